@@ -1,0 +1,114 @@
+import type { FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import { ApiError, forbidden, unauthorized } from '../http/errors.js';
+import { authenticateApiKey } from './api-keys.js';
+import { findSession, SESSION_COOKIE } from './sessions.js';
+import { safeEqual } from './tokens.js';
+import type { Role } from './users.js';
+
+export interface SessionAuth {
+  kind: 'session';
+  tenantId: string;
+  userId: string;
+  role: Role;
+  email: string;
+  sessionId: string;
+}
+
+export interface ApiKeyAuth {
+  kind: 'api_key';
+  tenantId: string;
+  keyId: string;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    auth?: SessionAuth | ApiKeyAuth;
+  }
+}
+
+export const CSRF_HEADER = 'x-csrf-token';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** The csrf token of each request's session, kept off `request.auth` so it is not logged or passed on. */
+const csrfTokens = new WeakMap<FastifyRequest, string>();
+
+/**
+ * A signed-in user with one of `roles` (any role when none are given). Checks, in order:
+ * a live session of an active user (else 401 unauthorized), the `x-csrf-token` header on
+ * methods other than GET/HEAD/OPTIONS (else 403 csrf_failed), the role (else 403 forbidden).
+ */
+export function requireUser(...roles: Role[]): preHandlerAsyncHookHandler {
+  return async (request) => {
+    const { db, now } = request.server.deps;
+    const token = request.cookies?.[SESSION_COOKIE];
+    const session = token ? await findSession(db, token, now()) : undefined;
+    if (!session) throw unauthorized();
+    if (!SAFE_METHODS.has(request.method)) {
+      const sent = request.headers[CSRF_HEADER];
+      if (typeof sent !== 'string' || !safeEqual(sent, session.csrfToken)) {
+        throw new ApiError(403, 'csrf_failed', `Missing or wrong ${CSRF_HEADER} header.`);
+      }
+    }
+    if (roles.length > 0 && !roles.includes(session.role)) throw forbidden();
+    request.auth = {
+      kind: 'session',
+      tenantId: session.tenantId,
+      userId: session.userId,
+      role: session.role,
+      email: session.email,
+      sessionId: session.sessionId,
+    };
+    csrfTokens.set(request, session.csrfToken);
+  };
+}
+
+/** A live API key in `Authorization: Bearer <key>`; else 401 invalid_api_key. */
+export function requireApiKey(): preHandlerAsyncHookHandler {
+  return async (request) => {
+    const { db, now } = request.server.deps;
+    const header = request.headers.authorization ?? '';
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    const holder = match?.[1] ? await authenticateApiKey(db, match[1], now()) : undefined;
+    if (!holder) {
+      throw new ApiError(401, 'invalid_api_key', 'Send a valid API key as "Authorization: Bearer <key>".');
+    }
+    request.auth = { kind: 'api_key', tenantId: holder.tenantId, keyId: holder.keyId };
+  };
+}
+
+/**
+ * Either guard: a request with an `Authorization` header is checked as an API key (a key
+ * stands for its whole tenant, so `roles` does not apply to it); any other as requireUser(...roles).
+ */
+export function requireUserOrApiKey(...roles: Role[]): preHandlerAsyncHookHandler {
+  const byKey = requireApiKey();
+  const byUser = requireUser(...roles);
+  return async function (request, reply) {
+    const guard = request.headers.authorization === undefined ? byUser : byKey;
+    await guard.call(this, request, reply);
+  };
+}
+
+/** The request's authentication, set by requireUser or requireApiKey; 401 when absent. */
+export function authOf(request: FastifyRequest): SessionAuth | ApiKeyAuth {
+  if (!request.auth) throw unauthorized();
+  return request.auth;
+}
+
+/** Who did it, as written to ledger and audit rows: 'user:<email>' or 'api_key:<keyId>'. */
+export function actorOf(auth: SessionAuth | ApiKeyAuth): string {
+  return auth.kind === 'session' ? `user:${auth.email}` : `api_key:${auth.keyId}`;
+}
+
+/** The session of a request guarded by requireUser; 401 otherwise. */
+export function sessionOf(request: FastifyRequest): SessionAuth {
+  const auth = authOf(request);
+  if (auth.kind !== 'session') throw unauthorized();
+  return auth;
+}
+
+/** The csrf token of the session of a request guarded by requireUser (for GET /me). */
+export function csrfTokenOf(request: FastifyRequest): string {
+  const token = csrfTokens.get(request);
+  if (token === undefined) throw unauthorized();
+  return token;
+}

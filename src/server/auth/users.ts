@@ -1,0 +1,200 @@
+import type { Database, Queryable } from '../db/database.js';
+import { badRequest, conflict, notFound } from '../http/errors.js';
+import { type AuditContext, writeAudit } from './audit.js';
+import { hashPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from './passwords.js';
+
+export const ROLES = ['account_admin', 'recruiter', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface User {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+}
+
+export interface UserListItem extends User {
+  active: boolean;
+  createdAt: string;
+}
+
+export interface NewUser {
+  email: string;
+  name: string;
+  role: Role;
+  password: string;
+}
+
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+}
+
+const EMAIL_TAKEN = 'A user with this email already exists.';
+
+function isUniqueViolation(err: unknown): boolean {
+  return (err as { code?: unknown } | null)?.code === '23505';
+}
+
+/**
+ * Adds a user to a tenant. Emails are unique platform-wide (login is by email alone), so an
+ * address used in any tenant is refused with 409 email_taken.
+ */
+export async function addUser(
+  db: Database,
+  tenantId: string,
+  input: NewUser,
+  audit?: AuditContext,
+): Promise<User> {
+  const email = normalizeEmail(input.email);
+  const name = input.name.trim();
+  if (!email.includes('@')) throw badRequest('invalid_email', 'The email address is not valid.');
+  if (!name) throw badRequest('invalid_name', 'The name must not be empty.');
+  if (!isRole(input.role)) throw badRequest('invalid_role', `The role must be one of ${ROLES.join(', ')}.`);
+  if (input.password.length < MIN_PASSWORD_LENGTH || input.password.length > MAX_PASSWORD_LENGTH) {
+    throw badRequest(
+      'weak_password',
+      `The password must have ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters.`,
+    );
+  }
+  // The lookup sees every tenant; it gives the clear answer without aborting a transaction.
+  const taken = await db.query('select 1 from auth_login_lookup($1)', [email]);
+  if (taken.length > 0) throw conflict('email_taken', EMAIL_TAKEN);
+  const passwordHash = await hashPassword(input.password);
+  try {
+    return await db.withTenant(tenantId, async (tx) => {
+      const rows = await tx.query<{ id: string }>(
+        `insert into users (tenant_id, email, name, role, password_hash)
+         values ($1, $2, $3, $4, $5) returning id`,
+        [tenantId, email, name, input.role, passwordHash],
+      );
+      const user: User = { id: String(rows[0]?.id), email, name, role: input.role };
+      if (audit)
+        await writeAudit(tx, tenantId, audit, 'user.added', { userId: user.id, email, role: user.role });
+      return user;
+    });
+  } catch (err) {
+    // Two requests adding the same address at once: the unique index decides.
+    if (isUniqueViolation(err)) throw conflict('email_taken', EMAIL_TAKEN);
+    throw err;
+  }
+}
+
+type UserRow = {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  active: boolean;
+  created_at: Date | string;
+};
+
+function toListItem(row: UserRow): UserListItem {
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    role: row.role,
+    active: row.active,
+    createdAt: new Date(row.created_at).toISOString(),
+  };
+}
+
+export async function listUsers(db: Database, tenantId: string): Promise<UserListItem[]> {
+  const rows = await db.withTenant(tenantId, (tx) =>
+    tx.query<UserRow>(
+      'select id, email, name, role, active, created_at from users where tenant_id = $1 order by email',
+      [tenantId],
+    ),
+  );
+  return rows.map(toListItem);
+}
+
+export interface UserChange {
+  role?: Role;
+  /** Only deactivation is offered: `false`. */
+  active?: false;
+}
+
+/**
+ * Changes a user's role and/or deactivates them, in one transaction. Deactivation deletes the
+ * user's sessions, so they are signed out at once. A tenant always keeps one active
+ * account_admin: a change that would leave none is refused with 409 last_admin.
+ * A user of another tenant is invisible here (row-level security): 404.
+ */
+export async function updateUser(
+  db: Database,
+  tenantId: string,
+  userId: string,
+  change: UserChange,
+  audit?: AuditContext,
+): Promise<UserListItem> {
+  if (change.role !== undefined && !isRole(change.role)) {
+    throw badRequest('invalid_role', `The role must be one of ${ROLES.join(', ')}.`);
+  }
+  return db.withTenant(tenantId, async (tx) => {
+    // Locks the tenant's admins, so two concurrent demotions cannot both pass the check.
+    const admins = await tx.query<{ id: string }>(
+      `select id from users where tenant_id = $1 and role = 'account_admin' and active for update`,
+      [tenantId],
+    );
+    const before = await findUser(tx, tenantId, userId);
+    if (!before) throw notFound('User');
+    const role = change.role ?? before.role;
+    const active = change.active === false ? false : before.active;
+    const wasAdmin = before.role === 'account_admin' && before.active;
+    const staysAdmin = role === 'account_admin' && active;
+    if (wasAdmin && !staysAdmin && admins.every((a) => a.id === userId)) {
+      throw conflict('last_admin', 'A tenant must keep at least one active account admin.');
+    }
+    if (role !== before.role) {
+      await tx.query('update users set role = $3 where tenant_id = $1 and id = $2', [tenantId, userId, role]);
+      if (audit) {
+        await writeAudit(tx, tenantId, audit, 'user.role_changed', {
+          userId,
+          email: before.email,
+          from: before.role,
+          to: role,
+        });
+      }
+    }
+    if (!active && before.active) {
+      await tx.query('update users set active = false where tenant_id = $1 and id = $2', [tenantId, userId]);
+      if (audit) await writeAudit(tx, tenantId, audit, 'user.deactivated', { userId, email: before.email });
+    }
+    if (!active) {
+      await tx.query('delete from sessions where tenant_id = $1 and user_id = $2', [tenantId, userId]);
+    }
+    return toListItem({ ...before, role, active });
+  });
+}
+
+export function setUserRole(
+  db: Database,
+  tenantId: string,
+  userId: string,
+  role: Role,
+  audit?: AuditContext,
+): Promise<UserListItem> {
+  return updateUser(db, tenantId, userId, { role }, audit);
+}
+
+export function deactivateUser(
+  db: Database,
+  tenantId: string,
+  userId: string,
+  audit?: AuditContext,
+): Promise<UserListItem> {
+  return updateUser(db, tenantId, userId, { active: false }, audit);
+}
+
+async function findUser(tx: Queryable, tenantId: string, userId: string): Promise<UserRow | undefined> {
+  const rows = await tx.query<UserRow>(
+    'select id, email, name, role, active, created_at from users where tenant_id = $1 and id = $2',
+    [tenantId, userId],
+  );
+  return rows[0];
+}

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+
+/** Every setting the server and the CLI read, parsed once from the environment. */
+const ConfigSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  /** A PostgreSQL URL; when empty, the embedded PGlite database in METERLINE_DATA_DIR is used. */
+  DATABASE_URL: z
+    .string()
+    .url()
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  METERLINE_DATA_DIR: z.string().default('.data/pglite'),
+  /** Load the demo tenants when the embedded database is created. */
+  METERLINE_DEMO: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
+  /** How often the server looks for billing periods that are due to close. */
+  METERLINE_PERIOD_CHECK_SECONDS: z.coerce.number().int().min(1).default(60),
+  METERLINE_SESSION_HOURS: z.coerce.number().int().min(1).default(12),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = ConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`Invalid configuration: ${problems}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,101 @@
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { type Database, type Queryable, type Row, setTenant } from './database.js';
+
+export class DatabaseInUseError extends Error {
+  readonly code = 'database_in_use';
+}
+
+function wrap(q: Pick<PGlite, 'query' | 'exec'>): Queryable {
+  return {
+    async exec(sql: string) {
+      await q.exec(sql);
+    },
+    async query<T extends Row>(sql: string, params?: unknown[]) {
+      const result = await q.query<T>(sql, params);
+      return result.rows;
+    },
+  };
+}
+
+/**
+ * PGlite is one PostgreSQL in this process; a second process opening the same folder would
+ * corrupt it. A pid file beside the folder makes the second opener fail clearly instead.
+ * It is written by hand because the rule is small: one live pid owns the folder.
+ */
+function lockFolder(dataDir: string): () => void {
+  const lockPath = join(dirname(dataDir), `${dataDir.split('/').pop()}.pid`);
+  mkdirSync(dirname(lockPath), { recursive: true });
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(lockPath, 'wx');
+      writeFileSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => rmSync(lockPath, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const pid = Number(readFileSync(lockPath, 'utf8'));
+      if (pid && pid !== process.pid && isAlive(pid)) {
+        throw new DatabaseInUseError(
+          `The embedded database in ${dataDir} is in use by process ${pid} (probably a running server). ` +
+            'Stop it first, or point DATABASE_URL at a PostgreSQL server that both can share.',
+        );
+      }
+      rmSync(lockPath, { force: true });
+    }
+  }
+  throw new DatabaseInUseError(`Could not lock the embedded database in ${dataDir}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export interface PgliteOptions {
+  /** A folder to keep the data in; in memory when absent. */
+  dataDir?: string;
+  /** A data directory dump to start from (tests start from a migrated template). */
+  loadDataDir?: Blob | File;
+}
+
+export interface OpenedPglite {
+  db: Database;
+  isNew: boolean;
+  /** A copy of the whole data directory (tests start each file from a migrated one). */
+  dump(): Promise<Blob>;
+}
+
+export async function openPglite(options: PgliteOptions): Promise<OpenedPglite> {
+  const { dataDir } = options;
+  const unlock = dataDir ? lockFolder(dataDir) : () => {};
+  const isNew = dataDir ? !existsSync(join(dataDir, 'PG_VERSION')) : true;
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  try {
+    const pg = await PGlite.create({ dataDir, loadDataDir: options.loadDataDir });
+    const db: Database = {
+      kind: 'pglite',
+      ...wrap(pg),
+      transaction: (fn) => pg.transaction((tx) => fn(wrap(tx))),
+      withTenant: (tenantId, fn) =>
+        pg.transaction(async (tx) => {
+          const q = wrap(tx);
+          await setTenant(q, tenantId);
+          return fn(q);
+        }),
+      async close() {
+        await pg.close();
+        unlock();
+      },
+    };
+    return { db, isNew, dump: () => pg.dumpDataDir('none') };
+  } catch (err) {
+    unlock();
+    throw err;
+  }
+}

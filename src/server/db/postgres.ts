@@ -1,0 +1,59 @@
+import pg from 'pg';
+import { type Database, type Queryable, type Row, setTenant } from './database.js';
+
+// bigint (count, sum of milli-credits) as a JS number, as PGlite returns it; milli-credit
+// totals stay far below 2^53.
+pg.types.setTypeParser(20, Number);
+// numeric too: sums of bigint columns are numeric in PostgreSQL.
+pg.types.setTypeParser(1700, Number);
+
+export interface PostgresOptions {
+  url: string;
+  /** The role every connection takes at start-up (the app's row-level-security role). */
+  role?: string;
+  max?: number;
+}
+
+function wrap(client: pg.PoolClient | pg.Pool): Queryable {
+  return {
+    async exec(sql: string) {
+      await client.query(sql);
+    },
+    async query<T extends Row>(sql: string, params?: unknown[]) {
+      const result = await client.query(sql, params);
+      return result.rows as T[];
+    },
+  };
+}
+
+export function openPostgres(options: PostgresOptions): Database {
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.max ?? 10,
+    // A start-up parameter, so no connection is ever handed out before it holds the role.
+    options: options.role ? `-c role=${options.role}` : undefined,
+  });
+  async function transaction<T>(fn: (tx: Queryable) => Promise<T>, tenantId?: string): Promise<T> {
+    const client = await pool.connect();
+    try {
+      await client.query('begin');
+      const tx = wrap(client);
+      if (tenantId) await setTenant(tx, tenantId);
+      const result = await fn(tx);
+      await client.query('commit');
+      return result;
+    } catch (err) {
+      await client.query('rollback').catch(() => {});
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+  return {
+    kind: 'postgres',
+    ...wrap(pool),
+    transaction: (fn) => transaction(fn),
+    withTenant: (tenantId, fn) => transaction(fn, tenantId),
+    close: () => pool.end(),
+  };
+}

@@ -1,0 +1,79 @@
+import type { Queryable } from '../db/database.js';
+import { one } from '../db/database.js';
+import type { PeriodUnit } from './periods.js';
+import type { PartialRule, RolloverPolicy } from './rules.js';
+import { parsePartialRule } from './rules.js';
+
+export interface Plan {
+  id: string;
+  name: string;
+  periodUnit: PeriodUnit;
+  allotmentMilli: number;
+  rollover: RolloverPolicy;
+  partialRule: PartialRule;
+  overage: { mode: 'allow' | 'block'; limitMilli: number };
+  creditPriceCents: number;
+  currency: string;
+  purchaseValidityMonths: number;
+}
+
+/** What a tenant's billing needs to know, read once per operation. */
+export interface BillingContext {
+  tenantId: string;
+  timeZone: string;
+  anchor: string;
+  plan: Plan;
+}
+
+interface PlanRow extends Record<string, unknown> {
+  id: string;
+  name: string;
+  period_unit: PeriodUnit;
+  allotment_milli: number;
+  rollover_mode: 'none' | 'all' | 'capped';
+  rollover_cap_milli: number | null;
+  rollover_cap_percent: number | null;
+  rollover_expires_after_periods: number | null;
+  partial_rule: unknown;
+  overage_mode: 'allow' | 'block';
+  overage_limit_milli: number;
+  credit_price_cents: number;
+  currency: string;
+  purchase_validity_months: number;
+  time_zone: string;
+  billing_anchor: string;
+}
+
+export async function loadBillingContext(tx: Queryable, tenantId: string): Promise<BillingContext> {
+  const row = await one<PlanRow>(
+    tx,
+    `select p.*, t.time_zone, to_char(t.billing_anchor, 'YYYY-MM-DD') as billing_anchor
+       from tenants t
+       join tenant_plans tp on tp.tenant_id = t.id
+       join plans p on p.tenant_id = tp.tenant_id and p.id = tp.plan_id
+      where t.id = $1`,
+    [tenantId],
+  );
+  return {
+    tenantId,
+    timeZone: row.time_zone,
+    anchor: row.billing_anchor,
+    plan: {
+      id: row.id,
+      name: row.name,
+      periodUnit: row.period_unit,
+      allotmentMilli: Number(row.allotment_milli),
+      rollover: {
+        mode: row.rollover_mode,
+        capMilli: row.rollover_cap_milli === null ? null : Number(row.rollover_cap_milli),
+        capPercent: row.rollover_cap_percent,
+        expiresAfterPeriods: row.rollover_expires_after_periods,
+      },
+      partialRule: parsePartialRule(row.partial_rule),
+      overage: { mode: row.overage_mode, limitMilli: Number(row.overage_limit_milli) },
+      creditPriceCents: row.credit_price_cents,
+      currency: row.currency,
+      purchaseValidityMonths: row.purchase_validity_months,
+    },
+  };
+}

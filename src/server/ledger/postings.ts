@@ -1,0 +1,207 @@
+import type { Queryable } from '../db/database.js';
+import { one } from '../db/database.js';
+import { allocateDraw, type OpenLot, sortForDrawing } from './lots.js';
+
+/**
+ * Writing to the ledger. Every change of credits is an appended entry; the lot remainders and
+ * the account balance are caches of sums of entries, updated in the same transaction, and
+ * `ledger verify` proves they agree.
+ */
+export type EntryKind =
+  | 'grant'
+  | 'rollover'
+  | 'purchase'
+  | 'adjustment'
+  | 'consumption'
+  | 'reversal'
+  | 'expiry'
+  | 'overdraft_settlement';
+
+export interface EntryInput {
+  kind: EntryKind;
+  amountMilli: number;
+  lotId: string | null;
+  interviewId?: string | null;
+  rule?: string | null;
+  ruleVersion?: number | null;
+  reason?: string | null;
+  reference?: string | null;
+  effectiveAt: Date;
+  actor: string;
+}
+
+export interface Account {
+  tenantId: string;
+  balanceMilli: number;
+  overdraftMilli: number;
+}
+
+/** Locks the tenant's account row: ledger writes of one tenant run one at a time. */
+export async function lockAccount(tx: Queryable, tenantId: string): Promise<Account> {
+  const row = await one<{ balance_milli: number; overdraft_milli: number }>(
+    tx,
+    'select balance_milli, overdraft_milli from credit_accounts where tenant_id = $1 for update',
+    [tenantId],
+  );
+  return { tenantId, balanceMilli: Number(row.balance_milli), overdraftMilli: Number(row.overdraft_milli) };
+}
+
+/** Appends entries and moves the caches (lot remainders, balance, overdraft) by the same amounts. */
+export async function appendEntries(tx: Queryable, account: Account, entries: EntryInput[]): Promise<void> {
+  if (entries.length === 0) return;
+  const rows = entries.map((e) => ({
+    kind: e.kind,
+    amount_milli: e.amountMilli,
+    lot_id: e.lotId,
+    interview_id: e.interviewId ?? null,
+    rule: e.rule ?? null,
+    rule_version: e.ruleVersion ?? null,
+    reason: e.reason ?? null,
+    reference: e.reference ?? null,
+    effective_at: e.effectiveAt.toISOString(),
+    actor: e.actor,
+  }));
+  await tx.query(
+    `insert into ledger_entries (tenant_id, kind, amount_milli, lot_id, interview_id, rule, rule_version,
+                                 reason, reference, effective_at, actor)
+     select $1, kind, amount_milli, lot_id, interview_id, rule, rule_version, reason, reference, effective_at, actor
+       from jsonb_to_recordset($2::jsonb) as r(kind text, amount_milli bigint, lot_id uuid, interview_id text,
+            rule text, rule_version int, reason text, reference text, effective_at timestamptz, actor text)`,
+    [account.tenantId, JSON.stringify(rows)],
+  );
+  const byLot = new Map<string, number>();
+  let total = 0;
+  let unborne = 0;
+  for (const e of entries) {
+    total += e.amountMilli;
+    if (e.lotId === null) unborne += e.amountMilli;
+    else byLot.set(e.lotId, (byLot.get(e.lotId) ?? 0) + e.amountMilli);
+  }
+  if (byLot.size > 0) {
+    await tx.query(
+      `update credit_lots l set remaining_milli = l.remaining_milli + d.delta
+         from jsonb_to_recordset($2::jsonb) as d(id uuid, delta bigint)
+        where l.tenant_id = $1 and l.id = d.id`,
+      [account.tenantId, JSON.stringify([...byLot].map(([id, delta]) => ({ id, delta })))],
+    );
+  }
+  account.balanceMilli += total;
+  account.overdraftMilli -= unborne;
+  await tx.query(
+    'update credit_accounts set balance_milli = $2, overdraft_milli = $3, updated_at = now() where tenant_id = $1',
+    [account.tenantId, account.balanceMilli, account.overdraftMilli],
+  );
+}
+
+export interface NewLot {
+  kind: 'grant' | 'rollover' | 'purchase' | 'adjustment';
+  amountMilli: number;
+  grantedAt: Date;
+  expiresAt: Date | null;
+  periodStart?: Date | null;
+  originPeriodStart?: Date | null;
+}
+
+/**
+ * Creates a lot and its crediting entry. Outstanding overage is settled from the new lot at
+ * once (a pair of entries that nets to zero), so no lot ever goes below zero.
+ */
+export async function createLot(
+  tx: Queryable,
+  account: Account,
+  lot: NewLot,
+  entry: Pick<EntryInput, 'actor' | 'reason' | 'reference' | 'interviewId' | 'rule' | 'ruleVersion'> & {
+    effectiveAt?: Date;
+    /** The crediting entry's kind when it is not the lot's own (a reversal paid into a new lot). */
+    kind?: EntryKind;
+  },
+): Promise<string> {
+  const { id } = await one<{ id: string }>(
+    tx,
+    `insert into credit_lots (tenant_id, kind, amount_milli, remaining_milli, granted_at, expires_at,
+                              period_start, origin_period_start)
+     values ($1, $2, $3, 0, $4, $5, $6, $7) returning id`,
+    [
+      account.tenantId,
+      lot.kind,
+      lot.amountMilli,
+      lot.grantedAt,
+      lot.expiresAt,
+      lot.periodStart ?? null,
+      lot.originPeriodStart ?? null,
+    ],
+  );
+  const effectiveAt = entry.effectiveAt ?? lot.grantedAt;
+  const entries: EntryInput[] = [
+    { ...entry, kind: entry.kind ?? lot.kind, amountMilli: lot.amountMilli, lotId: id, effectiveAt },
+  ];
+  const settle = Math.min(account.overdraftMilli, lot.amountMilli);
+  if (settle > 0) {
+    entries.push(
+      { kind: 'overdraft_settlement', amountMilli: settle, lotId: null, effectiveAt, actor: entry.actor },
+      { kind: 'overdraft_settlement', amountMilli: -settle, lotId: id, effectiveAt, actor: entry.actor },
+    );
+  }
+  await appendEntries(tx, account, entries);
+  return id;
+}
+
+export async function loadOpenLots(tx: Queryable, tenantId: string, now: Date): Promise<OpenLot[]> {
+  const rows = await tx.query<{
+    id: string;
+    remaining_milli: number;
+    expires_at: Date | null;
+    granted_at: Date;
+  }>(
+    `select id, remaining_milli, expires_at, granted_at from credit_lots
+      where tenant_id = $1 and remaining_milli > 0 and (expires_at is null or expires_at > $2)`,
+    [tenantId, now],
+  );
+  return sortForDrawing(
+    rows.map((r) => ({
+      id: r.id,
+      remainingMilli: Number(r.remaining_milli),
+      expiresAt: r.expires_at ? new Date(r.expires_at).getTime() : null,
+      grantedAt: new Date(r.granted_at).getTime(),
+    })),
+  );
+}
+
+export interface ChargeDelta {
+  interviewId: string;
+  /** Positive: consume; negative: give back (a reversal). */
+  deltaMilli: number;
+  rule: string;
+  ruleVersion: number;
+  effectiveAt: Date;
+  reason?: string;
+}
+
+/** Draws each positive charge from the lots that expire first; overage beyond them is unborne. */
+export async function postConsumption(
+  tx: Queryable,
+  account: Account,
+  charges: ChargeDelta[],
+  now: Date,
+  actor: string,
+): Promise<void> {
+  const positive = charges.filter((c) => c.deltaMilli > 0);
+  if (positive.length === 0) return;
+  const lots = await loadOpenLots(tx, account.tenantId, now);
+  const entries: EntryInput[] = [];
+  for (const c of positive) {
+    for (const draw of allocateDraw(lots, c.deltaMilli)) {
+      entries.push({
+        kind: 'consumption',
+        amountMilli: -draw.milli,
+        lotId: draw.lotId,
+        interviewId: c.interviewId,
+        rule: c.rule,
+        ruleVersion: c.ruleVersion,
+        effectiveAt: c.effectiveAt,
+        actor,
+      });
+    }
+  }
+  await appendEntries(tx, account, entries);
+}

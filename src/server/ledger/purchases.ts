@@ -1,0 +1,134 @@
+import { createHash } from 'node:crypto';
+import { DateTime } from 'luxon';
+import { writeAudit } from '../auth/audit.js';
+import type { Database } from '../db/database.js';
+import { maybeOne } from '../db/database.js';
+import { ApiError, badRequest } from '../http/errors.js';
+import { loadBillingContext } from './plans.js';
+import { createLot, lockAccount } from './postings.js';
+
+export interface PurchaseRequest {
+  idempotencyKey: string;
+  creditsMilli: number;
+  actor: string;
+  now: Date;
+}
+
+export interface PurchaseReceipt {
+  purchaseId: string;
+  creditsMilli: number;
+  unitPriceCents: number;
+  totalCents: number;
+  currency: string;
+  lotId: string;
+  expiresAt: Date;
+  balanceAfterMilli: number;
+  createdAt: Date;
+}
+
+export const MAX_PURCHASE_MILLI = 1_000_000_000;
+
+interface PurchaseRow extends Record<string, unknown> {
+  id: string;
+  request_hash: string;
+  credits_milli: number;
+  unit_price_cents: number;
+  total_cents: number;
+  currency: string;
+  lot_id: string;
+  expires_at: Date;
+  balance_after_milli: number;
+  created_at: Date;
+}
+
+const toReceipt = (r: PurchaseRow): PurchaseReceipt => ({
+  purchaseId: r.id,
+  creditsMilli: Number(r.credits_milli),
+  unitPriceCents: r.unit_price_cents,
+  totalCents: Number(r.total_cents),
+  currency: r.currency,
+  lotId: r.lot_id,
+  expiresAt: new Date(r.expires_at),
+  balanceAfterMilli: Number(r.balance_after_milli),
+  createdAt: new Date(r.created_at),
+});
+
+/**
+ * Buys extra credits: a priced purchase line, a lot that lasts as the plan says, and an audit
+ * entry. Idempotent by key: the same key and request answer the first receipt again; the same
+ * key with another request is refused.
+ */
+export async function purchaseCredits(
+  db: Database,
+  tenantId: string,
+  req: PurchaseRequest,
+): Promise<{ receipt: PurchaseReceipt; replayed: boolean }> {
+  if (
+    !Number.isSafeInteger(req.creditsMilli) ||
+    req.creditsMilli <= 0 ||
+    req.creditsMilli > MAX_PURCHASE_MILLI
+  ) {
+    throw badRequest('invalid_credits', 'Credits must be a positive amount of at most 1,000,000.');
+  }
+  const requestHash = createHash('sha256')
+    .update(JSON.stringify({ credits: req.creditsMilli }))
+    .digest('hex');
+  return db.withTenant(tenantId, async (tx) => {
+    const account = await lockAccount(tx, tenantId);
+    const existing = await maybeOne<PurchaseRow>(
+      tx,
+      'select * from purchases where tenant_id = $1 and idempotency_key = $2',
+      [tenantId, req.idempotencyKey],
+    );
+    if (existing) {
+      if (existing.request_hash !== requestHash) {
+        throw new ApiError(
+          409,
+          'idempotency_key_reused',
+          'This Idempotency-Key was used for a different purchase; use a new key for a new purchase.',
+        );
+      }
+      return { receipt: toReceipt(existing), replayed: true };
+    }
+    const ctx = await loadBillingContext(tx, tenantId);
+    const expiresAt = DateTime.fromJSDate(req.now, { zone: ctx.timeZone })
+      .plus({ months: ctx.plan.purchaseValidityMonths })
+      .toJSDate();
+    const lotId = await createLot(
+      tx,
+      account,
+      { kind: 'purchase', amountMilli: req.creditsMilli, grantedAt: req.now, expiresAt },
+      { actor: req.actor, reason: 'purchase', reference: req.idempotencyKey },
+    );
+    // Prices are per whole credit; a fraction of a credit is charged pro rata, rounded up to a cent.
+    const totalCents = Math.ceil((req.creditsMilli * ctx.plan.creditPriceCents) / 1000);
+    const row = await maybeOne<PurchaseRow>(
+      tx,
+      `insert into purchases (tenant_id, idempotency_key, request_hash, credits_milli, unit_price_cents, total_cents,
+                              currency, lot_id, expires_at, balance_after_milli, actor, created_at)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) returning *`,
+      [
+        tenantId,
+        req.idempotencyKey,
+        requestHash,
+        req.creditsMilli,
+        ctx.plan.creditPriceCents,
+        totalCents,
+        ctx.plan.currency,
+        lotId,
+        expiresAt,
+        account.balanceMilli,
+        req.actor,
+        req.now,
+      ],
+    );
+    if (!row) throw new Error('purchase insert returned nothing');
+    await writeAudit(tx, tenantId, { actor: req.actor, at: req.now }, 'credits.purchased', {
+      purchaseId: row.id,
+      credits: req.creditsMilli / 1000,
+      totalCents,
+      currency: ctx.plan.currency,
+    });
+    return { receipt: toReceipt(row), replayed: false };
+  });
+}

@@ -1,0 +1,124 @@
+import { writeAudit } from '../auth/audit.js';
+import type { Database, Queryable } from '../db/database.js';
+import { ApiError, notFound } from '../http/errors.js';
+import { addToRollups, findInterviews } from '../metering/queries.js';
+import { addContribution, nonZero, type RollupDelta } from '../metering/rollup.js';
+import { deriveState } from '../metering/state.js';
+import { latestPeriod } from './periods-store.js';
+import { loadBillingContext } from './plans.js';
+import { type Account, appendEntries, createLot, type EntryInput, lockAccount } from './postings.js';
+
+export interface ReversalResult {
+  interviewId: string;
+  reversedMilli: number;
+  balanceAfterMilli: number;
+}
+
+/**
+ * Reverses an interview's charge (a technical failure, say) with a reason. The credits go back
+ * where they were drawn from when that is still possible: first any overage they caused, then
+ * lots still open; what was drawn from lots since expired comes back as an adjustment lot that
+ * lasts to the end of the current period. Nothing is edited: every step is a new entry.
+ */
+export async function reverseCharge(
+  db: Database,
+  tenantId: string,
+  req: { interviewId: string; reason: string; actor: string; now: Date },
+): Promise<ReversalResult> {
+  return db.withTenant(tenantId, async (tx) => {
+    const account = await lockAccount(tx, tenantId);
+    const ctx = await loadBillingContext(tx, tenantId);
+    const found = (await findInterviews(tx, tenantId, [req.interviewId])).get(req.interviewId);
+    if (!found) throw notFound(`Interview ${req.interviewId}`);
+    if (found.reversed)
+      throw new ApiError(409, 'already_reversed', 'This interview’s charge was reversed already.');
+    if (found.chargedMilli === 0)
+      throw new ApiError(409, 'nothing_to_reverse', 'This interview was not charged.');
+
+    const entryBase = {
+      kind: 'reversal' as const,
+      interviewId: req.interviewId,
+      rule: 'reversed',
+      ruleVersion: 1,
+      reason: req.reason,
+      effectiveAt: req.now,
+      actor: req.actor,
+    };
+    const { entries, leftover } = await refundDraws(
+      tx,
+      account,
+      req.interviewId,
+      found.chargedMilli,
+      req.now,
+    );
+    await appendEntries(
+      tx,
+      account,
+      entries.map((e) => ({ ...entryBase, ...e })),
+    );
+    if (leftover > 0) {
+      const period = await latestPeriod(tx, ctx);
+      await createLot(
+        tx,
+        account,
+        { kind: 'adjustment', amountMilli: leftover, grantedAt: req.now, expiresAt: period?.end ?? null },
+        { ...entryBase, reference: 'reversal credited to a new lot: the original lots have expired' },
+      );
+    }
+    await tx.query(
+      `update interviews set reversed_at = $3, reversal_reason = $4, charged_milli = 0, charge_rule = 'reversed',
+              charge_rule_version = 1, updated_at = now()
+        where tenant_id = $1 and id = $2`,
+      [tenantId, req.interviewId, req.now, req.reason],
+    );
+    const rollups: RollupDelta = new Map();
+    addContribution(rollups, found.record, found.chargedMilli, ctx.timeZone, -1);
+    addContribution(rollups, found.record, 0, ctx.timeZone, 1);
+    await addToRollups(tx, tenantId, nonZero(rollups));
+    await writeAudit(tx, tenantId, { actor: req.actor, at: req.now }, 'charge.reversed', {
+      interviewId: req.interviewId,
+      credits: found.chargedMilli / 1000,
+      reason: req.reason,
+      state: deriveState(found.record).state,
+    });
+    return {
+      interviewId: req.interviewId,
+      reversedMilli: found.chargedMilli,
+      balanceAfterMilli: account.balanceMilli,
+    };
+  });
+}
+
+async function refundDraws(
+  tx: Queryable,
+  account: Account,
+  interviewId: string,
+  milli: number,
+  now: Date,
+): Promise<{ entries: Pick<EntryInput, 'amountMilli' | 'lotId'>[]; leftover: number }> {
+  const draws = await tx.query<{ lot_id: string | null; drawn: number; open: boolean }>(
+    `select e.lot_id, -sum(e.amount_milli) as drawn,
+            coalesce(bool_and(l.expires_at is null or l.expires_at > $3), true)
+              and not exists (select 1 from ledger_entries x where x.tenant_id = $1 and x.lot_id = e.lot_id
+                                and x.kind = 'expiry') as open
+       from ledger_entries e left join credit_lots l on l.tenant_id = e.tenant_id and l.id = e.lot_id
+      where e.tenant_id = $1 and e.interview_id = $2 and e.kind in ('consumption', 'reversal')
+      group by e.lot_id
+      order by e.lot_id nulls first`,
+    [account.tenantId, interviewId, now],
+  );
+  const entries: Pick<EntryInput, 'amountMilli' | 'lotId'>[] = [];
+  let left = milli;
+  for (const d of draws) {
+    const drawn = Number(d.drawn);
+    if (drawn <= 0 || left === 0) continue;
+    // Overage is given back only as far as it is still outstanding (a later lot may have settled it).
+    const room = d.lot_id === null ? Math.min(drawn, account.overdraftMilli) : d.open ? drawn : 0;
+    const give = Math.min(room, left);
+    if (give > 0) {
+      entries.push({ amountMilli: give, lotId: d.lot_id });
+      left -= give;
+    }
+  }
+  return { entries, leftover: left };
+}

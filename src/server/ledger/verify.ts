@@ -1,0 +1,137 @@
+import type { Database, Queryable } from '../db/database.js';
+import { findInterviews } from '../metering/queries.js';
+import {
+  addContribution,
+  COUNTER_COLUMNS,
+  nonZero,
+  type RollupDelta,
+  rollupKey,
+  type UsageCounters,
+} from '../metering/rollup.js';
+import { loadBillingContext } from './plans.js';
+
+export interface Disagreement {
+  check: 'balance' | 'overdraft' | 'lot' | 'interview_charge' | 'rollup';
+  message: string;
+}
+
+/**
+ * Proves a tenant's books: the balance and the overage equal the sums of the ledger, each lot's
+ * remainder equals the entries on it, each interview's charge equals its ledger entries, and the
+ * daily rollups equal a recount of the interviews they summarise (by the same contribution rule
+ * ingest uses).
+ */
+export async function verifyTenant(db: Database, tenantId: string): Promise<Disagreement[]> {
+  return db.withTenant(tenantId, async (tx) => {
+    const problems: Disagreement[] = [];
+    const [sums] = await tx.query<{ balance: number; total: number; unborne: number; overdraft: number }>(
+      `select a.balance_milli as balance, a.overdraft_milli as overdraft,
+              coalesce((select sum(amount_milli) from ledger_entries where tenant_id = $1), 0)::bigint as total,
+              coalesce((select -sum(amount_milli) from ledger_entries where tenant_id = $1 and lot_id is null), 0)::bigint
+                as unborne
+         from credit_accounts a where a.tenant_id = $1`,
+      [tenantId],
+    );
+    if (!sums) return [{ check: 'balance', message: 'The tenant has no credit account.' }];
+    if (Number(sums.balance) !== Number(sums.total)) {
+      problems.push({
+        check: 'balance',
+        message: `Balance ${sums.balance} ≠ sum of ledger entries ${sums.total}`,
+      });
+    }
+    if (Number(sums.overdraft) !== Number(sums.unborne)) {
+      problems.push({
+        check: 'overdraft',
+        message: `Overage ${sums.overdraft} ≠ unborne entries ${sums.unborne}`,
+      });
+    }
+    const lots = await tx.query<{ id: string; remaining_milli: number; total: number }>(
+      `select l.id, l.remaining_milli, coalesce(sum(e.amount_milli), 0)::bigint as total
+         from credit_lots l left join ledger_entries e on e.tenant_id = l.tenant_id and e.lot_id = l.id
+        where l.tenant_id = $1 group by l.id, l.remaining_milli
+       having l.remaining_milli <> coalesce(sum(e.amount_milli), 0)`,
+      [tenantId],
+    );
+    for (const l of lots) {
+      problems.push({
+        check: 'lot',
+        message: `Lot ${l.id}: remaining ${l.remaining_milli} ≠ its entries ${l.total}`,
+      });
+    }
+    const charges = await tx.query<{ id: string; charged: number; booked: number }>(
+      `select coalesce(i.id, e.interview_id) as id, coalesce(i.charged_milli, 0) as charged,
+              coalesce(-e.booked, 0) as booked
+         from (select id, charged_milli from interviews where tenant_id = $1) i
+         full join (select interview_id, sum(amount_milli)::bigint as booked from ledger_entries
+                     where tenant_id = $1 and interview_id is not null group by interview_id) e
+           on e.interview_id = i.id
+        where coalesce(i.charged_milli, 0) <> coalesce(-e.booked, 0)`,
+      [tenantId],
+    );
+    for (const c of charges) {
+      problems.push({
+        check: 'interview_charge',
+        message: `Interview ${c.id}: charged ${c.charged} ≠ its ledger entries ${c.booked}`,
+      });
+    }
+    problems.push(...(await verifyRollups(tx, tenantId)));
+    return problems;
+  });
+}
+
+const PAGE = 5000;
+const fields = Object.keys(COUNTER_COLUMNS) as (keyof UsageCounters)[];
+
+async function verifyRollups(tx: Queryable, tenantId: string): Promise<Disagreement[]> {
+  const { timeZone } = await loadBillingContext(tx, tenantId);
+  const expected: RollupDelta = new Map();
+  let after = '';
+  for (;;) {
+    const ids = await tx.query<{ id: string }>(
+      'select id from interviews where tenant_id = $1 and id > $2 order by id limit $3',
+      [tenantId, after, PAGE],
+    );
+    if (ids.length === 0) break;
+    after = ids[ids.length - 1]?.id ?? after;
+    const page = await findInterviews(
+      tx,
+      tenantId,
+      ids.map((r) => r.id),
+    );
+    for (const i of page.values()) addContribution(expected, i.record, i.chargedMilli, timeZone, 1);
+  }
+  const stored = await tx.query<Record<string, unknown>>(
+    `select opening_id, to_char(day, 'YYYY-MM-DD') as day, ${Object.values(COUNTER_COLUMNS).join(', ')}
+       from daily_usage where tenant_id = $1`,
+    [tenantId],
+  );
+  // Subtract what is stored from what is expected: every row must come to zero.
+  for (const row of stored) {
+    const counters = Object.fromEntries(
+      fields.map((f) => [f, -Number(row[COUNTER_COLUMNS[f]])]),
+    ) as unknown as UsageCounters;
+    addCounters(expected, rollupKey(row.opening_id as string, row.day as string), counters);
+  }
+  return nonZero(expected).map(([openingId, day, diff]) => ({
+    check: 'rollup' as const,
+    message: `Rollup ${openingId} ${day} is off from its interviews by ${JSON.stringify(
+      Object.fromEntries(Object.entries(diff).filter(([, v]) => v !== 0)),
+    )}`,
+  }));
+}
+
+function addCounters(delta: RollupDelta, key: string, c: UsageCounters) {
+  const existing = delta.get(key);
+  if (!existing) {
+    delta.set(key, { ...c });
+    return;
+  }
+  for (const f of fields) existing[f] += c[f];
+}
+
+export async function verifyAll(db: Database): Promise<Map<string, Disagreement[]>> {
+  const tenants = await db.query<{ id: string; slug: string }>('select id, slug from system_tenants()');
+  const out = new Map<string, Disagreement[]>();
+  for (const t of tenants) out.set(t.slug, await verifyTenant(db, t.id));
+  return out;
+}

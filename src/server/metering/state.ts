@@ -1,0 +1,107 @@
+import type { InterviewState } from '../ledger/rules.js';
+import type { ParsedEvent } from './events.js';
+
+/**
+ * An interview as the merge of its events. Every field is a min, a max or a
+ * deterministic pick over the events seen, so the record is the same whatever the order
+ * events arrive in and however often one repeats.
+ */
+export interface InterviewRecord {
+  id: string;
+  openingId: string;
+  candidateId: string | null;
+  isSimulation: boolean;
+  /** Milestones as epoch milliseconds; null when not reached. */
+  invitedAt: number;
+  startedAt: number | null;
+  completedAt: number | null;
+  endedAt: number | null;
+  expiredAt: number | null;
+  cancelledAt: number | null;
+  completion: number;
+}
+
+const minOf = (a: number | null, b: number) => (a === null ? b : Math.min(a, b));
+
+export function mergeEvent(record: InterviewRecord | undefined, e: ParsedEvent): InterviewRecord {
+  const r: InterviewRecord = record
+    ? { ...record }
+    : {
+        id: e.interviewId,
+        openingId: e.openingId,
+        candidateId: e.candidateId ?? null,
+        isSimulation: e.type === 'simulation.run',
+        invitedAt: e.at,
+        startedAt: null,
+        completedAt: null,
+        endedAt: null,
+        expiredAt: null,
+        cancelledAt: null,
+        completion: 0,
+      };
+  // Any event proves the interview was invited by then.
+  r.invitedAt = Math.min(r.invitedAt, e.at);
+  // Should the engine ever send two candidates, the smallest id wins whatever the order.
+  if (e.candidateId && (r.candidateId === null || e.candidateId < r.candidateId))
+    r.candidateId = e.candidateId;
+  switch (e.type) {
+    case 'interview.invited':
+      break;
+    case 'interview.started':
+    case 'interview.progress':
+      r.startedAt = minOf(r.startedAt, e.at);
+      break;
+    case 'interview.ended':
+      r.startedAt = minOf(r.startedAt, e.at);
+      r.endedAt = minOf(r.endedAt, e.at);
+      break;
+    case 'interview.completed':
+    case 'simulation.run':
+      r.startedAt = minOf(r.startedAt, e.at);
+      r.completedAt = minOf(r.completedAt, e.at);
+      break;
+    case 'interview.expired':
+      r.expiredAt = minOf(r.expiredAt, e.at);
+      break;
+    case 'interview.cancelled':
+      r.cancelledAt = minOf(r.cancelledAt, e.at);
+      break;
+  }
+  const completion =
+    e.type === 'interview.completed' || e.type === 'simulation.run' ? 1 : (e.completion ?? r.completion);
+  r.completion = Math.max(r.completion, completion);
+  return r;
+}
+
+export interface DerivedState {
+  state: InterviewState;
+  /** When the interview reached its charged state: the day its credits count on. */
+  finishedAt: number | null;
+}
+
+/**
+ * The state machine of PRODUCT.md §1 read from the milestones: completed wins (a resumed
+ * partial interview can complete), then ended early; a started interview that expires or is
+ * cancelled ended early too; one never started expired or was cancelled, whichever came first.
+ */
+export function deriveState(r: InterviewRecord): DerivedState {
+  if (r.completedAt !== null) return { state: 'completed', finishedAt: r.completedAt };
+  const stoppedAt = earliest(r.expiredAt, r.cancelledAt);
+  if (r.endedAt !== null) return { state: 'partially_completed', finishedAt: r.endedAt };
+  if (r.startedAt !== null) {
+    return stoppedAt === null
+      ? { state: 'started', finishedAt: null }
+      : { state: 'partially_completed', finishedAt: stoppedAt };
+  }
+  if (r.expiredAt !== null && (r.cancelledAt === null || r.expiredAt <= r.cancelledAt)) {
+    return { state: 'expired', finishedAt: null };
+  }
+  if (r.cancelledAt !== null) return { state: 'cancelled', finishedAt: null };
+  return { state: 'invited', finishedAt: null };
+}
+
+function earliest(a: number | null, b: number | null): number | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return Math.min(a, b);
+}

@@ -1,0 +1,15 @@
+/** Credits are integer thousandths ("milli") everywhere inside; these are the only conversions. */
+export const MILLI_PER_CREDIT = 1000;
+
+export function milliToCredits(milli: number): number {
+  return milli / MILLI_PER_CREDIT;
+}
+
+/** Exact for any number of credits given with at most three decimals; rejects finer amounts. */
+export function creditsToMilli(credits: number): number {
+  const milli = Math.round(credits * MILLI_PER_CREDIT);
+  if (!Number.isSafeInteger(milli) || Math.abs(milli - credits * MILLI_PER_CREDIT) > 1e-6) {
+    throw new RangeError(`${credits} is not a whole number of thousandths of a credit`);
+  }
+  return milli;
+}

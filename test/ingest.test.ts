@@ -1,0 +1,185 @@
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyTenant } from '../src/server/ledger/verify.js';
+import { openTestDatabase, type TestDatabase } from './helpers/db.js';
+import { interviewEvents, makeTenant, postEvents, TestClock, testApp } from './helpers/factories.js';
+
+let t: TestDatabase;
+let app: FastifyInstance;
+const clock = new TestClock(new Date('2026-01-15T12:00:00Z'));
+
+beforeAll(async () => {
+  t = await openTestDatabase();
+  app = await testApp(t.db, clock);
+});
+afterAll(async () => {
+  await app?.close();
+  await t?.close();
+});
+
+async function balance(apiKey: string) {
+  const res = await app.inject({
+    method: 'GET',
+    url: '/api/v1/credits/balance',
+    headers: { authorization: `Bearer ${apiKey}` },
+  });
+  expect(res.statusCode).toBe(200);
+  return res.json();
+}
+
+describe('POST /api/v1/events', () => {
+  it('charges a completed interview one credit, a partial by the plan rule, others nothing', async () => {
+    const tenant = await makeTenant(t.db, clock);
+    const events = [
+      ...interviewEvents({ outcome: 'completed' }),
+      ...interviewEvents({ outcome: 'partial', completion: 0.5 }),
+      ...interviewEvents({ outcome: 'partial', completion: 0.8 }),
+      ...interviewEvents({ outcome: 'partial', completion: 0.1 }),
+      ...interviewEvents({ outcome: 'expired' }),
+      ...interviewEvents({ outcome: 'cancelled' }),
+      ...interviewEvents({ outcome: 'invited' }),
+      ...interviewEvents({ outcome: 'simulation' }),
+    ];
+    const res = await postEvents(app, tenant.apiKey, events);
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ accepted: events.length, duplicates: 0, rejected: [] });
+    expect((await balance(tenant.apiKey)).balance).toBe(500 - 1 - 0.5 - 1);
+    expect(await verifyTenant(t.db, tenant.id)).toEqual([]);
+  });
+
+  it('changes nothing when the same batch is posted twice', async () => {
+    const tenant = await makeTenant(t.db, clock);
+    const events = [...interviewEvents(), ...interviewEvents({ outcome: 'partial', completion: 0.3 })];
+    await postEvents(app, tenant.apiKey, events);
+    const first = await balance(tenant.apiKey);
+    const again = await postEvents(app, tenant.apiKey, events);
+    expect(again.json()).toEqual({ accepted: 0, duplicates: events.length, rejected: [] });
+    expect(await balance(tenant.apiKey)).toEqual(first);
+    const rows = await t.db.withTenant(tenant.id, (tx) =>
+      tx.query<{ n: number }>('select count(*)::int as n from ledger_entries where kind = $1', [
+        'consumption',
+      ]),
+    );
+    expect(rows[0]?.n).toBe(2);
+  });
+
+  it('charges only the difference when a partial interview later completes', async () => {
+    const tenant = await makeTenant(t.db, clock);
+    const [invited, started, , ended] = interviewEvents({
+      outcome: 'partial',
+      completion: 0.5,
+      interviewId: 'iv-resume',
+    });
+    const completed = {
+      ...(ended as object),
+      id: 'ev-resume-done',
+      type: 'interview.completed',
+      completion: undefined,
+    };
+    await postEvents(app, tenant.apiKey, [invited, started, ended]);
+    expect((await balance(tenant.apiKey)).balance).toBe(499.5);
+    await postEvents(app, tenant.apiKey, [{ ...completed, occurredAt: '2026-01-11T10:00:00.000Z' }]);
+    expect((await balance(tenant.apiKey)).balance).toBe(499);
+    const ledger = await app.inject({
+      method: 'GET',
+      url: '/api/v1/credits/ledger?interviewId=iv-resume',
+      headers: { authorization: `Bearer ${tenant.apiKey}` },
+    });
+    expect(ledger.json().entries.map((e: { credits: number; rule: string }) => [e.credits, e.rule])).toEqual([
+      [-0.5, 'completed'],
+      [-0.5, 'partial'],
+    ]);
+  });
+
+  it('rejects bad events one by one and keeps the good ones', async () => {
+    const tenant = await makeTenant(t.db, clock);
+    const good = interviewEvents({ outcome: 'completed' });
+    const res = await postEvents(app, tenant.apiKey, [
+      good[0],
+      { ...good[1], type: 'interview.exploded' },
+      { ...good[1], occurredAt: 'yesterday' },
+      { ...good[1], id: undefined },
+      { ...good[1], type: 'interview.ended', completion: 1.5 },
+      { ...good[1], extra: 1 },
+      ...good.slice(1),
+    ]);
+    const body = res.json();
+    expect(body.accepted).toBe(3);
+    expect(body.rejected.map((r: { index: number; code: string }) => [r.index, r.code])).toEqual([
+      [1, 'invalid_event'],
+      [2, 'invalid_event'],
+      [3, 'invalid_event'],
+      [4, 'invalid_event'],
+      [5, 'invalid_event'],
+    ]);
+  });
+
+  it('refuses an event id repeated with other content, and an interview moved to another opening', async () => {
+    const tenant = await makeTenant(t.db, clock);
+    const events = interviewEvents({ outcome: 'completed' });
+    await postEvents(app, tenant.apiKey, events);
+    const res = await postEvents(app, tenant.apiKey, [
+      { ...events[0], occurredAt: '2026-01-01T00:00:00Z' },
+      { ...events[1], id: 'ev-other-opening', openingId: 'op-2' },
+    ]);
+    expect(res.json().rejected.map((r: { code: string }) => r.code)).toEqual([
+      'event_id_conflict',
+      'interview_opening_mismatch',
+    ]);
+  });
+
+  it('answers 400 for a malformed batch and 401 without a valid key, changing nothing', async () => {
+    const tenant = await makeTenant(t.db, clock);
+    const tooMany = Array.from({ length: 1001 }, () => interviewEvents({ outcome: 'invited' })[0]);
+    for (const payload of [{ events: [] }, { events: tooMany }, { nope: 1 }, { events: 'x' }]) {
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/v1/events',
+        headers: { authorization: `Bearer ${tenant.apiKey}` },
+        payload,
+      });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().error.code).toBe('invalid_request');
+    }
+    const noKey = await app.inject({ method: 'POST', url: '/api/v1/events', payload: { events: [] } });
+    expect(noKey.statusCode).toBe(401);
+    expect(noKey.json().error.code).toBe('invalid_api_key');
+    const badKey = await postEvents(app, 'ml_not-a-key', interviewEvents());
+    expect(badKey.statusCode).toBe(401);
+    expect((await balance(tenant.apiKey)).balance).toBe(500);
+  });
+
+  it('blocks new interviews at zero balance with credits_exhausted on a block plan', async () => {
+    const tenant = await makeTenant(t.db, clock, { plan: { allotmentMilli: 1000, overageMode: 'block' } });
+    await postEvents(app, tenant.apiKey, interviewEvents({ outcome: 'completed' }));
+    expect((await balance(tenant.apiKey)).balance).toBe(0);
+    const res = await postEvents(app, tenant.apiKey, interviewEvents({ outcome: 'invited' }));
+    expect(res.json().rejected).toEqual([expect.objectContaining({ index: 0, code: 'credits_exhausted' })]);
+  });
+
+  it('lets interviews go on into overage up to the limit on an allow plan', async () => {
+    const tenant = await makeTenant(t.db, clock, {
+      plan: { allotmentMilli: 1000, overageMode: 'allow', overageLimitMilli: 2000 },
+    });
+    for (let i = 0; i < 3; i++)
+      await postEvents(app, tenant.apiKey, interviewEvents({ outcome: 'completed' }));
+    const b = await balance(tenant.apiKey);
+    expect(b.balance).toBe(-2);
+    expect(b.overage).toBe(2);
+    const refused = await postEvents(app, tenant.apiKey, interviewEvents({ outcome: 'invited' }));
+    expect(refused.json().rejected[0].code).toBe('credits_exhausted');
+    expect(await verifyTenant(t.db, tenant.id)).toEqual([]);
+  });
+
+  it('keeps the job title of the latest event whatever the arrival order', async () => {
+    const tenant = await makeTenant(t.db, clock);
+    const early = interviewEvents({ openingId: 'op-t', jobTitle: 'Old title', at: '2026-01-02T00:00:00Z' });
+    const late = interviewEvents({ openingId: 'op-t', jobTitle: 'New title', at: '2026-01-05T00:00:00Z' });
+    await postEvents(app, tenant.apiKey, late);
+    await postEvents(app, tenant.apiKey, early);
+    const [row] = await t.db.withTenant(tenant.id, (tx) =>
+      tx.query<{ job_title: string }>("select job_title from openings where id = 'op-t'"),
+    );
+    expect(row?.job_title).toBe('New title');
+  });
+});

@@ -1,0 +1,35 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Unit tests (beside the code, in src/) run once; the integration tests in test/ run on the
+ * embedded PGlite and, when TEST_DATABASE_URL names a PostgreSQL server, on PostgreSQL too.
+ */
+const postgresUrl = process.env.TEST_DATABASE_URL;
+if (!postgresUrl) {
+  console.warn(
+    '\n[meterline] TEST_DATABASE_URL is not set: the PostgreSQL half of the suite will NOT run.\n' +
+      '            .ci/run sets it; locally: TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm test\n',
+  );
+}
+
+const integration = (name: 'pglite' | 'postgres') => ({
+  test: {
+    name,
+    include: ['test/**/*.test.ts'],
+    exclude: ['test/e2e/**'],
+    env: { METERLINE_TEST_DB: name },
+    globalSetup: ['test/helpers/global-setup.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+  },
+});
+
+export default defineConfig({
+  test: {
+    projects: [
+      { test: { name: 'unit', include: ['src/**/*.test.ts'] } },
+      integration('pglite'),
+      ...(postgresUrl ? [integration('postgres')] : []),
+    ],
+  },
+});
