@@ -30,6 +30,17 @@ export default defineConfig({
       { test: { name: 'unit', include: ['src/**/*.test.ts'] } },
       integration('pglite'),
       ...(postgresUrl ? [integration('postgres')] : []),
+      {
+        // The browser tests: `npx vitest run --project e2e` (Debian's Chromium, the built console).
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          globalSetup: ['test/helpers/global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 300_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

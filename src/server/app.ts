@@ -11,8 +11,10 @@ import {
 } from 'fastify-type-provider-zod';
 import { authRoutes } from './auth/routes.js';
 import type { Config } from './config.js';
+import { consumptionRoutes } from './consumption/routes.js';
 import type { Database } from './db/database.js';
 import { ApiError } from './http/errors.js';
+import { registerWebApp } from './http/static.js';
 import { creditRoutes } from './ledger/routes.js';
 import { eventRoutes } from './metering/routes.js';
 
@@ -103,5 +105,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(authRoutes, { prefix: '/api/v1' });
   await app.register(eventRoutes, { prefix: '/api/v1' });
   await app.register(creditRoutes, { prefix: '/api/v1' });
+  await app.register(consumptionRoutes, { prefix: '/api/v1' });
+  await registerWebApp(app);
   return app;
 }

@@ -10,6 +10,15 @@ const ConfigSchema = z.object({
     .url()
     .optional()
     .or(z.literal('').transform(() => undefined)),
+  /**
+   * How the application logs in to PostgreSQL (as meterline_app); by default DATABASE_URL with
+   * that user name and no password. DATABASE_URL itself is used for migrations only.
+   */
+  METERLINE_APP_DATABASE_URL: z
+    .string()
+    .url()
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   METERLINE_DATA_DIR: z.string().default('.data/pglite'),
   /** Load the demo tenants when the embedded database is created. */
   METERLINE_DEMO: z

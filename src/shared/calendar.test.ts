@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import {
   addDays,
@@ -188,6 +189,31 @@ describe('weeks, months and days', () => {
           expect(daysBetween(date, addDays(date, n))).toBe(n);
         },
       ),
+    );
+  });
+});
+
+describe('localDate against Luxon', () => {
+  it('agrees for any instant in zones with DST, half-hour and quarter-hour offsets', () => {
+    const zones = [
+      'America/New_York',
+      'Europe/London',
+      'Australia/Lord_Howe',
+      'Asia/Kathmandu',
+      'America/St_Johns',
+    ];
+    fc.assert(
+      fc.property(
+        fc.integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2040, 0, 1) }),
+        fc.constantFrom(...zones),
+        (ms, zone) => {
+          // Twice: the second answer comes from the offset cache.
+          for (let i = 0; i < 2; i++) {
+            expect(localDate(new Date(ms), zone)).toBe(DateTime.fromMillis(ms, { zone }).toISODate());
+          }
+        },
+      ),
+      { numRuns: 2000 },
     );
   });
 });

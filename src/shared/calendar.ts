@@ -93,10 +93,35 @@ function instantMillis(instant: Date): number {
   return ms;
 }
 
+// Luxon's offset() formats a date through Intl (tens of microseconds); ingest asks for the local day
+// of every milestone of every interview. Offsets are cached per zone and quarter hour, where the
+// offset is the same at both ends of the quarter (at most one transition falls inside one, and
+// transitions fall on whole quarter hours of UTC); a quarter with a transition asks Luxon each time.
+const QUARTER_MS = 15 * MINUTE_MS;
+const offsetCache = new Map<string, Map<number, number>>();
+const OFFSET_CACHE_MAX = 200_000;
+
+function offsetAt(timeZone: string, ms: number): number {
+  let cache = offsetCache.get(timeZone);
+  if (!cache) {
+    cache = new Map();
+    offsetCache.set(timeZone, cache);
+  }
+  const quarter = Math.floor(ms / QUARTER_MS);
+  const known = cache.get(quarter);
+  if (known !== undefined) return known;
+  const zone = zoneOf(timeZone);
+  const start = zone.offset(quarter * QUARTER_MS);
+  if (zone.offset((quarter + 1) * QUARTER_MS - 1) !== start) return zone.offset(ms);
+  if (cache.size >= OFFSET_CACHE_MAX) cache.clear();
+  cache.set(quarter, start);
+  return start;
+}
+
 /** The local date ('YYYY-MM-DD') of an instant in a time zone. */
 export function localDate(instant: Date, timeZone: string): string {
   const ms = instantMillis(instant);
-  const local = ms + zoneOf(timeZone).offset(ms) * MINUTE_MS;
+  const local = ms + offsetAt(timeZone, ms) * MINUTE_MS;
   return formatDate(fromDayNumber(Math.floor(local / DAY_MS)));
 }
 

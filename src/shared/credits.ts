@@ -8,8 +8,20 @@ export function milliToCredits(milli: number): number {
 /** Exact for any number of credits given with at most three decimals; rejects finer amounts. */
 export function creditsToMilli(credits: number): number {
   const milli = Math.round(credits * MILLI_PER_CREDIT);
-  if (!Number.isSafeInteger(milli) || Math.abs(milli - credits * MILLI_PER_CREDIT) > 1e-6) {
+  if (!Number.isSafeInteger(milli) || !hasAtMostThreeDecimals(credits)) {
     throw new RangeError(`${credits} is not a whole number of thousandths of a credit`);
   }
   return milli;
+}
+
+export function hasAtMostThreeDecimals(credits: number): boolean {
+  return (
+    Number.isFinite(credits) &&
+    Math.abs(Math.round(credits * MILLI_PER_CREDIT) - credits * MILLI_PER_CREDIT) <= 1e-6
+  );
+}
+
+/** A purchase's price: per whole credit, a fraction charged pro rata and rounded up to a cent. */
+export function purchaseTotalCents(creditsMilli: number, unitPriceCents: number): number {
+  return Math.ceil((creditsMilli * unitPriceCents) / MILLI_PER_CREDIT);
 }

@@ -16,7 +16,8 @@ declare module 'vitest' {
  * migrated once here and every test file starts from a copy of it.
  */
 export default async function setup(project: TestProject) {
-  if (project.name !== 'pglite') return;
+  // The e2e project runs on PGlite too.
+  if (project.name !== 'pglite' && project.name !== 'e2e') return;
   const opened = await openPglite({});
   await migrate(opened.db);
   const dump = await opened.dump();

@@ -12,11 +12,14 @@ export interface Connected {
   db: Database;
   /** True when the embedded database was created just now (the demo is loaded into it). */
   isNew: boolean;
+  /** Things the operator should know about the connection (logged at start). */
+  warnings: string[];
 }
 
 /** Opens the configured database, applies migrations as the owner, then drops to the app role. */
 export async function connect(
-  config: Pick<Config, 'DATABASE_URL' | 'METERLINE_DATA_DIR'>,
+  config: Pick<Config, 'DATABASE_URL' | 'METERLINE_DATA_DIR'> &
+    Partial<Pick<Config, 'METERLINE_APP_DATABASE_URL'>>,
   options: { inMemory?: boolean; loadDataDir?: Blob } = {},
 ): Promise<Connected> {
   if (config.DATABASE_URL) {
@@ -26,7 +29,7 @@ export async function connect(
     } finally {
       await owner.close();
     }
-    return { db: openPostgres({ url: config.DATABASE_URL, role: APP_ROLE }), isNew: false };
+    return { ...(await openAppPool(config.DATABASE_URL, config.METERLINE_APP_DATABASE_URL)), isNew: false };
   }
   const opened = await openPglite({
     dataDir: options.inMemory ? undefined : config.METERLINE_DATA_DIR,
@@ -39,5 +42,40 @@ export async function connect(
     await opened.db.close();
     throw err;
   }
-  return { db: opened.db, isNew: opened.isNew };
+  // PGlite has one session, of a superuser: the app role is a net under the application's own
+  // tenant filters, not a boundary against SQL injected into that session.
+  return { db: opened.db, isNew: opened.isNew, warnings: [] };
+}
+
+const AUTH_FAILED = new Set(['28P01', '28000']);
+
+/**
+ * The app's pool logs in as meterline_app itself, so no statement can take back the owner's
+ * rights. Where that login is refused (a password is required and none was configured), the
+ * pool logs in as the owner and takes the role at start-up, with a warning.
+ */
+async function openAppPool(ownerUrl: string, appUrl: string | undefined) {
+  const url = appUrl ?? withUser(ownerUrl, APP_ROLE);
+  const db = openPostgres({ url });
+  try {
+    await db.query('select 1');
+    return { db, warnings: [] };
+  } catch (err) {
+    await db.close();
+    if (appUrl || !AUTH_FAILED.has((err as { code?: string }).code ?? '')) throw err;
+    return {
+      db: openPostgres({ url: ownerUrl, role: APP_ROLE }),
+      warnings: [
+        `Could not log in as ${APP_ROLE} (${(err as Error).message}); running as the owner with role ${APP_ROLE}. ` +
+          'Set METERLINE_APP_DATABASE_URL to a login for that role so the application cannot leave it.',
+      ],
+    };
+  }
+}
+
+function withUser(url: string, user: string): string {
+  const u = new URL(url);
+  u.username = user;
+  u.password = '';
+  return u.toString();
 }

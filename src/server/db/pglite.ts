@@ -1,5 +1,5 @@
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { type Database, type Queryable, type Row, setTenant } from './database.js';
 
@@ -25,14 +25,22 @@ function wrap(q: Pick<PGlite, 'query' | 'exec'>): Queryable {
  * It is written by hand because the rule is small: one live pid owns the folder.
  */
 function lockFolder(dataDir: string): () => void {
-  const lockPath = join(dirname(dataDir), `${dataDir.split('/').pop()}.pid`);
+  const lockPath = resolve(dirname(dataDir), `${basename(dataDir)}.pid`);
+  // Within this process the pid file cannot tell two openers apart, so they are counted here.
+  if (openHere.has(lockPath)) {
+    throw new DatabaseInUseError(`The embedded database in ${dataDir} is already open in this process.`);
+  }
   mkdirSync(dirname(lockPath), { recursive: true });
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(lockPath, 'wx');
       writeFileSync(fd, String(process.pid));
       closeSync(fd);
-      return () => rmSync(lockPath, { force: true });
+      openHere.add(lockPath);
+      return () => {
+        openHere.delete(lockPath);
+        rmSync(lockPath, { force: true });
+      };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const pid = Number(readFileSync(lockPath, 'utf8'));
@@ -47,6 +55,8 @@ function lockFolder(dataDir: string): () => void {
   }
   throw new DatabaseInUseError(`Could not lock the embedded database in ${dataDir}`);
 }
+
+const openHere = new Set<string>();
 
 function isAlive(pid: number): boolean {
   try {

@@ -33,6 +33,11 @@ export function openPostgres(options: PostgresOptions): Database {
     // A start-up parameter, so no connection is ever handed out before it holds the role.
     options: options.role ? `-c role=${options.role}` : undefined,
   });
+  // An idle connection that the server ends (a restart, a dropped database) must not crash the
+  // process; the pool replaces it on the next query.
+  pool.on('error', (err) => {
+    process.emitWarning(`PostgreSQL connection lost: ${err.message}`);
+  });
   async function transaction<T>(fn: (tx: Queryable) => Promise<T>, tenantId?: string): Promise<T> {
     const client = await pool.connect();
     try {

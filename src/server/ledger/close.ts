@@ -160,10 +160,21 @@ async function expireLapsedLots(tx: Queryable, account: Account, now: Date): Pro
   return lots.length;
 }
 
-/** Closes due periods for every tenant (the scheduler and `periods close` call this). */
-export async function closeAllDuePeriods(db: Database, now: Date): Promise<Map<string, CloseResult>> {
+export type TenantCloseOutcome = CloseResult | { error: Error };
+
+/**
+ * Closes due periods for every tenant (the scheduler and `periods close` call this). One tenant's
+ * failure is reported for it and does not hold back the tenants after it.
+ */
+export async function closeAllDuePeriods(db: Database, now: Date): Promise<Map<string, TenantCloseOutcome>> {
   const tenants = await db.query<{ id: string; slug: string }>('select id, slug from system_tenants()');
-  const out = new Map<string, CloseResult>();
-  for (const t of tenants) out.set(t.slug, await closeDuePeriods(db, t.id, now));
+  const out = new Map<string, TenantCloseOutcome>();
+  for (const t of tenants) {
+    try {
+      out.set(t.slug, await closeDuePeriods(db, t.id, now));
+    } catch (err) {
+      out.set(t.slug, { error: err instanceof Error ? err : new Error(String(err)) });
+    }
+  }
   return out;
 }

@@ -5,6 +5,11 @@ export interface OpenLot {
   /** Epoch ms; null never expires. */
   expiresAt: number | null;
   grantedAt: number;
+  /**
+   * Epoch ms of when these credits were first granted: the origin period's start for rolled-over
+   * credits, else grantedAt. A rollover lot and the period's grant expire together; the older goes first.
+   */
+  originAt: number;
 }
 
 export interface Draw {
@@ -13,11 +18,15 @@ export interface Draw {
   milli: number;
 }
 
-/** Consumption draws from the lot that expires first (then the oldest); lots never go negative. */
+/**
+ * Consumption draws from the lot that expires first, then the one whose credits are oldest (rolled-over
+ * credits before the grant they expire with), then the one granted first; lots never go negative.
+ */
 export function sortForDrawing(lots: OpenLot[]): OpenLot[] {
   return [...lots].sort(
     (a, b) =>
       (a.expiresAt ?? Number.POSITIVE_INFINITY) - (b.expiresAt ?? Number.POSITIVE_INFINITY) ||
+      a.originAt - b.originAt ||
       a.grantedAt - b.grantedAt ||
       (a.id < b.id ? -1 : 1),
   );

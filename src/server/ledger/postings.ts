@@ -132,18 +132,30 @@ export async function createLot(
     ],
   );
   const effectiveAt = entry.effectiveAt ?? lot.grantedAt;
-  const entries: EntryInput[] = [
+  await appendEntries(tx, account, [
     { ...entry, kind: entry.kind ?? lot.kind, amountMilli: lot.amountMilli, lotId: id, effectiveAt },
-  ];
-  const settle = Math.min(account.overdraftMilli, lot.amountMilli);
-  if (settle > 0) {
-    entries.push(
-      { kind: 'overdraft_settlement', amountMilli: settle, lotId: null, effectiveAt, actor: entry.actor },
-      { kind: 'overdraft_settlement', amountMilli: -settle, lotId: id, effectiveAt, actor: entry.actor },
-    );
-  }
-  await appendEntries(tx, account, entries);
+    ...overdraftSettlement(account, id, lot.amountMilli, effectiveAt, entry.actor),
+  ]);
   return id;
+}
+
+/**
+ * The pair of entries (netting to zero) that moves outstanding overage onto a lot just credited
+ * with `creditedMilli`, as far as that covers it; none when there is no overage.
+ */
+export function overdraftSettlement(
+  account: Account,
+  lotId: string,
+  creditedMilli: number,
+  effectiveAt: Date,
+  actor: string,
+): EntryInput[] {
+  const settle = Math.min(account.overdraftMilli, creditedMilli);
+  if (settle <= 0) return [];
+  return [
+    { kind: 'overdraft_settlement', amountMilli: settle, lotId: null, effectiveAt, actor },
+    { kind: 'overdraft_settlement', amountMilli: -settle, lotId, effectiveAt, actor },
+  ];
 }
 
 export async function loadOpenLots(tx: Queryable, tenantId: string, now: Date): Promise<OpenLot[]> {
@@ -152,8 +164,10 @@ export async function loadOpenLots(tx: Queryable, tenantId: string, now: Date): 
     remaining_milli: number;
     expires_at: Date | null;
     granted_at: Date;
+    origin_at: Date;
   }>(
-    `select id, remaining_milli, expires_at, granted_at from credit_lots
+    `select id, remaining_milli, expires_at, granted_at, coalesce(origin_period_start, granted_at) as origin_at
+       from credit_lots
       where tenant_id = $1 and remaining_milli > 0 and (expires_at is null or expires_at > $2)`,
     [tenantId, now],
   );
@@ -163,6 +177,7 @@ export async function loadOpenLots(tx: Queryable, tenantId: string, now: Date): 
       remainingMilli: Number(r.remaining_milli),
       expiresAt: r.expires_at ? new Date(r.expires_at).getTime() : null,
       grantedAt: new Date(r.granted_at).getTime(),
+      originAt: new Date(r.origin_at).getTime(),
     })),
   );
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
+import { purchaseTotalCents } from '../../shared/credits.js';
 import { writeAudit } from '../auth/audit.js';
 import type { Database } from '../db/database.js';
 import { maybeOne } from '../db/database.js';
@@ -100,8 +101,7 @@ export async function purchaseCredits(
       { kind: 'purchase', amountMilli: req.creditsMilli, grantedAt: req.now, expiresAt },
       { actor: req.actor, reason: 'purchase', reference: req.idempotencyKey },
     );
-    // Prices are per whole credit; a fraction of a credit is charged pro rata, rounded up to a cent.
-    const totalCents = Math.ceil((req.creditsMilli * ctx.plan.creditPriceCents) / 1000);
+    const totalCents = purchaseTotalCents(req.creditsMilli, ctx.plan.creditPriceCents);
     const row = await maybeOne<PurchaseRow>(
       tx,
       `insert into purchases (tenant_id, idempotency_key, request_hash, credits_milli, unit_price_cents, total_cents,

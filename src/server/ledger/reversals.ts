@@ -4,9 +4,16 @@ import { ApiError, notFound } from '../http/errors.js';
 import { addToRollups, findInterviews } from '../metering/queries.js';
 import { addContribution, nonZero, type RollupDelta } from '../metering/rollup.js';
 import { deriveState } from '../metering/state.js';
-import { latestPeriod } from './periods-store.js';
+import { periodContaining } from './periods.js';
 import { loadBillingContext } from './plans.js';
-import { type Account, appendEntries, createLot, type EntryInput, lockAccount } from './postings.js';
+import {
+  type Account,
+  appendEntries,
+  createLot,
+  type EntryInput,
+  lockAccount,
+  overdraftSettlement,
+} from './postings.js';
 
 export interface ReversalResult {
   interviewId: string;
@@ -56,12 +63,25 @@ export async function reverseCharge(
       account,
       entries.map((e) => ({ ...entryBase, ...e })),
     );
+    // Credits given back to an open lot first pay off overage still outstanding (as a new lot's
+    // do in createLot): a lot must not hold credits while overage is owed, or they would expire
+    // at the period end and the overage be paid a second time from the next grant.
+    for (const e of entries) {
+      if (e.lotId === null || account.overdraftMilli === 0) continue;
+      await appendEntries(
+        tx,
+        account,
+        overdraftSettlement(account, e.lotId, e.amountMilli, req.now, req.actor),
+      );
+    }
     if (leftover > 0) {
-      const period = await latestPeriod(tx, ctx);
+      // The period holding `now`, not the latest one opened: that may have ended already when the
+      // period close has not run yet, and the adjustment would lapse before it was granted.
+      const period = periodContaining(ctx.anchor, ctx.plan.periodUnit, ctx.timeZone, req.now);
       await createLot(
         tx,
         account,
-        { kind: 'adjustment', amountMilli: leftover, grantedAt: req.now, expiresAt: period?.end ?? null },
+        { kind: 'adjustment', amountMilli: leftover, grantedAt: req.now, expiresAt: period.end },
         { ...entryBase, reference: 'reversal credited to a new lot: the original lots have expired' },
       );
     }

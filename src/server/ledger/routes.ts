@@ -4,7 +4,7 @@ import { creditsToMilli, milliToCredits } from '../../shared/credits.js';
 import { actorOf, authOf, requireUser, requireUserOrApiKey } from '../auth/guard.js';
 import { badRequest } from '../http/errors.js';
 import { Credits, errorResponses } from '../http/schemas.js';
-import { loadBillingContext } from './plans.js';
+import { loadBillingContext, type Plan } from './plans.js';
 import { purchaseCredits } from './purchases.js';
 import { balanceOf, ledgerPage } from './queries.js';
 import { reverseCharge } from './reversals.js';
@@ -31,6 +31,47 @@ const Entry = z.object({
   effectiveAt: z.date(),
   createdAt: z.date(),
   actor: z.string(),
+});
+
+const PlanTerms = z.object({
+  name: z.string(),
+  periodUnit: z.enum(['month', 'year']),
+  allotment: Credits,
+  rollover: z.object({
+    mode: z.enum(['none', 'all', 'capped']),
+    cap: Credits.nullable(),
+    capPercent: z.number().nullable(),
+    expiresAfterPeriods: z.number().nullable().describe('Rolled credits last this many further periods'),
+  }),
+  partialRule: z.object({
+    version: z.number(),
+    tiers: z.array(z.object({ minCompletion: z.number(), credits: Credits })),
+  }),
+  creditPriceCents: z.number(),
+  currency: z.string(),
+  purchaseValidityMonths: z.number(),
+});
+
+const planTerms = (plan: Plan): z.infer<typeof PlanTerms> => ({
+  name: plan.name,
+  periodUnit: plan.periodUnit,
+  allotment: milliToCredits(plan.allotmentMilli),
+  rollover: {
+    mode: plan.rollover.mode,
+    cap: plan.rollover.capMilli === null ? null : milliToCredits(plan.rollover.capMilli),
+    capPercent: plan.rollover.capPercent,
+    expiresAfterPeriods: plan.rollover.expiresAfterPeriods,
+  },
+  partialRule: {
+    version: plan.partialRule.version,
+    tiers: plan.partialRule.tiers.map((t) => ({
+      minCompletion: t.minCompletion,
+      credits: milliToCredits(t.creditsMilli),
+    })),
+  },
+  creditPriceCents: plan.creditPriceCents,
+  currency: plan.currency,
+  purchaseValidityMonths: plan.purchaseValidityMonths,
 });
 
 const Receipt = z.object({
@@ -64,6 +105,7 @@ export const creditRoutes: FastifyPluginAsyncZod = async (app) => {
             overageLimit: Credits,
             period: z.object({ start: z.date(), end: z.date(), allotment: Credits }).nullable(),
             lots: z.array(Lot),
+            plan: PlanTerms,
           }),
           ...errorResponses,
         },
@@ -92,6 +134,7 @@ export const creditRoutes: FastifyPluginAsyncZod = async (app) => {
             grantedAt: l.grantedAt,
             expiresAt: l.expiresAt,
           })),
+          plan: planTerms(ctx.plan),
         };
       });
     },

@@ -203,7 +203,11 @@ export async function upsertInterviews(
 const counterKeys = Object.keys(COUNTER_COLUMNS) as (keyof UsageCounters)[];
 const counterCols = counterKeys.map((k) => COUNTER_COLUMNS[k]);
 
-/** Adds deltas to the daily rollups (rows are created on first use). */
+/**
+ * Adds deltas to the daily rollups (rows are created on first use). A row whose counters all
+ * come back to zero (an outcome moved to another day by a late event) is deleted, so the rows
+ * are the same as if the events had arrived in order.
+ */
 export async function addToRollups(
   tx: Queryable,
   tenantId: string,
@@ -223,5 +227,15 @@ export async function addToRollups(
      on conflict (tenant_id, opening_id, day) do update set
        ${counterCols.map((c) => `${c} = daily_usage.${c} + excluded.${c}`).join(',\n       ')}`,
     [tenantId, JSON.stringify(payload)],
+  );
+  // Only a row something was taken from can have come to zero.
+  const lowered = rows.filter(([, , c]) => counterKeys.some((k) => c[k] < 0));
+  if (lowered.length === 0) return;
+  await tx.query(
+    `delete from daily_usage d
+      using jsonb_to_recordset($2::jsonb) as r(opening_id text, day date)
+      where d.tenant_id = $1 and d.opening_id = r.opening_id and d.day = r.day
+        and ${counterCols.map((c) => `d.${c} = 0`).join(' and ')}`,
+    [tenantId, JSON.stringify(lowered.map(([opening_id, day]) => ({ opening_id, day })))],
   );
 }

@@ -1,11 +1,13 @@
--- Tenant isolation in the database itself: the application runs as meterline_app, which
--- cannot bypass row-level security, and every tenant-owned table shows it only the rows of
+-- Tenant isolation in the database itself: the application logs in as meterline_app, which
+-- cannot bypass row-level security nor take another role, and every tenant-owned table shows it only the rows of
 -- the tenant set by the current transaction (app.tenant_id).
 
 do $$
 begin
   if not exists (select 1 from pg_roles where rolname = 'meterline_app') then
-    create role meterline_app nologin nosuperuser nobypassrls;
+    create role meterline_app login nosuperuser nobypassrls noinherit;
+  elsif not (select rolcanlogin from pg_roles where rolname = 'meterline_app') then
+    alter role meterline_app login;
   end if;
   execute format('grant meterline_app to %I', current_user);
 end $$;

@@ -1,0 +1,232 @@
+import { createHash } from 'node:crypto';
+import { availableParallelism, loadavg } from 'node:os';
+import type { Database } from '../src/server/db/database.js';
+import { ingestEvents, MAX_BATCH } from '../src/server/metering/ingest.js';
+import { createTenant } from '../src/server/tenants/create.js';
+import { CpuMeter } from './lib/cpu.js';
+import { openBenchDatabase } from './lib/database.js';
+import { type BenchEvent, generateEvents } from './lib/events.js';
+import { QueryTimes, timedDatabase } from './lib/timing.js';
+
+/**
+ * Ingest throughput: 200,000 realistic events in batches of 1,000 through `ingestEvents` (the
+ * code behind POST /api/v1/events), then the same events into a bare table with the raw
+ * idempotent multi-row insert, which is the most a batch of inserts can do on this database.
+ */
+const EVENTS = Number(process.env.BENCH_INGEST_EVENTS ?? 200_000);
+/** To see where a batch's time goes: BENCH_EXPLAIN_BATCH=150 prints the plans of batch 150. */
+const EXPLAIN_BATCH = Number(process.env.BENCH_EXPLAIN_BATCH ?? -1);
+const BATCH = MAX_BATCH;
+const ACTOR = 'bench';
+// Fixed clocks keep runs comparable: the tenant's year starts 2025-01-01, events run to ~November.
+const CREATED_AT = new Date('2025-01-01T12:00:00Z');
+const INGESTED_AT = new Date('2025-12-15T12:00:00Z');
+
+export interface IngestFigures {
+  eventsPerSecond: number;
+  rawEventsPerSecond: number;
+  ratio: number;
+  database: 'pglite' | 'postgres';
+}
+
+export async function run(): Promise<IngestFigures> {
+  let t0 = performance.now();
+  const events = generateEvents({ count: EVENTS });
+  const batches: BenchEvent[][] = [];
+  for (let i = 0; i < events.length; i += BATCH) batches.push(events.slice(i, i + BATCH));
+  log(`generated ${events.length.toLocaleString('en')} events in ${ms(t0)} (${describe(events)})`);
+
+  const load = () => loadavg()[0]?.toFixed(1);
+  log(
+    `load average ${load()} on ${availableParallelism()} cores (other work on the machine slows every figure)`,
+  );
+  t0 = performance.now();
+  const bench = await openBenchDatabase();
+  log(`opened ${bench.kind} in ${ms(t0)}`);
+  try {
+    const { id: tenantId } = await createTenant(
+      bench.db,
+      {
+        slug: 'bench-ingest',
+        name: 'Bench Ingest',
+        timeZone: 'America/New_York',
+        billingAnchor: '2025-01-01',
+        // Nothing may be blocked: a yearly million credits, and overage allowed far beyond.
+        plan: {
+          name: 'Bench (yearly)',
+          periodUnit: 'year',
+          allotmentMilli: 1_000_000_000,
+          rolloverMode: 'none',
+          overageMode: 'allow',
+          overageLimitMilli: 1_000_000_000_000,
+          creditPriceCents: 400,
+        },
+      },
+      { now: CREATED_AT, actor: ACTOR },
+    );
+
+    const times = new QueryTimes();
+    let current = 0;
+    const db = timedDatabase(bench.db, times, () => current === EXPLAIN_BATCH);
+    const batchMs: number[] = [];
+    const cpu = new CpuMeter(bench.kind === 'postgres' ? bench.db : null);
+    const cpuBefore = await cpu.sample();
+    let accepted = 0;
+    let duplicates = 0;
+    let rejected = 0;
+    const ingestStart = performance.now();
+    for (const [i, batch] of batches.entries()) {
+      current = i;
+      const b0 = performance.now();
+      const result = await ingestEvents(db, tenantId, batch, { now: INGESTED_AT, actor: ACTOR });
+      batchMs.push(performance.now() - b0);
+      accepted += result.accepted;
+      duplicates += result.duplicates;
+      rejected += result.rejected.length;
+      if (result.rejected.length > 0 && rejected === result.rejected.length) {
+        log(`batch ${i}: first rejection ${JSON.stringify(result.rejected[0])}`);
+      }
+      if ((i + 1) % 50 === 0) log(`  ingest: ${i + 1}/${batches.length} batches, ${ms(ingestStart)}`);
+    }
+    const ingestMs = performance.now() - ingestStart;
+    const cpuAfter = await cpu.sample();
+    const eventsPerSecond = (events.length / ingestMs) * 1000;
+    log(
+      `ingest: ${events.length.toLocaleString('en')} events in ${(ingestMs / 1000).toFixed(2)} s → ` +
+        `${Math.round(eventsPerSecond).toLocaleString('en')} events/s (accepted ${accepted}, ` +
+        `duplicates ${duplicates}, rejected ${rejected})`,
+    );
+    const quarter = Math.max(1, Math.floor(batchMs.length / 4));
+    log(
+      `  per batch: ${quantiles(batchMs)}; first quarter p50 ${quantiles(batchMs.slice(0, quarter), 0.5)}, ` +
+        `last quarter p50 ${quantiles(batchMs.slice(-quarter), 0.5)}`,
+    );
+    log(`  ${CpuMeter.describe(cpuBefore, cpuAfter, events.length)}`);
+    log(`  where the time goes:\n${times.table(ingestMs)}`);
+    if (accepted !== events.length) throw new Error(`Only ${accepted} of ${events.length} events accepted`);
+    await summarizeTenant(bench.db, tenantId);
+
+    const owner = await bench.owner();
+    const rawCpu = new CpuMeter(bench.kind === 'postgres' ? owner : null);
+    const rawMs = await rawInsert(owner, tenantId, batches, rawCpu);
+    const rawEventsPerSecond = (events.length / rawMs) * 1000;
+    log(
+      `raw:    ${events.length.toLocaleString('en')} events in ${(rawMs / 1000).toFixed(2)} s → ` +
+        `${Math.round(rawEventsPerSecond).toLocaleString('en')} events/s`,
+    );
+
+    log(`load average ${load()}`);
+    return {
+      eventsPerSecond: Math.round(eventsPerSecond),
+      rawEventsPerSecond: Math.round(rawEventsPerSecond),
+      ratio: Math.round((eventsPerSecond / rawEventsPerSecond) * 1000) / 1000,
+      database: bench.kind,
+    };
+  } finally {
+    await bench.close();
+  }
+}
+
+/**
+ * The floor to compare with: the same rows into a table with interview_events' columns and
+ * primary key (no other index, no row-level security, no other table touched), one
+ * `insert … select from jsonb_to_recordset … on conflict do nothing` per batch, each batch its
+ * own transaction. Content hashes are computed before the clock starts.
+ */
+async function rawInsert(
+  owner: Database,
+  tenantId: string,
+  batches: BenchEvent[][],
+  cpu: CpuMeter,
+): Promise<number> {
+  await owner.exec(`
+    drop table if exists bench_raw_events;
+    create table bench_raw_events (
+      tenant_id uuid not null,
+      id text not null,
+      type text not null,
+      interview_id text not null,
+      opening_id text not null,
+      candidate_id text,
+      job_title text,
+      occurred_at timestamptz not null,
+      completion double precision,
+      payload_hash text not null,
+      received_at timestamptz not null default now(),
+      primary key (tenant_id, id)
+    )`);
+  const payloads = batches.map((batch) =>
+    batch.map((e) => ({
+      id: e.id,
+      type: e.type,
+      interview_id: e.interviewId,
+      opening_id: e.openingId,
+      candidate_id: e.candidateId,
+      job_title: e.jobTitle,
+      occurred_at: e.occurredAt,
+      completion: e.completion ?? null,
+      payload_hash: createHash('sha256').update(JSON.stringify(e)).digest('base64url'),
+    })),
+  );
+  const cpuBefore = await cpu.sample();
+  const t0 = performance.now();
+  for (const rows of payloads) {
+    await owner.transaction((tx) =>
+      tx.query(
+        `insert into bench_raw_events (tenant_id, id, type, interview_id, opening_id, candidate_id, job_title,
+                                       occurred_at, completion, payload_hash)
+         select $1, id, type, interview_id, opening_id, candidate_id, job_title, occurred_at, completion, payload_hash
+           from jsonb_to_recordset($2::jsonb) as r(id text, type text, interview_id text, opening_id text,
+                candidate_id text, job_title text, occurred_at timestamptz, completion float8, payload_hash text)
+         on conflict do nothing`,
+        [tenantId, JSON.stringify(rows)],
+      ),
+    );
+  }
+  const elapsed = performance.now() - t0;
+  const cpuAfter = await cpu.sample();
+  const [count] = await owner.query<{ n: number }>('select count(*)::int as n from bench_raw_events');
+  const expected = payloads.reduce((n, rows) => n + rows.length, 0);
+  if (count?.n !== expected) throw new Error(`Raw insert stored ${count?.n} rows, expected ${expected}`);
+  log(`  raw ${CpuMeter.describe(cpuBefore, cpuAfter, expected)}`);
+  return elapsed;
+}
+
+/** A sanity check that the ingest did real work: what the tenant now holds. */
+async function summarizeTenant(db: Database, tenantId: string): Promise<void> {
+  const [row] = await db.withTenant(tenantId, (tx) =>
+    tx.query<Record<string, number>>(
+      `select (select count(*) from interview_events)::int as events,
+              (select count(*) from interviews)::int as interviews,
+              (select count(*) from openings)::int as openings,
+              (select count(*) from candidates)::int as candidates,
+              (select count(*) from daily_usage)::int as rollup_rows,
+              (select count(*) from ledger_entries where kind = 'consumption')::int as charges,
+              (select -sum(amount_milli) from ledger_entries where kind = 'consumption')::bigint as consumed_milli`,
+    ),
+  );
+  log(
+    `  stored: ${Object.entries(row ?? {})
+      .map(([k, v]) => `${k} ${Number(v).toLocaleString('en')}`)
+      .join(', ')}`,
+  );
+}
+
+function describe(events: BenchEvent[]): string {
+  const byType = new Map<string, number>();
+  for (const e of events) byType.set(e.type, (byType.get(e.type) ?? 0) + 1);
+  const interviews = new Set(events.map((e) => e.interviewId)).size;
+  const openings = new Set(events.map((e) => e.openingId)).size;
+  const types = [...byType].map(([t, n]) => `${t.replace(/^\w+\./, '')} ${n}`).join(', ');
+  return `${interviews.toLocaleString('en')} interviews, ${openings} openings; ${types}`;
+}
+
+function quantiles(values: number[], only?: number): string {
+  const sorted = [...values].sort((a, b) => a - b);
+  const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
+  if (only !== undefined) return `${q(only).toFixed(0)} ms`;
+  return `p50 ${q(0.5).toFixed(0)} ms, p90 ${q(0.9).toFixed(0)} ms, max ${q(1).toFixed(0)} ms`;
+}
+
+const ms = (since: number) => `${((performance.now() - since) / 1000).toFixed(1)} s`;
+const log = (line: string) => console.log(`[ingest] ${line}`);

@@ -1,0 +1,89 @@
+import { randomBytes } from 'node:crypto';
+import { connect } from '../../src/server/db/connect.js';
+import type { Database, DatabaseKind } from '../../src/server/db/database.js';
+import { openPostgres } from '../../src/server/db/postgres.js';
+
+export interface BenchDatabase {
+  kind: DatabaseKind;
+  /** The application's connection (migrated, row-level security on), as the server opens it. */
+  db: Database;
+  /**
+   * A connection as the schema owner, outside row-level security, for scratch tables. On PGlite
+   * (one connection) it steps out of the application role: call it after the app's work.
+   */
+  owner(): Promise<Database>;
+  /** Closes everything; on PostgreSQL also drops the scratch database. */
+  close(): Promise<void>;
+}
+
+/**
+ * A fresh database for one benchmark: PGlite in memory (the user's embedded folder is never
+ * touched), or, when DATABASE_URL is set, a scratch database `meterline_bench_<random>` on that
+ * server, migrated through `connect()` and dropped at close (also on Ctrl-C).
+ */
+export async function openBenchDatabase(): Promise<BenchDatabase> {
+  const serverUrl = process.env.DATABASE_URL;
+  if (!serverUrl) {
+    const { db } = await connect({ DATABASE_URL: undefined, METERLINE_DATA_DIR: '' }, { inMemory: true });
+    return {
+      kind: 'pglite',
+      db,
+      async owner() {
+        await db.query('reset role');
+        return db;
+      },
+      close: () => db.close(),
+    };
+  }
+
+  const name = `meterline_bench_${randomBytes(5).toString('hex')}`;
+  const admin = openPostgres({ url: serverUrl, max: 1 });
+  await admin.query(`create database ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  let db: Database | undefined;
+  let owner: Database | undefined;
+  let closed: Promise<void> | undefined;
+  const dropScratch = () => admin.query(`drop database if exists ${name} with (force)`);
+  const close = () => {
+    closed ??= (async () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      await db?.close().catch(() => {});
+      await owner?.close().catch(() => {});
+      await dropScratch();
+      await admin.close();
+    })();
+    return closed;
+  };
+  // Interrupted: drop the database at once (`with (force)` ends our own sessions too), then leave.
+  let interrupted = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    // The signal may come twice (the terminal, then tsx passing it on): act once.
+    if (interrupted) return;
+    interrupted = true;
+    console.error(`\n${signal}: dropping the scratch database ${name}`);
+    // Our own sessions are cut off by the drop; their errors are expected now.
+    process.on('uncaughtException', () => {});
+    dropScratch()
+      .catch((err) => console.error(`Could not drop ${name}: ${err}`))
+      .finally(() => process.exit(130));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    db = (await connect({ DATABASE_URL: url.toString(), METERLINE_DATA_DIR: '' })).db;
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  return {
+    kind: 'postgres',
+    db,
+    async owner() {
+      owner ??= openPostgres({ url: url.toString(), max: 1 });
+      return owner;
+    },
+    close,
+  };
+}

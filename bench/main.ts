@@ -1,0 +1,55 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * `npm run bench` runs every scenario; `npm run bench -- <name> [...]` only those named.
+ * A scenario is `bench/<name>.ts` exporting `run(): Promise<object>`; its figures are printed
+ * and written to `bench/results/<name>.json`. Adding one is one line in this table.
+ */
+const scenarios: Record<string, () => Promise<{ run(): Promise<object> }>> = {
+  ingest: () => import('./ingest.js'),
+};
+
+const resultsDir = join(import.meta.dirname, 'results');
+
+async function main(args: string[]): Promise<number> {
+  const known = Object.keys(scenarios);
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(`Usage: npm run bench [-- <scenario>...]\nScenarios: ${known.join(', ')}`);
+    return 0;
+  }
+  const unknown = args.filter((a) => !known.includes(a));
+  if (unknown.length > 0) {
+    console.error(
+      `Unknown scenario ${unknown.map((u) => `'${u}'`).join(', ')}. Scenarios: ${known.join(', ')}`,
+    );
+    return 2;
+  }
+  const chosen = args.length > 0 ? [...new Set(args)] : known;
+  mkdirSync(resultsDir, { recursive: true });
+  let failed = 0;
+  for (const name of chosen) {
+    const load = scenarios[name] as (typeof scenarios)[string];
+    console.log(`\n=== ${name} ===`);
+    const t0 = performance.now();
+    try {
+      const figures = await (await load()).run();
+      const file = join(resultsDir, `${name}.json`);
+      writeFileSync(file, `${JSON.stringify(figures, null, 2)}\n`);
+      console.log(`\n${name} (${((performance.now() - t0) / 1000).toFixed(1)} s):`);
+      for (const [key, value] of Object.entries(figures)) console.log(`  ${key.padEnd(22)} ${format(value)}`);
+      console.log(`  → ${file}`);
+    } catch (err) {
+      failed++;
+      console.error(`${name} failed:`, err);
+    }
+  }
+  return failed > 0 ? 1 : 0;
+}
+
+function format(value: unknown): string {
+  if (typeof value === 'number') return value.toLocaleString('en', { maximumFractionDigits: 3 });
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,173 @@
+import type { UsageCounts } from '../../shared/metrics.js';
+import type { Queryable } from '../db/database.js';
+import type { DateRange } from './range.js';
+
+/**
+ * The console's SQL. Every figure comes from the daily rollups (tenant × opening × day), never
+ * from raw events, so a query's cost grows with days and openings, not with interviews.
+ */
+const SUMS = `coalesce(sum(invited), 0)::int as invited, coalesce(sum(started), 0)::int as started,
+  coalesce(sum(completed), 0)::int as completed, coalesce(sum(partially_completed), 0)::int as partially_completed,
+  coalesce(sum(expired), 0)::int as expired, coalesce(sum(cancelled), 0)::int as cancelled,
+  coalesce(sum(simulations), 0)::int as simulations, coalesce(sum(credits_milli), 0)::bigint as credits_milli`;
+
+type SumsRow = Record<string, unknown>;
+
+export function toCounts(r: SumsRow): UsageCounts {
+  return {
+    invited: Number(r.invited),
+    started: Number(r.started),
+    completed: Number(r.completed),
+    partiallyCompleted: Number(r.partially_completed),
+    expired: Number(r.expired),
+    cancelled: Number(r.cancelled),
+    simulations: Number(r.simulations),
+    creditsMilli: Number(r.credits_milli),
+  };
+}
+
+export async function usageTotals(tx: Queryable, tenantId: string, range: DateRange): Promise<UsageCounts> {
+  const [row] = await tx.query(
+    `select ${SUMS} from daily_usage where tenant_id = $1 and day between $2 and $3`,
+    [tenantId, range.from, range.to],
+  );
+  return toCounts(row ?? {});
+}
+
+export type Granularity = 'day' | 'week' | 'month';
+
+/** Sums per bucket start (a local date); buckets with no rows are absent here and filled by the caller. */
+export async function usageByBucket(
+  tx: Queryable,
+  tenantId: string,
+  range: DateRange,
+  granularity: Granularity,
+): Promise<Map<string, UsageCounts>> {
+  // date_trunc('week') starts weeks on Monday, as the calendar module does.
+  const bucket = granularity === 'day' ? 'day' : `date_trunc('${granularity}', day)::date`;
+  const rows = await tx.query(
+    `select to_char(${bucket}, 'YYYY-MM-DD') as bucket, ${SUMS}
+       from daily_usage where tenant_id = $1 and day between $2 and $3
+      group by 1`,
+    [tenantId, range.from, range.to],
+  );
+  return new Map(rows.map((r) => [r.bucket as string, toCounts(r)]));
+}
+
+export const OPENING_SORTS = {
+  jobTitle: 'o.job_title',
+  invited: 'invited',
+  completed: 'completed',
+  partiallyCompleted: 'partially_completed',
+  simulations: 'simulations',
+  creditsUsed: 'credits_milli',
+} as const;
+export type OpeningSort = keyof typeof OPENING_SORTS;
+
+export interface OpeningUsage extends UsageCounts {
+  openingId: string;
+  jobTitle: string;
+  status: string;
+}
+
+/**
+ * Usage per opening with activity in the range, filtered by a title or id search, sorted and
+ * paged in SQL; `total` counts every matching opening.
+ */
+export async function usageByOpening(
+  tx: Queryable,
+  tenantId: string,
+  range: DateRange,
+  opts: { q?: string; sort: OpeningSort; order: 'asc' | 'desc'; limit: number; offset: number },
+): Promise<{ items: OpeningUsage[]; total: number }> {
+  const direction = opts.order === 'asc' ? 'asc' : 'desc';
+  const rows = await tx.query(
+    `with usage as (
+       select opening_id, ${SUMS} from daily_usage
+        where tenant_id = $1 and day between $2 and $3 group by opening_id
+     )
+     select o.id as opening_id, o.job_title, o.status, u.*, count(*) over () as total
+       from usage u join openings o on o.tenant_id = $1 and o.id = u.opening_id
+      where $4::text is null or o.job_title ilike '%' || $4 || '%' or o.id ilike '%' || $4 || '%'
+      order by ${OPENING_SORTS[opts.sort]} ${direction}, o.job_title asc, o.id asc
+      limit $5 offset $6`,
+    [tenantId, range.from, range.to, opts.q ? escapeLike(opts.q) : null, opts.limit, opts.offset],
+  );
+  return {
+    items: rows.map((r) => ({
+      openingId: r.opening_id as string,
+      jobTitle: r.job_title as string,
+      status: r.status as string,
+      ...toCounts(r),
+    })),
+    total: rows.length > 0 ? Number(rows[0]?.total) : 0,
+  };
+}
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+export interface InterviewRow {
+  id: string;
+  candidateId: string | null;
+  state: string;
+  isSimulation: boolean;
+  invitedAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  completion: number;
+  chargedMilli: number;
+  chargeRule: string | null;
+  chargeRuleVersion: number | null;
+  reversedAt: Date | null;
+  reversalReason: string | null;
+}
+
+/** One opening's interviews invited in [fromInstant, toInstant), newest first. */
+export async function openingInterviews(
+  tx: Queryable,
+  tenantId: string,
+  openingId: string,
+  opts: { fromInstant: Date; toInstant: Date; status?: string; limit: number; offset: number },
+): Promise<{ items: InterviewRow[]; total: number }> {
+  const rows = await tx.query(
+    `select id, candidate_id, state, is_simulation, invited_at, started_at,
+            coalesce(completed_at, ended_at, least(expired_at, cancelled_at)) as finished_at, completion,
+            charged_milli, charge_rule, charge_rule_version, reversed_at, reversal_reason, count(*) over () as total
+       from interviews
+      where tenant_id = $1 and opening_id = $2 and invited_at >= $3 and invited_at < $4
+        and ($5::text is null or ($5 = 'simulation' and is_simulation) or (state = $5 and not is_simulation))
+      order by invited_at desc, id
+      limit $6 offset $7`,
+    [tenantId, openingId, opts.fromInstant, opts.toInstant, opts.status ?? null, opts.limit, opts.offset],
+  );
+  return {
+    items: rows.map((r) => ({
+      id: r.id as string,
+      candidateId: (r.candidate_id as string | null) ?? null,
+      state: r.state as string,
+      isSimulation: r.is_simulation as boolean,
+      invitedAt: r.invited_at as Date,
+      startedAt: (r.started_at as Date | null) ?? null,
+      finishedAt: (r.finished_at as Date | null) ?? null,
+      completion: Number(r.completion),
+      chargedMilli: Number(r.charged_milli),
+      chargeRule: (r.charge_rule as string | null) ?? null,
+      chargeRuleVersion: r.charge_rule_version === null ? null : Number(r.charge_rule_version),
+      reversedAt: (r.reversed_at as Date | null) ?? null,
+      reversalReason: (r.reversal_reason as string | null) ?? null,
+    })),
+    total: rows.length > 0 ? Number(rows[0]?.total) : 0,
+  };
+}
+
+export async function openingTitle(
+  tx: Queryable,
+  tenantId: string,
+  openingId: string,
+): Promise<string | undefined> {
+  const [row] = await tx.query<{ job_title: string }>(
+    'select job_title from openings where tenant_id = $1 and id = $2',
+    [tenantId, openingId],
+  );
+  return row?.job_title;
+}

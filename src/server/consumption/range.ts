@@ -1,0 +1,66 @@
+import { addDays, daysBetween, isValidDate, localDate, startOfLocalDate } from '../../shared/calendar.js';
+import { badRequest } from '../http/errors.js';
+import { periodContaining } from '../ledger/periods.js';
+import type { BillingContext } from '../ledger/plans.js';
+
+/** A range of local dates, both ends included. */
+export interface DateRange {
+  from: string;
+  to: string;
+}
+
+export const MAX_RANGE_DAYS = 5 * 366;
+
+/** The days from `from` to `to` inclusive. */
+export const rangeDays = (r: DateRange) => daysBetween(r.from, r.to) + 1;
+
+/**
+ * The range a console request asks for: `from`/`to` as given (both or neither), else the
+ * current billing period. Bad dates, a reversed range and ranges over five years are refused.
+ */
+export function resolveRange(q: { from?: string; to?: string }, ctx: BillingContext, now: Date): DateRange {
+  if (q.from === undefined && q.to === undefined) return currentPeriodRange(ctx, now);
+  if (q.from === undefined || q.to === undefined) {
+    throw badRequest('invalid_range', 'Give both from and to, or neither for the current billing period.');
+  }
+  for (const [name, value] of [
+    ['from', q.from],
+    ['to', q.to],
+  ] as const) {
+    if (!isValidDate(value))
+      throw badRequest('invalid_date', `${name} must be a date as YYYY-MM-DD, got ${value}.`);
+  }
+  const range = { from: q.from, to: q.to };
+  if (range.from > range.to) throw badRequest('invalid_range', 'from must not be after to.');
+  if (rangeDays(range) > MAX_RANGE_DAYS)
+    throw badRequest('range_too_long', 'A range can span at most five years.');
+  return range;
+}
+
+export function currentPeriodRange(ctx: BillingContext, now: Date): DateRange {
+  const p = periodContaining(ctx.anchor, ctx.plan.periodUnit, ctx.timeZone, now);
+  return { from: p.startDate, to: addDays(p.endDate, -1) };
+}
+
+/** The range of equal length right before (for the billing period: the previous period). */
+export function previousRange(range: DateRange, ctx: BillingContext): DateRange {
+  const p = periodContaining(
+    ctx.anchor,
+    ctx.plan.periodUnit,
+    ctx.timeZone,
+    startOfLocalDate(range.from, ctx.timeZone),
+  );
+  if (p.startDate === range.from && addDays(p.endDate, -1) === range.to) {
+    const prev = periodContaining(
+      ctx.anchor,
+      ctx.plan.periodUnit,
+      ctx.timeZone,
+      new Date(p.start.getTime() - 1),
+    );
+    return { from: prev.startDate, to: addDays(prev.endDate, -1) };
+  }
+  const n = rangeDays(range);
+  return { from: addDays(range.from, -n), to: addDays(range.from, -1) };
+}
+
+export const today = (ctx: BillingContext, now: Date) => localDate(now, ctx.timeZone);

@@ -1,0 +1,209 @@
+import { localDate, startOfLocalDate } from '../../shared/calendar.js';
+import { createApiKey } from '../auth/api-keys.js';
+import { addUser } from '../auth/users.js';
+import type { Database } from '../db/database.js';
+import { ApiError, badRequest, conflict } from '../http/errors.js';
+import { closeDuePeriods } from '../ledger/close.js';
+import { purchaseCredits } from '../ledger/purchases.js';
+import { ingestEvents, MAX_BATCH } from '../metering/ingest.js';
+import { createTenant } from '../tenants/create.js';
+import { type Delivery, generateStream } from './interviews.js';
+import { DEMO_API_KEY_NAME, DEMO_PASSWORD, DEMO_TENANTS, type DemoTenantSpec } from './tenants.js';
+
+export { DEMO_LOGINS, DEMO_PASSWORD } from './tenants.js';
+
+export interface DemoTenantResult {
+  slug: string;
+  name: string;
+  /** Real interviews (simulation runs not included). */
+  interviews: number;
+  simulations: number;
+  /** Events accepted by ingestion. */
+  events: number;
+  /** Events the engine sent twice, answered as duplicates. */
+  duplicates: number;
+  /** Events ingestion refused (none, unless the plan ran out of credits at a large scale). */
+  rejected: number;
+  balanceCredits: number;
+}
+
+export interface DemoResult {
+  tenants: DemoTenantResult[];
+}
+
+const ACTOR = 'demo';
+export const MAX_SCALE = 5;
+
+/**
+ * Loads the demo tenants (Acme Talent, Globex Hiring) with their history up to `now`, entirely
+ * through the application's own code: createTenant, then month by month the period close and
+ * the month's interview events in batches through ingestEvents (as the API would), the purchase
+ * on its day, users and an API key. The same `now` and scale give the same data. Refuses when
+ * the demo is loaded already.
+ */
+export async function loadDemo(
+  db: Database,
+  opts: { now: Date; log?: (msg: string) => void; scale?: number },
+): Promise<DemoResult> {
+  const scale = opts.scale ?? 1;
+  if (!Number.isFinite(scale) || scale <= 0 || scale > MAX_SCALE) {
+    throw badRequest('invalid_scale', `The demo scale must be a number above 0 and at most ${MAX_SCALE}.`);
+  }
+  if (Number.isNaN(opts.now.getTime())) throw badRequest('invalid_time', 'now must be a valid time.');
+  await refuseIfLoaded(db);
+  const log = opts.log ?? (() => {});
+  const tenants: DemoTenantResult[] = [];
+  for (const spec of DEMO_TENANTS) tenants.push(await loadTenant(db, spec, opts.now, scale, log));
+  return { tenants };
+}
+
+async function refuseIfLoaded(db: Database): Promise<void> {
+  const slugs = DEMO_TENANTS.map((t) => t.slug);
+  const existing = await db.query<{ slug: string }>(
+    'select slug from system_tenants() where slug = any($1)',
+    [slugs],
+  );
+  if (existing.length > 0) {
+    throw conflict(
+      'demo_loaded',
+      `The demo is loaded already (tenant ${existing.map((t) => t.slug).join(', ')} exists); it is loaded once, into a new database.`,
+    );
+  }
+  for (const user of DEMO_TENANTS.flatMap((t) => t.users)) {
+    const taken = await db.query('select 1 from auth_login_lookup($1)', [user.email]);
+    if (taken.length > 0) {
+      throw conflict(
+        'demo_loaded',
+        `The demo login ${user.email} exists already; the demo cannot be loaded.`,
+      );
+    }
+  }
+}
+
+type Step = { at: number; run: () => Promise<void> };
+
+async function loadTenant(
+  db: Database,
+  spec: DemoTenantSpec,
+  now: Date,
+  scale: number,
+  log: (msg: string) => void,
+): Promise<DemoTenantResult> {
+  const started = Date.now();
+  const stream = generateStream(spec, { now, scale });
+  const createdAt = startOfLocalDate(stream.anchor, spec.timeZone);
+  log(
+    `demo: ${spec.name} (${spec.slug}): ${stream.interviews} interviews and ${stream.simulations} simulations ` +
+      `since ${stream.anchor}, ${stream.deliveries.length} events`,
+  );
+  const { id } = await createDemoTenant(db, spec, stream.anchor, createdAt);
+  for (const user of spec.users) {
+    await addUser(db, id, { ...user, password: DEMO_PASSWORD }, { actor: ACTOR, at: createdAt });
+  }
+  const key = await createApiKey(db, id, DEMO_API_KEY_NAME, { actor: ACTOR, at: createdAt });
+  const actor = `api_key:${key.id}`;
+
+  // Period closes at each month start and the purchase, in time order, between the event batches.
+  const steps: Step[] = stream.monthStarts.slice(1).map((at) => ({
+    at,
+    run: async () => {
+      await closeDuePeriods(db, id, new Date(at));
+    },
+  }));
+  const { purchase } = spec;
+  const { purchaseAt } = stream;
+  if (purchase && purchaseAt !== null) {
+    steps.push({
+      at: purchaseAt,
+      run: async () => {
+        await purchaseCredits(db, id, {
+          idempotencyKey: `demo-${spec.slug}-purchase-1`,
+          creditsMilli: purchase.credits * 1000,
+          actor: `user:${spec.users.find((u) => u.role === 'account_admin')?.email ?? ACTOR}`,
+          now: new Date(purchaseAt),
+        });
+      },
+    });
+  }
+  steps.sort((a, b) => a.at - b.at);
+
+  const totals = { accepted: 0, duplicates: 0, rejected: 0 };
+  const { deliveries } = stream;
+  let next = 0;
+  /** Ingests, in batches as the engine would post them, every event delivered before `limit`. */
+  const ingestBefore = async (limit: number) => {
+    for (;;) {
+      const batch: Delivery[] = [];
+      for (let d = deliveries[next]; d && d.at < limit && batch.length < MAX_BATCH; d = deliveries[++next]) {
+        batch.push(d);
+      }
+      const last = batch[batch.length - 1];
+      if (!last) return;
+      // The batch arrives when its last event does: nothing in it lies in the future.
+      const result = await ingestEvents(
+        db,
+        id,
+        batch.map((d) => d.event),
+        { now: new Date(last.at), actor },
+      );
+      totals.accepted += result.accepted;
+      totals.duplicates += result.duplicates;
+      totals.rejected += result.rejected.length;
+    }
+  };
+  let reported = 0;
+  for (const step of steps) {
+    await ingestBefore(step.at);
+    await step.run();
+    const quarter = Math.floor((4 * next) / Math.max(1, deliveries.length));
+    if (quarter > reported && quarter < 4) {
+      reported = quarter;
+      log(
+        `demo: ${spec.slug}: ${quarter * 25} % ingested (up to ${localDate(new Date(step.at), spec.timeZone)})`,
+      );
+    }
+  }
+  await ingestBefore(Number.POSITIVE_INFINITY);
+  await closeDuePeriods(db, id, now);
+
+  if (totals.rejected > 0) {
+    log(
+      `demo: ${spec.slug}: ${totals.rejected} events were refused (the plan ran out of credits at this scale)`,
+    );
+  }
+  const [account] = await db.withTenant(id, (tx) =>
+    tx.query<{ balance_milli: number }>('select balance_milli from credit_accounts where tenant_id = $1', [
+      id,
+    ]),
+  );
+  const balanceCredits = Number(account?.balance_milli ?? 0) / 1000;
+  log(
+    `demo: ${spec.slug}: ${totals.accepted} events accepted, ${totals.duplicates} duplicates, ` +
+      `balance ${balanceCredits} credits (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+  );
+  return {
+    slug: spec.slug,
+    name: spec.name,
+    interviews: stream.interviews,
+    simulations: stream.simulations,
+    events: totals.accepted,
+    duplicates: totals.duplicates,
+    rejected: totals.rejected,
+    balanceCredits,
+  };
+}
+
+async function createDemoTenant(db: Database, spec: DemoTenantSpec, anchor: string, at: Date) {
+  try {
+    return await createTenant(
+      db,
+      { slug: spec.slug, name: spec.name, timeZone: spec.timeZone, billingAnchor: anchor, plan: spec.plan },
+      { now: at, actor: ACTOR },
+    );
+  } catch (err) {
+    if (err instanceof ApiError && err.code === 'slug_taken') {
+      throw conflict('demo_loaded', `The demo is loaded already (tenant ${spec.slug} exists).`);
+    }
+    throw err;
+  }
+}

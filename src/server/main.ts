@@ -1,0 +1,53 @@
+import { buildApp } from './app.js';
+import { loadConfig } from './config.js';
+import { connect } from './db/connect.js';
+import { DEMO_LOGINS, loadDemo } from './demo/load.js';
+import { startPeriodScheduler } from './ledger/scheduler.js';
+
+/** config → database (migrated) → demo on a new embedded database → HTTP → period scheduler. */
+async function main() {
+  const config = loadConfig();
+  const { db, isNew, warnings } = await connect(config);
+  const app = await buildApp({ db, config });
+  for (const warning of warnings) app.log.warn(warning);
+  if (isNew && config.METERLINE_DEMO) {
+    app.log.info('New embedded database: loading the demo tenants (a minute at most, once)...');
+    const started = Date.now();
+    const demo = await loadDemo(db, { now: new Date(), log: (msg) => app.log.info(msg) });
+    app.log.info({ tenants: demo.tenants, ms: Date.now() - started }, 'demo loaded');
+  }
+  const scheduler = startPeriodScheduler(db, {
+    intervalSeconds: config.METERLINE_PERIOD_CHECK_SECONDS,
+    now: () => new Date(),
+    log: app.log,
+  });
+  await app.listen({ port: config.PORT, host: config.HOST });
+  const url = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${(app.server.address() as { port: number }).port}`;
+  const database = config.DATABASE_URL
+    ? 'PostgreSQL (DATABASE_URL)'
+    : `embedded PGlite in ${config.METERLINE_DATA_DIR}`;
+  console.log(`\nMeterline is running at ${url}  (database: ${database})`);
+  console.log(`API documentation: ${url}/api/docs`);
+  if (config.METERLINE_DEMO) {
+    console.log('Demo logins (password for all: meterline-demo):');
+    for (const l of DEMO_LOGINS) console.log(`  ${l.email.padEnd(22)} ${l.role} of ${l.tenant}`);
+  }
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down');
+    await app.close();
+    await scheduler.stop();
+    await db.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,38 @@
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api } from './client';
+import type { Balance, LedgerPage, Receipt } from './types';
+
+export function useBalance() {
+  return useQuery({
+    queryKey: ['credits', 'balance'],
+    queryFn: ({ signal }) => api<Balance>('/credits/balance', { signal }),
+  });
+}
+
+/** The ledger, newest first, one page of `limit` entries at a time (cursor paging). */
+export function useLedger(limit = 25) {
+  return useInfiniteQuery({
+    queryKey: ['credits', 'ledger', limit],
+    queryFn: ({ pageParam, signal }) =>
+      api<LedgerPage>('/credits/ledger', { query: { limit, cursor: pageParam }, signal }),
+    initialPageParam: undefined as number | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+}
+
+/** Buys credits; the caller passes one idempotency key per attempt (kept across retries). */
+export function usePurchase() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ credits, idempotencyKey }: { credits: number; idempotencyKey: string }) =>
+      api<Receipt>('/credits/purchases', {
+        method: 'POST',
+        body: { credits },
+        headers: { 'idempotency-key': idempotencyKey },
+      }),
+    onSuccess: () => {
+      void client.invalidateQueries({ queryKey: ['credits'] });
+      void client.invalidateQueries({ queryKey: ['consumption', 'summary'] });
+    },
+  });
+}

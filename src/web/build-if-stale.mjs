@@ -1,0 +1,31 @@
+// Run by `npm start` (prestart): builds the web console when dist/web is missing or older
+// than its sources, so a fresh checkout serves the console without a separate step.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const built = 'dist/web/index.html';
+const sources = ['src/web', 'src/shared', 'vite.config.ts', 'package-lock.json'];
+
+function newest(path) {
+  if (!existsSync(path)) return 0;
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let max = stat.mtimeMs;
+  for (const name of readdirSync(path)) max = Math.max(max, newest(join(path, name)));
+  return max;
+}
+
+const builtAt = existsSync(built) ? statSync(built).mtimeMs : 0;
+if (builtAt < Math.max(...sources.map(newest))) {
+  console.log(
+    builtAt ? 'The web console sources changed: rebuilding it…' : 'Building the web console (once)…',
+  );
+  const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
+  // A production build whatever the caller's NODE_ENV (vitest sets "test", which would bundle React's dev build).
+  const result = spawnSync(npx, ['vite', 'build', '--logLevel', 'warn'], {
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}

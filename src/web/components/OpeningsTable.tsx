@@ -1,0 +1,290 @@
+import {
+  Anchor,
+  Button,
+  Card,
+  CloseButton,
+  Group,
+  Pagination,
+  Select,
+  Skeleton,
+  Table,
+  Text,
+  TextInput,
+  Title,
+  UnstyledButton,
+} from '@mantine/core';
+import { useDebouncedCallback } from '@mantine/hooks';
+import { useEffect, useState } from 'react';
+import { type RangeParams, useOpenings } from '../api/consumption';
+import type { OpeningRow, OpeningSort } from '../api/types';
+import type { ConsumptionState } from '../lib/consumptionState';
+import { PAGE_SIZES } from '../lib/consumptionState';
+import { formatCredits, formatNumber, formatPercent } from '../lib/format';
+import { SearchIcon, SortIcon } from './icons';
+import { DefinitionHint, type MetricKey } from './Metric';
+import { Empty, ErrorState } from './States';
+
+interface Column {
+  key: OpeningSort | 'share';
+  label: string;
+  metric?: MetricKey;
+  numeric: boolean;
+}
+
+const COLUMNS: Column[] = [
+  { key: 'jobTitle', label: 'Job Title', numeric: false },
+  { key: 'invited', label: 'Interviews Invited', metric: 'invited', numeric: true },
+  { key: 'completed', label: 'Interviews Completed', metric: 'completed', numeric: true },
+  { key: 'partiallyCompleted', label: 'Partially Completed', metric: 'partiallyCompleted', numeric: true },
+  { key: 'simulations', label: 'Simulations', metric: 'simulations', numeric: true },
+  { key: 'creditsUsed', label: 'Credits Used', metric: 'creditsUsed', numeric: true },
+  { key: 'share', label: 'Share', metric: 'share', numeric: true },
+];
+
+const cell = (row: OpeningRow, key: Column['key']) =>
+  key === 'jobTitle'
+    ? row.jobTitle
+    : key === 'share'
+      ? formatPercent(row.share)
+      : key === 'creditsUsed'
+        ? formatCredits(row.creditsUsed)
+        : formatNumber(row[key]);
+
+/** Usage by opening: sort by a header, search, pages, a totals row; a row opens its interviews. */
+export function OpeningsTable({ state, range }: { state: ConsumptionState; range: RangeParams | undefined }) {
+  const { sort, order, q, page, size, set } = state;
+  const openings = useOpenings(range && { ...range, q: q || undefined, sort, order, page, pageSize: size });
+  const [search, setSearch] = useState(q);
+  useEffect(() => setSearch(q), [q]);
+  const applySearch = useDebouncedCallback(
+    (value: string) => set({ q: value.trim() || null, page: null }),
+    300,
+  );
+
+  const sortBy = (key: OpeningSort) => {
+    const nextOrder =
+      key === sort ? (order === 'desc' ? 'asc' : 'desc') : key === 'jobTitle' ? 'asc' : 'desc';
+    set({
+      sort: key === 'creditsUsed' ? null : key,
+      order: nextOrder === 'desc' ? null : nextOrder,
+      page: null,
+    });
+  };
+  const open = (row: OpeningRow) => set({ opening: row.openingId }, { push: true });
+
+  const data = openings.data;
+  const pages = data ? Math.max(1, Math.ceil(data.total / data.pageSize)) : 1;
+
+  return (
+    <Card withBorder padding="md" component="section" aria-labelledby="usage-by-opening">
+      <Group justify="space-between" mb="sm" gap="sm">
+        <Title order={2} size="h4" id="usage-by-opening">
+          Usage by opening
+        </Title>
+        <TextInput
+          aria-label="Search openings by job title or id"
+          placeholder="Search job title"
+          leftSection={<SearchIcon size={16} />}
+          rightSection={
+            search ? (
+              <CloseButton
+                size="sm"
+                aria-label="Clear search"
+                onClick={() => {
+                  setSearch('');
+                  set({ q: null, page: null });
+                }}
+              />
+            ) : null
+          }
+          value={search}
+          onChange={(e) => {
+            setSearch(e.currentTarget.value);
+            applySearch(e.currentTarget.value);
+          }}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') set({ q: search.trim() || null, page: null });
+          }}
+          w={{ base: '100%', xs: 280 }}
+          data-testid="openings-search"
+        />
+      </Group>
+
+      {openings.isError && !data ? (
+        <ErrorState
+          error={openings.error}
+          onRetry={() => void openings.refetch()}
+          title="Usage by opening could not be loaded"
+        />
+      ) : (
+        <>
+          <Table.ScrollContainer minWidth={760}>
+            <Table
+              highlightOnHover
+              verticalSpacing="xs"
+              aria-label="Usage by opening"
+              aria-busy={openings.isFetching || undefined}
+              data-testid="openings-table"
+              style={{ opacity: openings.isPlaceholderData ? 0.6 : 1 }}
+            >
+              <Table.Thead>
+                <Table.Tr>
+                  {COLUMNS.map((c) => {
+                    const sortable = c.key !== 'share';
+                    const active = sortable && c.key === sort;
+                    return (
+                      <Table.Th
+                        key={c.key}
+                        ta={c.numeric ? 'right' : 'left'}
+                        aria-sort={active ? (order === 'asc' ? 'ascending' : 'descending') : undefined}
+                        style={{ verticalAlign: 'bottom', minWidth: c.numeric ? 96 : 200 }}
+                      >
+                        <Group gap={2} justify={c.numeric ? 'flex-end' : 'flex-start'} wrap="nowrap">
+                          {sortable ? (
+                            <UnstyledButton
+                              onClick={() => sortBy(c.key as OpeningSort)}
+                              aria-label={`Sort by ${c.label}${active ? `, now ${order === 'asc' ? 'ascending' : 'descending'}` : ''}`}
+                              data-testid={`sort-${c.key}`}
+                              data-active={active || undefined}
+                            >
+                              <Group gap={4} wrap="nowrap" justify={c.numeric ? 'flex-end' : 'flex-start'}>
+                                <Text
+                                  size="sm"
+                                  fw={600}
+                                  ta={c.numeric ? 'right' : 'left'}
+                                  lh={1.25}
+                                  c={active ? 'indigo.7' : undefined}
+                                >
+                                  {c.label}
+                                </Text>
+                                <SortIcon direction={active ? order : undefined} style={{ flex: 'none' }} />
+                              </Group>
+                            </UnstyledButton>
+                          ) : (
+                            <Text size="sm" fw={600}>
+                              {c.label}
+                            </Text>
+                          )}
+                          {c.metric && <DefinitionHint metric={c.metric} label={c.label} />}
+                        </Group>
+                      </Table.Th>
+                    );
+                  })}
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {!data
+                  ? Array.from({ length: 5 }, (_, i) => (
+                      // biome-ignore lint/suspicious/noArrayIndexKey: placeholders
+                      <Table.Tr key={i}>
+                        {COLUMNS.map((c) => (
+                          <Table.Td key={c.key}>
+                            <Skeleton h={14} />
+                          </Table.Td>
+                        ))}
+                      </Table.Tr>
+                    ))
+                  : data.items.map((row) => (
+                      <Table.Tr
+                        key={row.openingId}
+                        onClick={() => open(row)}
+                        style={{ cursor: 'pointer' }}
+                        data-testid="opening-row"
+                      >
+                        {COLUMNS.map((c) => (
+                          <Table.Td
+                            key={c.key}
+                            ta={c.numeric ? 'right' : 'left'}
+                            style={{ fontVariantNumeric: 'tabular-nums' }}
+                          >
+                            {c.key === 'jobTitle' ? (
+                              <Anchor
+                                component="button"
+                                type="button"
+                                fz="sm"
+                                ta="left"
+                                onClick={(e) => {
+                                  e.stopPropagation();
+                                  open(row);
+                                }}
+                                aria-label={`${row.jobTitle}: show its interviews`}
+                              >
+                                {row.jobTitle}
+                              </Anchor>
+                            ) : (
+                              cell(row, c.key)
+                            )}
+                          </Table.Td>
+                        ))}
+                      </Table.Tr>
+                    ))}
+              </Table.Tbody>
+              {data && data.total > 0 && (
+                <Table.Tfoot>
+                  <Table.Tr data-testid="openings-totals" style={{ fontWeight: 700 }}>
+                    <Table.Th>Total{q ? ', all openings' : ''}</Table.Th>
+                    <Table.Th ta="right">{formatNumber(data.totals.invited)}</Table.Th>
+                    <Table.Th ta="right">{formatNumber(data.totals.completed)}</Table.Th>
+                    <Table.Th ta="right">{formatNumber(data.totals.partiallyCompleted)}</Table.Th>
+                    <Table.Th ta="right">{formatNumber(data.totals.simulations)}</Table.Th>
+                    <Table.Th ta="right">{formatCredits(data.totals.creditsUsed)}</Table.Th>
+                    <Table.Th ta="right">{formatPercent(data.totals.creditsUsed > 0 ? 1 : 0)}</Table.Th>
+                  </Table.Tr>
+                </Table.Tfoot>
+              )}
+            </Table>
+          </Table.ScrollContainer>
+          {data && data.total === 0 && (
+            <Empty
+              title={q ? `No opening matches “${q}”` : 'No interviews in this range'}
+              description={
+                q
+                  ? 'Check the spelling, search part of the title, or clear the search.'
+                  : 'No opening had invitations or interviews here. Pick another period above.'
+              }
+              action={
+                q ? (
+                  <Button variant="light" onClick={() => set({ q: null, page: null })}>
+                    Clear the search
+                  </Button>
+                ) : undefined
+              }
+            />
+          )}
+          {data && data.total > 0 && (
+            <Group justify="space-between" mt="sm" gap="sm">
+              <Text size="sm" c="dimmed" data-testid="openings-count">
+                {formatNumber((data.page - 1) * data.pageSize + 1)}–
+                {formatNumber(Math.min(data.total, data.page * data.pageSize))} of {formatNumber(data.total)}{' '}
+                openings
+              </Text>
+              <Group gap="sm">
+                <Select
+                  aria-label="Openings per page"
+                  data={PAGE_SIZES.map((n) => ({ value: String(n), label: `${n} per page` }))}
+                  value={String(size)}
+                  onChange={(v) => v && set({ size: v === String(PAGE_SIZES[0]) ? null : v, page: null })}
+                  allowDeselect={false}
+                  w={130}
+                  size="xs"
+                />
+                <Pagination
+                  total={pages}
+                  value={Math.min(page, pages)}
+                  onChange={(p) => set({ page: p === 1 ? null : p })}
+                  size="sm"
+                  siblings={1}
+                  getControlProps={(control) => ({
+                    'aria-label':
+                      control === 'previous' ? 'Previous page' : control === 'next' ? 'Next page' : control,
+                  })}
+                  getItemProps={(p) => ({ 'aria-label': `Page ${p}` })}
+                />
+              </Group>
+            </Group>
+          )}
+        </>
+      )}
+    </Card>
+  );
+}

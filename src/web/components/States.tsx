@@ -1,0 +1,66 @@
+import { Alert, Button, Center, EmptyState, Group, Loader, Text } from '@mantine/core';
+import type { ReactNode } from 'react';
+import { ApiError } from '../api/client';
+import { AlertIcon, InboxIcon } from './icons';
+
+export function errorMessage(error: unknown): string {
+  if (error instanceof ApiError) return error.message;
+  if (error instanceof Error) return error.message;
+  return 'Something went wrong.';
+}
+
+/** An error with what happened and a way to try again. */
+export function ErrorState({
+  error,
+  onRetry,
+  title = 'This could not be loaded',
+}: {
+  error: unknown;
+  onRetry?: () => void;
+  title?: string;
+}) {
+  return (
+    <Alert color="red" variant="light" title={title} icon={<AlertIcon />} role="alert">
+      <Group justify="space-between" gap="sm">
+        <Text size="sm">{errorMessage(error)}</Text>
+        {onRetry && (
+          <Button size="xs" variant="white" color="red" onClick={onRetry}>
+            Try again
+          </Button>
+        )}
+      </Group>
+    </Alert>
+  );
+}
+
+/** Nothing to show, and what to do about it. */
+export function Empty({
+  title,
+  description,
+  action,
+}: {
+  title: string;
+  description: ReactNode;
+  action?: ReactNode;
+}) {
+  return (
+    <EmptyState
+      icon={<InboxIcon size={28} />}
+      withIndicatorBackground
+      title={title}
+      description={description}
+      py="xl"
+      role="status"
+    >
+      {action && <EmptyState.Actions>{action}</EmptyState.Actions>}
+    </EmptyState>
+  );
+}
+
+export function PageLoader({ label = 'Loading' }: { label?: string }) {
+  return (
+    <Center h="60vh" role="status" aria-label={label}>
+      <Loader />
+    </Center>
+  );
+}

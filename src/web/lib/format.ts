@@ -1,0 +1,134 @@
+/**
+ * Every number, credit amount, price and date the console shows goes through here, so they
+ * read the same way on every screen.
+ */
+const LOCALE = 'en-GB';
+
+let displayTimeZone = 'UTC';
+
+/** Instants (ledger entries, interview times, lot expiry) are shown in the tenant's time zone. */
+export function setDisplayTimeZone(timeZone: string): void {
+  try {
+    new Intl.DateTimeFormat(LOCALE, { timeZone });
+    displayTimeZone = timeZone;
+  } catch {
+    displayTimeZone = 'UTC';
+  }
+}
+
+export const getDisplayTimeZone = () => displayTimeZone;
+
+const integer = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 0 });
+const credits = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 3 });
+const percent = new Intl.NumberFormat(LOCALE, { style: 'percent', maximumFractionDigits: 1 });
+
+export const formatNumber = (n: number) => integer.format(n);
+
+/** Credits have at most three decimals: 1,234.5 — never rounded away. */
+export const formatCredits = (n: number) => credits.format(n);
+
+export const formatCreditsUnit = (n: number) => `${credits.format(n)} ${n === 1 ? 'credit' : 'credits'}`;
+
+/** A share in [0, 1] as a percentage: 0.1234 → 12.3%. */
+export const formatPercent = (share: number) => percent.format(share);
+
+/** The change from `previous` to `current`, e.g. "+12.5%"; undefined when there is no base. */
+export function formatChange(current: number, previous: number): string | undefined {
+  if (previous === 0) return current === 0 ? '0%' : undefined;
+  const change = (current - previous) / previous;
+  return `${change > 0 ? '+' : ''}${percent.format(change)}`;
+}
+
+export function formatMoney(cents: number, currency: string): string {
+  try {
+    return new Intl.NumberFormat(LOCALE, {
+      style: 'currency',
+      currency,
+      currencyDisplay: 'narrowSymbol',
+    }).format(cents / 100);
+  } catch {
+    return `${(cents / 100).toFixed(2)} ${currency}`;
+  }
+}
+
+const MONTHS = Array.from({ length: 12 }, (_, m) =>
+  new Intl.DateTimeFormat(LOCALE, { month: 'short', timeZone: 'UTC' }).format(Date.UTC(2000, m, 1)),
+);
+
+/** The short name of a month, 1–12. */
+export const formatMonthName = (month: number) => MONTHS[month - 1] ?? String(month);
+
+function parts(localDate: string): [number, number, number] {
+  const [y = 0, m = 1, d = 1] = localDate.split('-').map(Number);
+  return [y, m, d];
+}
+
+/** A local date (YYYY-MM-DD): "9 Mar 2026". */
+export function formatDate(localDate: string): string {
+  const [y, m, d] = parts(localDate);
+  return `${d} ${formatMonthName(m)} ${y}`;
+}
+
+/** "1 – 31 Mar 2026", "28 Feb – 27 Mar 2026", "1 Dec 2025 – 31 Jan 2026". */
+export function formatDateRange(from: string, to: string): string {
+  const [fy, fm, fd] = parts(from);
+  const [ty, tm, td] = parts(to);
+  if (from === to) return formatDate(from);
+  if (fy === ty && fm === tm) return `${fd} – ${td} ${formatMonthName(tm)} ${ty}`;
+  if (fy === ty) return `${fd} ${formatMonthName(fm)} – ${td} ${formatMonthName(tm)} ${ty}`;
+  return `${formatDate(from)} – ${formatDate(to)}`;
+}
+
+/** A chart bucket's label: a day "9 Mar", a week "w/c 9 Mar", a month "Mar 2026". */
+export function formatBucket(start: string, granularity: 'day' | 'week' | 'month'): string {
+  const [y, m, d] = parts(start);
+  if (granularity === 'month') return `${formatMonthName(m)} ${y}`;
+  if (granularity === 'week') return `w/c ${d} ${formatMonthName(m)}`;
+  return `${d} ${formatMonthName(m)}`;
+}
+
+const dateTime = new Map<string, Intl.DateTimeFormat>();
+
+/** An instant (ISO string) in the tenant's time zone: "9 Mar 2026, 14:05". */
+export function formatDateTime(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  let f = dateTime.get(displayTimeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat(LOCALE, {
+      day: 'numeric',
+      month: 'short',
+      year: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+      timeZone: displayTimeZone,
+    });
+    dateTime.set(displayTimeZone, f);
+  }
+  return f.format(new Date(iso));
+}
+
+/** An instant's local date in the tenant's time zone, as YYYY-MM-DD. */
+export function localDateOf(instant: Date | string): string {
+  return new Intl.DateTimeFormat('en-CA', {
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    timeZone: displayTimeZone,
+  }).format(new Date(instant));
+}
+
+/** An instant's date only: "9 Mar 2026". */
+export const formatDay = (iso: string | null | undefined) => (iso ? formatDate(localDateOf(iso)) : '—');
+
+const words = (s: string) => s.replaceAll('_', ' ').replace(/^./, (c) => c.toUpperCase());
+
+const ROLE_LABELS: Record<string, string> = {
+  account_admin: 'Account Admin',
+  recruiter: 'Recruiter',
+  viewer: 'Viewer',
+};
+export const formatRole = (role: string) => ROLE_LABELS[role] ?? words(role);
+
+/** An interview state or ledger kind for people: partially_completed → Partially completed. */
+export const formatLabel = (value: string) => words(value);

@@ -1,0 +1,79 @@
+import { Group, Stack, Text, Title } from '@mantine/core';
+import { useMemo } from 'react';
+import { type RangeParams, useSummary } from '../api/consumption';
+import { OpeningDrawer } from '../components/OpeningDrawer';
+import { OpeningsTable } from '../components/OpeningsTable';
+import { PeriodPicker } from '../components/PeriodPicker';
+import { SummaryCards } from '../components/SummaryCards';
+import { UsageOverTime } from '../components/UsageOverTime';
+import { useConsumptionState } from '../lib/consumptionState';
+import { formatDateRange, localDateOf } from '../lib/format';
+import { calendarPreset, isLocalDate, type LocalRange } from '../lib/ranges';
+
+const CURRENT: RangeParams = {};
+
+/** Tenant Management → Consumption: the cards, usage over time and usage by opening. */
+export default function ConsumptionPage() {
+  const state = useConsumptionState();
+  const { preset, from, to, set } = state;
+  // The current billing period (and the one before it) come from the API.
+  const current = useSummary(CURRENT);
+
+  const params: RangeParams | undefined = useMemo(() => {
+    if (preset === 'previous') {
+      const p = current.data?.previous;
+      return p ? { from: p.periodStart, to: p.periodEnd } : undefined;
+    }
+    if (preset === 'month' || preset === 'last3' || preset === 'year') {
+      return calendarPreset(preset, localDateOf(new Date()));
+    }
+    if (preset === 'custom' && isLocalDate(from) && isLocalDate(to) && from <= to) return { from, to };
+    return CURRENT;
+  }, [preset, from, to, current.data]);
+
+  const summary = useSummary(params);
+  const range: LocalRange | undefined =
+    params?.from && params.to
+      ? { from: params.from, to: params.to }
+      : current.data
+        ? { from: current.data.periodStart, to: current.data.periodEnd }
+        : undefined;
+
+  return (
+    <Stack gap="lg">
+      <Group justify="space-between" align="flex-end" gap="sm">
+        <div>
+          <Title order={1}>Consumption</Title>
+          <Text c="dimmed" size="sm" data-testid="range-label" aria-live="polite">
+            {range ? formatDateRange(range.from, range.to) : 'Loading the period…'}
+            {preset === 'current'
+              ? ' · current billing period'
+              : preset === 'previous'
+                ? ' · previous billing period'
+                : ''}
+          </Text>
+        </div>
+        <PeriodPicker
+          preset={preset}
+          range={range}
+          onPreset={(p) =>
+            set(
+              p === 'custom'
+                ? { range: 'custom', from: range?.from, to: range?.to, page: null }
+                : { range: p === 'current' ? null : p, from: null, to: null, page: null },
+            )
+          }
+          onCustom={(f, t) => set({ range: 'custom', from: f, to: t, page: null })}
+        />
+      </Group>
+      <SummaryCards summary={summary} range={range} />
+      <UsageOverTime
+        view={state.view}
+        range={range}
+        onView={(v) => set({ view: v === 'daily' ? null : v })}
+      />
+      <OpeningsTable state={state} range={params} />
+      <OpeningDrawer openingId={state.opening} range={params} onClose={() => set({ opening: null })} />
+    </Stack>
+  );
+}

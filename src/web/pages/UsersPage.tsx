@@ -1,0 +1,262 @@
+import {
+  Alert,
+  Badge,
+  Button,
+  Card,
+  Group,
+  Modal,
+  PasswordInput,
+  Select,
+  Skeleton,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+  VisuallyHidden,
+} from '@mantine/core';
+import { type FormEvent, useState } from 'react';
+import { useSession } from '../api/auth';
+import type { Role, UserListItem } from '../api/types';
+import { useInviteUser, useUpdateUser, useUsers } from '../api/users';
+import { Empty, ErrorState, errorMessage } from '../components/States';
+import { formatDay, formatRole } from '../lib/format';
+
+const ROLES: Role[] = ['account_admin', 'recruiter', 'viewer'];
+const ROLE_OPTIONS = ROLES.map((r) => ({ value: r, label: formatRole(r) }));
+const MIN_PASSWORD = 10;
+
+function InviteModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {
+  const invite = useInviteUser();
+  const [form, setForm] = useState({ email: '', name: '', role: 'recruiter' as Role, password: '' });
+  const emailOk = /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(form.email.trim());
+  const valid = emailOk && form.name.trim() !== '' && form.password.length >= MIN_PASSWORD;
+  const close = () => {
+    invite.reset();
+    setForm({ email: '', name: '', role: 'recruiter', password: '' });
+    onClose();
+  };
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (valid) invite.mutate(form, { onSuccess: close });
+  };
+  return (
+    <Modal opened={opened} onClose={close} title="Invite a user" centered>
+      <form onSubmit={submit} noValidate>
+        <Stack>
+          {invite.isError && (
+            <Alert color="red" variant="light" role="alert">
+              {errorMessage(invite.error)}
+            </Alert>
+          )}
+          <TextInput
+            label="Email"
+            type="email"
+            required
+            value={form.email}
+            onChange={(e) => setForm({ ...form, email: e.currentTarget.value })}
+            error={form.email && !emailOk ? 'Enter an email address' : undefined}
+          />
+          <TextInput
+            label="Name"
+            required
+            value={form.name}
+            onChange={(e) => setForm({ ...form, name: e.currentTarget.value })}
+          />
+          <Select
+            label="Role"
+            data={ROLE_OPTIONS}
+            value={form.role}
+            onChange={(v) => v && setForm({ ...form, role: v as Role })}
+            allowDeselect={false}
+            comboboxProps={{ withinPortal: true }}
+          />
+          <PasswordInput
+            label="Initial password"
+            description={`At least ${MIN_PASSWORD} characters; share it with them safely.`}
+            required
+            autoComplete="new-password"
+            value={form.password}
+            onChange={(e) => setForm({ ...form, password: e.currentTarget.value })}
+            error={
+              form.password && form.password.length < MIN_PASSWORD
+                ? `At least ${MIN_PASSWORD} characters`
+                : undefined
+            }
+          />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={close}>
+              Cancel
+            </Button>
+            <Button type="submit" disabled={!valid} loading={invite.isPending}>
+              Invite
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
+
+function UserRow({
+  user,
+  isSelf,
+  onDeactivate,
+}: {
+  user: UserListItem;
+  isSelf: boolean;
+  onDeactivate: () => void;
+}) {
+  const update = useUpdateUser();
+  return (
+    <Table.Tr>
+      <Table.Td>
+        <Text size="sm" fw={500}>
+          {user.name}
+          {isSelf && (
+            <Text span c="dimmed" size="sm">
+              {' '}
+              (you)
+            </Text>
+          )}
+        </Text>
+      </Table.Td>
+      <Table.Td>{user.email}</Table.Td>
+      <Table.Td>
+        <Select
+          aria-label={`Role of ${user.name}`}
+          data={ROLE_OPTIONS}
+          value={user.role}
+          onChange={(v) => v && v !== user.role && update.mutate({ userId: user.id, role: v as Role })}
+          allowDeselect={false}
+          disabled={!user.active || isSelf || update.isPending}
+          size="xs"
+          w={160}
+          error={update.isError ? errorMessage(update.error) : undefined}
+          comboboxProps={{ withinPortal: true }}
+        />
+      </Table.Td>
+      <Table.Td>
+        <Badge variant="light" color={user.active ? 'teal' : 'gray'}>
+          {user.active ? 'Active' : 'Deactivated'}
+        </Badge>
+      </Table.Td>
+      <Table.Td>{formatDay(user.createdAt)}</Table.Td>
+      <Table.Td ta="right">
+        {user.active && !isSelf && (
+          <Button
+            size="xs"
+            variant="subtle"
+            color="red"
+            onClick={onDeactivate}
+            aria-label={`Deactivate ${user.name}`}
+          >
+            Deactivate
+          </Button>
+        )}
+      </Table.Td>
+    </Table.Tr>
+  );
+}
+
+/** Tenant Management → Users: list, invite, change a role, deactivate. */
+export default function UsersPage() {
+  const users = useUsers();
+  const session = useSession();
+  const update = useUpdateUser();
+  const [inviting, setInviting] = useState(false);
+  const [deactivating, setDeactivating] = useState<UserListItem | undefined>();
+
+  return (
+    <Stack gap="lg">
+      <Group justify="space-between">
+        <Title order={1}>Users</Title>
+        <Button onClick={() => setInviting(true)}>Invite a user</Button>
+      </Group>
+      <Card withBorder padding="md">
+        {users.isError && !users.data ? (
+          <ErrorState error={users.error} onRetry={() => void users.refetch()} />
+        ) : !users.data ? (
+          <Stack gap="xs">
+            {Array.from({ length: 4 }, (_, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: placeholders
+              <Skeleton key={i} h={30} />
+            ))}
+          </Stack>
+        ) : users.data.users.length === 0 ? (
+          <Empty
+            title="No users yet"
+            description="Invite the people who run interviews or read the figures."
+          />
+        ) : (
+          <Table.ScrollContainer minWidth={760}>
+            <Table verticalSpacing="sm" aria-label="Users" data-testid="users-table">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Name</Table.Th>
+                  <Table.Th>Email</Table.Th>
+                  <Table.Th>Role</Table.Th>
+                  <Table.Th>Status</Table.Th>
+                  <Table.Th>Added</Table.Th>
+                  <Table.Th>
+                    <VisuallyHidden>Actions</VisuallyHidden>
+                  </Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {users.data.users.map((u) => (
+                  <UserRow
+                    key={u.id}
+                    user={u}
+                    isSelf={u.id === session.data?.user.id}
+                    onDeactivate={() => {
+                      update.reset();
+                      setDeactivating(u);
+                    }}
+                  />
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        )}
+      </Card>
+      <InviteModal opened={inviting} onClose={() => setInviting(false)} />
+      <Modal
+        opened={deactivating !== undefined}
+        onClose={() => setDeactivating(undefined)}
+        title="Deactivate user"
+        centered
+      >
+        <Stack>
+          <Text>
+            Deactivate <b>{deactivating?.name}</b> ({deactivating?.email})? They are signed out at once and
+            can no longer sign in. Their history stays.
+          </Text>
+          {update.isError && (
+            <Alert color="red" variant="light" role="alert">
+              {errorMessage(update.error)}
+            </Alert>
+          )}
+          <Group justify="flex-end">
+            <Button variant="default" onClick={() => setDeactivating(undefined)}>
+              Cancel
+            </Button>
+            <Button
+              color="red"
+              loading={update.isPending}
+              onClick={() =>
+                deactivating &&
+                update.mutate(
+                  { userId: deactivating.id, active: false },
+                  { onSuccess: () => setDeactivating(undefined) },
+                )
+              }
+            >
+              Deactivate
+            </Button>
+          </Group>
+        </Stack>
+      </Modal>
+    </Stack>
+  );
+}

@@ -1,0 +1,337 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../src/cli/main.js';
+import { openPglite } from '../src/server/db/pglite.js';
+import { openTestDatabase, type TestDatabase } from './helpers/db.js';
+import { interviewEvents, postEvents, TestClock, testApp, uniqueSlug } from './helpers/factories.js';
+
+let t: TestDatabase;
+let app: FastifyInstance;
+const clock = new TestClock(new Date('2026-01-15T12:00:00Z'));
+
+beforeAll(async () => {
+  t = await openTestDatabase();
+  app = await testApp(t.db, clock);
+});
+afterAll(async () => {
+  await app?.close();
+  await t?.close();
+});
+
+/** Runs the CLI in this process on the test database; returns the exit code and what it printed. */
+async function cli(...argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(argv, {
+    db: t.db,
+    now: clock.now,
+    out: (line) => out.push(line),
+    err: (line) => err.push(line),
+  });
+  return { code, out, err, lastLine: out[out.length - 1] ?? '', stderr: err.join('\n') };
+}
+
+async function createTenant(slug = uniqueSlug('cli'), ...extra: string[]) {
+  const res = await cli('tenant', 'create', '--slug', slug, '--name', `Tenant ${slug}`, ...extra);
+  expect(res.code, res.stderr).toBe(0);
+  return { slug, id: res.lastLine };
+}
+
+describe('tenant create', () => {
+  it('creates a tenant with the plan given, prints its id, and opens its first period', async () => {
+    const slug = uniqueSlug('cli');
+    const res = await cli(
+      'tenant',
+      'create',
+      '--slug',
+      slug,
+      '--name',
+      'Initech',
+      '--time-zone',
+      'Europe/Berlin',
+      '--anchor',
+      '2026-01-01',
+      '--allotment',
+      '1200.5',
+      '--period',
+      'month',
+      '--rollover',
+      'capped',
+      '--rollover-cap-percent',
+      '10',
+      '--overage',
+      'allow',
+      '--overage-limit',
+      '50',
+      '--price-cents',
+      '350',
+    );
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.lastLine).toMatch(/^[0-9a-f-]{36}$/);
+    const [plan] = await t.db.withTenant(res.lastLine, (tx) =>
+      tx.query(
+        `select p.period_unit, p.allotment_milli, p.rollover_mode, p.rollover_cap_percent, p.overage_mode,
+                p.overage_limit_milli, p.credit_price_cents, t.time_zone, to_char(t.billing_anchor, 'YYYY-MM-DD') as anchor
+           from plans p join tenants t on t.id = p.tenant_id`,
+      ),
+    );
+    expect(plan).toMatchObject({
+      period_unit: 'month',
+      rollover_mode: 'capped',
+      rollover_cap_percent: 10,
+      overage_mode: 'allow',
+      credit_price_cents: 350,
+      time_zone: 'Europe/Berlin',
+      anchor: '2026-01-01',
+    });
+    expect(Number(plan?.allotment_milli)).toBe(1_200_500);
+    expect(Number(plan?.overage_limit_milli)).toBe(50_000);
+    const [account] = await t.db.withTenant(res.lastLine, (tx) =>
+      tx.query<{ balance_milli: number }>('select balance_milli from credit_accounts'),
+    );
+    expect(Number(account?.balance_milli)).toBe(1_200_500);
+  });
+
+  it('defaults the plan and anchors at the 1st of the current month', async () => {
+    const { id } = await createTenant();
+    const [row] = await t.db.withTenant(id, (tx) =>
+      tx.query(
+        `select p.allotment_milli, p.rollover_mode, p.overage_mode, to_char(t.billing_anchor, 'YYYY-MM-DD') as anchor
+           from plans p join tenants t on t.id = p.tenant_id`,
+      ),
+    );
+    expect(row).toMatchObject({ rollover_mode: 'capped', overage_mode: 'block', anchor: '2026-01-01' });
+    expect(Number(row?.allotment_milli)).toBe(500_000);
+  });
+});
+
+describe('user add', () => {
+  it('adds a user with a generated password that signs in', async () => {
+    const { slug } = await createTenant();
+    const email = `${slug}@example.test`;
+    const res = await cli(
+      'user',
+      'add',
+      '--tenant',
+      slug,
+      '--email',
+      email,
+      '--name',
+      'Ops',
+      '--role',
+      'account_admin',
+    );
+    expect(res.code, res.stderr).toBe(0);
+    const password = /Generated password \(shown once\): (\S+)$/.exec(res.lastLine)?.[1];
+    expect(password?.length).toBeGreaterThanOrEqual(20);
+    const login = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email, password },
+    });
+    expect(login.statusCode).toBe(200);
+    expect(login.json().user.role).toBe('account_admin');
+  });
+
+  it('uses the password given', async () => {
+    const { slug } = await createTenant();
+    const email = `v-${slug}@example.test`;
+    const res = await cli(
+      'user',
+      'add',
+      '--tenant',
+      slug,
+      '--email',
+      email,
+      '--name',
+      'Viewer',
+      '--role',
+      'viewer',
+      '--password',
+      'a long enough password',
+    );
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.out.join('\n')).not.toContain('Generated password');
+    const login = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email, password: 'a long enough password' },
+    });
+    expect(login.statusCode).toBe(200);
+  });
+});
+
+describe('apikey create', () => {
+  it('prints the key alone on the last line, and the key authenticates event ingestion', async () => {
+    const { slug } = await createTenant();
+    const res = await cli('apikey', 'create', '--tenant', slug, '--name', 'Engine');
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.out.length).toBeGreaterThanOrEqual(2);
+    expect(res.lastLine).toMatch(/^ml_\S+$/);
+    const events = interviewEvents({ at: '2026-01-14T10:00:00Z' });
+    const posted = await postEvents(app, res.lastLine, events);
+    expect(posted.statusCode).toBe(200);
+    expect(posted.json()).toEqual({ accepted: events.length, duplicates: 0, rejected: [] });
+  });
+});
+
+describe('periods close', () => {
+  it('closes the periods that have ended, once', async () => {
+    const { slug } = await createTenant(
+      uniqueSlug('cli'),
+      '--time-zone',
+      'Europe/Berlin',
+      '--anchor',
+      '2026-01-01',
+    );
+    const first = await cli('periods', 'close', '--now', '2026-03-01T00:00:00Z');
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.out).toContain(`${slug}: closed 2 period(s), opened 2, expired 0 lot(s)`);
+    const again = await cli('periods', 'close', '--now', '2026-03-01T00:00:00Z');
+    expect(again.out).toContain(`${slug}: nothing due`);
+  });
+});
+
+describe('ledger verify', () => {
+  it('prints ok per tenant, and names a tampered balance with exit code 1', async () => {
+    const { slug } = await createTenant();
+    const ok = await cli('ledger', 'verify');
+    expect(ok.code, ok.out.join('\n')).toBe(0);
+    expect(ok.out).toContain(`ok ${slug}`);
+    expect(ok.out.every((line) => line.startsWith('ok '))).toBe(true);
+
+    const one = await cli('ledger', 'verify', '--tenant', slug);
+    expect(one).toMatchObject({ code: 0, out: [`ok ${slug}`] });
+
+    await t.asOwner((q) => q.query('update credit_accounts set balance_milli = balance_milli + 1'));
+    try {
+      const bad = await cli('ledger', 'verify', '--tenant', slug);
+      expect(bad.code).toBe(1);
+      expect(bad.out.join('\n')).toMatch(
+        new RegExp(`^FAIL ${slug} balance: Balance \\d+ ≠ sum of ledger entries`),
+      );
+      expect(bad.stderr).toContain('disagree');
+    } finally {
+      await t.asOwner((q) => q.query('update credit_accounts set balance_milli = balance_milli - 1'));
+    }
+    expect((await cli('ledger', 'verify', '--tenant', slug)).code).toBe(0);
+  });
+});
+
+describe('demo load', () => {
+  it('loads the demo, prints the counts and logins, and refuses a second load', async () => {
+    const res = await cli('demo', 'load', '--scale', '0.01');
+    expect(res.code, res.stderr).toBe(0);
+    const text = res.out.join('\n');
+    expect(text).toMatch(/^acme: \d+ interviews/m);
+    expect(text).toMatch(/^globex: \d+ interviews/m);
+    expect(text).toContain('admin@acme.test');
+    expect(text).toContain('meterline-demo');
+    const again = await cli('demo', 'load', '--scale', '0.01');
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain('loaded already');
+    expect((await cli('ledger', 'verify', '--tenant', 'acme')).out).toEqual(['ok acme']);
+  });
+});
+
+describe('bad arguments', () => {
+  it.each([
+    [['nope'], /unknown command 'nope'/],
+    [[], /Usage: meterline/],
+    [['tenant', 'create', '--name', 'X'], /required option '--slug <slug>' not specified/],
+    [['tenant', 'create', '--slug', 'Bad Slug', '--name', 'X'], /slug is 2-63 lowercase/],
+    [
+      ['tenant', 'create', '--slug', 'ok-slug', '--name', 'X', '--allotment', 'lots'],
+      /--allotment <credits>.*invalid/,
+    ],
+    [
+      ['tenant', 'create', '--slug', 'ok-slug', '--name', 'X', '--period', 'week'],
+      /Allowed choices are month, year/,
+    ],
+    [
+      ['tenant', 'create', '--slug', 'ok-slug', '--name', 'X', '--time-zone', 'Mars/Base'],
+      /Unknown time zone/,
+    ],
+    [
+      ['tenant', 'create', '--slug', 'ok-slug', '--name', 'X', '--overage-limit', '5'],
+      /goes with --overage allow/,
+    ],
+    [
+      ['user', 'add', '--tenant', 'x', '--email', 'a@b.c', '--name', 'A', '--role', 'boss'],
+      /Allowed choices/,
+    ],
+    [
+      ['user', 'add', '--tenant', 'missing', '--email', 'a@b.c', '--name', 'A', '--role', 'viewer'],
+      /No tenant/,
+    ],
+    [['apikey', 'create', '--tenant', 'missing'], /No tenant with slug 'missing'/],
+    [['periods', 'close', '--now', 'tomorrow'], /ISO 8601/],
+    [['demo', 'load', '--scale', '-1'], /--scale/],
+    [['ledger', 'verify', '--tenant', 'missing'], /No tenant/],
+  ])('%j exits 2 with a clear message', async (argv, message) => {
+    const res = await cli(...argv);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(message);
+  });
+
+  it('answers --help with usage and exit code 0', async () => {
+    const res = await cli('tenant', 'create', '--help');
+    expect(res.code).toBe(0);
+    expect(res.out.join('\n')).toContain('--rollover-cap-percent');
+    expect((await cli('--help')).out.join('\n')).toContain('Exit codes');
+  });
+});
+
+// About the embedded database alone, so it runs once: in the PGlite half of the suite.
+describe.skipIf(process.env.METERLINE_TEST_DB === 'postgres')(
+  'the embedded database held by another process',
+  () => {
+    it('says so, exits 3 and touches nothing', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'meterline-cli-'));
+      const dataDir = join(dir, 'pglite');
+      // This test process holds the folder, as a running server would; the CLI runs as its own process.
+      const held = await openPglite({ dataDir });
+      try {
+        const lock = readFileSync(`${dataDir}.pid`, 'utf8');
+        const child = await runCliProcess(['ledger', 'verify'], {
+          METERLINE_DATA_DIR: dataDir,
+          DATABASE_URL: '',
+        });
+        expect(child.code).toBe(3);
+        expect(child.stderr).toContain(
+          `The embedded database in ${dataDir} is in use by process ${process.pid}`,
+        );
+        expect(child.stderr).toContain('Nothing was changed.');
+        expect(readFileSync(`${dataDir}.pid`, 'utf8')).toBe(lock);
+        expect(await held.db.query('select 1 as one')).toEqual([{ one: 1 }]);
+      } finally {
+        await held.db.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+      expect(existsSync(`${dataDir}.pid`)).toBe(false);
+    });
+  },
+);
+
+function runCliProcess(argv: string[], env: Record<string, string>) {
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...argv], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}

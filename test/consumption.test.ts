@@ -1,0 +1,195 @@
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openTestDatabase, type TestDatabase } from './helpers/db.js';
+import {
+  interviewEvents,
+  makeTenant,
+  postEvents,
+  signIn,
+  TestClock,
+  type TestTenant,
+  testApp,
+} from './helpers/factories.js';
+
+let t: TestDatabase;
+let app: FastifyInstance;
+let tenant: TestTenant;
+let admin: { cookie: string };
+const clock = new TestClock(new Date('2026-03-20T15:00:00Z'));
+
+const get = (url: string, cookie = admin.cookie) => app.inject({ method: 'GET', url, headers: { cookie } });
+
+beforeAll(async () => {
+  t = await openTestDatabase();
+  app = await testApp(t.db, clock);
+  tenant = await makeTenant(t.db, clock, { timeZone: 'America/New_York', anchor: '2025-01-01' });
+  admin = await signIn(app, t.db, tenant.id, 'account_admin');
+  const events = [
+    // March 2026 (the current period): 2 completed + 1 partial at 0.5 on "Data Engineer", 1 completed on "Designer".
+    ...interviewEvents({ openingId: 'op-data', jobTitle: 'Data Engineer', at: '2026-03-02T15:00:00Z' }),
+    ...interviewEvents({ openingId: 'op-data', jobTitle: 'Data Engineer', at: '2026-03-03T15:00:00Z' }),
+    ...interviewEvents({
+      openingId: 'op-data',
+      outcome: 'partial',
+      completion: 0.5,
+      at: '2026-03-10T15:00:00Z',
+    }),
+    ...interviewEvents({ openingId: 'op-design', jobTitle: 'Designer', at: '2026-03-11T15:00:00Z' }),
+    ...interviewEvents({
+      openingId: 'op-design',
+      jobTitle: 'Designer',
+      outcome: 'simulation',
+      at: '2026-03-11T16:00:00Z',
+    }),
+    ...interviewEvents({
+      openingId: 'op-design',
+      jobTitle: 'Designer',
+      outcome: 'invited',
+      at: '2026-03-12T16:00:00Z',
+    }),
+    // February 2026: one completed; March 2025: one completed (year over year).
+    ...interviewEvents({ openingId: 'op-data', jobTitle: 'Data Engineer', at: '2026-02-10T15:00:00Z' }),
+    ...interviewEvents({ openingId: 'op-design', jobTitle: 'Designer', at: '2025-03-05T15:00:00Z' }),
+  ];
+  const res = await postEvents(app, tenant.apiKey, events);
+  expect(res.json().rejected).toEqual([]);
+});
+afterAll(async () => {
+  await app?.close();
+  await t?.close();
+});
+
+describe('consumption API', () => {
+  it('summarises the current billing period by default, with the previous period beside it', async () => {
+    const res = await get('/api/v1/consumption/summary');
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body).toMatchObject({
+      periodStart: '2026-03-01',
+      periodEnd: '2026-03-31',
+      totalInterviews: 4,
+      creditsUsed: 3.5,
+      allotment: 500,
+      previous: { periodStart: '2026-02-01', periodEnd: '2026-02-28', totalInterviews: 1, creditsUsed: 1 },
+    });
+    // Late events for earlier months are charged to the lots open when they arrive.
+    expect(body.remainingBalance).toBe(500 - 5.5);
+  });
+
+  it('lists usage by opening with share and totals, sorted, searched and paged', async () => {
+    const res = await get(
+      '/api/v1/consumption/openings?from=2026-03-01&to=2026-03-31&sort=creditsUsed&order=desc',
+    );
+    const body = res.json();
+    expect(
+      body.items.map((i: { openingId: string; creditsUsed: number; share: number }) => [
+        i.openingId,
+        i.creditsUsed,
+        i.share,
+      ]),
+    ).toEqual([
+      ['op-data', 2.5, 0.7143],
+      ['op-design', 1, 0.2857],
+    ]);
+    expect(body.items[1]).toMatchObject({ jobTitle: 'Designer', invited: 2, completed: 1, simulations: 1 });
+    expect(body.totals).toMatchObject({
+      creditsUsed: 3.5,
+      completed: 3,
+      partiallyCompleted: 1,
+      totalInterviews: 4,
+    });
+    const searched = await get('/api/v1/consumption/openings?from=2026-03-01&to=2026-03-31&q=design');
+    expect(searched.json().items.map((i: { openingId: string }) => i.openingId)).toEqual(['op-design']);
+    const paged = await get(
+      '/api/v1/consumption/openings?from=2026-03-01&to=2026-03-31&sort=jobTitle&order=asc&pageSize=1&page=2',
+    );
+    expect(paged.json()).toMatchObject({
+      total: 2,
+      page: 2,
+      pageSize: 1,
+      items: [{ openingId: 'op-design' }],
+    });
+  });
+
+  it('gives every bucket of a time series, empty ones as zero, adding up to the summary', async () => {
+    const days = (await get('/api/v1/consumption/timeseries?granularity=day')).json();
+    expect(days.points).toHaveLength(31);
+    expect(days.points[1]).toMatchObject({ start: '2026-03-02', interviews: 1, creditsUsed: 1 });
+    expect(days.points[0]).toMatchObject({ start: '2026-03-01', interviews: 0, creditsUsed: 0 });
+    const sum = days.points.reduce((s: number, p: { creditsUsed: number }) => s + p.creditsUsed, 0);
+    expect(sum).toBe(3.5);
+    const months = (
+      await get('/api/v1/consumption/timeseries?granularity=month&from=2025-01-01&to=2026-03-31')
+    ).json();
+    expect(months.points).toHaveLength(15);
+    const weeks = (
+      await get('/api/v1/consumption/timeseries?granularity=week&from=2026-03-01&to=2026-03-31')
+    ).json();
+    expect(weeks.points[0].start).toBe('2026-02-23');
+  });
+
+  it('compares twelve months with the year before', async () => {
+    const body = (await get('/api/v1/consumption/year-over-year?year=2026')).json();
+    expect(body.months).toHaveLength(12);
+    expect(body.months[2]).toEqual({
+      month: 3,
+      thisYear: { interviews: 4, creditsUsed: 3.5 },
+      lastYear: { interviews: 1, creditsUsed: 1 },
+    });
+  });
+
+  it("opens an opening's interviews with state, credits and the charging rule", async () => {
+    const res = await get('/api/v1/openings/op-data/interviews?from=2026-03-01&to=2026-03-31');
+    const body = res.json();
+    expect(body.total).toBe(3);
+    const partial = body.items.find((i: { state: string }) => i.state === 'partially_completed');
+    expect(partial).toMatchObject({ credits: 0.5, rule: 'partial', ruleVersion: 1, completion: 0.5 });
+    const filtered = await get(
+      '/api/v1/openings/op-data/interviews?from=2026-03-01&to=2026-03-31&status=completed',
+    );
+    expect(filtered.json().total).toBe(2);
+    expect((await get('/api/v1/openings/nope/interviews')).statusCode).toBe(404);
+  });
+
+  it('refuses bad parameters with 400 and a stable code', async () => {
+    const cases: [string, string][] = [
+      ['/api/v1/consumption/timeseries?granularity=hour', 'invalid_request'],
+      ['/api/v1/consumption/summary?from=2026-03-10&to=2026-03-01', 'invalid_range'],
+      ['/api/v1/consumption/summary?from=2015-01-01&to=2026-03-01', 'range_too_long'],
+      ['/api/v1/consumption/summary?from=2026-02-30&to=2026-03-01', 'invalid_date'],
+      ['/api/v1/consumption/summary?from=yesterday&to=2026-03-01', 'invalid_date'],
+      ['/api/v1/consumption/summary?from=2026-03-01', 'invalid_range'],
+      ['/api/v1/consumption/openings?pageSize=501', 'invalid_request'],
+      ['/api/v1/consumption/openings?sort=salary', 'invalid_request'],
+    ];
+    for (const [url, code] of cases) {
+      const res = await get(url);
+      expect(res.statusCode, url).toBe(400);
+      expect(res.json().error.code, url).toBe(code);
+    }
+  });
+
+  it('answers 401 without a session and 403 to recruiters and viewers', async () => {
+    expect((await app.inject({ method: 'GET', url: '/api/v1/consumption/summary' })).statusCode).toBe(401);
+    for (const role of ['recruiter', 'viewer'] as const) {
+      const user = await signIn(app, t.db, tenant.id, role);
+      for (const url of [
+        '/api/v1/consumption/summary',
+        '/api/v1/consumption/openings',
+        '/api/v1/openings/op-data/interviews',
+      ]) {
+        expect((await get(url, user.cookie)).statusCode).toBe(403);
+      }
+    }
+  });
+
+  it("never shows another tenant's usage", async () => {
+    const other = await makeTenant(t.db, clock);
+    const otherAdmin = await signIn(app, t.db, other.id, 'account_admin');
+    const body = (
+      await get('/api/v1/consumption/openings?from=2025-01-01&to=2026-03-31', otherAdmin.cookie)
+    ).json();
+    expect(body.items).toEqual([]);
+    expect((await get('/api/v1/openings/op-data/interviews', otherAdmin.cookie)).statusCode).toBe(404);
+  });
+});

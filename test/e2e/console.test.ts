@@ -1,0 +1,376 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/server/app.js';
+import { DEMO_PASSWORD, loadDemo } from '../../src/server/demo/load.js';
+import { METRIC_DEFINITIONS } from '../../src/shared/metrics.js';
+import { initialJsGzip } from '../../src/web/bundle-size.js';
+import { formatCredits, formatNumber } from '../../src/web/lib/format.js';
+import { openTestDatabase, type TestDatabase } from '../helpers/db.js';
+
+/**
+ * The console in a real browser: the built app served by the real server (in this process, on
+ * a fresh database with the demo tenants), driven through Debian's Chromium. Each screen is
+ * saved to test-results/screenshots/.
+ */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SHOTS = 'test-results/screenshots';
+const ADMIN = 'admin@acme.test';
+const RECRUITER = 'e2e-recruiter@acme.test';
+const RECRUITER_PASSWORD = 'recruiter-pass-123';
+
+let db: TestDatabase;
+let app: FastifyInstance;
+let base: string;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+
+const shot = (name: string, p: Page = page) =>
+  p.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+
+/** An API answer with the browser's session (same cookies as the page). */
+async function apiGet<T>(path: string): Promise<T> {
+  const res = await page.request.get(`${base}/api/v1${path}`);
+  expect(res.status(), path).toBe(200);
+  return (await res.json()) as T;
+}
+
+async function signIn(email: string, password: string) {
+  await page.goto(`${base}/`);
+  await page.getByLabel('Email').fill(email);
+  await page.locator('input[type="password"]').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: /Welcome/ }).waitFor();
+}
+
+async function signOut() {
+  await page
+    .getByRole('navigation', { name: 'Main navigation' })
+    .getByRole('button', { name: 'Sign out' })
+    .click();
+  await page.getByRole('heading', { name: 'Sign in to Meterline' }).waitFor();
+}
+
+/** A sidebar item (the home page links to the same pages). */
+const navLink = (name: string) =>
+  page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name, exact: true });
+
+/** Waits for the page to get there (the default of one second is short for a cold chart chunk). */
+const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 100 });
+
+const urlParam = (name: string) => new URL(page.url()).searchParams.get(name);
+
+describe('the web console in Chromium', () => {
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(
+        `${CHROMIUM} is missing: install Debian's Chromium (apt-get install -y chromium) or set CHROMIUM_PATH.`,
+      );
+    }
+    // Builds the console when dist/web is missing or older than its sources.
+    const build = spawnSync(process.execPath, ['src/web/build-if-stale.mjs'], { stdio: 'inherit' });
+    expect(build.status).toBe(0);
+    mkdirSync(SHOTS, { recursive: true });
+
+    db = await openTestDatabase();
+    const now = new Date();
+    await loadDemo(db.db, { now, scale: 0.05 });
+    app = await buildApp({ db: db.db, config: { LOG_LEVEL: 'silent', METERLINE_SESSION_HOURS: 12 } });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+
+    // playwright-core gives each launch a fresh temporary profile (--user-data-dir).
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'en-GB' });
+    context.setDefaultTimeout(20_000);
+    page = await context.newPage();
+    page.on('pageerror', (err) => console.error('[browser error]', err));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    await db?.close();
+  });
+
+  it('keeps the initial JavaScript under 300 KB gzipped', () => {
+    const { bytes, files } = initialJsGzip();
+    console.log(
+      `initial JS: ${(bytes / 1024).toFixed(1)} KB gzipped (${files.map((f) => f.file).join(', ')})`,
+    );
+    expect(bytes).toBeLessThan(300 * 1024);
+  });
+
+  it('serves the app at / with a fallback for deep links, and keeps /api 404s as JSON', async () => {
+    const deep = await fetch(`${base}/consumption?view=weekly`);
+    expect(deep.status).toBe(200);
+    expect(deep.headers.get('content-type')).toContain('text/html');
+    expect(await deep.text()).toContain('<div id="root">');
+    const missing = await fetch(`${base}/api/v1/nothing-here`);
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ error: { code: 'not_found' } });
+  });
+
+  it('an admin signs in and sees Tenant Management in the sidebar', async () => {
+    await page.goto(`${base}/`);
+    await page.getByRole('heading', { name: 'Sign in to Meterline' }).waitFor();
+    await page.getByLabel('Email').fill(ADMIN);
+    await page.locator('input[type="password"]').fill('wrong password!');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'not correct' }).waitFor();
+    await shot('01-login-error');
+
+    await signIn(ADMIN, DEMO_PASSWORD);
+    const nav = page.getByRole('navigation', { name: 'Main navigation' });
+    await nav.getByText('Tenant Management').waitFor();
+    for (const item of ['Consumption', 'Plan & credits', 'Users']) {
+      expect(await nav.getByRole('link', { name: item }).isVisible()).toBe(true);
+    }
+    await shot('02-admin-home');
+  });
+
+  it('shows the four cards with the API’s numbers, and each definition on hover', async () => {
+    await navLink('Consumption').click();
+    await page.getByRole('heading', { name: 'Consumption', level: 1 }).waitFor();
+    const summary = await apiGet<{
+      totalInterviews: number;
+      creditsUsed: number;
+      remainingBalance: number;
+      allotment: number;
+    }>('/consumption/summary');
+    await expect
+      .poll(() => page.getByTestId('value-total-interviews').textContent())
+      .toBe(formatNumber(summary.totalInterviews));
+    expect(await page.getByTestId('value-credits-used').textContent()).toBe(
+      formatCredits(summary.creditsUsed),
+    );
+    expect(await page.getByTestId('value-remaining-balance').textContent()).toBe(
+      formatCredits(summary.remainingBalance),
+    );
+    expect(await page.getByTestId('value-allotment').textContent()).toContain(
+      formatCredits(summary.allotment),
+    );
+    await page.getByTestId('trend-chart').waitFor();
+    await page.getByTestId('opening-row').first().waitFor();
+
+    await page.getByTestId('card-total-interviews').locator('[data-metric="totalInterviews"]').hover();
+    await page.getByRole('tooltip').filter({ hasText: METRIC_DEFINITIONS.totalInterviews }).waitFor();
+    await shot('03-consumption');
+    await page.mouse.move(0, 0);
+  });
+
+  it('switches every view; the URL keeps it', async () => {
+    const views = [
+      ['Weekly', 'weekly', 'Per week'],
+      ['Monthly', 'monthly', 'Per month'],
+      ['Year over year', 'yoy', undefined],
+      ['Daily', null, 'Per day'],
+    ] as const;
+    for (const [tab, param, caption] of views) {
+      await page.getByRole('tab', { name: tab }).click();
+      await poll(() => urlParam('view')).toBe(param);
+      const panel = page.getByRole('tabpanel');
+      if (caption) await panel.getByTestId('chart-caption').filter({ hasText: caption }).waitFor();
+      else await panel.getByTestId('yoy-compare').waitFor();
+      await panel.getByTestId(param === 'yoy' ? 'yoy-chart' : 'usage-chart').waitFor();
+      await shot(`04-view-${param ?? 'daily'}`);
+    }
+  });
+
+  it('sorts and searches the usage-by-opening table; totals match the API', async () => {
+    type Openings = {
+      items: { jobTitle: string; openingId: string; creditsUsed: number }[];
+      totals: { creditsUsed: number; invited: number };
+      total: number;
+    };
+    const all = await apiGet<Openings>('/consumption/openings?pageSize=500');
+    const totals = page.getByTestId('openings-totals');
+    await poll(() => totals.textContent()).toContain(formatCredits(all.totals.creditsUsed));
+    expect(await totals.textContent()).toContain(formatNumber(all.totals.invited));
+
+    await page.getByTestId('sort-jobTitle').click();
+    await poll(() => urlParam('sort')).toBe('jobTitle');
+    expect(urlParam('order')).toBe('asc');
+    const byTitle = await apiGet<Openings>('/consumption/openings?sort=jobTitle&order=asc&pageSize=10');
+    const titles = () => page.getByTestId('opening-row').locator('td:first-child').allTextContents();
+    await poll(titles).toEqual(byTitle.items.map((i) => i.jobTitle));
+
+    await page.getByTestId('sort-jobTitle').click();
+    await poll(() => urlParam('order')).toBe(null); // descending is the default, kept out of the URL
+    expect(urlParam('sort')).toBe('jobTitle');
+    await page.getByTestId('sort-creditsUsed').click();
+    await poll(() => urlParam('sort')).toBe(null);
+    await shot('05-table-sorted');
+
+    const term = (byTitle.items[0]?.jobTitle ?? '').split(' ')[0] ?? '';
+    await page.getByTestId('openings-search').fill(term);
+    await poll(() => urlParam('q')).toBe(term);
+    const found = await apiGet<Openings>(`/consumption/openings?q=${encodeURIComponent(term)}&pageSize=10`);
+    await poll(titles).toEqual(found.items.map((i) => i.jobTitle));
+    for (const t of await titles()) expect(t.toLowerCase()).toContain(term.toLowerCase());
+    await shot('06-table-search');
+
+    // A link reproduces the screen.
+    const link = page.url();
+    await page.goto(link);
+    await poll(titles).toEqual(found.items.map((i) => i.jobTitle));
+    expect(await page.getByTestId('openings-search').inputValue()).toBe(term);
+  });
+
+  it("opens an opening's interviews with state, credits and rule", async () => {
+    const first = page.getByTestId('opening-row').first();
+    const title = (await first.locator('td:first-child').textContent()) ?? '';
+    // Keyboard: the job title is a button; Enter opens the drawer.
+    await first.getByRole('button', { name: `${title}: show its interviews` }).focus();
+    await page.keyboard.press('Enter');
+    await poll(() => page.getByTestId('drawer-title').textContent()).toBe(title);
+    expect(urlParam('opening')).toBeTruthy();
+    const rows = page.getByTestId('interviews-table').locator('tbody tr');
+    await rows.first().waitFor();
+    const api = await apiGet<{ total: number; items: { credits: number }[] }>(
+      `/openings/${encodeURIComponent(urlParam('opening') ?? '')}/interviews?pageSize=25`,
+    );
+    expect(await rows.count()).toBe(api.items.length);
+    await shot('07-opening-interviews');
+    await page.keyboard.press('Escape');
+    await poll(() => urlParam('opening')).toBe(null);
+    // A mouse click anywhere on the row opens it too.
+    await first.locator('td').nth(1).click();
+    await poll(() => urlParam('opening')).toBeTruthy();
+    await page.getByRole('button', { name: 'Close the interviews' }).click();
+    await poll(() => urlParam('opening')).toBe(null);
+  });
+
+  it('the period picker and a custom range in the URL give the API’s numbers', async () => {
+    await page.getByTestId('openings-search').fill('');
+    await page.getByTestId('period-picker').click();
+    await page.getByRole('option', { name: 'Previous billing period' }).click();
+    await poll(() => urlParam('range')).toBe('previous');
+    const current = await apiGet<{ previous: { periodStart: string; periodEnd: string } }>(
+      '/consumption/summary',
+    );
+    const { periodStart, periodEnd } = current.previous;
+    const prev = await apiGet<{ creditsUsed: number; totalInterviews: number }>(
+      `/consumption/summary?from=${periodStart}&to=${periodEnd}`,
+    );
+    await expect
+      .poll(() => page.getByTestId('value-credits-used').textContent())
+      .toBe(formatCredits(prev.creditsUsed));
+    expect(await page.getByTestId('value-total-interviews').textContent()).toBe(
+      formatNumber(prev.totalInterviews),
+    );
+
+    const from = `${new Date().getFullYear() - 1}-01-01`;
+    const to = `${new Date().getFullYear() - 1}-06-30`;
+    await page.goto(`${base}/consumption?range=custom&from=${from}&to=${to}&view=monthly`);
+    const custom = await apiGet<{ creditsUsed: number; totalInterviews: number }>(
+      `/consumption/summary?from=${from}&to=${to}`,
+    );
+    await expect
+      .poll(() => page.getByTestId('value-credits-used').textContent())
+      .toBe(formatCredits(custom.creditsUsed));
+    expect(await page.getByTestId('value-total-interviews').textContent()).toBe(
+      formatNumber(custom.totalInterviews),
+    );
+    await page.getByRole('tabpanel').getByTestId('usage-chart').waitFor();
+    await page.getByLabel('Custom range').first().waitFor();
+    await shot('08-custom-range');
+  });
+
+  it('reads well on a phone', async () => {
+    const phone = await context.newPage();
+    await phone.setViewportSize({ width: 390, height: 844 });
+    await phone.goto(`${base}/consumption`);
+    await phone.getByTestId('value-credits-used').waitFor();
+    await phone.getByTestId('opening-row').first().waitFor();
+    await phone.getByTestId('trend-chart').waitFor();
+    const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await shot('09-consumption-phone', phone);
+    await phone.close();
+  });
+
+  it('Plan & credits: buys credits after a confirmation and shows the new balance', async () => {
+    await page.goto(`${base}/`);
+    await navLink('Plan & credits').click();
+    await page.getByRole('heading', { name: 'Plan & credits', level: 1 }).waitFor();
+    const before = await apiGet<{ balance: number }>('/credits/balance');
+    await expect
+      .poll(() => page.getByTestId('credits-balance').textContent())
+      .toBe(formatCredits(before.balance));
+    await page.getByTestId('ledger-table').waitFor();
+    await shot('10-plan-and-credits');
+
+    await page.getByTestId('buy-amount').fill('25');
+    await page.getByRole('button', { name: 'Buy credits' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Confirm the purchase' });
+    await dialog.waitFor();
+    await shot('11-purchase-confirm');
+    await dialog.getByTestId('confirm-purchase').click();
+    const expected = formatCredits(before.balance + 25);
+    await poll(() => page.getByTestId('receipt-balance').textContent()).toBe(expected);
+    await poll(() => page.getByTestId('credits-balance').textContent()).toBe(expected);
+    const after = await apiGet<{ balance: number }>('/credits/balance');
+    expect(after.balance).toBe(before.balance + 25);
+    await shot('12-purchase-done');
+  });
+
+  it('Users: invites a recruiter, changes a role, deactivates a user', async () => {
+    await navLink('Users').click();
+    await page.getByTestId('users-table').waitFor();
+    await page.getByRole('button', { name: 'Invite a user' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Invite a user' });
+    await dialog.getByLabel('Email').fill(RECRUITER);
+    await dialog.getByLabel('Name').fill('Erin Recruiter');
+    await dialog.getByLabel('Initial password').fill(RECRUITER_PASSWORD);
+    await dialog.getByRole('button', { name: 'Invite' }).click();
+    await page.getByTestId('users-table').getByText(RECRUITER).waitFor();
+    await dialog.waitFor({ state: 'hidden' });
+
+    // Change a role, then deactivate someone (after a confirmation).
+    await page.getByLabel('Role of Morgan Lee').first().click();
+    await page.getByRole('option', { name: 'Recruiter' }).click();
+    type Users = { users: { email: string; role: string; active: boolean }[] };
+    const roleOf = async (email: string) =>
+      (await apiGet<Users>('/users')).users.find((u) => u.email === email);
+    await poll(async () => (await roleOf('viewer@acme.test'))?.role).toBe('recruiter');
+    await page.getByRole('button', { name: 'Deactivate Ravi Patel' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Deactivate user' });
+    await confirm.getByRole('button', { name: 'Deactivate' }).click();
+    await confirm.waitFor({ state: 'hidden' });
+    await poll(async () => (await roleOf('recruiter@acme.test'))?.active).toBe(false);
+    await page.getByTestId('users-table').getByText('Deactivated').waitFor();
+    await shot('13-users');
+    await signOut();
+  });
+
+  it('a recruiter sees no console items and gets "no access" at /consumption', async () => {
+    await context.clearCookies(); // whatever the test before left behind
+    await signIn(RECRUITER, RECRUITER_PASSWORD);
+    const nav = page.getByRole('navigation', { name: 'Main navigation' });
+    expect(await nav.getByText('Tenant Management').count()).toBe(0);
+    expect(await nav.getByRole('link', { name: 'Consumption' }).count()).toBe(0);
+    await page.getByText('has no console items').waitFor();
+    await shot('14-recruiter-home');
+    await page.goto(`${base}/consumption`);
+    await page.getByRole('heading', { name: 'No access' }).waitFor();
+    expect(await page.getByTestId('value-credits-used').count()).toBe(0);
+    await shot('15-recruiter-no-access');
+  });
+});
