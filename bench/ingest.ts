@@ -12,10 +12,17 @@ import { QueryTimes, timedDatabase } from './lib/timing.js';
  * Ingest throughput: 200,000 realistic events in batches of 1,000 through `ingestEvents` (the
  * code behind POST /api/v1/events), then the same events into a bare table with the raw
  * idempotent multi-row insert, which is the most a batch of inserts can do on this database.
+ *
+ * The main figures are one stream: one batch at a time, as one client sending in order gets. A
+ * second pair of figures, `concurrent`, is several streams at once (each its own tenant and
+ * connection, each sending the same events), for ingest and raw alike: what the server takes in
+ * when more than one tenant sends. On PGlite (one connection) the streams take turns.
  */
 const EVENTS = Number(process.env.BENCH_INGEST_EVENTS ?? 200_000);
 /** To see where a batch's time goes: BENCH_EXPLAIN_BATCH=150 prints the plans of batch 150. */
 const EXPLAIN_BATCH = Number(process.env.BENCH_EXPLAIN_BATCH ?? -1);
+/** Streams of the concurrent figures. */
+const STREAMS = Number(process.env.BENCH_INGEST_STREAMS ?? 2);
 const BATCH = MAX_BATCH;
 const ACTOR = 'bench';
 // Fixed clocks keep runs comparable: the tenant's year starts 2025-01-01, events run to ~November.
@@ -23,10 +30,13 @@ const CREATED_AT = new Date('2025-01-01T12:00:00Z');
 const INGESTED_AT = new Date('2025-12-15T12:00:00Z');
 
 export interface IngestFigures {
+  /** One stream (one batch at a time). */
   eventsPerSecond: number;
   rawEventsPerSecond: number;
   ratio: number;
   database: 'pglite' | 'postgres';
+  /** `streams` streams at once, each its own tenant and connection: events/s summed over them. */
+  concurrent: { eventsPerSecond: number; rawEventsPerSecond: number; ratio: number; streams: number };
 }
 
 export async function run(): Promise<IngestFigures> {
@@ -44,26 +54,7 @@ export async function run(): Promise<IngestFigures> {
   const bench = await openBenchDatabase();
   log(`opened ${bench.kind} in ${ms(t0)}`);
   try {
-    const { id: tenantId } = await createTenant(
-      bench.db,
-      {
-        slug: 'bench-ingest',
-        name: 'Bench Ingest',
-        timeZone: 'America/New_York',
-        billingAnchor: '2025-01-01',
-        // Nothing may be blocked: a yearly million credits, and overage allowed far beyond.
-        plan: {
-          name: 'Bench (yearly)',
-          periodUnit: 'year',
-          allotmentMilli: 1_000_000_000,
-          rolloverMode: 'none',
-          overageMode: 'allow',
-          overageLimitMilli: 1_000_000_000_000,
-          creditPriceCents: 400,
-        },
-      },
-      { now: CREATED_AT, actor: ACTOR },
-    );
+    const tenantId = await benchTenant(bench.db, 'bench-ingest');
 
     const times = new QueryTimes();
     let current = 0;
@@ -106,37 +97,106 @@ export async function run(): Promise<IngestFigures> {
     if (accepted !== events.length) throw new Error(`Only ${accepted} of ${events.length} events accepted`);
     await summarizeTenant(bench.db, tenantId);
 
+    // Concurrent streams before the raw inserts: on PGlite, owner() takes its one session out of the app role.
+    log(`load average ${load()}`);
+    const streamTenants: string[] = [];
+    for (let s = 1; s <= STREAMS; s++) streamTenants.push(await benchTenant(bench.db, `bench-ingest-${s}`));
+    const concurrentCpu = new CpuMeter(bench.kind === 'postgres' ? bench.db : null);
+    const concurrentCpuBefore = await concurrentCpu.sample();
+    const concurrentStart = performance.now();
+    const streamAccepted = await Promise.all(
+      streamTenants.map(async (id) => {
+        let n = 0;
+        for (const batch of batches)
+          n += (await ingestEvents(bench.db, id, batch, { now: INGESTED_AT, actor: ACTOR })).accepted;
+        return n;
+      }),
+    );
+    const concurrentMs = performance.now() - concurrentStart;
+    const concurrentCpuAfter = await concurrentCpu.sample();
+    const concurrentEvents = events.length * STREAMS;
+    const concurrentPerSecond = (concurrentEvents / concurrentMs) * 1000;
+    log(
+      `ingest, ${STREAMS} streams at once: ${concurrentEvents.toLocaleString('en')} events in ` +
+        `${(concurrentMs / 1000).toFixed(2)} s → ${Math.round(concurrentPerSecond).toLocaleString('en')} events/s ` +
+        `(accepted ${streamAccepted.join(' + ')})`,
+    );
+    log(`  ${CpuMeter.describe(concurrentCpuBefore, concurrentCpuAfter, concurrentEvents)}`);
+    if (streamAccepted.some((n) => n !== events.length)) throw new Error('A stream had events refused');
+
     const owner = await bench.owner();
     const rawCpu = new CpuMeter(bench.kind === 'postgres' ? owner : null);
-    const rawMs = await rawInsert(owner, tenantId, batches, rawCpu);
+    const rawMs = await rawInsert(owner, [{ tenantId, batches }], rawCpu);
     const rawEventsPerSecond = (events.length / rawMs) * 1000;
     log(
       `raw:    ${events.length.toLocaleString('en')} events in ${(rawMs / 1000).toFixed(2)} s → ` +
         `${Math.round(rawEventsPerSecond).toLocaleString('en')} events/s`,
+    );
+    const rawConcurrentMs = await rawInsert(
+      owner,
+      streamTenants.map((id) => ({ tenantId: id, batches })),
+      rawCpu,
+    );
+    const rawConcurrentPerSecond = (concurrentEvents / rawConcurrentMs) * 1000;
+    log(
+      `raw, ${STREAMS} streams at once: ${concurrentEvents.toLocaleString('en')} events in ` +
+        `${(rawConcurrentMs / 1000).toFixed(2)} s → ${Math.round(rawConcurrentPerSecond).toLocaleString('en')} events/s`,
     );
 
     log(`load average ${load()}`);
     return {
       eventsPerSecond: Math.round(eventsPerSecond),
       rawEventsPerSecond: Math.round(rawEventsPerSecond),
-      ratio: Math.round((eventsPerSecond / rawEventsPerSecond) * 1000) / 1000,
+      ratio: ratio(eventsPerSecond, rawEventsPerSecond),
       database: bench.kind,
+      concurrent: {
+        eventsPerSecond: Math.round(concurrentPerSecond),
+        rawEventsPerSecond: Math.round(rawConcurrentPerSecond),
+        ratio: ratio(concurrentPerSecond, rawConcurrentPerSecond),
+        streams: STREAMS,
+      },
     };
   } finally {
     await bench.close();
   }
 }
 
+/** A tenant for the benchmark, on which nothing may be blocked: a yearly million credits, overage far beyond. */
+async function benchTenant(db: Database, slug: string): Promise<string> {
+  const { id } = await createTenant(
+    db,
+    {
+      slug,
+      name: `Bench ${slug}`,
+      timeZone: 'America/New_York',
+      billingAnchor: '2025-01-01',
+      plan: {
+        name: 'Bench (yearly)',
+        periodUnit: 'year',
+        allotmentMilli: 1_000_000_000,
+        rolloverMode: 'none',
+        overageMode: 'allow',
+        overageLimitMilli: 1_000_000_000_000,
+        creditPriceCents: 400,
+      },
+    },
+    { now: CREATED_AT, actor: ACTOR },
+  );
+  return id;
+}
+
+const ratio = (a: number, b: number) => Math.round((a / b) * 1000) / 1000;
+
 /**
  * The floor to compare with: the same rows into a table with interview_events' columns and
  * primary key (no other index, no row-level security, no other table touched), one
  * `insert … select from jsonb_to_recordset … on conflict do nothing` per batch, each batch its
- * own transaction. Content hashes are computed before the clock starts.
+ * own transaction. Content hashes are computed before the clock starts. With several streams,
+ * each sends its batches in turn, all streams at once (each on its own connection).
  */
 async function rawInsert(
   owner: Database,
-  tenantId: string,
-  batches: BenchEvent[][],
+  streams: { tenantId: string; batches: BenchEvent[][] }[],
   cpu: CpuMeter,
 ): Promise<number> {
   await owner.exec(`
@@ -155,7 +215,7 @@ async function rawInsert(
       received_at timestamptz not null default now(),
       primary key (tenant_id, id)
     )`);
-  const payloads = batches.map((batch) =>
+  const toRows = (batch: BenchEvent[]) =>
     batch.map((e) => ({
       id: e.id,
       type: e.type,
@@ -166,27 +226,33 @@ async function rawInsert(
       occurred_at: e.occurredAt,
       completion: e.completion ?? null,
       payload_hash: createHash('sha256').update(JSON.stringify(e)).digest('base64url'),
-    })),
-  );
+    }));
+  const payloads = streams.map((s) => ({ tenantId: s.tenantId, batches: s.batches.map(toRows) }));
   const cpuBefore = await cpu.sample();
   const t0 = performance.now();
-  for (const rows of payloads) {
-    await owner.transaction((tx) =>
-      tx.query(
-        `insert into bench_raw_events (tenant_id, id, type, interview_id, opening_id, candidate_id, job_title,
-                                       occurred_at, completion, payload_hash)
-         select $1, id, type, interview_id, opening_id, candidate_id, job_title, occurred_at, completion, payload_hash
-           from jsonb_to_recordset($2::jsonb) as r(id text, type text, interview_id text, opening_id text,
-                candidate_id text, job_title text, occurred_at timestamptz, completion float8, payload_hash text)
-         on conflict do nothing`,
-        [tenantId, JSON.stringify(rows)],
-      ),
-    );
-  }
+  await Promise.all(
+    payloads.map(async ({ tenantId, batches }) => {
+      for (const rows of batches) {
+        await owner.transaction((tx) =>
+          tx.query(
+            `insert into bench_raw_events (tenant_id, id, type, interview_id, opening_id, candidate_id, job_title,
+                                           occurred_at, completion, payload_hash)
+             select $1, id, type, interview_id, opening_id, candidate_id, job_title, occurred_at, completion,
+                    payload_hash
+               from jsonb_to_recordset($2::jsonb) as r(id text, type text, interview_id text, opening_id text,
+                    candidate_id text, job_title text, occurred_at timestamptz, completion float8, payload_hash text)
+             on conflict do nothing`,
+            [tenantId, JSON.stringify(rows)],
+          ),
+        );
+      }
+    }),
+  );
   const elapsed = performance.now() - t0;
   const cpuAfter = await cpu.sample();
   const [count] = await owner.query<{ n: number }>('select count(*)::int as n from bench_raw_events');
-  const expected = payloads.reduce((n, rows) => n + rows.length, 0);
+  let expected = 0;
+  for (const s of payloads) for (const rows of s.batches) expected += rows.length;
   if (count?.n !== expected) throw new Error(`Raw insert stored ${count?.n} rows, expected ${expected}`);
   log(`  raw ${CpuMeter.describe(cpuBefore, cpuAfter, expected)}`);
   return elapsed;

@@ -128,6 +128,50 @@ describe('POST /api/v1/events', () => {
     ]);
   });
 
+  it('tells repeats from new events as if every id were looked up before any check', async () => {
+    const tenant = await makeTenant(t.db, clock);
+    const [invited, started, progress] = interviewEvents({ outcome: 'partial', openingId: 'op-1' });
+    await postEvents(app, tenant.apiKey, [invited, started, progress]);
+    const res = await postEvents(app, tenant.apiKey, [
+      // A stored id naming a new interview: a conflict, which must not open iv-new for the events after it.
+      { ...invited, interviewId: 'iv-new', openingId: 'op-9' },
+      { ...(started as object), id: 'ev-new-1', interviewId: 'iv-new', openingId: 'op-2' },
+      {
+        ...(started as object),
+        id: 'ev-new-2',
+        interviewId: 'iv-new',
+        openingId: 'op-2',
+        type: 'interview.ended',
+        completion: 0.5,
+      },
+      // A stored id moved to another opening: a conflict, not an opening mismatch.
+      { ...started, openingId: 'op-3' },
+      // A repeat: a duplicate.
+      progress,
+      // A new id moved to another opening: refused, and never stored.
+      { ...(started as object), id: 'ev-moved', openingId: 'op-3' },
+    ]);
+    expect(res.json()).toEqual({
+      accepted: 2,
+      duplicates: 1,
+      rejected: [
+        expect.objectContaining({ index: 0, code: 'event_id_conflict' }),
+        expect.objectContaining({ index: 3, code: 'event_id_conflict' }),
+        expect.objectContaining({ index: 5, code: 'interview_opening_mismatch' }),
+      ],
+    });
+    const stored = await t.db.withTenant(tenant.id, (tx) =>
+      tx.query<{ id: string; opening_id: string }>(
+        "select id, opening_id from interview_events where id in ('ev-new-1', 'ev-new-2', 'ev-moved') order by id",
+      ),
+    );
+    expect(stored).toEqual([
+      { id: 'ev-new-1', opening_id: 'op-2' },
+      { id: 'ev-new-2', opening_id: 'op-2' },
+    ]);
+    expect(await verifyTenant(t.db, tenant.id)).toEqual([]);
+  });
+
   it('answers 400 for a malformed batch and 401 without a valid key, changing nothing', async () => {
     const tenant = await makeTenant(t.db, clock);
     const tooMany = Array.from({ length: 1001 }, () => interviewEvents({ outcome: 'invited' })[0]);
@@ -155,6 +199,28 @@ describe('POST /api/v1/events', () => {
     expect((await balance(tenant.apiKey)).balance).toBe(0);
     const res = await postEvents(app, tenant.apiKey, interviewEvents({ outcome: 'invited' }));
     expect(res.json().rejected).toEqual([expect.objectContaining({ index: 0, code: 'credits_exhausted' })]);
+    // A stored id naming a new interview is a conflict, blocked or not; a refused event is never stored.
+    const [stored] = await t.db.withTenant(tenant.id, (tx) =>
+      tx.query<Record<string, unknown>>(
+        `select id, type, opening_id as "openingId", occurred_at as "occurredAt" from interview_events limit 1`,
+      ),
+    );
+    const moved = {
+      ...interviewEvents({ outcome: 'invited' })[0],
+      id: stored?.id,
+      occurredAt: new Date(stored?.occurredAt as string).toISOString(),
+    };
+    const blocked = interviewEvents({ outcome: 'started' });
+    const again = await postEvents(app, tenant.apiKey, [moved, ...blocked]);
+    expect(again.json().rejected.map((r: { code: string }) => r.code)).toEqual([
+      'event_id_conflict',
+      'credits_exhausted',
+      'credits_exhausted',
+    ]);
+    const [count] = await t.db.withTenant(tenant.id, (tx) =>
+      tx.query<{ n: number }>('select count(*)::int as n from interview_events'),
+    );
+    expect(count?.n).toBe(3);
   });
 
   it('lets interviews go on into overage up to the limit on an allow plan', async () => {

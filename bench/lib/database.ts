@@ -8,7 +8,7 @@ export interface BenchDatabase {
   /** The application's connection (migrated, row-level security on), as the server opens it. */
   db: Database;
   /**
-   * A connection as the schema owner, outside row-level security, for scratch tables. On PGlite
+   * Connections as the schema owner, outside row-level security, for scratch tables. On PGlite
    * (one connection) it steps out of the application role: call it after the app's work.
    */
   owner(): Promise<Database>;
@@ -81,7 +81,8 @@ export async function openBenchDatabase(): Promise<BenchDatabase> {
     kind: 'postgres',
     db,
     async owner() {
-      owner ??= openPostgres({ url: url.toString(), max: 1 });
+      // Enough connections for the concurrent streams of a scenario (each takes its own).
+      owner ??= openPostgres({ url: url.toString(), max: 4 });
       return owner;
     },
     close,

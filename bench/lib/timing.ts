@@ -40,7 +40,8 @@ function statementLabel(sql: string): string {
   const s = sql.trim().replace(/\s+/g, ' ').toLowerCase();
   const write = /^(insert into|update|delete from) (\w+)/.exec(s);
   if (write) return `${(write[1] as string).split(' ')[0]} ${write[2]}`;
-  const read = /^select .*? from (\w+)/.exec(s);
+  // The table read, not the list of keys it is probed with (`from unnest($2) … join lateral (… from t …)`).
+  const read = /^select .*? from (?!unnest\b|jsonb_to_recordset\b)(\w+)/.exec(s);
   if (read) return `select ${read[1]}`;
   return s.slice(0, 34);
 }

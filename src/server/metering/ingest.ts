@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Database } from '../db/database.js';
 import { type BillingContext, loadBillingContext } from '../ledger/plans.js';
 import { type Account, type ChargeDelta, lockAccount, postConsumption } from '../ledger/postings.js';
 import { chargeFor } from '../ledger/rules.js';
-import { InterviewEventSchema, type ParsedEvent } from './events.js';
+import { type ParsedEvent, parseEvent } from './events.js';
 import {
   addToRollups,
   findEventHashes,
@@ -17,7 +17,7 @@ import {
   upsertOpenings,
 } from './queries.js';
 import { addContribution, nonZero, type RollupDelta } from './rollup.js';
-import { deriveState, mergeEvent } from './state.js';
+import { deriveState, type InterviewRecord, mergeEvent } from './state.js';
 
 export const MAX_BATCH = 1000;
 
@@ -38,13 +38,19 @@ type HashedEvent = ParsedEvent & { hash: string; index: number };
 /** The content of an event, in a fixed field order, so a repeat can be told from a conflict. */
 function hashEvent(e: ParsedEvent): string {
   const canonical = [e.type, e.interviewId, e.openingId, e.jobTitle, e.candidateId, e.at, e.completion];
-  return createHash('sha256').update(JSON.stringify(canonical)).digest('base64url');
+  return hash('sha256', JSON.stringify(canonical), 'base64url');
 }
+
+/**
+ * Already as toISOString() writes it (UTC, milliseconds): the common case, kept as is. Zod's pattern has
+ * checked the date is real (no February 30th), so such a string is exactly the canonical form of its time.
+ */
+const isCanonical = (s: string) => s.length === 24 && s.charCodeAt(23) === 90 /* Z */ && s[19] === '.';
 
 function validate(raw: unknown[], rejected: Rejection[]): HashedEvent[] {
   const valid: HashedEvent[] = [];
   raw.forEach((input, index) => {
-    const parsed = InterviewEventSchema.safeParse(input);
+    const parsed = parseEvent(input);
     if (!parsed.success) {
       const message = parsed.error.issues
         .map((i) => `${i.path.join('.') || 'event'}: ${i.message}`)
@@ -53,9 +59,23 @@ function validate(raw: unknown[], rejected: Rejection[]): HashedEvent[] {
       return;
     }
     // Times are kept to the millisecond everywhere, so every comparison agrees.
-    const at = Date.parse(parsed.data.occurredAt);
-    const event = { ...parsed.data, occurredAt: new Date(at).toISOString(), at };
-    valid.push({ ...event, hash: hashEvent(event), index });
+    const d = parsed.data;
+    const at = Date.parse(d.occurredAt);
+    const event: HashedEvent = {
+      id: d.id,
+      type: d.type,
+      interviewId: d.interviewId,
+      openingId: d.openingId,
+      jobTitle: d.jobTitle,
+      candidateId: d.candidateId,
+      occurredAt: isCanonical(d.occurredAt) ? d.occurredAt : new Date(at).toISOString(),
+      completion: d.completion,
+      at,
+      hash: '',
+      index,
+    };
+    event.hash = hashEvent(event);
+    valid.push(event);
   });
   return valid;
 }
@@ -81,6 +101,11 @@ export async function ingestEvents(
 ): Promise<IngestResult> {
   const rejected: Rejection[] = [];
   let duplicates = 0;
+  /** An event whose id is stored with this content hash: a duplicate if the same, else a conflict. */
+  const repeated = (e: HashedEvent, storedHash: string | undefined) => {
+    if (storedHash === e.hash) duplicates++;
+    else rejected.push(conflict(e));
+  };
   const firstById = new Map<string, HashedEvent>();
   for (const e of validate(raw, rejected)) {
     const seen = firstById.get(e.id);
@@ -93,25 +118,58 @@ export async function ingestEvents(
   return db.withTenant(tenantId, async (tx) => {
     const account = await lockAccount(tx, tenantId);
     const ctx = await loadBillingContext(tx, tenantId);
-    const stored = await findEventHashes(tx, tenantId, [...firstById.keys()]);
-    const fresh: HashedEvent[] = [];
-    for (const e of firstById.values()) {
-      const hash = stored.get(e.id);
-      if (hash === undefined) fresh.push(e);
-      else if (hash === e.hash) duplicates++;
-      else rejected.push(conflict(e));
-    }
-    const before = await findInterviews(tx, tenantId, [...new Set(fresh.map((e) => e.interviewId))]);
-    const after = new Map<string, StoredInterview>();
-    const accepted: HashedEvent[] = [];
     const allowNew = canStartInterview(ctx, account);
-    for (const e of fresh) {
-      const current = after.get(e.interviewId) ?? before.get(e.interviewId);
-      const problem = checkAgainst(current, e, allowNew);
-      if (problem) {
-        rejected.push({ index: e.index, ...problem });
+    const events = [...firstById.values()];
+    const before = await findInterviews(tx, tenantId, [...new Set(events.map((e) => e.interviewId))]);
+
+    // Which events are stored already is left to the insert, which probes the key anyway. The checks
+    // below come first, so nothing is ever written for an event they refuse; they give the same answers
+    // as they would with repeats set aside first, unless a repeat would open an interview (the only way
+    // an event changes the checks of the others). So the events that would open one are looked up first;
+    // should one be stored (a rare conflict), every event is looked up before anything, as it always was.
+    let stored = await findEventHashes(tx, tenantId, openers(events, before, allowNew));
+    const lookedUpAll = stored.size > 0;
+    if (lookedUpAll) stored = await findEventHashes(tx, tenantId, [...firstById.keys()]);
+
+    const passed: HashedEvent[] = [];
+    const refused: { e: HashedEvent; problem: Omit<Rejection, 'index'> }[] = [];
+    const opened = new Map<string, InterviewKind>();
+    for (const e of events) {
+      const hash = stored.get(e.id);
+      if (hash !== undefined) {
+        repeated(e, hash);
         continue;
       }
+      const current = before.get(e.interviewId)?.record ?? opened.get(e.interviewId);
+      const problem = checkAgainst(current, e, allowNew);
+      if (problem) refused.push({ e, problem });
+      else {
+        if (!current) opened.set(e.interviewId, kindOf(e));
+        passed.push(e);
+      }
+    }
+    const inserted = await insertEvents(tx, tenantId, passed);
+    // An event the insert found stored, or one refused, may be a repeat: a duplicate, or a conflict.
+    const unsure = lookedUpAll ? [] : passed.filter((e) => !inserted.has(e.id));
+    if (!lookedUpAll) for (const r of refused) unsure.push(r.e);
+    const repeats = await findEventHashes(
+      tx,
+      tenantId,
+      unsure.map((e) => e.id),
+    );
+    for (const { e, problem } of refused) {
+      const hash = repeats.get(e.id);
+      if (hash === undefined) rejected.push({ index: e.index, code: problem.code, message: problem.message });
+      else repeated(e, hash);
+    }
+    const after = new Map<string, StoredInterview>();
+    const accepted: HashedEvent[] = [];
+    for (const e of passed) {
+      if (!inserted.has(e.id)) {
+        repeated(e, repeats.get(e.id));
+        continue;
+      }
+      const current = after.get(e.interviewId) ?? before.get(e.interviewId);
       after.set(e.interviewId, {
         record: mergeEvent(current?.record, e),
         chargedMilli: current?.chargedMilli ?? 0,
@@ -121,9 +179,8 @@ export async function ingestEvents(
     }
     if (accepted.length === 0) return finish(0, duplicates, rejected);
 
-    await insertEvents(tx, tenantId, accepted);
     await upsertOpenings(tx, tenantId, openingSightings(accepted));
-    await upsertCandidates(tx, tenantId, candidateSightings(accepted));
+    await upsertCandidates(tx, tenantId, candidateSightings(accepted, before));
 
     const writes: InterviewWrite[] = [];
     const charges: ChargeDelta[] = [];
@@ -169,8 +226,32 @@ export async function ingestEvents(
   });
 }
 
+/** What the checks compare an event with: the interview's opening and kind, fixed by its first event. */
+type InterviewKind = Pick<InterviewRecord, 'openingId' | 'isSimulation'>;
+
+const kindOf = (e: HashedEvent): InterviewKind => ({
+  openingId: e.openingId,
+  isSimulation: e.type === 'simulation.run',
+});
+
+/**
+ * For each interview not stored yet, the id of the event that would open it: its first event the
+ * checks let open an interview. No other event changes what the checks say of the others.
+ */
+function openers(events: HashedEvent[], before: Map<string, StoredInterview>, allowNew: boolean): string[] {
+  const ids: string[] = [];
+  const seen = new Set<string>();
+  for (const e of events) {
+    if (before.has(e.interviewId) || seen.has(e.interviewId)) continue;
+    if (checkAgainst(undefined, e, allowNew)) continue;
+    seen.add(e.interviewId);
+    ids.push(e.id);
+  }
+  return ids;
+}
+
 function checkAgainst(
-  current: StoredInterview | undefined,
+  current: InterviewKind | undefined,
   e: HashedEvent,
   allowNew: boolean,
 ): Omit<Rejection, 'index'> | undefined {
@@ -185,64 +266,81 @@ function checkAgainst(
     }
     return undefined;
   }
-  if (current.record.openingId !== e.openingId) {
+  if (current.openingId !== e.openingId) {
     return {
       code: 'interview_opening_mismatch',
-      message: `Interview ${e.interviewId} belongs to opening ${current.record.openingId}, not ${e.openingId}.`,
+      message: `Interview ${e.interviewId} belongs to opening ${current.openingId}, not ${e.openingId}.`,
     };
   }
-  if (current.record.isSimulation !== isSimulation) {
+  if (current.isSimulation !== isSimulation) {
     return {
       code: 'interview_kind_mismatch',
-      message: `Interview ${e.interviewId} is ${current.record.isSimulation ? 'a simulation' : 'a real interview'}; ${e.type} does not apply to it.`,
+      message: `Interview ${e.interviewId} is ${current.isSimulation ? 'a simulation' : 'a real interview'}; ${e.type} does not apply to it.`,
     };
   }
   return undefined;
 }
 
 function openingSightings(events: HashedEvent[]): OpeningSighting[] {
-  const byId = new Map<string, OpeningSighting>();
+  // Times compared as the milliseconds parsed once (titleAt -Infinity: untitled so far).
+  const byId = new Map<string, { o: OpeningSighting; firstAt: number; titleAt: number }>();
   for (const e of events) {
-    const at = e.occurredAt;
-    const o = byId.get(e.openingId);
-    // Untitled openings show their id until an event names them ('-infinity' loses to any title).
     const titled = e.jobTitle !== undefined;
-    const candidate: OpeningSighting = {
-      id: e.openingId,
-      jobTitle: e.jobTitle ?? e.openingId,
-      titleEventAt: titled ? at : '-infinity',
-      titleEventId: titled ? e.id : '',
-      firstSeenAt: at,
-    };
-    if (!o) {
-      byId.set(e.openingId, candidate);
+    const seen = byId.get(e.openingId);
+    if (!seen) {
+      // Untitled openings show their id until an event names them ('-infinity' loses to any title).
+      const o: OpeningSighting = {
+        id: e.openingId,
+        jobTitle: e.jobTitle ?? e.openingId,
+        titleEventAt: titled ? e.occurredAt : '-infinity',
+        titleEventId: titled ? e.id : '',
+        firstSeenAt: e.occurredAt,
+      };
+      byId.set(e.openingId, { o, firstAt: e.at, titleAt: titled ? e.at : -Infinity });
       continue;
     }
-    if (Date.parse(at) < Date.parse(o.firstSeenAt)) o.firstSeenAt = at;
-    if (titled && isLater(candidate, o)) {
-      o.jobTitle = candidate.jobTitle;
-      o.titleEventAt = candidate.titleEventAt;
-      o.titleEventId = candidate.titleEventId;
+    if (e.at < seen.firstAt) {
+      seen.firstAt = e.at;
+      seen.o.firstSeenAt = e.occurredAt;
+    }
+    // The latest titled event wins: by time, then by event id.
+    if (titled && (e.at > seen.titleAt || (e.at === seen.titleAt && e.id > seen.o.titleEventId))) {
+      seen.titleAt = e.at;
+      seen.o.jobTitle = e.jobTitle ?? e.openingId;
+      seen.o.titleEventAt = e.occurredAt;
+      seen.o.titleEventId = e.id;
     }
   }
-  return [...byId.values()];
+  const out: OpeningSighting[] = [];
+  for (const { o } of byId.values()) out.push(o);
+  return out;
 }
 
-function isLater(a: OpeningSighting, b: OpeningSighting): boolean {
-  if (b.titleEventAt === '-infinity') return true;
-  const d = Date.parse(a.titleEventAt) - Date.parse(b.titleEventAt);
-  return d > 0 || (d === 0 && a.titleEventId > b.titleEventId);
-}
-
-function candidateSightings(events: HashedEvent[]): { id: string; firstSeenAt: string }[] {
+/**
+ * Each candidate's earliest sighting in the batch, less those that would change nothing: a candidate
+ * the stored interviews show already seen no later (most events are of interviews already known).
+ */
+function candidateSightings(
+  events: HashedEvent[],
+  stored: Map<string, StoredInterview>,
+): { id: string; firstSeenAt: string }[] {
+  const known = new Map<string, number>();
+  for (const { record, candidateSeenAt } of stored.values()) {
+    if (record.candidateId !== null && candidateSeenAt !== undefined && candidateSeenAt !== null)
+      known.set(record.candidateId, candidateSeenAt);
+  }
   const byId = new Map<string, { id: string; firstSeenAt: string; at: number }>();
   for (const e of events) {
     if (!e.candidateId) continue;
+    const seen = known.get(e.candidateId);
+    if (seen !== undefined && seen <= e.at) continue;
     const c = byId.get(e.candidateId);
     if (!c || e.at < c.at)
       byId.set(e.candidateId, { id: e.candidateId, firstSeenAt: e.occurredAt, at: e.at });
   }
-  return [...byId.values()].map(({ id, firstSeenAt }) => ({ id, firstSeenAt }));
+  const out: { id: string; firstSeenAt: string }[] = [];
+  for (const c of byId.values()) out.push({ id: c.id, firstSeenAt: c.firstSeenAt });
+  return out;
 }
 
 function conflict(e: HashedEvent): Rejection {

@@ -9,9 +9,15 @@ export interface StoredInterview {
   record: InterviewRecord;
   chargedMilli: number;
   reversed: boolean;
+  /** When the record's candidate was first seen (candidates.first_seen_at), as read by findInterviews. */
+  candidateSeenAt?: number | null;
 }
 
 const ms = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string | Date).getTime());
+
+// The lookups below probe the primary key once per id (`unnest … cross join lateral`), so their cost is that
+// of the batch, not of the tenant: with `id = any($2)` the planner may pick a scan of the tenant's whole key
+// range, which grows with every event stored. `offset 0` keeps it from flattening the subquery back into a join.
 
 export async function findEventHashes(
   tx: Queryable,
@@ -20,7 +26,10 @@ export async function findEventHashes(
 ): Promise<Map<string, string>> {
   if (ids.length === 0) return new Map();
   const rows = await tx.query<{ id: string; payload_hash: string }>(
-    'select id, payload_hash from interview_events where tenant_id = $1 and id = any($2::text[])',
+    `select e.id, e.payload_hash
+       from unnest($2::text[]) as k(id)
+       cross join lateral (select id, payload_hash from interview_events
+                            where tenant_id = $1 and id = k.id offset 0) e`,
     [tenantId, ids],
   );
   return new Map(rows.map((r) => [r.id, r.payload_hash]));
@@ -33,9 +42,14 @@ export async function findInterviews(
 ): Promise<Map<string, StoredInterview>> {
   if (ids.length === 0) return new Map();
   const rows = await tx.query(
-    `select id, opening_id, candidate_id, is_simulation, invited_at, started_at, completed_at, ended_at,
-            expired_at, cancelled_at, completion, charged_milli, reversed_at
-       from interviews where tenant_id = $1 and id = any($2::text[])`,
+    `select i.*
+       from unnest($2::text[]) as k(id)
+       cross join lateral (select i.id, i.opening_id, i.candidate_id, i.is_simulation, i.invited_at, i.started_at,
+                                  i.completed_at, i.ended_at, i.expired_at, i.cancelled_at, i.completion,
+                                  i.charged_milli, i.reversed_at, c.first_seen_at as candidate_seen_at
+                             from interviews i
+                             left join candidates c on c.tenant_id = i.tenant_id and c.id = i.candidate_id
+                            where i.tenant_id = $1 and i.id = k.id offset 0) i`,
     [tenantId, ids],
   );
   const out = new Map<string, StoredInterview>();
@@ -56,17 +70,19 @@ export async function findInterviews(
       },
       chargedMilli: Number(r.charged_milli),
       reversed: r.reversed_at !== null,
+      candidateSeenAt: ms(r.candidate_seen_at),
     });
   }
   return out;
 }
 
+/** Stores the events whose ids are new; returns those ids (an id already stored is left as it is). */
 export async function insertEvents(
   tx: Queryable,
   tenantId: string,
   events: (ParsedEvent & { hash: string })[],
-): Promise<void> {
-  if (events.length === 0) return;
+): Promise<Set<string>> {
+  if (events.length === 0) return new Set();
   const rows = events.map((e) => ({
     id: e.id,
     type: e.type,
@@ -78,15 +94,19 @@ export async function insertEvents(
     completion: e.completion ?? null,
     payload_hash: e.hash,
   }));
-  await tx.query(
+  const inserted = await tx.query<{ id: string }>(
     `insert into interview_events (tenant_id, id, type, interview_id, opening_id, candidate_id, job_title,
                                    occurred_at, completion, payload_hash)
      select $1, id, type, interview_id, opening_id, candidate_id, job_title, occurred_at, completion, payload_hash
        from jsonb_to_recordset($2::jsonb) as r(id text, type text, interview_id text, opening_id text,
             candidate_id text, job_title text, occurred_at timestamptz, completion float8, payload_hash text)
-     on conflict do nothing`,
+     on conflict do nothing
+     returning id`,
     [tenantId, JSON.stringify(rows)],
   );
+  const ids = new Set<string>();
+  for (const r of inserted) ids.add(r.id);
+  return ids;
 }
 
 export interface OpeningSighting {
@@ -101,7 +121,10 @@ export interface OpeningSighting {
 const NEWER_TITLE = `(excluded.title_event_at > openings.title_event_at or (excluded.title_event_at = openings.title_event_at
   and excluded.title_event_id collate "C" > openings.title_event_id collate "C"))`;
 
-/** The title kept is the one from the latest event (occurred_at, then event id): order-free. */
+/**
+ * The title kept is the one from the latest event (occurred_at, then event id): order-free. A row that
+ * would not change (no later title, no earlier sighting) is not rewritten.
+ */
 export async function upsertOpenings(
   tx: Queryable,
   tenantId: string,
@@ -117,7 +140,8 @@ export async function upsertOpenings(
        job_title = case when ${NEWER_TITLE} then excluded.job_title else openings.job_title end,
        title_event_id = case when ${NEWER_TITLE} then excluded.title_event_id else openings.title_event_id end,
        title_event_at = greatest(openings.title_event_at, excluded.title_event_at),
-       created_at = least(openings.created_at, excluded.created_at)`,
+       created_at = least(openings.created_at, excluded.created_at)
+     where ${NEWER_TITLE} or excluded.created_at < openings.created_at`,
     [
       tenantId,
       JSON.stringify(
@@ -133,6 +157,7 @@ export async function upsertOpenings(
   );
 }
 
+/** A candidate's first sighting only moves earlier; a row that would not change is not rewritten. */
 export async function upsertCandidates(
   tx: Queryable,
   tenantId: string,
@@ -142,7 +167,8 @@ export async function upsertCandidates(
   await tx.query(
     `insert into candidates (tenant_id, id, first_seen_at)
      select $1, id, first_seen_at from jsonb_to_recordset($2::jsonb) as r(id text, first_seen_at timestamptz)
-     on conflict (tenant_id, id) do update set first_seen_at = least(candidates.first_seen_at, excluded.first_seen_at)`,
+     on conflict (tenant_id, id) do update set first_seen_at = excluded.first_seen_at
+       where excluded.first_seen_at < candidates.first_seen_at`,
     [tenantId, JSON.stringify(candidates.map((c) => ({ id: c.id, first_seen_at: c.firstSeenAt })))],
   );
 }

@@ -24,8 +24,21 @@ export interface InterviewRecord {
 const minOf = (a: number | null, b: number) => (a === null ? b : Math.min(a, b));
 
 export function mergeEvent(record: InterviewRecord | undefined, e: ParsedEvent): InterviewRecord {
+  // Copied field by field: a spread is several times slower, and this runs for every event ingested.
   const r: InterviewRecord = record
-    ? { ...record }
+    ? {
+        id: record.id,
+        openingId: record.openingId,
+        candidateId: record.candidateId,
+        isSimulation: record.isSimulation,
+        invitedAt: record.invitedAt,
+        startedAt: record.startedAt,
+        completedAt: record.completedAt,
+        endedAt: record.endedAt,
+        expiredAt: record.expiredAt,
+        cancelledAt: record.cancelledAt,
+        completion: record.completion,
+      }
     : {
         id: e.interviewId,
         openingId: e.openingId,
