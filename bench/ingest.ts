@@ -14,9 +14,9 @@ import { QueryTimes, timedDatabase } from './lib/timing.js';
  * idempotent multi-row insert, which is the most a batch of inserts can do on this database.
  *
  * The main figures are one stream: one batch at a time, as one client sending in order gets. A
- * second pair of figures, `concurrent`, is several streams at once (each its own tenant and
- * connection, each sending the same events), for ingest and raw alike: what the server takes in
- * when more than one tenant sends. On PGlite (one connection) the streams take turns.
+ * second pair of figures, `concurrent`, is several streams at once (each its own tenant, connection
+ * and stream of events of the same shape), for ingest and raw alike: what the server takes in when
+ * more than one tenant sends. On PGlite (one connection) the streams take turns.
  */
 const EVENTS = Number(process.env.BENCH_INGEST_EVENTS ?? 200_000);
 /** To see where a batch's time goes: BENCH_EXPLAIN_BATCH=150 prints the plans of batch 150. */
@@ -99,22 +99,29 @@ export async function run(): Promise<IngestFigures> {
 
     // Concurrent streams before the raw inserts: on PGlite, owner() takes its one session out of the app role.
     log(`load average ${load()}`);
-    const streamTenants: string[] = [];
-    for (let s = 1; s <= STREAMS; s++) streamTenants.push(await benchTenant(bench.db, `bench-ingest-${s}`));
+    // Each stream its own tenant and its own events (another seed: other ids and times, freshly built strings).
+    const streams: { tenantId: string; batches: BenchEvent[][] }[] = [];
+    for (let s = 1; s <= STREAMS; s++) {
+      const own = generateEvents({ count: EVENTS, seed: 20250101 + s });
+      const ownBatches: BenchEvent[][] = [];
+      for (let i = 0; i < own.length; i += BATCH) ownBatches.push(own.slice(i, i + BATCH));
+      streams.push({ tenantId: await benchTenant(bench.db, `bench-ingest-${s}`), batches: ownBatches });
+    }
     const concurrentCpu = new CpuMeter(bench.kind === 'postgres' ? bench.db : null);
     const concurrentCpuBefore = await concurrentCpu.sample();
     const concurrentStart = performance.now();
     const streamAccepted = await Promise.all(
-      streamTenants.map(async (id) => {
+      streams.map(async (stream) => {
         let n = 0;
-        for (const batch of batches)
-          n += (await ingestEvents(bench.db, id, batch, { now: INGESTED_AT, actor: ACTOR })).accepted;
+        for (const batch of stream.batches)
+          n += (await ingestEvents(bench.db, stream.tenantId, batch, { now: INGESTED_AT, actor: ACTOR }))
+            .accepted;
         return n;
       }),
     );
     const concurrentMs = performance.now() - concurrentStart;
     const concurrentCpuAfter = await concurrentCpu.sample();
-    const concurrentEvents = events.length * STREAMS;
+    const concurrentEvents = EVENTS * STREAMS;
     const concurrentPerSecond = (concurrentEvents / concurrentMs) * 1000;
     log(
       `ingest, ${STREAMS} streams at once: ${concurrentEvents.toLocaleString('en')} events in ` +
@@ -122,7 +129,7 @@ export async function run(): Promise<IngestFigures> {
         `(accepted ${streamAccepted.join(' + ')})`,
     );
     log(`  ${CpuMeter.describe(concurrentCpuBefore, concurrentCpuAfter, concurrentEvents)}`);
-    if (streamAccepted.some((n) => n !== events.length)) throw new Error('A stream had events refused');
+    if (streamAccepted.some((n) => n !== EVENTS)) throw new Error('A stream had events refused');
 
     const owner = await bench.owner();
     const rawCpu = new CpuMeter(bench.kind === 'postgres' ? owner : null);
@@ -132,11 +139,7 @@ export async function run(): Promise<IngestFigures> {
       `raw:    ${events.length.toLocaleString('en')} events in ${(rawMs / 1000).toFixed(2)} s → ` +
         `${Math.round(rawEventsPerSecond).toLocaleString('en')} events/s`,
     );
-    const rawConcurrentMs = await rawInsert(
-      owner,
-      streamTenants.map((id) => ({ tenantId: id, batches })),
-      rawCpu,
-    );
+    const rawConcurrentMs = await rawInsert(owner, streams, rawCpu);
     const rawConcurrentPerSecond = (concurrentEvents / rawConcurrentMs) * 1000;
     log(
       `raw, ${STREAMS} streams at once: ${concurrentEvents.toLocaleString('en')} events in ` +
