@@ -3,8 +3,8 @@ import type { Queryable } from '../db/database.js';
 import type { DateRange } from './range.js';
 
 /**
- * The console's SQL. Every figure comes from the daily rollups (tenant × opening × day), never
- * from raw events, so a query's cost grows with days and openings, not with interviews.
+ * The console's SQL. Every figure comes from the rollups, never from raw events: totals and
+ * time series from tenant × day, the openings table from tenant × opening × day.
  */
 const SUMS = `coalesce(sum(invited), 0)::int as invited, coalesce(sum(started), 0)::int as started,
   coalesce(sum(completed), 0)::int as completed, coalesce(sum(partially_completed), 0)::int as partially_completed,
@@ -28,7 +28,7 @@ export function toCounts(r: SumsRow): UsageCounts {
 
 export async function usageTotals(tx: Queryable, tenantId: string, range: DateRange): Promise<UsageCounts> {
   const [row] = await tx.query(
-    `select ${SUMS} from daily_usage where tenant_id = $1 and day between $2 and $3`,
+    `select ${SUMS} from tenant_daily_usage where tenant_id = $1 and day between $2 and $3`,
     [tenantId, range.from, range.to],
   );
   return toCounts(row ?? {});
@@ -47,7 +47,7 @@ export async function usageByBucket(
   const bucket = granularity === 'day' ? 'day' : `date_trunc('${granularity}', day)::date`;
   const rows = await tx.query(
     `select to_char(${bucket}, 'YYYY-MM-DD') as bucket, ${SUMS}
-       from daily_usage where tenant_id = $1 and day between $2 and $3
+       from tenant_daily_usage where tenant_id = $1 and day between $2 and $3
       group by 1`,
     [tenantId, range.from, range.to],
   );

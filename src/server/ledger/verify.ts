@@ -75,6 +75,7 @@ export async function verifyTenant(db: Database, tenantId: string): Promise<Disa
       });
     }
     problems.push(...(await verifyRollups(tx, tenantId)));
+    problems.push(...(await verifyDayTotals(tx, tenantId)));
     return problems;
   });
 }
@@ -117,6 +118,24 @@ async function verifyRollups(tx: Queryable, tenantId: string): Promise<Disagreem
     message: `Rollup ${openingId} ${day} is off from its interviews by ${JSON.stringify(
       Object.fromEntries(Object.entries(diff).filter(([, v]) => v !== 0)),
     )}`,
+  }));
+}
+
+/** The per-tenant day totals must equal the per-opening rollups summed by day. */
+async function verifyDayTotals(tx: Queryable, tenantId: string): Promise<Disagreement[]> {
+  const cols = Object.values(COUNTER_COLUMNS);
+  const rows = await tx.query<{ day: string }>(
+    `select to_char(coalesce(t.day, o.day), 'YYYY-MM-DD') as day
+       from (select * from tenant_daily_usage where tenant_id = $1) t
+       full join (select day, ${cols.map((c) => `sum(${c})::bigint as ${c}`).join(', ')}
+                    from daily_usage where tenant_id = $1 group by day) o on o.day = t.day
+      where ${cols.map((c) => `coalesce(t.${c}, 0) <> coalesce(o.${c}, 0)`).join(' or ')}
+      order by 1`,
+    [tenantId],
+  );
+  return rows.map((r) => ({
+    check: 'rollup' as const,
+    message: `Day total ${r.day} differs from the sum of that day's rollups by opening`,
   }));
 }
 

@@ -240,28 +240,68 @@ export async function addToRollups(
   rows: [openingId: string, day: string, counters: UsageCounters][],
 ): Promise<void> {
   if (rows.length === 0) return;
-  const payload = rows.map(([opening_id, day, c]) => {
-    const row: Record<string, unknown> = { opening_id, day };
+  await addCounters(
+    tx,
+    tenantId,
+    'daily_usage',
+    ['opening_id', 'day'],
+    rows.map(([opening_id, day, c]) => [{ opening_id, day }, c]),
+  );
+  // The per-tenant day totals move by the same deltas, summed over openings.
+  const byDay = new Map<string, UsageCounters>();
+  for (const [, day, c] of rows) {
+    const total = byDay.get(day);
+    if (!total) byDay.set(day, { ...c });
+    else for (const k of counterKeys) total[k] += c[k];
+  }
+  await addCounters(
+    tx,
+    tenantId,
+    'tenant_daily_usage',
+    ['day'],
+    [...byDay].map(([day, c]) => [{ day }, c]),
+  );
+}
+
+const KEY_TYPES: Record<string, string> = { opening_id: 'text', day: 'date' };
+
+/**
+ * Adds counters to rollup rows (created on first use). A row whose counters all come back to
+ * zero (an outcome moved to another day by a late event) is deleted, so the rows are the same
+ * as if the events had arrived in order.
+ */
+async function addCounters(
+  tx: Queryable,
+  tenantId: string,
+  table: 'daily_usage' | 'tenant_daily_usage',
+  keys: string[],
+  rows: [key: Record<string, string>, counters: UsageCounters][],
+): Promise<void> {
+  const nonZeroRows = rows.filter(([, c]) => counterKeys.some((k) => c[k] !== 0));
+  if (nonZeroRows.length === 0) return;
+  const payload = nonZeroRows.map(([key, c]) => {
+    const row: Record<string, unknown> = { ...key };
     for (const k of counterKeys) row[COUNTER_COLUMNS[k]] = c[k];
     return row;
   });
+  const keyDefs = keys.map((k) => `${k} ${KEY_TYPES[k]}`).join(', ');
   await tx.query(
-    `insert into daily_usage (tenant_id, opening_id, day, ${counterCols.join(', ')})
-     select $1, opening_id, day, ${counterCols.join(', ')}
-       from jsonb_to_recordset($2::jsonb) as r(opening_id text, day date,
+    `insert into ${table} (tenant_id, ${keys.join(', ')}, ${counterCols.join(', ')})
+     select $1, ${keys.join(', ')}, ${counterCols.join(', ')}
+       from jsonb_to_recordset($2::jsonb) as r(${keyDefs},
             ${counterCols.map((c) => `${c} ${c === 'credits_milli' ? 'bigint' : 'int'}`).join(', ')})
-     on conflict (tenant_id, opening_id, day) do update set
-       ${counterCols.map((c) => `${c} = daily_usage.${c} + excluded.${c}`).join(',\n       ')}`,
+     on conflict (tenant_id, ${keys.join(', ')}) do update set
+       ${counterCols.map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(',\n       ')}`,
     [tenantId, JSON.stringify(payload)],
   );
   // Only a row something was taken from can have come to zero.
-  const lowered = rows.filter(([, , c]) => counterKeys.some((k) => c[k] < 0));
+  const lowered = nonZeroRows.filter(([, c]) => counterKeys.some((k) => c[k] < 0));
   if (lowered.length === 0) return;
   await tx.query(
-    `delete from daily_usage d
-      using jsonb_to_recordset($2::jsonb) as r(opening_id text, day date)
-      where d.tenant_id = $1 and d.opening_id = r.opening_id and d.day = r.day
+    `delete from ${table} d
+      using jsonb_to_recordset($2::jsonb) as r(${keyDefs})
+      where d.tenant_id = $1 and ${keys.map((k) => `d.${k} = r.${k}`).join(' and ')}
         and ${counterCols.map((c) => `d.${c} = 0`).join(' and ')}`,
-    [tenantId, JSON.stringify(lowered.map(([opening_id, day]) => ({ opening_id, day })))],
+    [tenantId, JSON.stringify(lowered.map(([key]) => key))],
   );
 }
