@@ -277,6 +277,14 @@ select $1, opening_id, day, sum(inv), sum(st), sum(comp), sum(part), sum(exp), s
  -- In day order, as ingest creates them day after day (the day-range scans depend on it).
  order by day, opening_id`;
 
+/** The per-tenant day totals, as ingest keeps them: the rollups by opening summed by day. */
+const INSERT_DAY_TOTALS = `
+insert into tenant_daily_usage (tenant_id, day, invited, started, completed, partially_completed, expired,
+                                cancelled, simulations, credits_milli)
+select tenant_id, day, sum(invited), sum(started), sum(completed), sum(partially_completed), sum(expired),
+       sum(cancelled), sum(simulations), sum(credits_milli)
+  from daily_usage where tenant_id = $1 group by tenant_id, day order by day`;
+
 /** Runs fn as the schema owner; on PGlite (one session) steps back into the app role after. */
 export async function asOwner<T>(bench: BenchDatabase, fn: (owner: Database) => Promise<T>): Promise<T> {
   const owner = await bench.owner();
@@ -369,7 +377,10 @@ export async function loadConsoleTenant(
         [id],
       );
     });
-    await phase('rollups', () => owner.query(INSERT_ROLLUPS, [id, tz]));
+    await phase('rollups', async () => {
+      await owner.query(INSERT_ROLLUPS, [id, tz]);
+      await owner.query(INSERT_DAY_TOTALS, [id]);
+    });
   });
 
   await phase('ledger', () => postLedger(db, id, tz));
