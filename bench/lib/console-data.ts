@@ -7,7 +7,7 @@ import { type ChargeDelta, lockAccount, postConsumption } from '../../src/server
 import { createTenant } from '../../src/server/tenants/create.js';
 import { addDays, daysBetween, localDate, startOfLocalDate } from '../../src/shared/calendar.js';
 import type { BenchDatabase } from './database.js';
-import { prng } from './events.js';
+import { prng, TITLES } from './events.js';
 
 /**
  * A tenant's console history, made set-based in SQL instead of through ingest (a million
@@ -46,26 +46,6 @@ export interface LoadedTenant {
   phases: Record<string, number>;
 }
 
-const TITLES = [
-  'Backend Engineer',
-  'Frontend Engineer',
-  'Data Analyst',
-  'Account Executive',
-  'Customer Success Manager',
-  'Product Designer',
-  'Site Reliability Engineer',
-  'Sales Development Rep',
-  'Support Specialist',
-  'Marketing Manager',
-  'Recruiter',
-  'Finance Associate',
-  'Warehouse Associate',
-  'Nurse Practitioner',
-  'Store Manager',
-  'Delivery Driver',
-  'Call Center Agent',
-  'Pharmacy Technician',
-];
 const PLACES = ['Austin', 'Berlin', 'Chicago', 'Dublin', 'Lisbon', 'Remote', 'Toronto', 'Warsaw', 'Denver'];
 
 export const openingId = (k: number) => `op-${String(k + 1).padStart(5, '0')}`;

@@ -40,7 +40,8 @@ function uuidFrom(rand: () => number): string {
   return s;
 }
 
-const TITLES = [
+/** Realistic job titles for generated openings. */
+export const TITLES = [
   'Backend Engineer',
   'Frontend Engineer',
   'Data Analyst',
@@ -56,6 +57,9 @@ const TITLES = [
   'Warehouse Associate',
   'Nurse Practitioner',
   'Store Manager',
+  'Delivery Driver',
+  'Call Center Agent',
+  'Pharmacy Technician',
 ];
 
 const MINUTE = 60_000;

@@ -13,6 +13,28 @@ export interface UsageCounts {
   creditsMilli: number;
 }
 
+export const USAGE_COUNT_KEYS = [
+  'invited',
+  'started',
+  'completed',
+  'partiallyCompleted',
+  'expired',
+  'cancelled',
+  'simulations',
+  'creditsMilli',
+] as const satisfies readonly (keyof UsageCounts)[];
+
+export const emptyUsageCounts = (): UsageCounts => ({
+  invited: 0,
+  started: 0,
+  completed: 0,
+  partiallyCompleted: 0,
+  expired: 0,
+  cancelled: 0,
+  simulations: 0,
+  creditsMilli: 0,
+});
+
 /** Interviews conducted: reached completed or partially completed; simulations excluded. */
 export const totalInterviews = (c: Pick<UsageCounts, 'completed' | 'partiallyCompleted'>) =>
   c.completed + c.partiallyCompleted;

@@ -1,10 +1,5 @@
 import { hash, parseOptions, verify } from '@node-rs/argon2';
 
-/** The shortest password a user may set. */
-export const MIN_PASSWORD_LENGTH = 10;
-/** Longer inputs are refused before hashing, so nobody can make the server hash megabytes. */
-export const MAX_PASSWORD_LENGTH = 256;
-
 /**
  * Argon2id with the OWASP-recommended minimum (19 MiB, 2 passes, 1 lane). Argon2id is the
  * library's default algorithm; its `Algorithm` const enum is not usable under isolatedModules.

@@ -1,20 +1,14 @@
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../../shared/accounts.js';
 import type { Database } from '../db/database.js';
 import { ApiError, badRequest } from '../http/errors.js';
 import { errorResponses } from '../http/schemas.js';
 import { createApiKey, listApiKeys, revokeApiKey } from './api-keys.js';
 import type { AuditContext } from './audit.js';
 import { actorOf, csrfTokenOf, requireUser, sessionOf } from './guard.js';
-import {
-  dummyVerify,
-  hashPassword,
-  MAX_PASSWORD_LENGTH,
-  MIN_PASSWORD_LENGTH,
-  needsRehash,
-  verifyPassword,
-} from './passwords.js';
+import { dummyVerify, hashPassword, needsRehash, verifyPassword } from './passwords.js';
 import { clearSessionCookie, createSession, deleteSession, setSessionCookie } from './sessions.js';
 import { addUser, isRole, listUsers, normalizeEmail, ROLES, type Role, updateUser } from './users.js';
 

@@ -1,7 +1,8 @@
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../../shared/accounts.js';
 import type { Database, Queryable } from '../db/database.js';
 import { badRequest, conflict, notFound } from '../http/errors.js';
 import { type AuditContext, writeAudit } from './audit.js';
-import { hashPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from './passwords.js';
+import { hashPassword } from './passwords.js';
 
 export const ROLES = ['account_admin', 'recruiter', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];

@@ -1,5 +1,6 @@
 import type { UsageCounts } from '../../shared/metrics.js';
 import type { Queryable } from '../db/database.js';
+import { countsFromRow } from '../metering/rollup.js';
 import type { DateRange } from './range.js';
 
 /**
@@ -11,27 +12,12 @@ const SUMS = `coalesce(sum(invited), 0)::int as invited, coalesce(sum(started), 
   coalesce(sum(expired), 0)::int as expired, coalesce(sum(cancelled), 0)::int as cancelled,
   coalesce(sum(simulations), 0)::int as simulations, coalesce(sum(credits_milli), 0)::bigint as credits_milli`;
 
-type SumsRow = Record<string, unknown>;
-
-export function toCounts(r: SumsRow): UsageCounts {
-  return {
-    invited: Number(r.invited),
-    started: Number(r.started),
-    completed: Number(r.completed),
-    partiallyCompleted: Number(r.partially_completed),
-    expired: Number(r.expired),
-    cancelled: Number(r.cancelled),
-    simulations: Number(r.simulations),
-    creditsMilli: Number(r.credits_milli),
-  };
-}
-
 export async function usageTotals(tx: Queryable, tenantId: string, range: DateRange): Promise<UsageCounts> {
   const [row] = await tx.query(
     `select ${SUMS} from tenant_daily_usage where tenant_id = $1 and day between $2 and $3`,
     [tenantId, range.from, range.to],
   );
-  return toCounts(row ?? {});
+  return countsFromRow(row ?? {});
 }
 
 export type Granularity = 'day' | 'week' | 'month';
@@ -51,7 +37,7 @@ export async function usageByBucket(
       group by 1`,
     [tenantId, range.from, range.to],
   );
-  return new Map(rows.map((r) => [r.bucket as string, toCounts(r)]));
+  return new Map(rows.map((r) => [r.bucket as string, countsFromRow(r)]));
 }
 
 export const OPENING_SORTS = {
@@ -98,7 +84,7 @@ export async function usageByOpening(
       openingId: r.opening_id as string,
       jobTitle: r.job_title as string,
       status: r.status as string,
-      ...toCounts(r),
+      ...countsFromRow(r),
     })),
     total: rows.length > 0 ? Number(rows[0]?.total) : 0,
   };

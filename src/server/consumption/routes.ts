@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { addDays, startOfLocalDate } from '../../shared/calendar.js';
 import { milliToCredits } from '../../shared/credits.js';
-import { totalInterviews, type UsageCounts } from '../../shared/metrics.js';
+import { emptyUsageCounts, totalInterviews, type UsageCounts } from '../../shared/metrics.js';
 import { authOf, requireUser } from '../auth/guard.js';
 import type { Queryable } from '../db/database.js';
 import { badRequest, notFound } from '../http/errors.js';
@@ -28,6 +28,12 @@ const RangeQuery = z.object({
     .describe('First local date (YYYY-MM-DD); with to, else the current billing period'),
   to: z.string().optional().describe('Last local date, included'),
 });
+
+const Paging = {
+  page: z.number(),
+  pageSize: z.number(),
+  total: z.number().describe('Rows matching, all pages'),
+};
 
 const Figures = z.object({
   totalInterviews: z.number(),
@@ -154,9 +160,7 @@ export const consumptionRoutes: FastifyPluginAsyncZod = async (app) => {
               }),
             ),
             totals: z.object({ ...Counts, totalInterviews: z.number() }),
-            page: z.number(),
-            pageSize: z.number(),
-            total: z.number(),
+            ...Paging,
           }),
           ...errorResponses,
         },
@@ -227,7 +231,7 @@ export const consumptionRoutes: FastifyPluginAsyncZod = async (app) => {
           periodStart: range.from,
           periodEnd: range.to,
           points: bucketStarts(range, granularity).map((start) => {
-            const c = sums.get(start) ?? ZERO;
+            const c = sums.get(start) ?? emptyUsageCounts();
             return { start, interviews: totalInterviews(c), ...counts(c) };
           }),
         };
@@ -265,7 +269,7 @@ export const consumptionRoutes: FastifyPluginAsyncZod = async (app) => {
         const range: DateRange = { from: `${year - 1}-01-01`, to: `${year}-12-31` };
         const sums = await usageByBucket(tx, tenantId, range, 'month');
         const at = (y: number, m: number) => {
-          const c = sums.get(`${y}-${String(m).padStart(2, '0')}-01`) ?? ZERO;
+          const c = sums.get(`${y}-${String(m).padStart(2, '0')}-01`) ?? emptyUsageCounts();
           return { interviews: totalInterviews(c), creditsUsed: milliToCredits(c.creditsMilli) };
         };
         return {
@@ -327,9 +331,7 @@ export const consumptionRoutes: FastifyPluginAsyncZod = async (app) => {
                 reversalReason: z.string().nullable(),
               }),
             ),
-            page: z.number(),
-            pageSize: z.number(),
-            total: z.number(),
+            ...Paging,
           }),
           ...errorResponses,
         },
@@ -369,15 +371,4 @@ export const consumptionRoutes: FastifyPluginAsyncZod = async (app) => {
       });
     },
   );
-};
-
-const ZERO: UsageCounts = {
-  invited: 0,
-  started: 0,
-  completed: 0,
-  partiallyCompleted: 0,
-  expired: 0,
-  cancelled: 0,
-  simulations: 0,
-  creditsMilli: 0,
 };

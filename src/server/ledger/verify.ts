@@ -2,11 +2,12 @@ import type { Database, Queryable } from '../db/database.js';
 import { findInterviews } from '../metering/queries.js';
 import {
   addContribution,
+  addCounts,
   COUNTER_COLUMNS,
+  countsFromRow,
   nonZero,
   type RollupDelta,
   rollupKey,
-  type UsageCounters,
 } from '../metering/rollup.js';
 import { loadBillingContext } from './plans.js';
 
@@ -81,7 +82,6 @@ export async function verifyTenant(db: Database, tenantId: string): Promise<Disa
 }
 
 const PAGE = 5000;
-const fields = Object.keys(COUNTER_COLUMNS) as (keyof UsageCounters)[];
 
 async function verifyRollups(tx: Queryable, tenantId: string): Promise<Disagreement[]> {
   const { timeZone } = await loadBillingContext(tx, tenantId);
@@ -108,10 +108,7 @@ async function verifyRollups(tx: Queryable, tenantId: string): Promise<Disagreem
   );
   // Subtract what is stored from what is expected: every row must come to zero.
   for (const row of stored) {
-    const counters = Object.fromEntries(
-      fields.map((f) => [f, -Number(row[COUNTER_COLUMNS[f]])]),
-    ) as unknown as UsageCounters;
-    addCounters(expected, rollupKey(row.opening_id as string, row.day as string), counters);
+    addCounts(expected, rollupKey(row.opening_id as string, row.day as string), countsFromRow(row, -1));
   }
   return nonZero(expected).map(([openingId, day, diff]) => ({
     check: 'rollup' as const,
@@ -137,15 +134,6 @@ async function verifyDayTotals(tx: Queryable, tenantId: string): Promise<Disagre
     check: 'rollup' as const,
     message: `Day total ${r.day} differs from the sum of that day's rollups by opening`,
   }));
-}
-
-function addCounters(delta: RollupDelta, key: string, c: UsageCounters) {
-  const existing = delta.get(key);
-  if (!existing) {
-    delta.set(key, { ...c });
-    return;
-  }
-  for (const f of fields) existing[f] += c[f];
 }
 
 export async function verifyAll(db: Database): Promise<Map<string, Disagreement[]>> {

@@ -1,6 +1,7 @@
+import { USAGE_COUNT_KEYS, type UsageCounts } from '../../shared/metrics.js';
 import type { Queryable } from '../db/database.js';
 import type { ParsedEvent } from './events.js';
-import { COUNTER_COLUMNS, type UsageCounters } from './rollup.js';
+import { COUNTER_COLUMNS } from './rollup.js';
 import type { InterviewRecord } from './state.js';
 
 /** SQL of the ingest pipeline; each function does one set-based statement for a whole batch. */
@@ -226,8 +227,7 @@ export async function upsertInterviews(
   );
 }
 
-const counterKeys = Object.keys(COUNTER_COLUMNS) as (keyof UsageCounters)[];
-const counterCols = counterKeys.map((k) => COUNTER_COLUMNS[k]);
+const counterCols = USAGE_COUNT_KEYS.map((k) => COUNTER_COLUMNS[k]);
 
 /**
  * Adds deltas to the daily rollups (rows are created on first use). A row whose counters all
@@ -237,7 +237,7 @@ const counterCols = counterKeys.map((k) => COUNTER_COLUMNS[k]);
 export async function addToRollups(
   tx: Queryable,
   tenantId: string,
-  rows: [openingId: string, day: string, counters: UsageCounters][],
+  rows: [openingId: string, day: string, counters: UsageCounts][],
 ): Promise<void> {
   if (rows.length === 0) return;
   await addCounters(
@@ -248,11 +248,11 @@ export async function addToRollups(
     rows.map(([opening_id, day, c]) => [{ opening_id, day }, c]),
   );
   // The per-tenant day totals move by the same deltas, summed over openings.
-  const byDay = new Map<string, UsageCounters>();
+  const byDay = new Map<string, UsageCounts>();
   for (const [, day, c] of rows) {
     const total = byDay.get(day);
     if (!total) byDay.set(day, { ...c });
-    else for (const k of counterKeys) total[k] += c[k];
+    else for (const k of USAGE_COUNT_KEYS) total[k] += c[k];
   }
   await addCounters(
     tx,
@@ -275,13 +275,13 @@ async function addCounters(
   tenantId: string,
   table: 'daily_usage' | 'tenant_daily_usage',
   keys: string[],
-  rows: [key: Record<string, string>, counters: UsageCounters][],
+  rows: [key: Record<string, string>, counters: UsageCounts][],
 ): Promise<void> {
-  const nonZeroRows = rows.filter(([, c]) => counterKeys.some((k) => c[k] !== 0));
+  const nonZeroRows = rows.filter(([, c]) => USAGE_COUNT_KEYS.some((k) => c[k] !== 0));
   if (nonZeroRows.length === 0) return;
   const payload = nonZeroRows.map(([key, c]) => {
     const row: Record<string, unknown> = { ...key };
-    for (const k of counterKeys) row[COUNTER_COLUMNS[k]] = c[k];
+    for (const k of USAGE_COUNT_KEYS) row[COUNTER_COLUMNS[k]] = c[k];
     return row;
   });
   const keyDefs = keys.map((k) => `${k} ${KEY_TYPES[k]}`).join(', ');
@@ -295,7 +295,7 @@ async function addCounters(
     [tenantId, JSON.stringify(payload)],
   );
   // Only a row something was taken from can have come to zero.
-  const lowered = nonZeroRows.filter(([, c]) => counterKeys.some((k) => c[k] < 0));
+  const lowered = nonZeroRows.filter(([, c]) => USAGE_COUNT_KEYS.some((k) => c[k] < 0));
   if (lowered.length === 0) return;
   await tx.query(
     `delete from ${table} d

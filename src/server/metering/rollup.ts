@@ -1,20 +1,10 @@
 import { localDate } from '../../shared/calendar.js';
+import { emptyUsageCounts, USAGE_COUNT_KEYS, type UsageCounts } from '../../shared/metrics.js';
 import type { InterviewRecord } from './state.js';
 import { deriveState } from './state.js';
 
-/** The counters of one daily_usage row (tenant × opening × local day). */
-export interface UsageCounters {
-  invited: number;
-  started: number;
-  completed: number;
-  partiallyCompleted: number;
-  expired: number;
-  cancelled: number;
-  simulations: number;
-  creditsMilli: number;
-}
-
-export const COUNTER_COLUMNS: Record<keyof UsageCounters, string> = {
+/** The rollup tables' column of each count (daily_usage and tenant_daily_usage alike). */
+export const COUNTER_COLUMNS: Record<keyof UsageCounts, string> = {
   invited: 'invited',
   started: 'started',
   completed: 'completed',
@@ -25,19 +15,15 @@ export const COUNTER_COLUMNS: Record<keyof UsageCounters, string> = {
   creditsMilli: 'credits_milli',
 };
 
-export const emptyCounters = (): UsageCounters => ({
-  invited: 0,
-  started: 0,
-  completed: 0,
-  partiallyCompleted: 0,
-  expired: 0,
-  cancelled: 0,
-  simulations: 0,
-  creditsMilli: 0,
-});
+/** Counts read from a rollup row (snake_case columns), times `sign`. */
+export function countsFromRow(row: Record<string, unknown>, sign: 1 | -1 = 1): UsageCounts {
+  const counts = emptyUsageCounts();
+  for (const k of USAGE_COUNT_KEYS) counts[k] = sign * Number(row[COUNTER_COLUMNS[k]] ?? 0);
+  return counts;
+}
 
 /** A rollup delta keyed by `${openingId}\u0000${day}`. */
-export type RollupDelta = Map<string, UsageCounters>;
+export type RollupDelta = Map<string, UsageCounts>;
 
 export const rollupKey = (openingId: string, day: string) => `${openingId}\u0000${day}`;
 
@@ -46,16 +32,27 @@ function add(
   openingId: string,
   at: number,
   tz: string,
-  field: keyof UsageCounters,
+  field: keyof UsageCounts,
   n: number,
 ) {
+  // In place: ingest calls this for every milestone of every interview.
   const key = rollupKey(openingId, localDate(new Date(at), tz));
-  let counters = delta.get(key);
-  if (!counters) {
-    counters = emptyCounters();
-    delta.set(key, counters);
+  let counts = delta.get(key);
+  if (!counts) {
+    counts = emptyUsageCounts();
+    delta.set(key, counts);
   }
-  counters[field] += n;
+  counts[field] += n;
+}
+
+/** Adds counts to the delta's row at `key`. */
+export function addCounts(delta: RollupDelta, key: string, counts: UsageCounts): void {
+  const existing = delta.get(key);
+  if (!existing) {
+    delta.set(key, { ...counts });
+    return;
+  }
+  for (const k of USAGE_COUNT_KEYS) existing[k] += counts[k];
 }
 
 /**
@@ -93,8 +90,8 @@ export function addContribution(
 }
 
 /** Drops rows whose every counter nets to zero. */
-export function nonZero(delta: RollupDelta): [string, string, UsageCounters][] {
-  const out: [string, string, UsageCounters][] = [];
+export function nonZero(delta: RollupDelta): [string, string, UsageCounts][] {
+  const out: [string, string, UsageCounts][] = [];
   for (const [key, c] of delta) {
     if (Object.values(c).every((v) => v === 0)) continue;
     const [openingId, day] = key.split('\u0000') as [string, string];

@@ -16,6 +16,7 @@ import {
   VisuallyHidden,
 } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
+import { MIN_PASSWORD_LENGTH } from '../../shared/accounts';
 import { useSession } from '../api/auth';
 import type { Role, UserListItem } from '../api/types';
 import { useInviteUser, useUpdateUser, useUsers } from '../api/users';
@@ -24,13 +25,12 @@ import { formatDay, formatRole } from '../lib/format';
 
 const ROLES: Role[] = ['account_admin', 'recruiter', 'viewer'];
 const ROLE_OPTIONS = ROLES.map((r) => ({ value: r, label: formatRole(r) }));
-const MIN_PASSWORD = 10;
 
 function InviteModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {
   const invite = useInviteUser();
   const [form, setForm] = useState({ email: '', name: '', role: 'recruiter' as Role, password: '' });
   const emailOk = /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(form.email.trim());
-  const valid = emailOk && form.name.trim() !== '' && form.password.length >= MIN_PASSWORD;
+  const valid = emailOk && form.name.trim() !== '' && form.password.length >= MIN_PASSWORD_LENGTH;
   const close = () => {
     invite.reset();
     setForm({ email: '', name: '', role: 'recruiter', password: '' });
@@ -73,14 +73,14 @@ function InviteModal({ opened, onClose }: { opened: boolean; onClose: () => void
           />
           <PasswordInput
             label="Initial password"
-            description={`At least ${MIN_PASSWORD} characters; share it with them safely.`}
+            description={`At least ${MIN_PASSWORD_LENGTH} characters; share it with them safely.`}
             required
             autoComplete="new-password"
             value={form.password}
             onChange={(e) => setForm({ ...form, password: e.currentTarget.value })}
             error={
-              form.password && form.password.length < MIN_PASSWORD
-                ? `At least ${MIN_PASSWORD} characters`
+              form.password && form.password.length < MIN_PASSWORD_LENGTH
+                ? `At least ${MIN_PASSWORD_LENGTH} characters`
                 : undefined
             }
           />
