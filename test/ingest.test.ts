@@ -172,6 +172,27 @@ describe('POST /api/v1/events', () => {
     expect(await verifyTenant(t.db, tenant.id)).toEqual([]);
   });
 
+  it('tells resent events of a known interview from new ones in the same batch', async () => {
+    const tenant = await makeTenant(t.db, clock);
+    const [invited, started, completed] = interviewEvents({ outcome: 'completed', openingId: 'op-1' });
+    await postEvents(app, tenant.apiKey, [invited, started]);
+    const other = interviewEvents({ outcome: 'completed', openingId: 'op-2' });
+    // No event here opens an interview that is stored already: only the insert can tell the repeats.
+    const res = await postEvents(app, tenant.apiKey, [
+      started,
+      completed,
+      { ...(started as object), occurredAt: '2026-01-02T00:00:00Z' },
+      ...other,
+    ]);
+    expect(res.json()).toEqual({
+      accepted: 1 + other.length,
+      duplicates: 1,
+      rejected: [expect.objectContaining({ index: 2, code: 'event_id_conflict' })],
+    });
+    expect((await balance(tenant.apiKey)).balance).toBe(500 - 2);
+    expect(await verifyTenant(t.db, tenant.id)).toEqual([]);
+  });
+
   it('answers 400 for a malformed batch and 401 without a valid key, changing nothing', async () => {
     const tenant = await makeTenant(t.db, clock);
     const tooMany = Array.from({ length: 1001 }, () => interviewEvents({ outcome: 'invited' })[0]);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { connect } from '../../src/server/db/connect.js';
+import { APP_ROLE, connect } from '../../src/server/db/connect.js';
 import type { Database, DatabaseKind } from '../../src/server/db/database.js';
 import { openPostgres } from '../../src/server/db/postgres.js';
 
@@ -12,6 +12,11 @@ export interface BenchDatabase {
    * (one connection) it steps out of the application role: call it after the app's work.
    */
   owner(): Promise<Database>;
+  /**
+   * Runs `fn` as the schema owner and returns to the application's role after (on PGlite, its
+   * one session steps out and back), so owner work can come before or between the app's work.
+   */
+  asOwner<T>(fn: (owner: Database) => Promise<T>): Promise<T>;
   /** Closes everything; on PostgreSQL also drops the scratch database. */
   close(): Promise<void>;
 }
@@ -31,6 +36,14 @@ export async function openBenchDatabase(): Promise<BenchDatabase> {
       async owner() {
         await db.query('reset role');
         return db;
+      },
+      async asOwner(fn) {
+        await db.query('reset role');
+        try {
+          return await fn(db);
+        } finally {
+          await db.query(`set role ${APP_ROLE}`);
+        }
       },
       close: () => db.close(),
     };
@@ -77,14 +90,16 @@ export async function openBenchDatabase(): Promise<BenchDatabase> {
     await close();
     throw err;
   }
+  async function ownerDb(): Promise<Database> {
+    // Enough connections for the concurrent streams of a scenario (each takes its own).
+    owner ??= openPostgres({ url: url.toString(), max: 4 });
+    return owner;
+  }
   return {
     kind: 'postgres',
     db,
-    async owner() {
-      // Enough connections for the concurrent streams of a scenario (each takes its own).
-      owner ??= openPostgres({ url: url.toString(), max: 4 });
-      return owner;
-    },
+    owner: ownerDb,
+    asOwner: async (fn) => fn(await ownerDb()),
     close,
   };
 }

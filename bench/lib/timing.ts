@@ -28,7 +28,7 @@ export class QueryTimes {
     );
     const other = wallMs - this.totalMs;
     lines.push(
-      `  ${'other (JS, begin/commit, pool)'.padEnd(34)} ${''.padStart(12)} ${other.toFixed(0).padStart(8)} ms ${''.padStart(15)} ${pct(other, wallMs)}`,
+      `  ${'no statement at work (JS, begin, commit)'.padEnd(34)} ${''.padStart(12)} ${other.toFixed(0).padStart(8)} ms ${''.padStart(15)} ${pct(other, wallMs)}`,
     );
     return lines.join('\n');
   }
@@ -41,21 +41,39 @@ function statementLabel(sql: string): string {
   const write = /^(insert into|update|delete from) (\w+)/.exec(s);
   if (write) return `${(write[1] as string).split(' ')[0]} ${write[2]}`;
   // The table read, not the list of keys it is probed with (`from unnest($2) … join lateral (… from t …)`).
-  const read = /^select .*? from (?!unnest\b|jsonb_to_recordset\b)(\w+)/.exec(s);
+  const read = /^select .*? from (?!unnest\b|json_to_recordset\b)(\w+)/.exec(s);
   if (read) return `select ${read[1]}`;
   return s.slice(0, 34);
 }
 
+/**
+ * Times each statement of one transaction. Statements may be sent before the last is answered
+ * (pipelined); the connection runs them in order, so a statement's own time starts when it was sent
+ * or when the one before it was answered, whichever is later, and ends with its answer.
+ */
 function timed(q: Queryable, times: QueryTimes, explain: boolean): Queryable {
+  let lastAnswerAt = 0;
+  // While explaining, statements run one at a time, each after its plan.
+  let chain: Promise<unknown> = Promise.resolve();
+  const run = async (sql: string, params?: unknown[]) => {
+    const t0 = performance.now();
+    try {
+      return await q.query(sql, params);
+    } finally {
+      const now = performance.now();
+      times.add(sql, now - Math.max(t0, lastAnswerAt));
+      lastAnswerAt = now;
+    }
+  };
   return {
     async query(sql, params) {
-      if (explain && !/^\s*select set_config/i.test(sql)) await explainAnalyze(q, sql, params);
-      const t0 = performance.now();
-      try {
-        return await q.query(sql, params);
-      } finally {
-        times.add(sql, performance.now() - t0);
-      }
+      if (!explain || /^\s*select set_config/i.test(sql)) return run(sql, params);
+      const result = chain.then(async () => {
+        await explainAnalyze(q, sql, params);
+        return run(sql, params);
+      });
+      chain = result.catch(() => {});
+      return result;
     },
     exec: (sql) => q.exec(sql),
   } as Queryable;

@@ -41,3 +41,17 @@ export async function maybeOne<T extends Row>(
   const rows = await q.query<T>(sql, params);
   return rows[0];
 }
+
+/**
+ * Waits for statements already sent on one connection, which runs them in the order they were
+ * sent: sending the next before the answer to the last saves a round trip each, and lets the
+ * server work while the caller computes. Every one is waited for before the first failure is
+ * thrown, so the transaction is never ended under a statement still queued.
+ */
+export async function settleAll<T extends readonly unknown[]>(
+  statements: [...{ [K in keyof T]: Promise<T[K]> }],
+): Promise<T> {
+  const results = await Promise.allSettled(statements);
+  for (const r of results) if (r.status === 'rejected') throw r.reason;
+  return results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}

@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/database.js';
-import { one } from '../db/database.js';
+import { one, settleAll } from '../db/database.js';
 import { allocateDraw, type OpenLot, sortForDrawing } from './lots.js';
 
 /**
@@ -61,14 +61,6 @@ export async function appendEntries(tx: Queryable, account: Account, entries: En
     effective_at: e.effectiveAt.toISOString(),
     actor: e.actor,
   }));
-  await tx.query(
-    `insert into ledger_entries (tenant_id, kind, amount_milli, lot_id, interview_id, rule, rule_version,
-                                 reason, reference, effective_at, actor)
-     select $1, kind, amount_milli, lot_id, interview_id, rule, rule_version, reason, reference, effective_at, actor
-       from jsonb_to_recordset($2::jsonb) as r(kind text, amount_milli bigint, lot_id uuid, interview_id text,
-            rule text, rule_version int, reason text, reference text, effective_at timestamptz, actor text)`,
-    [account.tenantId, JSON.stringify(rows)],
-  );
   const byLot = new Map<string, number>();
   let total = 0;
   let unborne = 0;
@@ -77,20 +69,31 @@ export async function appendEntries(tx: Queryable, account: Account, entries: En
     if (e.lotId === null) unborne += e.amountMilli;
     else byLot.set(e.lotId, (byLot.get(e.lotId) ?? 0) + e.amountMilli);
   }
-  if (byLot.size > 0) {
-    await tx.query(
-      `update credit_lots l set remaining_milli = l.remaining_milli + d.delta
-         from jsonb_to_recordset($2::jsonb) as d(id uuid, delta bigint)
-        where l.tenant_id = $1 and l.id = d.id`,
-      [account.tenantId, JSON.stringify([...byLot].map(([id, delta]) => ({ id, delta })))],
-    );
-  }
   account.balanceMilli += total;
   account.overdraftMilli -= unborne;
-  await tx.query(
-    'update credit_accounts set balance_milli = $2, overdraft_milli = $3, updated_at = now() where tenant_id = $1',
-    [account.tenantId, account.balanceMilli, account.overdraftMilli],
-  );
+  // The three statements depend on none of each other's answers: sent together.
+  await settleAll([
+    tx.query(
+      `insert into ledger_entries (tenant_id, kind, amount_milli, lot_id, interview_id, rule, rule_version,
+                                   reason, reference, effective_at, actor)
+       select $1, kind, amount_milli, lot_id, interview_id, rule, rule_version, reason, reference, effective_at, actor
+         from json_to_recordset($2::json) as r(kind text, amount_milli bigint, lot_id uuid, interview_id text,
+              rule text, rule_version int, reason text, reference text, effective_at timestamptz, actor text)`,
+      [account.tenantId, JSON.stringify(rows)],
+    ),
+    byLot.size === 0
+      ? Promise.resolve([])
+      : tx.query(
+          `update credit_lots l set remaining_milli = l.remaining_milli + d.delta
+             from json_to_recordset($2::json) as d(id uuid, delta bigint)
+            where l.tenant_id = $1 and l.id = d.id`,
+          [account.tenantId, JSON.stringify([...byLot].map(([id, delta]) => ({ id, delta })))],
+        ),
+    tx.query(
+      'update credit_accounts set balance_milli = $2, overdraft_milli = $3, updated_at = now() where tenant_id = $1',
+      [account.tenantId, account.balanceMilli, account.overdraftMilli],
+    ),
+  ]);
 }
 
 export interface NewLot {

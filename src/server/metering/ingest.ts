@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import type { Database } from '../db/database.js';
+import { type Database, settleAll } from '../db/database.js';
 import { type BillingContext, loadBillingContext } from '../ledger/plans.js';
 import { type Account, type ChargeDelta, lockAccount, postConsumption } from '../ledger/postings.js';
 import { chargeFor } from '../ledger/rules.js';
@@ -99,37 +99,83 @@ export async function ingestEvents(
   raw: unknown[],
   opts: { now: Date; actor: string },
 ): Promise<IngestResult> {
-  const rejected: Rejection[] = [];
-  let duplicates = 0;
-  /** An event whose id is stored with this content hash: a duplicate if the same, else a conflict. */
-  const repeated = (e: HashedEvent, storedHash: string | undefined) => {
-    if (storedHash === e.hash) duplicates++;
-    else rejected.push(conflict(e));
-  };
-  const firstById = new Map<string, HashedEvent>();
-  for (const e of validate(raw, rejected)) {
-    const seen = firstById.get(e.id);
-    if (!seen) firstById.set(e.id, e);
-    else if (seen.hash === e.hash) duplicates++;
-    else rejected.push(conflict(e));
+  try {
+    return await ingestBatch(db, tenantId, raw, opts, false);
+  } catch (err) {
+    if (!(err instanceof StoredBefore)) throw err;
+    return ingestBatch(db, tenantId, raw, opts, true);
   }
-  if (firstById.size === 0) return finish(0, duplicates, rejected);
+}
 
+/**
+ * The insert found events stored before that the optimistic pass took for new: the batch is
+ * rolled back and run again with every event looked up first.
+ */
+class StoredBefore extends Error {}
+
+/**
+ * One pass over a batch. The writes after the events insert are computed as if every event that
+ * passed the checks were new, and sent before the insert answers, so the database works while
+ * this process computes. That guess fails only for a repeat that opens no interview (a resent
+ * event of a known interview); then the transaction is thrown away (StoredBefore) and the batch
+ * runs again with `lookUpAll`, where every repeat is known before anything is written. The guess
+ * cannot be spoiled by another writer: each ingest of the tenant holds its account lock.
+ */
+async function ingestBatch(
+  db: Database,
+  tenantId: string,
+  raw: unknown[],
+  opts: { now: Date; actor: string },
+  lookUpAll: boolean,
+): Promise<IngestResult> {
+  const guess = likelyIds(raw);
+  const guessedEventIds = new Set(lookUpAll ? guess.eventIds : guess.firstEventIds);
   return db.withTenant(tenantId, async (tx) => {
-    const account = await lockAccount(tx, tenantId);
-    const ctx = await loadBillingContext(tx, tenantId);
+    // Sent before validating, which then runs while the database answers: the interviews and the
+    // opening events the batch names, as far as they can be read before validation.
+    const early = settleAll([
+      lockAccount(tx, tenantId),
+      loadBillingContext(tx, tenantId),
+      findInterviews(tx, tenantId, guess.interviewIds),
+      findEventHashes(tx, tenantId, [...guessedEventIds]),
+    ]);
+    const rejected: Rejection[] = [];
+    let duplicates = 0;
+    /** An event whose id is stored with this content hash: a duplicate if the same, else a conflict. */
+    const repeated = (e: HashedEvent, storedHash: string | undefined) => {
+      if (storedHash === e.hash) duplicates++;
+      else rejected.push(conflict(e));
+    };
+    const firstById = new Map<string, HashedEvent>();
+    for (const e of validate(raw, rejected)) {
+      const seen = firstById.get(e.id);
+      if (!seen) firstById.set(e.id, e);
+      else if (seen.hash === e.hash) duplicates++;
+      else rejected.push(conflict(e));
+    }
+    const [account, ctx, guessedBefore, guessedHashes] = await early;
+    if (firstById.size === 0) return finish(0, duplicates, rejected);
     const allowNew = canStartInterview(ctx, account);
     const events = [...firstById.values()];
-    const before = await findInterviews(tx, tenantId, [...new Set(events.map((e) => e.interviewId))]);
+    // Validation trims ids: anything it changed is read now.
+    const before = await withMissing(
+      guessedBefore,
+      new Set(guess.interviewIds),
+      distinct(events.map((e) => e.interviewId)),
+      (ids) => findInterviews(tx, tenantId, ids),
+    );
 
-    // Which events are stored already is left to the insert, which probes the key anyway. The checks
-    // below come first, so nothing is ever written for an event they refuse; they give the same answers
-    // as they would with repeats set aside first, unless a repeat would open an interview (the only way
-    // an event changes the checks of the others). So the events that would open one are looked up first;
-    // should one be stored (a rare conflict), every event is looked up before anything, as it always was.
-    let stored = await findEventHashes(tx, tenantId, openers(events, before, allowNew));
-    const lookedUpAll = stored.size > 0;
-    if (lookedUpAll) stored = await findEventHashes(tx, tenantId, [...firstById.keys()]);
+    // The checks come first, so nothing is ever written for an event they refuse; they give the same
+    // answers as they would with repeats set aside first, unless a repeat would open an interview (the
+    // only way an event changes the checks of the others). So the events that would open one are looked
+    // up first; should one be stored (a rare conflict), every event is looked up, as in the careful pass.
+    const wanted = lookUpAll ? [...firstById.keys()] : openers(events, before, allowNew);
+    const hashes = await withMissing(guessedHashes, guessedEventIds, wanted, (ids) =>
+      findEventHashes(tx, tenantId, ids),
+    );
+    let stored = pick(hashes, wanted);
+    const lookedUpAll = lookUpAll || stored.size > 0;
+    if (lookedUpAll && !lookUpAll) stored = await findEventHashes(tx, tenantId, [...firstById.keys()]);
 
     const passed: HashedEvent[] = [];
     const refused: { e: HashedEvent; problem: Omit<Rejection, 'index'> }[] = [];
@@ -148,82 +194,135 @@ export async function ingestEvents(
         passed.push(e);
       }
     }
-    const inserted = await insertEvents(tx, tenantId, passed);
-    // An event the insert found stored, or one refused, may be a repeat: a duplicate, or a conflict.
-    const unsure = lookedUpAll ? [] : passed.filter((e) => !inserted.has(e.id));
-    if (!lookedUpAll) for (const r of refused) unsure.push(r.e);
-    const repeats = await findEventHashes(
-      tx,
-      tenantId,
-      unsure.map((e) => e.id),
-    );
-    for (const { e, problem } of refused) {
-      const hash = repeats.get(e.id);
-      if (hash === undefined) rejected.push({ index: e.index, code: problem.code, message: problem.message });
-      else repeated(e, hash);
-    }
+    if (passed.length === 0 && refused.length === 0) return finish(0, duplicates, rejected);
+
+    const inserting = insertEvents(tx, tenantId, passed);
+    // A refused event may be a repeat: a duplicate, or a conflict.
+    const refusedRepeats = lookedUpAll
+      ? Promise.resolve(new Map<string, string>())
+      : findEventHashes(
+          tx,
+          tenantId,
+          refused.map((r) => r.e.id),
+        );
     const after = new Map<string, StoredInterview>();
-    const accepted: HashedEvent[] = [];
     for (const e of passed) {
-      if (!inserted.has(e.id)) {
-        repeated(e, repeats.get(e.id));
-        continue;
-      }
       const current = after.get(e.interviewId) ?? before.get(e.interviewId);
       after.set(e.interviewId, {
         record: mergeEvent(current?.record, e),
         chargedMilli: current?.chargedMilli ?? 0,
         reversed: current?.reversed ?? false,
       });
-      accepted.push(e);
     }
-    if (accepted.length === 0) return finish(0, duplicates, rejected);
-
-    await upsertOpenings(tx, tenantId, openingSightings(accepted));
-    await upsertCandidates(tx, tenantId, candidateSightings(accepted, before));
-
-    const writes: InterviewWrite[] = [];
-    const charges: ChargeDelta[] = [];
-    const rollups: RollupDelta = new Map();
-    for (const [id, next] of after) {
-      const { state, finishedAt } = deriveState(next.record);
-      const charge = chargeFor(
-        {
-          state,
-          completion: next.record.completion,
-          isSimulation: next.record.isSimulation,
-          reversed: next.reversed,
-        },
-        ctx.plan.partialRule,
-      );
-      const prev = before.get(id);
-      if (prev) addContribution(rollups, prev.record, prev.chargedMilli, ctx.timeZone, -1);
-      // Charges only grow (an interview costs at most one credit); a reversal is the one way down.
-      const chargedMilli = Math.max(charge.milli, next.chargedMilli);
-      addContribution(rollups, next.record, chargedMilli, ctx.timeZone, 1);
-      writes.push({
-        record: next.record,
-        state,
-        chargedMilli,
-        chargeRule: charge.rule,
-        chargeRuleVersion: charge.ruleVersion,
-      });
-      const delta = chargedMilli - next.chargedMilli;
-      if (delta > 0) {
-        charges.push({
-          interviewId: id,
-          deltaMilli: delta,
-          rule: charge.rule,
-          ruleVersion: charge.ruleVersion,
-          effectiveAt: new Date(finishedAt ?? next.record.invitedAt),
-        });
-      }
+    const writing: Promise<unknown>[] = [
+      upsertOpenings(tx, tenantId, openingSightings(passed)),
+      upsertCandidates(tx, tenantId, candidateSightings(passed, before)),
+    ];
+    const { writes, charges, rollups } = consequences(after, before, ctx);
+    writing.push(
+      upsertInterviews(tx, tenantId, writes),
+      addToRollups(tx, tenantId, nonZero(rollups)),
+      postConsumption(tx, account, charges, opts.now, opts.actor),
+    );
+    const [inserted, repeats] = await settleAll([inserting, refusedRepeats, settleAll(writing)]);
+    if (inserted.size !== passed.length) {
+      if (lookUpAll) throw new Error('Events looked up as new were found stored under the account lock');
+      throw new StoredBefore();
     }
-    await upsertInterviews(tx, tenantId, writes);
-    await addToRollups(tx, tenantId, nonZero(rollups));
-    await postConsumption(tx, account, charges, opts.now, opts.actor);
-    return finish(accepted.length, duplicates, rejected);
+    for (const { e, problem } of refused) {
+      const hash = repeats.get(e.id);
+      if (hash === undefined) rejected.push({ index: e.index, code: problem.code, message: problem.message });
+      else repeated(e, hash);
+    }
+    return finish(passed.length, duplicates, rejected);
   });
+}
+
+/** What the merged interviews change: their rows, the charge differences and the rollup deltas. */
+function consequences(
+  after: Map<string, StoredInterview>,
+  before: Map<string, StoredInterview>,
+  ctx: BillingContext,
+): { writes: InterviewWrite[]; charges: ChargeDelta[]; rollups: RollupDelta } {
+  const writes: InterviewWrite[] = [];
+  const charges: ChargeDelta[] = [];
+  const rollups: RollupDelta = new Map();
+  for (const [id, next] of after) {
+    const { state, finishedAt } = deriveState(next.record);
+    const charge = chargeFor(
+      {
+        state,
+        completion: next.record.completion,
+        isSimulation: next.record.isSimulation,
+        reversed: next.reversed,
+      },
+      ctx.plan.partialRule,
+    );
+    const prev = before.get(id);
+    if (prev) addContribution(rollups, prev.record, prev.chargedMilli, ctx.timeZone, -1);
+    // Charges only grow (an interview costs at most one credit); a reversal is the one way down.
+    const chargedMilli = Math.max(charge.milli, next.chargedMilli);
+    addContribution(rollups, next.record, chargedMilli, ctx.timeZone, 1);
+    writes.push({
+      record: next.record,
+      state,
+      chargedMilli,
+      chargeRule: charge.rule,
+      chargeRuleVersion: charge.ruleVersion,
+    });
+    const delta = chargedMilli - next.chargedMilli;
+    if (delta > 0) {
+      charges.push({
+        interviewId: id,
+        deltaMilli: delta,
+        rule: charge.rule,
+        ruleVersion: charge.ruleVersion,
+        effectiveAt: new Date(finishedAt ?? next.record.invitedAt),
+      });
+    }
+  }
+  return { writes, charges, rollups };
+}
+
+const distinct = (ids: string[]) => [...new Set(ids)];
+
+/**
+ * The ids a batch names before it is validated (strings where ids belong): the interviews, each
+ * interview's first event (which opens it when the interview is new) and every event.
+ */
+function likelyIds(raw: unknown[]): { interviewIds: string[]; firstEventIds: string[]; eventIds: string[] } {
+  const firstEvent = new Map<string, string>();
+  const eventIds: string[] = [];
+  for (const input of raw) {
+    if (typeof input !== 'object' || input === null) continue;
+    const { id, interviewId } = input as { id?: unknown; interviewId?: unknown };
+    if (typeof id !== 'string' || typeof interviewId !== 'string') continue;
+    eventIds.push(id);
+    if (!firstEvent.has(interviewId)) firstEvent.set(interviewId, id);
+  }
+  return { interviewIds: [...firstEvent.keys()], firstEventIds: [...firstEvent.values()], eventIds };
+}
+
+/** `found`, read for the `guessed` keys, completed with the `wanted` keys the guess left out. */
+async function withMissing<V>(
+  found: Map<string, V>,
+  guessed: Set<string>,
+  wanted: string[],
+  read: (ids: string[]) => Promise<Map<string, V>>,
+): Promise<Map<string, V>> {
+  const missing = wanted.filter((id) => !guessed.has(id));
+  if (missing.length === 0) return found;
+  for (const [k, v] of await read(missing)) found.set(k, v);
+  return found;
+}
+
+function pick<V>(map: Map<string, V>, keys: string[]): Map<string, V> {
+  const out = new Map<string, V>();
+  for (const k of keys) {
+    const v = map.get(k);
+    if (v !== undefined) out.set(k, v);
+  }
+  return out;
 }
 
 /** What the checks compare an event with: the interview's opening and kind, fixed by its first event. */

@@ -1,5 +1,5 @@
 import { USAGE_COUNT_KEYS, type UsageCounts } from '../../shared/metrics.js';
-import type { Queryable } from '../db/database.js';
+import { type Queryable, settleAll } from '../db/database.js';
 import type { ParsedEvent } from './events.js';
 import { COUNTER_COLUMNS } from './rollup.js';
 import type { InterviewRecord } from './state.js';
@@ -99,7 +99,7 @@ export async function insertEvents(
     `insert into interview_events (tenant_id, id, type, interview_id, opening_id, candidate_id, job_title,
                                    occurred_at, completion, payload_hash)
      select $1, id, type, interview_id, opening_id, candidate_id, job_title, occurred_at, completion, payload_hash
-       from jsonb_to_recordset($2::jsonb) as r(id text, type text, interview_id text, opening_id text,
+       from json_to_recordset($2::json) as r(id text, type text, interview_id text, opening_id text,
             candidate_id text, job_title text, occurred_at timestamptz, completion float8, payload_hash text)
      on conflict do nothing
      returning id`,
@@ -135,7 +135,7 @@ export async function upsertOpenings(
   await tx.query(
     `insert into openings (tenant_id, id, job_title, title_event_at, title_event_id, created_at)
      select $1, id, job_title, title_event_at, title_event_id, created_at
-       from jsonb_to_recordset($2::jsonb) as r(id text, job_title text, title_event_at timestamptz,
+       from json_to_recordset($2::json) as r(id text, job_title text, title_event_at timestamptz,
             title_event_id text, created_at timestamptz)
      on conflict (tenant_id, id) do update set
        job_title = case when ${NEWER_TITLE} then excluded.job_title else openings.job_title end,
@@ -167,7 +167,7 @@ export async function upsertCandidates(
   if (candidates.length === 0) return;
   await tx.query(
     `insert into candidates (tenant_id, id, first_seen_at)
-     select $1, id, first_seen_at from jsonb_to_recordset($2::jsonb) as r(id text, first_seen_at timestamptz)
+     select $1, id, first_seen_at from json_to_recordset($2::json) as r(id text, first_seen_at timestamptz)
      on conflict (tenant_id, id) do update set first_seen_at = excluded.first_seen_at
        where excluded.first_seen_at < candidates.first_seen_at`,
     [tenantId, JSON.stringify(candidates.map((c) => ({ id: c.id, first_seen_at: c.firstSeenAt })))],
@@ -213,7 +213,7 @@ export async function upsertInterviews(
                              charge_rule, charge_rule_version)
      select $1, id, opening_id, candidate_id, is_simulation, state, invited_at, started_at, completed_at, ended_at,
             expired_at, cancelled_at, completion, charged_milli, charge_rule, charge_rule_version
-       from jsonb_to_recordset($2::jsonb) as r(id text, opening_id text, candidate_id text, is_simulation boolean,
+       from json_to_recordset($2::json) as r(id text, opening_id text, candidate_id text, is_simulation boolean,
             state text, invited_at timestamptz, started_at timestamptz, completed_at timestamptz,
             ended_at timestamptz, expired_at timestamptz, cancelled_at timestamptz, completion float8,
             charged_milli bigint, charge_rule text, charge_rule_version int)
@@ -240,13 +240,6 @@ export async function addToRollups(
   rows: [openingId: string, day: string, counters: UsageCounts][],
 ): Promise<void> {
   if (rows.length === 0) return;
-  await addCounters(
-    tx,
-    tenantId,
-    'daily_usage',
-    ['opening_id', 'day'],
-    rows.map(([opening_id, day, c]) => [{ opening_id, day }, c]),
-  );
   // The per-tenant day totals move by the same deltas, summed over openings.
   const byDay = new Map<string, UsageCounts>();
   for (const [, day, c] of rows) {
@@ -254,13 +247,22 @@ export async function addToRollups(
     if (!total) byDay.set(day, { ...c });
     else for (const k of USAGE_COUNT_KEYS) total[k] += c[k];
   }
-  await addCounters(
-    tx,
-    tenantId,
-    'tenant_daily_usage',
-    ['day'],
-    [...byDay].map(([day, c]) => [{ day }, c]),
-  );
+  await settleAll([
+    addCounters(
+      tx,
+      tenantId,
+      'daily_usage',
+      ['opening_id', 'day'],
+      rows.map(([opening_id, day, c]) => [{ opening_id, day }, c]),
+    ),
+    addCounters(
+      tx,
+      tenantId,
+      'tenant_daily_usage',
+      ['day'],
+      [...byDay].map(([day, c]) => [{ day }, c]),
+    ),
+  ]);
 }
 
 const KEY_TYPES: Record<string, string> = { opening_id: 'text', day: 'date' };
@@ -285,23 +287,26 @@ async function addCounters(
     return row;
   });
   const keyDefs = keys.map((k) => `${k} ${KEY_TYPES[k]}`).join(', ');
-  await tx.query(
-    `insert into ${table} (tenant_id, ${keys.join(', ')}, ${counterCols.join(', ')})
-     select $1, ${keys.join(', ')}, ${counterCols.join(', ')}
-       from jsonb_to_recordset($2::jsonb) as r(${keyDefs},
-            ${counterCols.map((c) => `${c} ${c === 'credits_milli' ? 'bigint' : 'int'}`).join(', ')})
-     on conflict (tenant_id, ${keys.join(', ')}) do update set
-       ${counterCols.map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(',\n       ')}`,
-    [tenantId, JSON.stringify(payload)],
-  );
-  // Only a row something was taken from can have come to zero.
+  // Only a row something was taken from can have come to zero; the delete runs after the insert.
   const lowered = nonZeroRows.filter(([, c]) => USAGE_COUNT_KEYS.some((k) => c[k] < 0));
-  if (lowered.length === 0) return;
-  await tx.query(
-    `delete from ${table} d
-      using jsonb_to_recordset($2::jsonb) as r(${keyDefs})
-      where d.tenant_id = $1 and ${keys.map((k) => `d.${k} = r.${k}`).join(' and ')}
-        and ${counterCols.map((c) => `d.${c} = 0`).join(' and ')}`,
-    [tenantId, JSON.stringify(lowered.map(([key]) => key))],
-  );
+  await settleAll([
+    tx.query(
+      `insert into ${table} (tenant_id, ${keys.join(', ')}, ${counterCols.join(', ')})
+       select $1, ${keys.join(', ')}, ${counterCols.join(', ')}
+         from json_to_recordset($2::json) as r(${keyDefs},
+              ${counterCols.map((c) => `${c} ${c === 'credits_milli' ? 'bigint' : 'int'}`).join(', ')})
+       on conflict (tenant_id, ${keys.join(', ')}) do update set
+         ${counterCols.map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(',\n         ')}`,
+      [tenantId, JSON.stringify(payload)],
+    ),
+    lowered.length === 0
+      ? Promise.resolve([])
+      : tx.query(
+          `delete from ${table} d
+            using json_to_recordset($2::json) as r(${keyDefs})
+            where d.tenant_id = $1 and ${keys.map((k) => `d.${k} = r.${k}`).join(' and ')}
+              and ${counterCols.map((c) => `d.${c} = 0`).join(' and ')}`,
+          [tenantId, JSON.stringify(lowered.map(([key]) => key))],
+        ),
+  ]);
 }
