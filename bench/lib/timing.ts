@@ -41,7 +41,7 @@ function statementLabel(sql: string): string {
   const write = /^(insert into|update|delete from) (\w+)/.exec(s);
   if (write) return `${(write[1] as string).split(' ')[0]} ${write[2]}`;
   // The table read, not the list of keys it is probed with (`from unnest($2) … join lateral (… from t …)`).
-  const read = /^select .*? from (?!unnest\b|json_to_recordset\b)(\w+)/.exec(s);
+  const read = /^select .*? from (?!unnest\b|json_to_recordset\b|json_array_elements_text\b)(\w+)/.exec(s);
   if (read) return `select ${read[1]}`;
   return s.slice(0, 34);
 }

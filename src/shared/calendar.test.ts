@@ -216,4 +216,25 @@ describe('localDate against Luxon', () => {
       { numRuns: 2000 },
     );
   });
+
+  it('agrees minute by minute through days with a transition, however the cache was filled', () => {
+    // Each day is walked twice, from either end: a day's cached offset must not leak across its transition.
+    const days: [string, string][] = [
+      ['America/New_York', '2026-03-08'],
+      ['America/New_York', '2026-11-01'],
+      ['Australia/Lord_Howe', '2026-04-05'],
+      ['Australia/Lord_Howe', '2026-10-04'],
+      ['America/St_Johns', '2026-03-08'],
+    ];
+    for (const [zone, day] of days) {
+      const start = Date.parse(`${day}T00:00:00Z`) - 12 * 3_600_000;
+      const minutes = [...Array(48 * 60).keys()];
+      for (const order of [minutes, [...minutes].reverse()]) {
+        for (const m of order) {
+          const ms = start + m * 60_000;
+          expect(localDate(new Date(ms), zone)).toBe(DateTime.fromMillis(ms, { zone }).toISODate());
+        }
+      }
+    }
+  });
 });

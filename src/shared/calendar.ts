@@ -94,28 +94,48 @@ function instantMillis(instant: Date): number {
 }
 
 // Luxon's offset() formats a date through Intl (tens of microseconds); ingest asks for the local day
-// of every milestone of every interview. Offsets are cached per zone and quarter hour, where the
-// offset is the same at both ends of the quarter (at most one transition falls inside one, and
-// transitions fall on whole quarter hours of UTC); a quarter with a transition asks Luxon each time.
+// of every milestone of every interview. Offsets are cached per zone and UTC day where the offset is
+// the same at both ends of the day (no zone changes its offset and back within a day), and per quarter
+// hour on the few days with a transition (transitions fall on whole quarter hours of UTC); a quarter
+// with a transition inside asks Luxon each time.
 const QUARTER_MS = 15 * MINUTE_MS;
-const offsetCache = new Map<string, Map<number, number>>();
+interface ZoneOffsets {
+  /** Per UTC day: its one offset, or null when it has a transition. */
+  days: Map<number, number | null>;
+  quarters: Map<number, number>;
+}
+const offsetCache = new Map<string, ZoneOffsets>();
 const OFFSET_CACHE_MAX = 200_000;
+
+/** The offset in `span` (ms) number `n`, when it is the same at both ends; else undefined. */
+function steadyOffset(zone: IANAZone, span: number, n: number): number | undefined {
+  const start = zone.offset(n * span);
+  return zone.offset((n + 1) * span - 1) === start ? start : undefined;
+}
 
 function offsetAt(timeZone: string, ms: number): number {
   let cache = offsetCache.get(timeZone);
   if (!cache) {
-    cache = new Map();
+    cache = { days: new Map(), quarters: new Map() };
     offsetCache.set(timeZone, cache);
   }
+  const day = Math.floor(ms / DAY_MS);
+  let dayOffset = cache.days.get(day);
+  if (dayOffset === undefined) {
+    dayOffset = steadyOffset(zoneOf(timeZone), DAY_MS, day) ?? null;
+    if (cache.days.size >= OFFSET_CACHE_MAX) cache.days.clear();
+    cache.days.set(day, dayOffset);
+  }
+  if (dayOffset !== null) return dayOffset;
   const quarter = Math.floor(ms / QUARTER_MS);
-  const known = cache.get(quarter);
+  const known = cache.quarters.get(quarter);
   if (known !== undefined) return known;
   const zone = zoneOf(timeZone);
-  const start = zone.offset(quarter * QUARTER_MS);
-  if (zone.offset((quarter + 1) * QUARTER_MS - 1) !== start) return zone.offset(ms);
-  if (cache.size >= OFFSET_CACHE_MAX) cache.clear();
-  cache.set(quarter, start);
-  return start;
+  const steady = steadyOffset(zone, QUARTER_MS, quarter);
+  if (steady === undefined) return zone.offset(ms);
+  if (cache.quarters.size >= OFFSET_CACHE_MAX) cache.quarters.clear();
+  cache.quarters.set(quarter, steady);
+  return steady;
 }
 
 /** The local date ('YYYY-MM-DD') of an instant in a time zone. */

@@ -16,7 +16,8 @@ export interface StoredInterview {
 
 const ms = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string | Date).getTime());
 
-// The lookups below probe the primary key once per id (`unnest … cross join lateral`), so their cost is that
+// The lookups below probe the primary key once per id (`json_array_elements_text … cross join lateral`;
+// ids as JSON, which this process writes much faster than a text[] literal), so their cost is that
 // of the batch, not of the tenant: with `id = any($2)` the planner may pick a scan of the tenant's whole key
 // range, which grows with every event stored. `offset 0` keeps it from flattening the subquery back into a join.
 
@@ -28,10 +29,10 @@ export async function findEventHashes(
   if (ids.length === 0) return new Map();
   const rows = await tx.query<{ id: string; payload_hash: string }>(
     `select e.id, e.payload_hash
-       from unnest($2::text[]) as k(id)
+       from json_array_elements_text($2::json) as k(id)
        cross join lateral (select id, payload_hash from interview_events
                             where tenant_id = $1 and id = k.id offset 0) e`,
-    [tenantId, ids],
+    [tenantId, JSON.stringify(ids)],
   );
   return new Map(rows.map((r) => [r.id, r.payload_hash]));
 }
@@ -44,14 +45,14 @@ export async function findInterviews(
   if (ids.length === 0) return new Map();
   const rows = await tx.query(
     `select i.*
-       from unnest($2::text[]) as k(id)
+       from json_array_elements_text($2::json) as k(id)
        cross join lateral (select i.id, i.opening_id, i.candidate_id, i.is_simulation, i.invited_at, i.started_at,
                                   i.completed_at, i.ended_at, i.expired_at, i.cancelled_at, i.completion,
                                   i.charged_milli, i.reversed_at, c.first_seen_at as candidate_seen_at
                              from interviews i
                              left join candidates c on c.tenant_id = i.tenant_id and c.id = i.candidate_id
                             where i.tenant_id = $1 and i.id = k.id offset 0) i`,
-    [tenantId, ids],
+    [tenantId, JSON.stringify(ids)],
   );
   const out = new Map<string, StoredInterview>();
   for (const r of rows) {
