@@ -3,7 +3,12 @@ import type { Database } from '../../src/server/db/database.js';
 import { MONTH_WEIGHTS } from '../../src/server/demo/seasonality.js';
 import { closeDuePeriods } from '../../src/server/ledger/close.js';
 import { periodAt } from '../../src/server/ledger/periods.js';
-import { type ChargeDelta, lockAccount, postConsumption } from '../../src/server/ledger/postings.js';
+import {
+  type ChargeDelta,
+  loadOpenLots,
+  lockAccount,
+  postConsumption,
+} from '../../src/server/ledger/postings.js';
 import { createTenant } from '../../src/server/tenants/create.js';
 import { addDays, daysBetween, localDate, startOfLocalDate } from '../../src/shared/calendar.js';
 import type { BenchDatabase } from './database.js';
@@ -431,7 +436,8 @@ async function postLedger(db: Database, tenantId: string, tz: string): Promise<v
     }
     await db.withTenant(tenantId, async (tx) => {
       const account = await lockAccount(tx, tenantId);
-      await postConsumption(tx, account, charges, period.start, ACTOR);
+      const lots = await loadOpenLots(tx, tenantId, period.start);
+      await postConsumption(tx, account, lots, charges, ACTOR);
     });
     if (period.end.getTime() > NOW.getTime()) break;
     await closeDuePeriods(db, tenantId, period.end);

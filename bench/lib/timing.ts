@@ -38,7 +38,7 @@ const pct = (part: number, whole: number) => `${((100 * part) / whole).toFixed(1
 
 function statementLabel(sql: string): string {
   const s = sql.trim().replace(/\s+/g, ' ').toLowerCase();
-  const write = /^(insert into|update|delete from) (\w+)/.exec(s);
+  const write = /^(?:with \w+ as \( ?)?(insert into|update|delete from) (\w+)/.exec(s);
   if (write) return `${(write[1] as string).split(' ')[0]} ${write[2]}`;
   // The table read, not the list of keys it is probed with (`from unnest($2) … join lateral (… from t …)`).
   const read = /^select .*? from (?!unnest\b|json_to_recordset\b|json_array_elements_text\b)(\w+)/.exec(s);

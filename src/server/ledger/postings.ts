@@ -195,17 +195,19 @@ export interface ChargeDelta {
   reason?: string;
 }
 
-/** Draws each positive charge from the lots that expire first; overage beyond them is unborne. */
+/**
+ * Draws each positive charge from the lots that expire first; overage beyond them is unborne.
+ * `lots` are the tenant's open lots (loadOpenLots), read under the account lock.
+ */
 export async function postConsumption(
   tx: Queryable,
   account: Account,
+  lots: OpenLot[],
   charges: ChargeDelta[],
-  now: Date,
   actor: string,
 ): Promise<void> {
   const positive = charges.filter((c) => c.deltaMilli > 0);
   if (positive.length === 0) return;
-  const lots = await loadOpenLots(tx, account.tenantId, now);
   const entries: EntryInput[] = [];
   for (const c of positive) {
     for (const draw of allocateDraw(lots, c.deltaMilli)) {

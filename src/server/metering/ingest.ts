@@ -1,7 +1,13 @@
 import { hash } from 'node:crypto';
 import { type Database, settleAll } from '../db/database.js';
 import { type BillingContext, loadBillingContext } from '../ledger/plans.js';
-import { type Account, type ChargeDelta, lockAccount, postConsumption } from '../ledger/postings.js';
+import {
+  type Account,
+  type ChargeDelta,
+  loadOpenLots,
+  lockAccount,
+  postConsumption,
+} from '../ledger/postings.js';
 import { chargeFor } from '../ledger/rules.js';
 import { type ParsedEvent, parseEvent } from './events.js';
 import {
@@ -136,6 +142,7 @@ async function ingestBatch(
     const early = settleAll([
       lockAccount(tx, tenantId),
       loadBillingContext(tx, tenantId),
+      loadOpenLots(tx, tenantId, opts.now),
       findInterviews(tx, tenantId, guess.interviewIds),
       findEventHashes(tx, tenantId, [...guessedEventIds]),
     ]);
@@ -153,7 +160,7 @@ async function ingestBatch(
       else if (seen.hash === e.hash) duplicates++;
       else rejected.push(conflict(e));
     }
-    const [account, ctx, guessedBefore, guessedHashes] = await early;
+    const [account, ctx, lots, guessedBefore, guessedHashes] = await early;
     if (firstById.size === 0) return finish(0, duplicates, rejected);
     const allowNew = canStartInterview(ctx, account);
     const events = [...firstById.values()];
@@ -222,10 +229,10 @@ async function ingestBatch(
     writing.push(
       upsertInterviews(tx, tenantId, writes),
       addToRollups(tx, tenantId, nonZero(rollups)),
-      postConsumption(tx, account, charges, opts.now, opts.actor),
+      postConsumption(tx, account, lots, charges, opts.actor),
     );
     const [inserted, repeats] = await settleAll([inserting, refusedRepeats, settleAll(writing)]);
-    if (inserted.size !== passed.length) {
+    if (inserted !== passed.length) {
       if (lookUpAll) throw new Error('Events looked up as new were found stored under the account lock');
       throw new StoredBefore();
     }
