@@ -31,6 +31,7 @@ const REVIEWED_DEFINER_FUNCTIONS = [
   'auth_api_key_lookup',
   'auth_login_lookup',
   'auth_session_lookup',
+  'system_due_webhook_tenants',
   'system_tenants',
 ];
 /** The tables the application may only append to. */
@@ -64,7 +65,7 @@ const byKey = (key: string) => ({ authorization: `Bearer ${key}` });
 const bySession = (s: Session) => ({ cookie: s.cookie, 'x-csrf-token': s.csrf });
 
 async function call(
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
   url: string,
   headers: Record<string, string>,
   payload?: unknown,
@@ -151,6 +152,12 @@ async function appPool(): Promise<{ db: Database; close(): Promise<void> }> {
 }
 
 async function seed(tenant: TestTenant, admin: Session, interviewIds: string[], openingId: string) {
+  // An alert at 100 % left: the first credit used raises it and queues its webhook.
+  const alerts = await call('PUT', '/api/v1/alerts/settings', bySession(admin), {
+    thresholds: [100],
+    webhookUrl: `https://hooks.example.test/${tenant.slug}`,
+  });
+  expect(alerts.statusCode).toBe(200);
   const outcomes = ['completed', 'partial', 'expired', 'completed', 'simulation'] as const;
   const events = interviewIds.flatMap((interviewId, i) =>
     interviewEvents({
@@ -530,6 +537,35 @@ describe('through HTTP, tenant B sees and changes nothing of A', () => {
     ).toEqual(keyIdsOfB.sort());
     expectNoSecretOfA(keys);
     cover('GET', '/api/v1/api-keys');
+  });
+
+  it("changes B's alert settings, secret and test webhooks alone", async () => {
+    const before = await snapshotAll(A.id);
+    const rowsOfB = async (table: string) => ownerCount(table, 'tenant_id', B.id);
+    const deliveriesOfB = await rowsOfB('webhook_deliveries');
+    const saved = await call('PUT', '/api/v1/alerts/settings', bySession(adminB), {
+      thresholds: [100, 50],
+      webhookUrl: 'https://hooks.example.test/b-changed',
+    });
+    expect(saved.statusCode).toBe(200);
+    expectNoSecretOfA(saved);
+    cover('PUT', '/api/v1/alerts/settings');
+    const rotated = await call('POST', '/api/v1/alerts/webhook/secret', bySession(adminB));
+    expect(rotated.statusCode).toBe(200);
+    cover('POST', '/api/v1/alerts/webhook/secret');
+    const test = await call('POST', '/api/v1/alerts/webhook/test', bySession(adminB));
+    expect(test.statusCode).toBe(202);
+    cover('POST', '/api/v1/alerts/webhook/test');
+    expect(await snapshotAll(A.id)).toEqual(before);
+    expect(await rowsOfB('webhook_deliveries')).toBe(deliveriesOfB + 1);
+    const [settingsOfB] = await owner<{ url: string; secret: string }>(
+      'select webhook_url as url, webhook_secret as secret from alert_settings where tenant_id = $1',
+      [B.id],
+    );
+    expect(settingsOfB).toEqual({
+      url: 'https://hooks.example.test/b-changed',
+      secret: rotated.json().secret,
+    });
   });
 
   it("cannot change A's users or revoke A's keys (404), and what B adds is B's", async () => {

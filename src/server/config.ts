@@ -27,6 +27,8 @@ const ConfigSchema = z.object({
     .transform((v) => v === 'true'),
   /** How often the server looks for billing periods that are due to close. */
   METERLINE_PERIOD_CHECK_SECONDS: z.coerce.number().int().min(1).default(60),
+  /** How often the server sends due webhooks (credit alerts), retrying failed ones with backoff. */
+  METERLINE_WEBHOOK_CHECK_SECONDS: z.coerce.number().int().min(1).default(10),
   METERLINE_SESSION_HOURS: z.coerce.number().int().min(1).default(12),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

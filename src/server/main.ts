@@ -1,10 +1,11 @@
+import { startWebhookWorker } from './alerts/worker.js';
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
 import { connect } from './db/connect.js';
 import { DEMO_LOGINS, loadDemo } from './demo/load.js';
 import { startPeriodScheduler } from './ledger/scheduler.js';
 
-/** config → database (migrated) → demo on a new embedded database → HTTP → period scheduler. */
+/** config → database (migrated) → demo on a new embedded database → HTTP → period scheduler, webhooks. */
 async function main() {
   const config = loadConfig();
   const { db, isNew, warnings } = await connect(config);
@@ -18,6 +19,11 @@ async function main() {
   }
   const scheduler = startPeriodScheduler(db, {
     intervalSeconds: config.METERLINE_PERIOD_CHECK_SECONDS,
+    now: () => new Date(),
+    log: app.log,
+  });
+  const webhooks = startWebhookWorker(db, {
+    intervalSeconds: config.METERLINE_WEBHOOK_CHECK_SECONDS,
     now: () => new Date(),
     log: app.log,
   });
@@ -40,6 +46,7 @@ async function main() {
     app.log.info({ signal }, 'shutting down');
     await app.close();
     await scheduler.stop();
+    await webhooks.stop();
     await db.close();
     process.exit(0);
   };

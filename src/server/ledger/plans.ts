@@ -1,3 +1,4 @@
+import { DEFAULT_THRESHOLDS, normalizeThresholds } from '../alerts/thresholds.js';
 import type { Queryable } from '../db/database.js';
 import { one } from '../db/database.js';
 import type { PeriodUnit } from './periods.js';
@@ -23,6 +24,8 @@ export interface BillingContext {
   timeZone: string;
   anchor: string;
   plan: Plan;
+  /** Shares of the allotment (percent) at which credit alerts are raised, highest first. */
+  alertThresholds: number[];
 }
 
 interface PlanRow extends Record<string, unknown> {
@@ -42,15 +45,18 @@ interface PlanRow extends Record<string, unknown> {
   purchase_validity_months: number;
   time_zone: string;
   billing_anchor: string;
+  alert_thresholds: number[] | null;
 }
 
 export async function loadBillingContext(tx: Queryable, tenantId: string): Promise<BillingContext> {
   const row = await one<PlanRow>(
     tx,
-    `select p.*, t.time_zone, to_char(t.billing_anchor, 'YYYY-MM-DD') as billing_anchor
+    `select p.*, t.time_zone, to_char(t.billing_anchor, 'YYYY-MM-DD') as billing_anchor,
+            s.thresholds as alert_thresholds
        from tenants t
        join tenant_plans tp on tp.tenant_id = t.id
        join plans p on p.tenant_id = tp.tenant_id and p.id = tp.plan_id
+       left join alert_settings s on s.tenant_id = t.id
       where t.id = $1`,
     [tenantId],
   );
@@ -58,6 +64,7 @@ export async function loadBillingContext(tx: Queryable, tenantId: string): Promi
     tenantId,
     timeZone: row.time_zone,
     anchor: row.billing_anchor,
+    alertThresholds: normalizeThresholds(row.alert_thresholds ?? DEFAULT_THRESHOLDS),
     plan: {
       id: row.id,
       name: row.name,

@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Database } from '../db/database.js';
+import { startPeriodic } from '../periodic.js';
 import { closeAllDuePeriods } from './close.js';
 
 /**
@@ -10,30 +11,18 @@ export function startPeriodScheduler(
   db: Database,
   opts: { intervalSeconds: number; now: () => Date; log: FastifyBaseLogger },
 ): { stop(): Promise<void> } {
-  let running: Promise<void> = Promise.resolve();
-  const tick = () => {
-    running = running.then(async () => {
-      try {
-        const results = await closeAllDuePeriods(db, opts.now());
-        for (const [slug, r] of results) {
-          if ('error' in r)
-            opts.log.error({ tenant: slug, err: r.error }, 'period close failed; it will be retried');
-          else if (r.closed + r.opened + r.expiredLots > 0) {
-            opts.log.info({ tenant: slug, ...r }, 'billing periods closed');
-          }
+  return startPeriodic(async () => {
+    try {
+      const results = await closeAllDuePeriods(db, opts.now());
+      for (const [slug, r] of results) {
+        if ('error' in r)
+          opts.log.error({ tenant: slug, err: r.error }, 'period close failed; it will be retried');
+        else if (r.closed + r.opened + r.expiredLots > 0) {
+          opts.log.info({ tenant: slug, ...r }, 'billing periods closed');
         }
-      } catch (err) {
-        opts.log.error({ err }, 'period close failed; it will be retried');
       }
-    });
-  };
-  tick();
-  const timer = setInterval(tick, opts.intervalSeconds * 1000);
-  timer.unref();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
+    } catch (err) {
+      opts.log.error({ err }, 'period close failed; it will be retried');
+    }
+  }, opts.intervalSeconds);
 }

@@ -1,5 +1,8 @@
 import { hash } from 'node:crypto';
-import { type Database, settleAll } from '../db/database.js';
+import { raiseAlerts } from '../alerts/store.js';
+import { reachedThresholds } from '../alerts/thresholds.js';
+import { type Database, type Queryable, settleAll } from '../db/database.js';
+import { periodContaining } from '../ledger/periods.js';
 import { type BillingContext, loadBillingContext } from '../ledger/plans.js';
 import {
   type Account,
@@ -226,11 +229,13 @@ async function ingestBatch(
       upsertCandidates(tx, tenantId, candidateSightings(passed, before)),
     ];
     const { writes, charges, rollups } = consequences(after, before, ctx);
+    const balanceAfter = account.balanceMilli - charges.reduce((sum, c) => sum + c.deltaMilli, 0);
     writing.push(
       upsertInterviews(tx, tenantId, writes),
       addToRollups(tx, tenantId, nonZero(rollups)),
       postConsumption(tx, account, lots, charges, opts.actor),
     );
+    if (charges.length > 0) writing.push(alertIfLow(tx, ctx, balanceAfter, opts.now));
     const [inserted, repeats] = await settleAll([inserting, refusedRepeats, settleAll(writing)]);
     if (inserted !== passed.length) {
       if (lookUpAll) throw new Error('Events looked up as new were found stored under the account lock');
@@ -243,6 +248,20 @@ async function ingestBatch(
     }
     return finish(passed.length, duplicates, rejected);
   });
+}
+
+/** Raises the credit alerts this balance reaches in the current period (each once per period). */
+async function alertIfLow(
+  tx: Queryable,
+  ctx: BillingContext,
+  balanceMilli: number,
+  now: Date,
+): Promise<void> {
+  const allotmentMilli = ctx.plan.allotmentMilli;
+  const thresholds = reachedThresholds(ctx.alertThresholds, balanceMilli, allotmentMilli);
+  if (thresholds.length === 0) return;
+  const period = periodContaining(ctx.anchor, ctx.plan.periodUnit, ctx.timeZone, now);
+  await raiseAlerts(tx, ctx.tenantId, { period, thresholds, balanceMilli, allotmentMilli, at: now });
 }
 
 /** What the merged interviews change: their rows, the charge differences and the rollup deltas. */

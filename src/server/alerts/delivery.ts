@@ -1,0 +1,114 @@
+import type { Database } from '../db/database.js';
+import { SIGNATURE_HEADER, signatureHeader } from './signature.js';
+
+/** Attempts before a delivery is abandoned: with the backoff below, about a day and a half. */
+export const MAX_ATTEMPTS = 12;
+const TIMEOUT_MS = 10_000;
+/** How long a claimed delivery is left to its sender before another may try it (a crash mid-send). */
+const LEASE_MS = 60_000;
+
+/** The wait after the n-th failed attempt: 30 s doubling, at most 6 hours. */
+export const retryDelayMs = (attempts: number) => Math.min(30_000 * 2 ** (attempts - 1), 6 * 3_600_000);
+
+export interface DeliveryOutcome {
+  delivered: number;
+  failed: number;
+  abandoned: number;
+}
+
+type Claimed = {
+  id: string;
+  body: string;
+  attempts: number;
+  url: string;
+  secret: string;
+};
+
+/**
+ * Sends every webhook due by `now`, for every tenant. A delivery is claimed under a lease in its
+ * own short transaction, sent outside any transaction, and its outcome recorded after: several
+ * servers may run this at once, and a delivery is sent at least once (receivers deduplicate by
+ * the body's `id`).
+ */
+export async function deliverDueWebhooks(
+  db: Database,
+  now: () => Date,
+  fetchImpl: typeof fetch = fetch,
+): Promise<DeliveryOutcome> {
+  const outcome: DeliveryOutcome = { delivered: 0, failed: 0, abandoned: 0 };
+  const tenants = await db.transaction((tx) =>
+    tx.query<{ tenant_id: string }>('select tenant_id from system_due_webhook_tenants($1)', [now()]),
+  );
+  for (const { tenant_id: tenantId } of tenants) {
+    const claimed = await db.withTenant(tenantId, (tx) =>
+      tx.query<Claimed>(
+        `with due as (
+           select d.id from webhook_deliveries d
+            where d.tenant_id = $1 and d.delivered_at is null and d.abandoned_at is null and d.next_attempt_at <= $2
+            order by d.next_attempt_at limit 100 for update skip locked)
+         update webhook_deliveries d set next_attempt_at = $3
+           from due, alert_settings s
+          where d.tenant_id = $1 and d.id = due.id and s.tenant_id = $1
+            and s.webhook_url is not null and s.webhook_secret is not null
+         returning d.id, d.body, d.attempts, s.webhook_url as url, s.webhook_secret as secret`,
+        [tenantId, now(), new Date(now().getTime() + LEASE_MS)],
+      ),
+    );
+    for (const d of claimed) {
+      const result = await send(d, now(), fetchImpl);
+      const attempts = d.attempts + 1;
+      const abandon = !result.ok && attempts >= MAX_ATTEMPTS;
+      if (result.ok) outcome.delivered++;
+      else if (abandon) outcome.abandoned++;
+      else outcome.failed++;
+      await db.withTenant(tenantId, (tx) =>
+        tx.query(
+          `update webhook_deliveries set attempts = $3, last_status = $4, last_error = $5,
+                  delivered_at = case when $6 then $7::timestamptz end,
+                  abandoned_at = case when $8 then $7::timestamptz end,
+                  next_attempt_at = $9
+            where tenant_id = $1 and id = $2`,
+          [
+            tenantId,
+            d.id,
+            attempts,
+            result.status,
+            result.error,
+            result.ok,
+            now(),
+            abandon,
+            new Date(now().getTime() + retryDelayMs(attempts)),
+          ],
+        ),
+      );
+    }
+  }
+  return outcome;
+}
+
+async function send(
+  d: Claimed,
+  at: Date,
+  fetchImpl: typeof fetch,
+): Promise<{ ok: boolean; status: number | null; error: string | null }> {
+  try {
+    const res = await fetchImpl(d.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'Meterline-Webhooks/1',
+        'meterline-event-id': d.id,
+        [SIGNATURE_HEADER]: signatureHeader(d.secret, d.body, at),
+      },
+      body: d.body,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
+    // The answer's body is not needed; reading it frees the connection.
+    await res.arrayBuffer().catch(() => undefined);
+    const ok = res.status >= 200 && res.status < 300;
+    return { ok, status: res.status, error: ok ? null : `HTTP ${res.status}` };
+  } catch (err) {
+    return { ok: false, status: null, error: (err as Error).message.slice(0, 500) };
+  }
+}

@@ -1,0 +1,258 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deliverDueWebhooks } from '../src/server/alerts/delivery.js';
+import { SIGNATURE_HEADER, verifySignature } from '../src/server/alerts/signature.js';
+import { closeDuePeriods } from '../src/server/ledger/close.js';
+import { verifyTenant } from '../src/server/ledger/verify.js';
+import { openTestDatabase, type TestDatabase } from './helpers/db.js';
+import {
+  interviewEvents,
+  makeTenant,
+  postEvents,
+  signIn,
+  TestClock,
+  type TestTenant,
+  testApp,
+} from './helpers/factories.js';
+
+let t: TestDatabase;
+let app: FastifyInstance;
+const clock = new TestClock(new Date('2026-01-15T12:00:00Z'));
+
+beforeAll(async () => {
+  t = await openTestDatabase();
+  app = await testApp(t.db, clock);
+});
+afterAll(async () => {
+  await app?.close();
+  await t?.close();
+});
+
+type Session = { cookie: string; csrf: string };
+
+function call(s: Session, method: 'GET' | 'PUT' | 'POST', url: string, payload?: Record<string, unknown>) {
+  return app.inject({
+    method,
+    url: `/api/v1${url}`,
+    headers: { cookie: s.cookie, ...(method === 'GET' ? {} : { 'x-csrf-token': s.csrf }) },
+    ...(payload === undefined ? {} : { payload }),
+  });
+}
+
+/** Completes `n` interviews (one credit each), invited at the clock's time. */
+async function complete(tenant: TestTenant, n: number) {
+  const events = [];
+  for (let i = 0; i < n; i++) {
+    events.push(...interviewEvents({ outcome: 'completed', at: clock.now().toISOString() }));
+  }
+  const res = await postEvents(app, tenant.apiKey, events);
+  expect(res.json()).toMatchObject({ accepted: events.length, rejected: [] });
+}
+
+async function alertRows(tenant: TestTenant) {
+  return t.db.withTenant(tenant.id, (tx) =>
+    tx.query<{ period_start: Date; threshold_percent: number }>(
+      'select period_start, threshold_percent from credit_alerts order by period_start, threshold_percent desc',
+    ),
+  );
+}
+
+/** A local endpoint that records what it receives and answers with the statuses given, in turn. */
+async function endpoint(statuses: number[]) {
+  const received: { headers: IncomingMessage['headers']; body: string }[] = [];
+  const server: Server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => {
+      body += chunk;
+    });
+    req.on('end', () => {
+      received.push({ headers: req.headers, body });
+      res.statusCode = statuses[Math.min(received.length - 1, statuses.length - 1)] ?? 200;
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/meterline`;
+  return { url, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+describe('credit alerts', () => {
+  it('raises 25, 10 and 0 % of the allotment left once each per period, and again the next period', async () => {
+    clock.set('2026-01-15T12:00:00Z');
+    const tenant = await makeTenant(t.db, clock, { plan: { allotmentMilli: 20_000, rolloverMode: 'none' } });
+    const admin = await signIn(app, t.db, tenant.id, 'account_admin');
+
+    await complete(tenant, 14); // 6 of 20 left: 30 %
+    expect(await alertRows(tenant)).toEqual([]);
+    await complete(tenant, 1); // 25 %
+    expect((await alertRows(tenant)).map((r) => r.threshold_percent)).toEqual([25]);
+    await complete(tenant, 1); // 20 %: nothing new
+    await complete(tenant, 2); // 10 %
+    await complete(tenant, 1); // 5 %
+    await complete(tenant, 1); // 0 %
+    expect((await alertRows(tenant)).map((r) => r.threshold_percent)).toEqual([25, 10, 0]);
+
+    const res = await call(admin, 'GET', '/alerts');
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body).toMatchObject({ balance: 0, allotment: 20, percentLeft: 0, thresholds: [25, 10, 0] });
+    expect(body.reached).toEqual([25, 10, 0]);
+    expect(body.alerts.map((a: { thresholdPercent: number }) => a.thresholdPercent).sort()).toEqual([
+      0, 10, 25,
+    ]);
+    expect(body.alerts.find((a: { thresholdPercent: number }) => a.thresholdPercent === 10).balance).toBe(2);
+
+    // The next period grants 20 again; 15 used brings it to 25 % once more.
+    clock.set('2026-02-03T09:00:00Z');
+    await closeDuePeriods(t.db, tenant.id, clock.now());
+    await complete(tenant, 15);
+    const rows = await alertRows(tenant);
+    expect(rows.map((r) => [r.period_start.toISOString(), r.threshold_percent])).toEqual([
+      ['2026-01-01T00:00:00.000Z', 25],
+      ['2026-01-01T00:00:00.000Z', 10],
+      ['2026-01-01T00:00:00.000Z', 0],
+      ['2026-02-01T00:00:00.000Z', 25],
+    ]);
+    expect(await verifyTenant(t.db, tenant.id)).toEqual([]);
+  });
+
+  it('sends each alert once as a signed webhook, retrying until the endpoint takes it', async () => {
+    clock.set('2026-01-15T12:00:00Z');
+    const hook = await endpoint([500, 200]);
+    try {
+      const tenant = await makeTenant(t.db, clock, { plan: { allotmentMilli: 10_000 } });
+      const admin = await signIn(app, t.db, tenant.id, 'account_admin');
+      const saved = await call(admin, 'PUT', '/alerts/settings', { thresholds: [50], webhookUrl: hook.url });
+      expect(saved.statusCode).toBe(200);
+      const { secret } = saved.json();
+      expect(secret).toMatch(/^whsec_/);
+      expect(saved.json()).toMatchObject({ thresholds: [50], webhookUrl: hook.url, hasSecret: true });
+      // The secret is shown when it is made, never again.
+      const again = await call(admin, 'PUT', '/alerts/settings', { thresholds: [50], webhookUrl: hook.url });
+      expect(again.json().secret).toBeNull();
+
+      await complete(tenant, 5);
+      await complete(tenant, 1); // below 50 % twice: one alert, one delivery
+      expect(await deliverDueWebhooks(t.db, clock.now)).toEqual({ delivered: 0, failed: 1, abandoned: 0 });
+      expect(hook.received).toHaveLength(1);
+      const first = hook.received[0] as { headers: IncomingMessage['headers']; body: string };
+      expect(verifySignature(String(first.headers[SIGNATURE_HEADER]), secret, first.body, clock.now())).toBe(
+        true,
+      );
+      expect(
+        verifySignature(String(first.headers[SIGNATURE_HEADER]), 'whsec_other', first.body, clock.now()),
+      ).toBe(false);
+      const event = JSON.parse(first.body);
+      expect(event).toMatchObject({
+        type: 'credits.threshold_reached',
+        data: { thresholdPercent: 50, balance: 5, allotment: 10, percentLeft: 50 },
+      });
+      expect(first.headers['meterline-event-id']).toBe(event.id);
+
+      let deliveries = (await call(admin, 'GET', '/alerts/webhook/deliveries')).json().deliveries;
+      expect(deliveries).toEqual([
+        expect.objectContaining({ id: event.id, attempts: 1, lastStatus: 500, deliveredAt: null }),
+      ]);
+      expect(new Date(deliveries[0].nextAttemptAt).getTime() - clock.now().getTime()).toBe(30_000);
+
+      // Not due yet; then due, and taken.
+      expect(await deliverDueWebhooks(t.db, clock.now)).toEqual({ delivered: 0, failed: 0, abandoned: 0 });
+      clock.set('2026-01-15T12:00:31Z');
+      expect(await deliverDueWebhooks(t.db, clock.now)).toEqual({ delivered: 1, failed: 0, abandoned: 0 });
+      expect(hook.received).toHaveLength(2);
+      expect(hook.received[1]?.body).toBe(first.body);
+      deliveries = (await call(admin, 'GET', '/alerts/webhook/deliveries')).json().deliveries;
+      expect(deliveries[0]).toMatchObject({ attempts: 2, lastStatus: 200, nextAttemptAt: null });
+      expect(deliveries[0].deliveredAt).not.toBeNull();
+
+      // A test event after a new secret is signed with the new secret.
+      const rotated = await call(admin, 'POST', '/alerts/webhook/secret');
+      expect(rotated.statusCode).toBe(200);
+      const newSecret = rotated.json().secret;
+      expect(newSecret).not.toBe(secret);
+      expect((await call(admin, 'POST', '/alerts/webhook/test')).statusCode).toBe(202);
+      expect(await deliverDueWebhooks(t.db, clock.now)).toEqual({ delivered: 1, failed: 0, abandoned: 0 });
+      const test = hook.received[2] as { headers: IncomingMessage['headers']; body: string };
+      expect(JSON.parse(test.body).type).toBe('webhook.test');
+      expect(verifySignature(String(test.headers[SIGNATURE_HEADER]), newSecret, test.body, clock.now())).toBe(
+        true,
+      );
+    } finally {
+      await hook.close();
+    }
+  });
+
+  it('abandons a delivery after its last retry and says so', async () => {
+    clock.set('2026-01-15T12:00:00Z');
+    const hook = await endpoint([503]);
+    try {
+      const tenant = await makeTenant(t.db, clock);
+      const admin = await signIn(app, t.db, tenant.id, 'account_admin');
+      await call(admin, 'PUT', '/alerts/settings', { thresholds: [25], webhookUrl: hook.url });
+      expect((await call(admin, 'POST', '/alerts/webhook/test')).statusCode).toBe(202);
+      const outcomes = [];
+      for (let i = 0; i < 12; i++) {
+        outcomes.push(await deliverDueWebhooks(t.db, clock.now));
+        clock.set(new Date(clock.now().getTime() + 7 * 3_600_000).toISOString());
+      }
+      expect(outcomes.filter((o) => o.failed === 1)).toHaveLength(11);
+      expect(outcomes[11]).toEqual({ delivered: 0, failed: 0, abandoned: 1 });
+      // Days later: the admin signs in again.
+      const later = await signIn(app, t.db, tenant.id, 'account_admin');
+      const [delivery] = (await call(later, 'GET', '/alerts/webhook/deliveries')).json().deliveries;
+      expect(delivery).toMatchObject({
+        attempts: 12,
+        lastStatus: 503,
+        lastError: 'HTTP 503',
+        nextAttemptAt: null,
+      });
+      expect(delivery.abandonedAt).not.toBeNull();
+      expect(await deliverDueWebhooks(t.db, clock.now)).toEqual({ delivered: 0, failed: 0, abandoned: 0 });
+    } finally {
+      await hook.close();
+    }
+  });
+
+  it('refuses bad settings with stable codes, and others than account admins', async () => {
+    clock.set('2026-01-15T12:00:00Z');
+    const tenant = await makeTenant(t.db, clock);
+    const admin = await signIn(app, t.db, tenant.id, 'account_admin');
+    const recruiter = await signIn(app, t.db, tenant.id, 'recruiter');
+    const bad = async (payload: Record<string, unknown>, code: string) => {
+      const res = await call(admin, 'PUT', '/alerts/settings', payload);
+      expect(res.statusCode).toBe(400);
+      expect(res.json().error.code).toBe(code);
+    };
+    await bad({ thresholds: [25], webhookUrl: 'not a url' }, 'invalid_webhook_url');
+    await bad({ thresholds: [25], webhookUrl: 'ftp://example.test/x' }, 'invalid_webhook_url');
+    await bad({ thresholds: [25], webhookUrl: 'https://user:pw@example.test/x' }, 'invalid_webhook_url');
+    await bad({ thresholds: [150], webhookUrl: null }, 'invalid_request');
+    await bad({ thresholds: [25] }, 'invalid_request');
+    const settings = await call(admin, 'GET', '/alerts/settings');
+    expect(settings.json()).toEqual({ thresholds: [25, 10, 0], webhookUrl: null, hasSecret: false });
+    for (const [method, url] of [
+      ['POST', '/alerts/webhook/test'],
+      ['POST', '/alerts/webhook/secret'],
+    ] as const) {
+      const res = await call(admin, method, url);
+      expect(res.statusCode).toBe(409);
+      expect(res.json().error.code).toBe('webhook_not_configured');
+    }
+    for (const [method, url] of [
+      ['GET', '/alerts'],
+      ['GET', '/alerts/settings'],
+      ['PUT', '/alerts/settings'],
+      ['GET', '/alerts/webhook/deliveries'],
+    ] as const) {
+      const res = await call(
+        recruiter,
+        method,
+        url,
+        method === 'PUT' ? { thresholds: [], webhookUrl: null } : undefined,
+      );
+      expect(res.statusCode).toBe(403);
+    }
+  });
+});
