@@ -16,6 +16,7 @@ import { useLogout } from '../api/auth';
 import type { Session } from '../api/types';
 import { formatRole } from '../lib/format';
 import { linkClick, navigate, useLocation } from '../lib/router';
+import { CreditAlertBanner } from './CreditAlertBanner';
 import { ChartIcon, CoinsIcon, HomeIcon, LogoutIcon, UsersIcon } from './icons';
 
 const TENANT_MANAGEMENT = [
@@ -143,7 +144,10 @@ export function AppLayout({ session, children }: { session: Session; children: R
         </AppShell.Section>
       </AppShell.Navbar>
 
-      <AppShell.Main>{children}</AppShell.Main>
+      <AppShell.Main>
+        {isAdmin && <CreditAlertBanner />}
+        {children}
+      </AppShell.Main>
     </AppShell>
   );
 }

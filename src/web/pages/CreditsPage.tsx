@@ -19,6 +19,7 @@ import { creditsToMilli, hasAtMostThreeDecimals, purchaseTotalCents } from '../.
 import { newIdempotencyKey } from '../api/client';
 import { useBalance, useLedger, usePurchase } from '../api/credits';
 import type { Balance, LedgerEntry, PlanTerms, Receipt } from '../api/types';
+import { AlertSettingsCard } from '../components/AlertSettingsCard';
 import { DefinitionHint } from '../components/Metric';
 import { Empty, ErrorState, errorMessage } from '../components/States';
 import { formatCredits, formatDateTime, formatDay, formatLabel, formatMoney } from '../lib/format';
@@ -380,6 +381,7 @@ export default function CreditsPage() {
           </Grid>
         </>
       )}
+      <AlertSettingsCard />
       <LedgerCard />
     </Stack>
   );

@@ -1,0 +1,206 @@
+import {
+  Alert,
+  Badge,
+  Button,
+  Card,
+  Code,
+  CopyButton,
+  Group,
+  Stack,
+  Table,
+  TagsInput,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { type FormEvent, useEffect, useState } from 'react';
+import {
+  type AlertSettings,
+  useAlertSettings,
+  useRotateWebhookSecret,
+  useSaveAlertSettings,
+  useSendTestWebhook,
+  useWebhookDeliveries,
+  type WebhookDelivery,
+} from '../api/alerts';
+import { formatDateTime, formatLabel } from '../lib/format';
+import { errorMessage } from './States';
+
+const isPercent = (s: string) => /^\d{1,3}$/.test(s) && Number(s) <= 100;
+
+function DeliveryStatus({ d }: { d: WebhookDelivery }) {
+  if (d.deliveredAt) return <Badge color="teal">Delivered</Badge>;
+  if (d.abandonedAt) return <Badge color="red">Gave up</Badge>;
+  if (d.attempts === 0) return <Badge color="gray">Queued</Badge>;
+  return <Badge color="orange">Retrying</Badge>;
+}
+
+/** A signing secret, shown once with a copy button. */
+function SecretShown({ secret }: { secret: string }) {
+  return (
+    <Alert color="teal" variant="light" title="Signing secret" data-testid="webhook-secret">
+      <Stack gap={6}>
+        <Text size="sm">
+          Copy it now: it is not shown again. Your endpoint checks each request's{' '}
+          <Code>Meterline-Signature</Code> header (HMAC-SHA256 of <Code>t.body</Code>) with it.
+        </Text>
+        <Group gap="xs">
+          <Code>{secret}</Code>
+          <CopyButton value={secret}>
+            {({ copied, copy }) => (
+              <Button size="xs" variant="light" onClick={copy}>
+                {copied ? 'Copied' : 'Copy'}
+              </Button>
+            )}
+          </CopyButton>
+        </Group>
+      </Stack>
+    </Alert>
+  );
+}
+
+function SettingsForm({ settings }: { settings: AlertSettings }) {
+  const [thresholds, setThresholds] = useState(settings.thresholds.map(String));
+  const [url, setUrl] = useState(settings.webhookUrl ?? '');
+  const [secret, setSecret] = useState<string | null>(null);
+  const save = useSaveAlertSettings();
+  const rotate = useRotateWebhookSecret();
+  const test = useSendTestWebhook();
+  useEffect(() => {
+    setThresholds(settings.thresholds.map(String));
+    setUrl(settings.webhookUrl ?? '');
+  }, [settings]);
+  const badThreshold = thresholds.find((t) => !isPercent(t));
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (badThreshold !== undefined) return;
+    save.mutate(
+      { thresholds: thresholds.map(Number), webhookUrl: url.trim() === '' ? null : url.trim() },
+      { onSuccess: (r) => setSecret(r.secret) },
+    );
+  };
+  const failed = save.error ?? rotate.error ?? test.error;
+
+  return (
+    <Stack gap="sm">
+      <form onSubmit={submit}>
+        <Stack gap="sm">
+          <TagsInput
+            label="Alert when the credits left fall to (% of the period's allotment)"
+            description="Each alert is raised once per billing period, in the console and to the webhook."
+            value={thresholds}
+            onChange={setThresholds}
+            error={badThreshold !== undefined ? 'Whole percentages from 0 to 100' : undefined}
+            maxTags={10}
+            data-testid="alert-thresholds"
+          />
+          <TextInput
+            label="Webhook URL"
+            description="Optional. Meterline POSTs a signed JSON event here for each alert."
+            placeholder="https://example.com/hooks/meterline"
+            value={url}
+            onChange={(e) => setUrl(e.currentTarget.value)}
+            data-testid="webhook-url"
+          />
+          <Group gap="sm">
+            <Button type="submit" loading={save.isPending}>
+              Save alerts
+            </Button>
+            {settings.webhookUrl && (
+              <>
+                <Button variant="default" loading={test.isPending} onClick={() => test.mutate()}>
+                  Send a test event
+                </Button>
+                <Button
+                  variant="default"
+                  loading={rotate.isPending}
+                  onClick={() => rotate.mutate(undefined, { onSuccess: (r) => setSecret(r.secret) })}
+                >
+                  New signing secret
+                </Button>
+              </>
+            )}
+          </Group>
+        </Stack>
+      </form>
+      {save.isSuccess && !secret && (
+        <Text size="sm" c="teal" role="status">
+          Saved.
+        </Text>
+      )}
+      {test.isSuccess && (
+        <Text size="sm" c="teal" role="status">
+          Test event queued: it appears below within seconds.
+        </Text>
+      )}
+      {failed && (
+        <Alert color="red" variant="light" role="alert">
+          {errorMessage(failed)}
+        </Alert>
+      )}
+      {secret && <SecretShown secret={secret} />}
+    </Stack>
+  );
+}
+
+function Deliveries() {
+  const deliveries = useWebhookDeliveries();
+  const rows = deliveries.data?.deliveries ?? [];
+  if (rows.length === 0) return null;
+  return (
+    <Table.ScrollContainer minWidth={560}>
+      <Table striped aria-label="Webhook deliveries" data-testid="webhook-deliveries">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Event</Table.Th>
+            <Table.Th>Created</Table.Th>
+            <Table.Th>Status</Table.Th>
+            <Table.Th>Attempts</Table.Th>
+            <Table.Th>Last answer</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {rows.map((d) => (
+            <Table.Tr key={d.id}>
+              <Table.Td>{formatLabel(d.eventType.replace('.', ' '))}</Table.Td>
+              <Table.Td>{formatDateTime(d.createdAt)}</Table.Td>
+              <Table.Td>
+                <DeliveryStatus d={d} />
+              </Table.Td>
+              <Table.Td>{d.attempts}</Table.Td>
+              <Table.Td>
+                {d.lastError ?? (d.lastStatus ? `HTTP ${d.lastStatus}` : '—')}
+                {d.nextAttemptAt && d.attempts > 0 ? ` · next try ${formatDateTime(d.nextAttemptAt)}` : ''}
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
+  );
+}
+
+/** Plan & credits → credit alerts: thresholds, the webhook endpoint, its secret and deliveries. */
+export function AlertSettingsCard() {
+  const settings = useAlertSettings();
+  return (
+    <Card withBorder padding="md" component="section" aria-labelledby="alerts-title">
+      <Title order={2} size="h4" id="alerts-title" mb="sm">
+        Credit alerts
+      </Title>
+      {settings.isError ? (
+        <Alert color="red" variant="light" role="alert">
+          {errorMessage(settings.error)}
+        </Alert>
+      ) : settings.data ? (
+        <Stack gap="md">
+          <SettingsForm settings={settings.data} />
+          <Deliveries />
+        </Stack>
+      ) : (
+        <Text c="dimmed">Loading…</Text>
+      )}
+    </Card>
+  );
+}
