@@ -119,7 +119,7 @@ export default function ForecastView() {
   }.`;
   return (
     <Stack gap="sm" data-testid="forecast-view">
-      <Group gap="xs" wrap="nowrap" align="flex-start">
+      <Group gap="xs" align="flex-start">
         <Tooltip
           label={f.model.band}
           multiline
@@ -144,9 +144,6 @@ export default function ForecastView() {
       <ForecastChart forecast={f} aria={aria} />
       <BacktestLine backtest={f.backtest} />
       <RunwayCards forecast={f} />
-      <Text size="xs" c="dimmed" data-testid="runway-summary">
-        {f.runway.summary}
-      </Text>
       <Planner observedCompletion={f.completionRate} />
       <NumbersTable forecast={f} />
     </Stack>
