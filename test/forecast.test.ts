@@ -138,7 +138,7 @@ describe('GET /api/v1/consumption/forecast', () => {
       '/api/v1/consumption/forecast?months=0',
       '/api/v1/consumption/forecast?months=13',
       '/api/v1/consumption/forecast?months=two',
-      '/api/v1/consumption/plan?roles=5',
+      '/api/v1/consumption/plan?roles=five',
       '/api/v1/consumption/plan?roles=-1&candidates=5',
       '/api/v1/consumption/plan?roles=5&candidates=50&completion=1.5',
       '/api/v1/consumption/plan?roles=5&candidates=50&months=13',
@@ -159,6 +159,11 @@ describe('GET /api/v1/consumption/forecast', () => {
       }
     }
   });
+});
+
+it('documents both routes in the OpenAPI document', async () => {
+  const paths = Object.keys((await app.inject({ method: 'GET', url: '/api/docs/json' })).json().paths);
+  expect(paths).toEqual(expect.arrayContaining(['/api/v1/consumption/forecast', '/api/v1/consumption/plan']));
 });
 
 describe('GET /api/v1/consumption/plan', () => {

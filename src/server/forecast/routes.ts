@@ -68,8 +68,9 @@ const ForecastBody = z.object({
 });
 
 const PlanQuery = z.object({
-  roles: z.coerce.number().min(0).max(10_000).describe('Roles hired for per month'),
-  candidates: z.coerce.number().min(0).max(100_000).describe('Candidates invited per role'),
+  // Defaults: the help article's example, 5 roles a month with 50 candidates each.
+  roles: z.coerce.number().min(0).max(10_000).default(5).describe('Roles hired for per month'),
+  candidates: z.coerce.number().min(0).max(100_000).default(50).describe('Candidates invited per role'),
   completion: z.coerce
     .number()
     .min(0)
