@@ -56,6 +56,8 @@ describe('the smoothing recursion, against values worked out by hand', () => {
   it('starts from the least-squares line, one step before the first point', () => {
     expect(linearFit([1, 3, 5, 7])).toEqual([1, 2]);
     expect(initialState([1, 3, 5, 7], 'none', 1)).toEqual({ level: -1, trend: 2, season: [] });
+    // The line through the first half: a jump at the end does not tilt it.
+    expect(initialState([4, 4, 4, 40], 'none', 1)).toEqual({ level: 4, trend: 0, season: [] });
   });
 });
 
@@ -109,6 +111,16 @@ describe('Holt-Winters on synthetic series with known answers', () => {
     }
   });
 
+  it('a spike in the latest month: a modest rise and a wider band, not a new level', () => {
+    const y = [...years(3, () => 100).slice(1), 1000];
+    const { steps } = holtWinters(y, 12);
+    for (const s of steps) {
+      expect(s.mean).toBeGreaterThan(90);
+      expect(s.mean).toBeLessThan(250);
+      expect(s.sd).toBeGreaterThan(0);
+    }
+  });
+
   it('refuses under two years', () => {
     const oneYear = years(1, () => 1);
     expect(() => holtWinters(oneYear, 3)).toThrow(RangeError);
@@ -123,6 +135,12 @@ describe("Holt's damped trend", () => {
 
   it('flat: the same value', () => {
     for (const m of means(holt(Array(8).fill(40), 4).steps)) expect(m).toBeCloseTo(40, 9);
+  });
+
+  it('a spike in the latest month does not become a trend', () => {
+    const steps = means(holt([...Array(11).fill(100), 1000], 6).steps);
+    for (const m of steps) expect(m).toBeLessThan(250);
+    expect(steps[5]).toBeLessThan(1.05 * (steps[0] as number));
   });
 });
 

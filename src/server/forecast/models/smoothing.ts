@@ -135,15 +135,16 @@ export function linearFit(y: readonly number[]): [number, number] {
 }
 
 /**
- * Starting state: without season, the least-squares line, taken back one step (ℓ₀ is the level
- * before the first observation). With a season (two full cycles needed), the level is the first
+ * Starting state: without season, the least-squares line through the first half of the series,
+ * taken back one step (ℓ₀ is the level before the first observation). With a season (two full cycles needed), the level is the first
  * cycle's mean, the trend the change of the mean from the first cycle to the second per step, and
  * each season component the average over the first two cycles of the value against the trend
  * line there. A series that is an exact line, an exact cycle, or both, is then fitted exactly.
  */
 export function initialState(y: readonly number[], seasonality: Seasonality, period: number): InitialState {
   if (seasonality === 'none') {
-    const [intercept, slope] = linearFit(y);
+    // The first half only, so that a jump at the end is left for the smoothing to weigh.
+    const [intercept, slope] = linearFit(y.slice(0, Math.max(2, Math.ceil(y.length / 2))));
     return { level: intercept - slope, trend: slope, season: [] };
   }
   const m = period;
