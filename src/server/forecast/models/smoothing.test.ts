@@ -26,9 +26,10 @@ describe('the smoothing recursion, against values worked out by hand', () => {
     const [h1, h2] = forecastSmoothing(fit, 2);
     expect(h1?.mean).toBeCloseTo(13.125, 12);
     expect(h2?.mean).toBeCloseTo(14, 12);
-    // σ = √(6.25 / 2); at h = 2 the variance grows by c₁² = (α(1 + β))² = 0.75².
-    expect(h1?.sd).toBeCloseTo(Math.sqrt(3.125), 12);
-    expect(h2?.sd).toBeCloseTo(Math.sqrt(3.125) * 1.25, 12);
+    // σ² = SSE over the degrees of freedom left, at least one: 6.25 / max(1, 2 − 6), so σ = 2.5;
+    // at h = 2 the variance grows by c₁² = (α(1 + β))² = 0.75², so the spread by √1.5625 = 1.25.
+    expect(h1?.sd).toBeCloseTo(2.5, 12);
+    expect(h2?.sd).toBeCloseTo(3.125, 12);
   });
 
   it('multiplicative Holt-Winters: two steps of a 2-step cycle', () => {

@@ -43,7 +43,7 @@ export interface SmoothingFit {
   season: number[];
   /** Sum of squared one-step errors. */
   sse: number;
-  /** Spread of the one-step errors: in credits, or relative to the forecast (multiplicative). */
+  /** Spread of the one-step errors (in credits, or relative to the forecast when multiplicative), per degree of freedom. */
   sigma: number;
   n: number;
 }
@@ -63,7 +63,6 @@ export function runSmoothing(
   let trend = init.trend;
   let sse = 0;
   let spread = 0;
-  let counted = 0;
   for (let t = 0; t < y.length; t++) {
     const yt = y[t] as number;
     const i = t % m;
@@ -76,7 +75,6 @@ export function runSmoothing(
       if (!(fitted > 0) || !(s > 0)) return failed(seasonality, period, params, y.length);
       spread += (error / fitted) ** 2;
     } else spread += error * error;
-    counted++;
     const previous = level;
     level =
       seasonality === 'multiplicative'
@@ -97,9 +95,19 @@ export function runSmoothing(
     trend,
     season: seasonality === 'none' ? [] : [...season.slice(next), ...season.slice(0, next)],
     sse,
-    sigma: counted > 0 ? Math.sqrt(spread / counted) : 0,
+    sigma: Math.sqrt(spread / Math.max(1, y.length - fittedCount(seasonality, m))),
     n: y.length,
   };
+}
+
+/**
+ * What a fit estimates from the data: the smoothing parameters, the starting level and trend,
+ * the starting season (one fewer than its length: it is normalised), and σ itself. The error
+ * spread is divided by the observations left over (as R's forecast::ets does), so a short
+ * history, which the starting state nearly reproduces, still gets an honest band.
+ */
+function fittedCount(seasonality: Seasonality, period: number): number {
+  return seasonality === 'none' ? 3 + 2 + 1 : 4 + 2 + (period - 1) + 1;
 }
 
 function failed(seasonality: Seasonality, period: number, params: SmoothingParams, n: number): SmoothingFit {

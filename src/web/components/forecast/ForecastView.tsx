@@ -18,7 +18,7 @@ const month = (m: string) => formatBucket(`${m}-01`, 'month');
 const pct = (x: number | null) => (x === null ? 'n/a' : `${x.toLocaleString('en-GB')} %`);
 
 /** The backtest in one line: how far the model was off on the last six months, beside the naive guesses. */
-function BacktestLine({ backtest }: { backtest: Backtest | null }) {
+function BacktestLine({ backtest, model }: { backtest: Backtest | null; model: ModelName }) {
   if (!backtest) {
     return (
       <Text size="sm" c="dimmed" data-testid="backtest-line">
@@ -36,6 +36,13 @@ function BacktestLine({ backtest }: { backtest: Backtest | null }) {
       {formatCredits(b.errorCredits)} credits a month) · “same as last month” {pct(b.naiveLastMonthMape)} (
       {formatCredits(b.naiveLastMonthErrorCredits)}) · “same month last year” {pct(b.naiveLastYearMape)}
       {b.naiveLastYearErrorCredits === null ? '' : ` (${formatCredits(b.naiveLastYearErrorCredits)})`}
+      {b.model !== model && (
+        <Text span c="dimmed" data-testid="backtest-model-note">
+          {' '}
+          — without its last {b.heldOutMonths} months the history only supports {MODEL_LABELS[b.model]}, so
+          this scores that model, not today’s.
+        </Text>
+      )}
     </Text>
   );
 }
@@ -142,7 +149,7 @@ export default function ForecastView() {
         </Text>
       </Group>
       <ForecastChart forecast={f} aria={aria} />
-      <BacktestLine backtest={f.backtest} />
+      <BacktestLine backtest={f.backtest} model={f.model.name} />
       <RunwayCards forecast={f} />
       <Planner observedCompletion={f.completionRate} />
       <NumbersTable forecast={f} />
