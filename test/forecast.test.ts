@@ -173,16 +173,32 @@ describe('GET /api/v1/consumption/plan', () => {
       empty.cookie,
     );
     expect(res.statusCode).toBe(200);
-    // Against March's 500 and the 125 expected to roll over: nothing to buy.
+    // 300 credits spread over March 20 – April 20: March's 500 cover the rest of March, a quarter rolls
+    // over into April beside April's 500: nothing to buy.
     expect(res.json()).toMatchObject({
       interviews: 250,
       credits: 250,
       creditsWithBuffer: 300,
-      allotment: 500,
-      rollover: 125,
-      available: 625,
+      balance: 500,
+      granted: 500,
+      rollingOver: 125,
       toBuy: 0,
       completionSource: 'given',
+    });
+  });
+
+  it('says what to buy when the balance and the next grant fall short', async () => {
+    const body = (
+      await get('/api/v1/consumption/plan?roles=5&candidates=50&completion=1&months=1', young.cookie)
+    ).json();
+    // 300 over 31 days from March 20, 15:00 (its last 9 hours): 300 − 15/24 × 300/31 = 293.95 needed,
+    // against the 17 left and April's 80 (no rollover): 196.95 short.
+    expect(body).toMatchObject({
+      creditsWithBuffer: 300,
+      balance: 17,
+      granted: 80,
+      rollingOver: 0,
+      toBuy: 197,
     });
   });
 
@@ -192,7 +208,7 @@ describe('GET /api/v1/consumption/plan', () => {
     expect(body.completion).toBeGreaterThan(0.5);
     expect(body.interviews).toBe(Math.round(20 * 100 * 2 * body.completion));
     expect(body.creditsWithBuffer).toBe(Math.ceil(body.credits * 1.2));
-    expect(body.toBuy).toBe(Math.max(0, Math.ceil(body.creditsWithBuffer - body.available)));
     expect(body.toBuy).toBeGreaterThan(0);
+    expect(body.toBuy).toBeLessThanOrEqual(body.creditsWithBuffer);
   });
 });

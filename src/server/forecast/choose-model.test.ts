@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { backtest } from './backtest.js';
 import { band } from './band.js';
 import { chooseModel } from './choose-model.js';
-import { planCredits } from './planner.js';
+import { planNeeds, planPace } from './planner.js';
 
 const LENGTHS = [31, 30, 31, 31, 30, 31, 30, 31, 31, 28, 31, 30, 31];
 const SEASON = [1.75, 2.0, 1.6, 0.95, 0.8, 0.55, 0.4, 0.5, 1.45, 1.6, 0.85, 0.4];
@@ -119,29 +119,23 @@ describe('the backtest', () => {
 
 describe('the planner', () => {
   it("the help article's example: 5 roles × 50 candidates → 250 interviews, 250 credits, 300 with the buffer", () => {
-    expect(
-      planCredits({
-        roles: 5,
-        candidates: 50,
-        completion: 1,
-        months: 1,
-        buffer: 0.2,
-        allotmentPerMonth: 200,
-        rollover: 25,
-      }),
-    ).toEqual({ interviews: 250, credits: 250, creditsWithBuffer: 300, available: 225, toBuy: 75 });
+    expect(planNeeds({ roles: 5, candidates: 50, completion: 1, months: 1, buffer: 0.2 })).toEqual({
+      interviews: 250,
+      credits: 250,
+      creditsWithBuffer: 300,
+    });
   });
 
-  it('scales with months and completion, and buys nothing when the plan covers it', () => {
-    const p = planCredits({
-      roles: 2,
-      candidates: 30,
-      completion: 0.7,
-      months: 3,
-      buffer: 0.1,
-      allotmentPerMonth: 100,
-      rollover: 0,
+  it('scales with months and completion; the buffer rounds up', () => {
+    expect(planNeeds({ roles: 2, candidates: 30, completion: 0.7, months: 3, buffer: 0.1 })).toEqual({
+      interviews: 126,
+      credits: 126,
+      creditsWithBuffer: 139,
     });
-    expect(p).toEqual({ interviews: 126, credits: 126, creditsWithBuffer: 139, available: 300, toBuy: 0 });
+  });
+
+  it("spreads the plan's credits evenly over the days of the months from today", () => {
+    // March 16 to May 16: 61 days at 10 a day; March holds 31 of the rate's days, April 30, May 31.
+    expect(planPace(610_000, '2026-03-16', 2)).toEqual([310_000, 300_000, 310_000]);
   });
 });

@@ -1,11 +1,14 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { localDate } from '../../shared/calendar.js';
 import { milliToCredits } from '../../shared/credits.js';
 import { authOf, requireUser } from '../auth/guard.js';
 import { Credits, errorResponses } from '../http/schemas.js';
 import { loadBillingContext } from '../ledger/plans.js';
 import { computeForecast, HORIZON_MONTHS } from './forecast.js';
-import { planCredits } from './planner.js';
+import { completionRate, loadLedgerState } from './load.js';
+import { planNeeds, planPace } from './planner.js';
+import { simulateLedger } from './runway.js';
 
 const ModelName = z.enum(['holt-winters', 'holt', 'recent-rate', 'none']);
 const Mape = z.number().nullable().describe('Mean absolute percentage error, in percent; null without usage');
@@ -113,6 +116,8 @@ export const forecastRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['consumption'],
         summary:
           'The hiring planner: interviews and credits a hiring plan needs, with the buffer, and what to buy',
+        description:
+          "The plan's credits (with the buffer) are spread evenly from today over the months and played through the ledger's own rules (lots drawn in expiry order, period grants, rollover and expiry by the plan); what the credits available now and the grants to come cannot cover is `toBuy`.",
         querystring: PlanQuery,
         response: {
           200: z.object({
@@ -125,9 +130,10 @@ export const forecastRoutes: FastifyPluginAsyncZod = async (app) => {
             interviews: z.number(),
             credits: Credits,
             creditsWithBuffer: Credits,
-            allotment: Credits.describe("The plan's allotment over the months"),
-            rollover: Credits.describe('Credits expected to roll over into the planned months'),
-            available: Credits,
+            balance: Credits.describe('Credits available now'),
+            granted: Credits.describe("The plan's period grants within the months"),
+            rollingOver: Credits.describe('Credits rolled over at period ends within the months'),
+            expiring: Credits.describe("Credits expiring unused within the months, at the plan's pace"),
             toBuy: Credits,
           }),
           ...errorResponses,
@@ -137,15 +143,24 @@ export const forecastRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const { tenantId } = authOf(request);
       const q = request.query;
+      const now = app.deps.now();
       return app.deps.db.withTenant(tenantId, async (tx) => {
         const ctx = await loadBillingContext(tx, tenantId);
-        const forecast = await computeForecast(tx, ctx, app.deps.now(), 1);
-        const observed = forecast.completionRate;
+        const today = localDate(now, ctx.timeZone);
+        const observed = await completionRate(tx, tenantId, today);
         const completion = q.completion ?? observed ?? 1;
-        const allotmentPerMonth =
-          milliToCredits(ctx.plan.allotmentMilli) / (ctx.plan.periodUnit === 'year' ? 12 : 1);
-        const rollover = forecast.endOfPeriod.rollingOver;
-        const plan = planCredits({ ...q, completion, allotmentPerMonth, rollover });
+        const needs = planNeeds({ ...q, completion });
+        const ledger = await loadLedgerState(tx, tenantId, now);
+        const sim = simulateLedger({
+          ctx,
+          now,
+          lots: ledger.lots,
+          overdraftMilli: ledger.overdraftMilli,
+          monthly: planPace(needs.creditsWithBuffer * 1000, today, q.months),
+          pipelineMilli: 0,
+          horizonMonths: q.months,
+          topUp: true,
+        });
         return {
           roles: q.roles,
           candidates: q.candidates,
@@ -158,9 +173,12 @@ export const forecastRoutes: FastifyPluginAsyncZod = async (app) => {
                 : ('default' as const),
           months: q.months,
           buffer: q.buffer,
-          ...plan,
-          allotment: Math.round(allotmentPerMonth * q.months * 1000) / 1000,
-          rollover,
+          ...needs,
+          balance: milliToCredits(ledger.balanceMilli),
+          granted: milliToCredits(sim.grantedMilli),
+          rollingOver: milliToCredits(sim.rolledMilli),
+          expiring: Math.round(milliToCredits(Math.max(0, sim.expiredMilli)) * 10) / 10,
+          toBuy: Math.ceil(milliToCredits(sim.shortfallMilli) - 1e-9),
         };
       });
     },

@@ -101,6 +101,15 @@ describe('the runway simulation', () => {
     expect(r.period.usedMilli).toBe(7 * 5000 + 15 * 1000);
   });
 
+  it('with a top-up lot, measures what would have to be bought', () => {
+    // 10 a day to March 31 (22 days: 220) against the 70 left: 150 short. April's 100 cover April 1–9
+    // (the horizon is April 10): nothing more.
+    const r = simulate({ monthly: daily(10), horizonMonths: 1, topUp: true });
+    expect(r.runOut).toBeNull();
+    expect(r.shortfallMilli).toBe(150_000);
+    expect(r.grantedMilli).toBe(100_000);
+  });
+
   it('is out today when the account is already overdrawn', () => {
     expect(simulate({ lots: [], overdraftMilli: 5000 }).runOut).toBe('2026-03-10');
   });

@@ -30,6 +30,11 @@ export interface SimulationInput {
   /** Credits (milli) expected from open invitations: a floor on the first week's usage. */
   pipelineMilli: number;
   horizonMonths: number;
+  /**
+   * Adds a lot without limit or expiry, drawn after every other (the ledger draws the lot that
+   * expires last, last): what is drawn from it is what the tenant would have to buy.
+   */
+  topUp?: boolean;
 }
 
 export interface SimulationResult {
@@ -41,6 +46,11 @@ export interface SimulationResult {
   period: { usedMilli: number; expiredMilli: number; rolledMilli: number };
   /** Credits that expire unused before the horizon. */
   expiredMilli: number;
+  /** Credits granted (period grants) and rolled over at period ends before the horizon. */
+  grantedMilli: number;
+  rolledMilli: number;
+  /** Credits drawn from the top-up lot: what would have to be bought. */
+  shortfallMilli: number;
 }
 
 export const PIPELINE_DAYS = 7;
@@ -68,7 +78,21 @@ export function simulateLedger(input: SimulationInput): SimulationResult {
     horizonEnd,
     period: { usedMilli: 0, expiredMilli: 0, rolledMilli: 0 },
     expiredMilli: 0,
+    grantedMilli: 0,
+    rolledMilli: 0,
+    shortfallMilli: 0,
   };
+  const TOP_UP = Number.MAX_SAFE_INTEGER;
+  if (input.topUp) {
+    lots.push({
+      id: 'top-up',
+      kind: 'purchase',
+      remainingMilli: TOP_UP,
+      expiresAt: null,
+      grantedAt: 0,
+      originAt: 0,
+    });
+  }
   let lotCounter = 0;
 
   const expire = (lot: SimLot, milli: number, at: number) => {
@@ -108,7 +132,10 @@ export function simulateLedger(input: SimulationInput): SimulationResult {
     const byId = new Map(expiring.map((l) => [l.id, l]));
     for (const x of plan.expire) expire(byId.get(x.lotId) as SimLot, x.milli, end);
     const rolled = plan.rollover.reduce((s, r) => s + r.milli, 0);
-    if (end < horizonAt) result.expiredMilli -= rolled;
+    if (end < horizonAt) {
+      result.expiredMilli -= rolled;
+      result.rolledMilli += rolled;
+    }
     if (end === firstPeriodEnd) {
       result.period.expiredMilli -= rolled;
       result.period.rolledMilli = rolled;
@@ -121,6 +148,7 @@ export function simulateLedger(input: SimulationInput): SimulationResult {
       credit({ kind: 'rollover', expiresAt: nextEnd, grantedAt, originAt }, r.milli, end);
     }
     if (ctx.plan.allotmentMilli > 0) {
+      if (end < horizonAt) result.grantedMilli += ctx.plan.allotmentMilli;
       credit(
         { kind: 'grant', expiresAt: nextEnd, grantedAt, originAt: grantedAt },
         ctx.plan.allotmentMilli,
@@ -152,8 +180,9 @@ export function simulateLedger(input: SimulationInput): SimulationResult {
     const month = calendarMonthsBetween(today, day);
     const monthStart = startOfMonth(day);
     const monthDays = daysBetween(monthStart, addMonthsClamped(monthStart, 1));
-    const pace = ((input.monthly[month] ?? input.monthly[input.monthly.length - 1] ?? 0) / monthDays) * share;
-    const milli = Math.round(Math.max(pace, i < PIPELINE_DAYS ? pipelinePerDay * share : 0));
+    // Past the horizon the days only carry the ledger to the current period's end: no usage.
+    const pace = inHorizon ? ((input.monthly[month] ?? 0) / monthDays) * share : 0;
+    const milli = Math.round(Math.max(pace, inHorizon && i < PIPELINE_DAYS ? pipelinePerDay * share : 0));
     if (milli <= 0) continue;
     // allocateDraw takes from the lot objects themselves (sortForDrawing copies the array, not them).
     const draws = allocateDraw(sortForDrawing(lots.filter((l) => l.remainingMilli > 0)), milli);
@@ -162,5 +191,7 @@ export function simulateLedger(input: SimulationInput): SimulationResult {
     if (dayStart < firstPeriodEnd) result.period.usedMilli += milli;
     if (unborne > 0 && result.runOut === null && inHorizon) result.runOut = day;
   }
+  const topUp = lots.find((l) => l.id === 'top-up');
+  if (topUp) result.shortfallMilli = TOP_UP - topUp.remainingMilli;
   return result;
 }

@@ -76,9 +76,10 @@ export interface Plan extends PlanParams {
   interviews: number;
   credits: number;
   creditsWithBuffer: number;
-  allotment: number;
-  rollover: number;
-  available: number;
+  balance: number;
+  granted: number;
+  rollingOver: number;
+  expiring: number;
   toBuy: number;
 }
 

@@ -9,7 +9,8 @@ const asNumber = (v: string | number) => (typeof v === 'number' ? v : Number.NaN
 
 /**
  * The hiring planner: roles × candidates × completion over some months, with the buffer, set
- * against the plan. The answer follows the form as the admin types (a short debounce).
+ * against the credits the ledger will have. The answer follows the form as the admin types (a
+ * short debounce).
  */
 export function Planner({ observedCompletion }: { observedCompletion: number | null }) {
   const [roles, setRoles] = useState<string | number>(5);
@@ -119,9 +120,11 @@ export function Planner({ observedCompletion }: { observedCompletion: number | n
             {formatNumber(p.roles)} roles × {formatNumber(p.candidates)} candidates ×{' '}
             {formatPercent(p.completion)}{' '}
             {p.completionSource === 'observed' ? '(your observed rate)' : 'completion'} × {p.months}{' '}
-            {p.months === 1 ? 'month' : 'months'}, one credit per completed interview. Your plan gives{' '}
-            {formatCredits(p.available)}: {formatCredits(p.allotment)} allotted
-            {p.rollover > 0 ? ` + ${formatCredits(p.rollover)} expected to roll over` : ''}.
+            {p.months === 1 ? 'month' : 'months'}, one credit per completed interview, spread evenly from
+            today. Against it: {formatCredits(p.balance)} credits now and {formatCredits(p.granted)} granted
+            in those months
+            {p.rollingOver > 0 ? ` (${formatCredits(p.rollingOver)} carried over by rollover)` : ''}
+            {p.expiring > 0 ? `; at this pace ${formatCredits(p.expiring)} expire unused` : ''}.
           </Text>
         </Stack>
       ) : (
