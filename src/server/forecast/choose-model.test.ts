@@ -47,6 +47,22 @@ describe('which model runs, and why', () => {
     expect(band(c.steps[0] ?? { mean: 0, sd: 0 }).credits).toBeLessThan(150);
   });
 
+  it('months with no usage: an additive season, finite and never negative', () => {
+    // Hiring only in the first quarter of each year, nothing the rest of it.
+    const months = Array.from({ length: 30 }, (_, t) => (t % 12 < 3 ? 60 + t : 0));
+    const c = chooseModel({ months, days: [], daysOfHistory: 900 }, LENGTHS);
+    expect(c.reason).toMatch(/additive season/);
+    const bands = c.steps.map(band);
+    for (const b of bands) {
+      expect(Number.isFinite(b.credits)).toBe(true);
+      expect(b.lower).toBeGreaterThanOrEqual(0);
+    }
+    // The history ends in June: the next quarter's months ahead (steps 7–9, January to March) carry the usage.
+    const [quiet, busy] = [bands[0]?.credits ?? 0, bands[7]?.credits ?? 0];
+    expect(busy).toBeGreaterThan(40);
+    expect(quiet).toBeLessThan(15);
+  });
+
   it('any non-negative history gives finite, non-negative forecasts inside their band', () => {
     const amount = fc.oneof(fc.constant(0), fc.double({ min: 0, max: 1e6, noNaN: true }));
     fc.assert(
