@@ -108,6 +108,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(alertRoutes, { prefix: '/api/v1' });
   await app.register(creditRoutes, { prefix: '/api/v1' });
   await app.register(consumptionRoutes, { prefix: '/api/v1' });
+  await app.register((await import('./forecast/routes.js')).forecastRoutes, { prefix: '/api/v1' });
   await registerWebApp(app);
   return app;
 }

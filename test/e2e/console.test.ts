@@ -8,7 +8,7 @@ import { buildApp } from '../../src/server/app.js';
 import { DEMO_PASSWORD, loadDemo } from '../../src/server/demo/load.js';
 import { METRIC_DEFINITIONS } from '../../src/shared/metrics.js';
 import { initialJsGzip } from '../../src/web/bundle-size.js';
-import { formatCredits, formatNumber } from '../../src/web/lib/format.js';
+import { formatCredits, formatDate, formatNumber } from '../../src/web/lib/format.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/db.js';
 
 /**
@@ -191,6 +191,50 @@ describe('the web console in Chromium', () => {
       await panel.getByTestId(param === 'yoy' ? 'yoy-chart' : 'usage-chart').waitFor();
       await shot(`04-view-${param ?? 'daily'}`);
     }
+  });
+
+  it('Forecast: the projection with its band, the backtest, runway and period cards, and the planner', async () => {
+    type Forecast = {
+      model: { name: string };
+      backtest: { mape: number | null } | null;
+      runway: { date: string | null };
+      endOfPeriod: { allotment: number };
+    };
+    await page.getByRole('tab', { name: 'Forecast' }).click();
+    await poll(() => urlParam('view')).toBe('forecast');
+    const panel = page.getByRole('tabpanel');
+    await panel.getByTestId('forecast-chart').waitFor();
+    const api = await apiGet<Forecast>('/consumption/forecast?months=12');
+    expect(api.model.name).toBe('holt-winters');
+    expect(await panel.getByTestId('forecast-reason').textContent()).toMatch(/complete months of history/);
+    expect(await panel.getByTestId('backtest-mape').textContent()).toBe(`${api.backtest?.mape} %`);
+    expect(await panel.getByTestId('runway-date').textContent()).toBe(
+      api.runway.date ? formatDate(api.runway.date) : 'Not within 12 months',
+    );
+    expect(await panel.getByTestId('card-end-of-period').textContent()).toContain(
+      `of ${formatCredits(api.endOfPeriod.allotment)} allotted`,
+    );
+    await shot('04-view-forecast');
+
+    // The help article's example; the answer follows the form as it is typed.
+    await panel.getByTestId('plan-roles').fill('5');
+    await panel.getByTestId('plan-candidates').fill('50');
+    await panel.getByTestId('plan-completion').fill('100');
+    await panel.getByTestId('plan-months').fill('1');
+    await panel.getByTestId('plan-buffer').fill('20');
+    await poll(() => panel.getByTestId('plan-interviews').textContent()).toBe('250');
+    expect(await panel.getByTestId('plan-credits').textContent()).toBe('250');
+    expect(await panel.getByTestId('plan-with-buffer').textContent()).toBe('300');
+    await panel.getByTestId('plan-roles').fill('8');
+    await poll(() => panel.getByTestId('plan-with-buffer').textContent()).toBe('480');
+    await panel.getByTestId('planner').scrollIntoViewIfNeeded();
+    await shot('04-view-forecast-planner');
+
+    // A link keeps the view.
+    await page.goto(page.url());
+    await page.getByRole('tabpanel').getByTestId('forecast-chart').waitFor();
+    await page.getByRole('tab', { name: 'Daily' }).click();
+    await poll(() => urlParam('view')).toBe(null);
   });
 
   it('sorts and searches the usage-by-opening table; totals match the API', async () => {

@@ -8,6 +8,9 @@ import { planRollover } from './rules.js';
 
 export const SYSTEM_ACTOR = 'system';
 
+/** Lots that live and die with a billing period: its close expires or rolls them over; other kinds expire on their own dates. */
+export const PERIOD_LOT_KINDS: readonly string[] = ['grant', 'rollover'];
+
 export interface CloseResult {
   closed: number;
   opened: number;
@@ -64,8 +67,8 @@ async function closePeriod(
 ): Promise<Rollover[]> {
   const lots = await tx.query<{ id: string; remaining_milli: number; origin: Date }>(
     `select id, remaining_milli, coalesce(origin_period_start, period_start) as origin from credit_lots
-      where tenant_id = $1 and kind in ('grant', 'rollover') and remaining_milli > 0 and expires_at <= $2`,
-    [ctx.tenantId, period.end],
+      where tenant_id = $1 and kind = any($3::text[]) and remaining_milli > 0 and expires_at <= $2`,
+    [ctx.tenantId, period.end, PERIOD_LOT_KINDS],
   );
   const plan = planRollover(
     lots.map((l) => ({

@@ -17,6 +17,7 @@ import { Empty, ErrorState } from './States';
 
 const UsageChart = lazy(() => import('./charts').then((m) => ({ default: m.UsageChart })));
 const YearOverYearChart = lazy(() => import('./charts').then((m) => ({ default: m.YearOverYearChart })));
+const ForecastView = lazy(() => import('./forecast/ForecastView'));
 
 const ChartSkeleton = () => <Skeleton h={300} aria-label="Loading the chart" />;
 
@@ -60,7 +61,7 @@ function DataTable({ head, rows }: { head: string[]; rows: ReactNode[][] }) {
   );
 }
 
-function SeriesView({ view, range }: { view: Exclude<ViewKey, 'yoy'>; range: LocalRange }) {
+function SeriesView({ view, range }: { view: Exclude<ViewKey, 'yoy' | 'forecast'>; range: LocalRange }) {
   const window = chartWindow(view, range);
   const ts = useTimeseries(window.granularity, window);
   if (ts.isError) return <ErrorState error={ts.error} onRetry={() => void ts.refetch()} />;
@@ -168,7 +169,7 @@ function YearOverYearView({ range }: { range: LocalRange }) {
   );
 }
 
-/** Usage by time period: daily (current month), weekly, monthly and year over year. */
+/** Usage by time period: daily (current month), weekly, monthly, year over year, and the forecast. */
 export function UsageOverTime({
   view,
   range,
@@ -193,7 +194,11 @@ export function UsageOverTime({
         </Tabs.List>
         {VIEWS.map((v) => (
           <Tabs.Panel key={v.value} value={v.value}>
-            {!range ? (
+            {v.value === 'forecast' ? (
+              <Suspense fallback={<ChartSkeleton />}>
+                <ForecastView />
+              </Suspense>
+            ) : !range ? (
               <ChartSkeleton />
             ) : v.value === 'yoy' ? (
               <YearOverYearView range={range} />

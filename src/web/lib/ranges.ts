@@ -79,13 +79,14 @@ export function trendGranularity(r: LocalRange): Granularity {
   return 'month';
 }
 
-export type ViewKey = 'daily' | 'weekly' | 'monthly' | 'yoy';
+export type ViewKey = 'daily' | 'weekly' | 'monthly' | 'yoy' | 'forecast';
 
 export const VIEWS: { value: ViewKey; label: string }[] = [
   { value: 'daily', label: 'Daily' },
   { value: 'weekly', label: 'Weekly' },
   { value: 'monthly', label: 'Monthly' },
   { value: 'yoy', label: 'Year over year' },
+  { value: 'forecast', label: 'Forecast' },
 ];
 
 export const isView = (v: string | null): v is ViewKey => VIEWS.some((x) => x.value === v);
@@ -101,7 +102,7 @@ export interface ChartWindow extends LocalRange {
  * (the current month for the current period). Weekly: the range by week, at least the 12 weeks
  * to its end. Monthly: the range by month, at least the 12 months to its end.
  */
-export function chartWindow(view: Exclude<ViewKey, 'yoy'>, r: LocalRange): ChartWindow {
+export function chartWindow(view: Exclude<ViewKey, 'yoy' | 'forecast'>, r: LocalRange): ChartWindow {
   if (view === 'daily') {
     if (rangeDays(r) <= 62) return { ...r, granularity: 'day' };
     const from = startOfMonth(r.to);

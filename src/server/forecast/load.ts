@@ -1,0 +1,99 @@
+import { addDays, addMonthsClamped, startOfMonth } from '../../shared/calendar.js';
+import { usageByBucket, usageTotals } from '../consumption/queries.js';
+import type { DateRange } from '../consumption/range.js';
+import type { Queryable } from '../db/database.js';
+import { balanceOf } from '../ledger/queries.js';
+import { RECENT_DAYS } from './models/recent-mean.js';
+import type { SimLot } from './runway.js';
+
+/** At most this many months of history are read (the console's own longest range). */
+export const MAX_HISTORY_MONTHS = 60;
+/** The completion rate is read over the last year, up to two weeks ago (recent invitations are still open). */
+const RATE_WINDOW_MONTHS = 12;
+const RATE_LAG_DAYS = 14;
+/** Invitations older than this no longer count as likely to complete. */
+const OPEN_INVITATION_DAYS = 30;
+
+export interface TenantHistory {
+  /** The first day with any usage, or null. */
+  firstDay: string | null;
+  /** Credits per calendar month ('YYYY-MM-01' → credits), from the first month with usage to the current one. */
+  monthly: Map<string, number>;
+  /** Credits per day over the latest RECENT_DAYS days before today ('YYYY-MM-DD' → credits). */
+  daily: Map<string, number>;
+}
+
+/** Credits used per month and per recent day, from the per-tenant daily rollup. */
+export async function loadHistory(tx: Queryable, tenantId: string, today: string): Promise<TenantHistory> {
+  const [row] = await tx.query<{ first_day: string | null }>(
+    `select to_char(min(day), 'YYYY-MM-DD') as first_day from tenant_daily_usage
+      where tenant_id = $1 and day <= $2 and (credits_milli <> 0 or invited <> 0)`,
+    [tenantId, today],
+  );
+  const firstDay = row?.first_day ?? null;
+  if (firstDay === null) return { firstDay, monthly: new Map(), daily: new Map() };
+  const earliest = addMonthsClamped(startOfMonth(today), -MAX_HISTORY_MONTHS);
+  // Local dates compare as strings: the later of the first usage month and the earliest read.
+  const from = [startOfMonth(firstDay), earliest].sort()[1] as string;
+  const toCredits = (sums: Map<string, { creditsMilli: number }>) =>
+    new Map([...sums].map(([k, c]) => [k, c.creditsMilli / 1000]));
+  const monthly = toCredits(await usageByBucket(tx, tenantId, { from, to: today }, 'month'));
+  const recent: DateRange = { from: addDays(today, -RECENT_DAYS), to: addDays(today, -1) };
+  const daily = toCredits(await usageByBucket(tx, tenantId, recent, 'day'));
+  return { firstDay, monthly, daily };
+}
+
+/** Credits per invited candidate over the last year: the tenant's observed completion rate (null without invitations). */
+export async function completionRate(tx: Queryable, tenantId: string, today: string): Promise<number | null> {
+  const to = addDays(today, -RATE_LAG_DAYS);
+  const totals = await usageTotals(tx, tenantId, { from: addMonthsClamped(to, -RATE_WINDOW_MONTHS), to });
+  if (totals.invited === 0) return null;
+  return Math.min(1, Math.max(0, totals.creditsMilli / 1000 / totals.invited));
+}
+
+/** Interviews invited (or started) in the last weeks and not finished yet. */
+export async function openInvitations(tx: Queryable, tenantId: string, now: Date): Promise<number> {
+  const [row] = await tx.query<{ n: number }>(
+    `select count(*)::int as n from interviews
+      where tenant_id = $1 and not is_simulation and state in ('invited', 'started')
+        and invited_at > $2::timestamptz - make_interval(days => $3)`,
+    [tenantId, now, OPEN_INVITATION_DAYS],
+  );
+  return Number(row?.n ?? 0);
+}
+
+export interface LedgerState {
+  balanceMilli: number;
+  overdraftMilli: number;
+  lots: SimLot[];
+}
+
+/** The balance and open lots, with each lot's kind and the start of the period its credits come from. */
+export async function loadLedgerState(tx: Queryable, tenantId: string, now: Date): Promise<LedgerState> {
+  const balance = await balanceOf(tx, tenantId, now);
+  const rows = await tx.query<{
+    id: string;
+    kind: string;
+    remaining_milli: number;
+    expires_at: Date | null;
+    granted_at: Date;
+    origin_at: Date;
+  }>(
+    `select id, kind, remaining_milli, expires_at, granted_at, coalesce(origin_period_start, granted_at) as origin_at
+       from credit_lots
+      where tenant_id = $1 and remaining_milli > 0 and (expires_at is null or expires_at > $2)`,
+    [tenantId, now],
+  );
+  return {
+    balanceMilli: balance.balanceMilli,
+    overdraftMilli: balance.overdraftMilli,
+    lots: rows.map((r) => ({
+      id: r.id,
+      kind: r.kind,
+      remainingMilli: Number(r.remaining_milli),
+      expiresAt: r.expires_at ? new Date(r.expires_at).getTime() : null,
+      grantedAt: new Date(r.granted_at).getTime(),
+      originAt: new Date(r.origin_at).getTime(),
+    })),
+  };
+}
