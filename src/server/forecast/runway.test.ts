@@ -10,6 +10,7 @@ const ctx = (rollover: RolloverPolicy, allotmentMilli = 100_000): BillingContext
   tenantId: 't',
   timeZone: 'UTC',
   anchor: '2026-01-01',
+  alertThresholds: [25, 10, 0],
   plan: {
     id: 'p',
     name: 'test',
