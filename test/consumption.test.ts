@@ -70,10 +70,31 @@ describe('consumption API', () => {
       totalInterviews: 4,
       creditsUsed: 3.5,
       allotment: 500,
-      previous: { periodStart: '2026-02-01', periodEnd: '2026-02-28', totalInterviews: 1, creditsUsed: 1 },
+      previous: {
+        periodStart: '2026-02-01',
+        periodEnd: '2026-02-28',
+        totalInterviews: 1,
+        creditsUsed: 1,
+        // 20 March: the period is 20 days in; February's first 20 days hold its one interview (10 Feb).
+        toDate: { periodStart: '2026-02-01', periodEnd: '2026-02-20', totalInterviews: 1, creditsUsed: 1 },
+      },
     });
     // Late events for earlier months are charged to the lots open when they arrive.
     expect(body.remainingBalance).toBe(500 - 5.5);
+  });
+
+  it('sets a range in progress against the same days of the one before, and a past range against all of it', async () => {
+    const early = await get('/api/v1/consumption/summary?from=2026-03-15&to=2026-03-24');
+    // 15–20 March have gone by (6 days): compared with 5–10 March, which holds the interview of 10 March.
+    expect(early.json().previous).toMatchObject({
+      periodStart: '2026-03-05',
+      periodEnd: '2026-03-14',
+      toDate: { periodStart: '2026-03-05', periodEnd: '2026-03-10', totalInterviews: 1, creditsUsed: 0.5 },
+    });
+    const past = await get('/api/v1/consumption/summary?from=2026-02-01&to=2026-02-28');
+    expect(past.json().previous.toDate).toBeNull();
+    const future = await get('/api/v1/consumption/summary?from=2026-04-01&to=2026-04-30');
+    expect(future.json().previous.toDate).toBeNull();
   });
 
   it('lists usage by opening with share and totals, sorted, searched and paged', async () => {

@@ -1,15 +1,21 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deliverDueWebhooks } from '../../src/server/alerts/delivery.js';
+import { SIGNATURE_HEADER, verifySignature } from '../../src/server/alerts/signature.js';
 import { buildApp } from '../../src/server/app.js';
+import { createApiKey } from '../../src/server/auth/api-keys.js';
 import { DEMO_PASSWORD, loadDemo } from '../../src/server/demo/load.js';
 import { METRIC_DEFINITIONS } from '../../src/shared/metrics.js';
 import { initialJsGzip } from '../../src/web/bundle-size.js';
 import { formatCredits, formatDate, formatNumber } from '../../src/web/lib/format.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { interviewEvents } from '../helpers/factories.js';
 
 /**
  * The console in a real browser: the built app served by the real server (in this process, on
@@ -373,6 +379,70 @@ describe('the web console in Chromium', () => {
     const after = await apiGet<{ balance: number }>('/credits/balance');
     expect(after.balance).toBe(before.balance + 25);
     await shot('12-purchase-done');
+  });
+
+  it('Credit alerts: a threshold set in Plan & credits raises the banner, and the webhook gets a signed test', async () => {
+    const received: { signature: string; body: string }[] = [];
+    const hook = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => {
+        body += c;
+      });
+      req.on('end', () => {
+        received.push({ signature: String(req.headers[SIGNATURE_HEADER]), body });
+        res.end();
+      });
+    });
+    await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
+    try {
+      // The interview engine uses credits until less than 90 % of the allotment is left.
+      const before = await apiGet<{ balance: number; allotment: number }>('/alerts');
+      const me = await apiGet<{ tenant: { id: string } }>('/me');
+      const { key } = await createApiKey(db.db, me.tenant.id, 'e2e engine');
+      const events = [];
+      const completions = Math.max(0, Math.ceil(before.balance - 0.9 * before.allotment));
+      for (let i = 0; i < completions; i++) events.push(...interviewEvents({ at: new Date().toISOString() }));
+      for (let i = 0; i < events.length; i += 1000) {
+        const posted = await page.request.post(`${base}/api/v1/events`, {
+          headers: { authorization: `Bearer ${key}` },
+          data: { events: events.slice(i, i + 1000) },
+        });
+        expect((await posted.json()).rejected).toEqual([]);
+      }
+      await page.reload();
+      expect(await page.getByTestId('credit-alert').count()).toBe(0);
+      const card = page.getByRole('region', { name: 'Credit alerts' });
+      const thresholds = card.getByTestId('alert-thresholds');
+      await thresholds.click();
+      for (let i = 0; i < 3; i++) await page.keyboard.press('Backspace');
+      await page.keyboard.type('99');
+      await page.keyboard.press('Enter');
+      const url = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hooks`;
+      await card.getByTestId('webhook-url').fill(url);
+      await card.getByRole('button', { name: 'Save alerts' }).click();
+      const secret = (await card.getByTestId('webhook-secret').locator('code').nth(2).textContent()) ?? '';
+      expect(secret).toMatch(/^whsec_/);
+      await poll(() => page.getByTestId('credit-alert').textContent()).toContain('alert threshold 99 %');
+      expect(await apiGet<{ thresholds: number[] }>('/alerts/settings')).toMatchObject({
+        thresholds: [99],
+        webhookUrl: url,
+      });
+
+      await card.getByRole('button', { name: 'Send a test event' }).click();
+      await card.getByText('Test event queued').waitFor();
+      expect(await deliverDueWebhooks(db.db, () => new Date())).toMatchObject({ delivered: 1 });
+      expect(received).toHaveLength(1);
+      const [test] = received as [{ signature: string; body: string }];
+      expect(verifySignature(test.signature, secret, test.body, new Date())).toBe(true);
+      await poll(() => card.getByTestId('webhook-deliveries').textContent()).toContain('Delivered');
+      await shot('13-credit-alerts');
+
+      // Other pages show the banner too.
+      await navLink('Consumption').click();
+      await page.getByTestId('credit-alert').waitFor();
+    } finally {
+      await new Promise<void>((resolve) => hook.close(() => resolve()));
+    }
   });
 
   it('Users: invites a recruiter, changes a role, deactivates a user', async () => {

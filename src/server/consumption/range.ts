@@ -64,3 +64,20 @@ export function previousRange(range: DateRange, ctx: BillingContext): DateRange 
 }
 
 export const today = (ctx: BillingContext, now: Date) => localDate(now, ctx.timeZone);
+
+/**
+ * For a range still in progress, the part of `previous` as long as the part of `range` gone by
+ * (today included), so that figures so far are set against the same days of the range before,
+ * not all of it; null for a range that is over or not begun.
+ */
+export function elapsedPart(
+  range: DateRange,
+  previous: DateRange,
+  ctx: BillingContext,
+  now: Date,
+): DateRange | null {
+  const day = today(ctx, now);
+  if (day < range.from || day >= range.to) return null;
+  const gone = Math.min(daysBetween(range.from, day), daysBetween(previous.from, previous.to));
+  return { from: previous.from, to: addDays(previous.from, gone) };
+}

@@ -19,7 +19,7 @@ import {
   usageByOpening,
   usageTotals,
 } from './queries.js';
-import { type DateRange, previousRange, rangeDays, resolveRange } from './range.js';
+import { type DateRange, elapsedPart, previousRange, rangeDays, resolveRange } from './range.js';
 
 const RangeQuery = z.object({
   from: z
@@ -103,7 +103,17 @@ export const consumptionRoutes: FastifyPluginAsyncZod = async (app) => {
             ...Figures.shape,
             remainingBalance: Credits,
             allotment: Credits,
-            previous: z.object({ periodStart: z.string(), periodEnd: z.string(), ...Figures.shape }),
+            previous: z.object({
+              periodStart: z.string(),
+              periodEnd: z.string(),
+              ...Figures.shape,
+              toDate: z
+                .object({ periodStart: z.string(), periodEnd: z.string(), ...Figures.shape })
+                .nullable()
+                .describe(
+                  'While the range is in progress: the same number of days from the start of the previous range',
+                ),
+            }),
           }),
           ...errorResponses,
         },
@@ -115,6 +125,7 @@ export const consumptionRoutes: FastifyPluginAsyncZod = async (app) => {
       return inTenant(tenantId, async (tx, ctx) => {
         const range = resolveRange(request.query, ctx, now);
         const prev = previousRange(range, ctx);
+        const elapsed = elapsedPart(range, prev, ctx, now);
         const balance = await balanceOf(tx, tenantId, now);
         return {
           periodStart: range.from,
@@ -126,6 +137,11 @@ export const consumptionRoutes: FastifyPluginAsyncZod = async (app) => {
             periodStart: prev.from,
             periodEnd: prev.to,
             ...figures(await usageTotals(tx, tenantId, prev)),
+            toDate: elapsed && {
+              periodStart: elapsed.from,
+              periodEnd: elapsed.to,
+              ...figures(await usageTotals(tx, tenantId, elapsed)),
+            },
           },
         };
       });

@@ -35,7 +35,12 @@ export interface Summary extends Figures {
   periodEnd: string;
   remainingBalance: number;
   allotment: number;
-  previous: Figures & { periodStart: string; periodEnd: string };
+  previous: Figures & {
+    periodStart: string;
+    periodEnd: string;
+    /** While the range is in progress: the same number of days from the previous range's start. */
+    toDate: (Figures & { periodStart: string; periodEnd: string }) | null;
+  };
 }
 
 export interface Counts {

@@ -4,7 +4,7 @@ import { lazy, type ReactNode, Suspense } from 'react';
 import { useTimeseries } from '../api/consumption';
 import type { Summary } from '../api/types';
 import { formatChange, formatCredits, formatDateRange, formatNumber } from '../lib/format';
-import { type LocalRange, trendGranularity } from '../lib/ranges';
+import { type LocalRange, rangeDays, trendGranularity } from '../lib/ranges';
 import { DefinitionHint, MetricLabel } from './Metric';
 import { ErrorState } from './States';
 
@@ -41,17 +41,22 @@ function Big({ children, testId }: { children: ReactNode; testId: string }) {
   );
 }
 
+/** Set against the previous range: its same days so far while this one is in progress, else all of it. */
 function Compare({
-  current,
-  previous,
+  summary,
+  metric,
   format,
 }: {
-  current: number;
-  previous: number;
+  summary: Summary;
+  metric: 'totalInterviews' | 'creditsUsed';
   format: (n: number) => string;
 }) {
+  const base = summary.previous.toDate ?? summary.previous;
+  const current = summary[metric];
+  const previous = base[metric];
   const change = formatChange(current, previous);
   const up = current > previous;
+  const days = rangeDays({ from: base.periodStart, to: base.periodEnd });
   return (
     <Text size="xs" c="dimmed">
       {change && (
@@ -59,7 +64,10 @@ function Compare({
           {change}{' '}
         </Text>
       )}
-      vs {format(previous)} in the previous range
+      vs {format(previous)}{' '}
+      {summary.previous.toDate
+        ? `in the first ${days} ${days === 1 ? 'day' : 'days'} of the previous range`
+        : 'in the previous range'}
     </Text>
   );
 }
@@ -108,7 +116,7 @@ export function SummaryCards({
         <Text size="xs" c="dimmed">
           {formatNumber(s.completed)} completed · {formatNumber(s.partiallyCompleted)} partial
         </Text>
-        <Compare current={s.totalInterviews} previous={s.previous.totalInterviews} format={formatNumber} />
+        <Compare summary={s} metric="totalInterviews" format={formatNumber} />
       </StatCard>
       <StatCard
         title={<MetricLabel metric="creditsUsed">Credits Used</MetricLabel>}
@@ -119,7 +127,7 @@ export function SummaryCards({
         <Text size="xs" c="dimmed">
           {formatDateRange(s.periodStart, s.periodEnd)}
         </Text>
-        <Compare current={s.creditsUsed} previous={s.previous.creditsUsed} format={formatCredits} />
+        <Compare summary={s} metric="creditsUsed" format={formatCredits} />
       </StatCard>
       <StatCard
         title={<MetricLabel metric="remainingBalance">Remaining Balance</MetricLabel>}
