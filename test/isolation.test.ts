@@ -539,6 +539,19 @@ describe('through HTTP, tenant B sees and changes nothing of A', () => {
     cover('GET', '/api/v1/api-keys');
   });
 
+  it("cannot close A's opening (404); closing B's own changes B alone", async () => {
+    const before = await snapshotAll(A.id);
+    const ofA = await call('PUT', '/api/v1/openings/op-a/status', byKey(B.apiKey), { status: 'closed' });
+    expect(ofA.statusCode).toBe(404);
+    expectNoSecretOfA(ofA, 'op-a');
+    const ofB = await call('PUT', '/api/v1/openings/op-b/status', bySession(adminB), { status: 'closed' });
+    expect(ofB.statusCode).toBe(200);
+    cover('PUT', '/api/v1/openings/{openingId}/status');
+    expect(await snapshotAll(A.id)).toEqual(before);
+    const reopened = await call('PUT', '/api/v1/openings/op-b/status', bySession(adminB), { status: 'open' });
+    expect(reopened.statusCode).toBe(200);
+  });
+
   it("changes B's alert settings, secret and test webhooks alone", async () => {
     const before = await snapshotAll(A.id);
     const rowsOfB = async (table: string) => ownerCount(table, 'tenant_id', B.id);

@@ -18,6 +18,7 @@ import { ApiError } from './http/errors.js';
 import { registerWebApp } from './http/static.js';
 import { creditRoutes } from './ledger/routes.js';
 import { eventRoutes } from './metering/routes.js';
+import { openingRoutes } from './openings/routes.js';
 
 export interface AppDeps {
   db: Database;
@@ -106,6 +107,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(authRoutes, { prefix: '/api/v1' });
   await app.register(eventRoutes, { prefix: '/api/v1' });
   await app.register(alertRoutes, { prefix: '/api/v1' });
+  await app.register(openingRoutes, { prefix: '/api/v1' });
   await app.register(creditRoutes, { prefix: '/api/v1' });
   await app.register(consumptionRoutes, { prefix: '/api/v1' });
   await app.register((await import('./forecast/routes.js')).forecastRoutes, { prefix: '/api/v1' });

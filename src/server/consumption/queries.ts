@@ -145,15 +145,3 @@ export async function openingInterviews(
     total: rows.length > 0 ? Number(rows[0]?.total) : 0,
   };
 }
-
-export async function openingTitle(
-  tx: Queryable,
-  tenantId: string,
-  openingId: string,
-): Promise<string | undefined> {
-  const [row] = await tx.query<{ job_title: string }>(
-    'select job_title from openings where tenant_id = $1 and id = $2',
-    [tenantId, openingId],
-  );
-  return row?.job_title;
-}

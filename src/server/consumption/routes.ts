@@ -9,12 +9,12 @@ import { badRequest, notFound } from '../http/errors.js';
 import { Credits, errorResponses } from '../http/schemas.js';
 import { type BillingContext, loadBillingContext } from '../ledger/plans.js';
 import { balanceOf } from '../ledger/queries.js';
+import { findOpening, OPENING_STATUSES } from '../openings/queries.js';
 import { bucketStarts } from './buckets.js';
 import {
   type Granularity,
   OPENING_SORTS,
   openingInterviews,
-  openingTitle,
   usageByBucket,
   usageByOpening,
   usageTotals,
@@ -328,6 +328,7 @@ export const consumptionRoutes: FastifyPluginAsyncZod = async (app) => {
           200: z.object({
             openingId: z.string(),
             jobTitle: z.string(),
+            openingStatus: z.enum(OPENING_STATUSES),
             periodStart: z.string(),
             periodEnd: z.string(),
             items: z.array(
@@ -359,8 +360,8 @@ export const consumptionRoutes: FastifyPluginAsyncZod = async (app) => {
       const { status, page, pageSize } = request.query;
       return inTenant(tenantId, async (tx, ctx) => {
         const range = resolveRange(request.query, ctx, app.deps.now());
-        const jobTitle = await openingTitle(tx, tenantId, openingId);
-        if (jobTitle === undefined) throw notFound(`Opening ${openingId}`);
+        const opening = await findOpening(tx, tenantId, openingId);
+        if (!opening) throw notFound(`Opening ${openingId}`);
         const { items, total } = await openingInterviews(tx, tenantId, openingId, {
           fromInstant: startOfLocalDate(range.from, ctx.timeZone),
           toInstant: startOfLocalDate(addDays(range.to, 1), ctx.timeZone),
@@ -370,7 +371,8 @@ export const consumptionRoutes: FastifyPluginAsyncZod = async (app) => {
         });
         return {
           openingId,
-          jobTitle,
+          jobTitle: opening.jobTitle,
+          openingStatus: opening.status,
           periodStart: range.from,
           periodEnd: range.to,
           items: items.map(({ id, chargedMilli, chargeRule, chargeRuleVersion, ...i }) => ({

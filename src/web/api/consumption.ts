@@ -1,4 +1,4 @@
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from './client';
 import type {
   Granularity,
@@ -75,5 +75,21 @@ export function useOpeningInterviews(
       }),
     enabled: openingId !== undefined && range !== undefined,
     placeholderData: keepPreviousData,
+  });
+}
+
+/** Opens or closes an opening; the table and the drawer show the new status. */
+export function useSetOpeningStatus() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ openingId, status }: { openingId: string; status: 'open' | 'closed' }) =>
+      api<{ openingId: string; status: string }>(`/openings/${encodeURIComponent(openingId)}/status`, {
+        method: 'PUT',
+        body: { status },
+      }),
+    onSuccess: () => {
+      void client.invalidateQueries({ queryKey: ['consumption', 'openings'] });
+      void client.invalidateQueries({ queryKey: ['consumption', 'opening-interviews'] });
+    },
   });
 }

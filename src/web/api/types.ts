@@ -121,6 +121,7 @@ export interface InterviewRow {
 export interface OpeningInterviews {
   openingId: string;
   jobTitle: string;
+  openingStatus: 'open' | 'closed';
   periodStart: string;
   periodEnd: string;
   items: InterviewRow[];

@@ -1,7 +1,18 @@
-import { Badge, Drawer, Group, Pagination, Select, Skeleton, Stack, Table, Text } from '@mantine/core';
+import {
+  Badge,
+  Button,
+  Drawer,
+  Group,
+  Pagination,
+  Select,
+  Skeleton,
+  Stack,
+  Table,
+  Text,
+} from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
 import { useState } from 'react';
-import { type RangeParams, useOpeningInterviews } from '../api/consumption';
+import { type RangeParams, useOpeningInterviews, useSetOpeningStatus } from '../api/consumption';
 import type { InterviewRow } from '../api/types';
 import {
   formatCredits,
@@ -11,7 +22,7 @@ import {
   formatNumber,
   formatPercent,
 } from '../lib/format';
-import { Empty, ErrorState } from './States';
+import { Empty, ErrorState, errorMessage } from './States';
 
 const STATES = [
   'invited',
@@ -41,6 +52,32 @@ function ruleText(i: InterviewRow): string {
   const name =
     i.rule === 'partial' ? `Partial (${formatPercent(i.completion)} answered)` : formatLabel(i.rule);
   return i.ruleVersion ? `${name}, v${i.ruleVersion}` : name;
+}
+
+/** The opening's status, and the button that closes or reopens it. */
+function OpeningStatus({ openingId, status }: { openingId: string; status: 'open' | 'closed' }) {
+  const change = useSetOpeningStatus();
+  const next = status === 'open' ? 'closed' : 'open';
+  return (
+    <Group gap={6}>
+      <Badge color={status === 'open' ? 'teal' : 'gray'} variant="light" data-testid="opening-status">
+        {status === 'open' ? 'Open' : 'Closed'}
+      </Badge>
+      <Button
+        size="compact-xs"
+        variant="subtle"
+        loading={change.isPending}
+        onClick={() => change.mutate({ openingId, status: next })}
+      >
+        {next === 'closed' ? 'Close opening' : 'Reopen'}
+      </Button>
+      {change.isError && (
+        <Text size="xs" c="red" role="alert">
+          {errorMessage(change.error)}
+        </Text>
+      )}
+    </Group>
+  );
 }
 
 /** An opening's interviews in the range: state, times, credits and the rule that charged each. */
@@ -75,9 +112,12 @@ export function OpeningDrawer({
       size={narrow ? '100%' : 880}
       title={
         <Stack gap={0}>
-          <Text fw={700} size="lg" data-testid="drawer-title">
-            {data?.jobTitle ?? 'Interviews'}
-          </Text>
+          <Group gap="xs">
+            <Text fw={700} size="lg" data-testid="drawer-title">
+              {data?.jobTitle ?? 'Interviews'}
+            </Text>
+            {data && <OpeningStatus openingId={data.openingId} status={data.openingStatus} />}
+          </Group>
           {data && (
             <Text size="sm" c="dimmed">
               Interviews invited {formatDateRange(data.periodStart, data.periodEnd)} ·{' '}

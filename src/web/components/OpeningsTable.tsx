@@ -1,5 +1,6 @@
 import {
   Anchor,
+  Badge,
   Button,
   Card,
   CloseButton,
@@ -207,9 +208,14 @@ export function OpeningsTable({ state, range }: { state: ConsumptionState; range
                                   e.stopPropagation();
                                   open(row);
                                 }}
-                                aria-label={`${row.jobTitle}: show its interviews`}
+                                aria-label={`${row.jobTitle}${row.status === 'closed' ? ' (closed)' : ''}: show its interviews`}
                               >
                                 {row.jobTitle}
+                                {row.status === 'closed' && (
+                                  <Badge size="xs" color="gray" variant="light" ml={6} component="span">
+                                    Closed
+                                  </Badge>
+                                )}
                               </Anchor>
                             ) : (
                               cell(row, c.key)

@@ -1,0 +1,95 @@
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openTestDatabase, type TestDatabase } from './helpers/db.js';
+import { interviewEvents, makeTenant, postEvents, signIn, TestClock, testApp } from './helpers/factories.js';
+
+let t: TestDatabase;
+let app: FastifyInstance;
+const clock = new TestClock(new Date('2026-01-15T12:00:00Z'));
+
+beforeAll(async () => {
+  t = await openTestDatabase();
+  app = await testApp(t.db, clock);
+});
+afterAll(async () => {
+  await app?.close();
+  await t?.close();
+});
+
+describe('PUT /api/v1/openings/:openingId/status', () => {
+  it('closes and reopens an opening, by API key or account admin, and the console shows it', async () => {
+    const tenant = await makeTenant(t.db, clock);
+    const admin = await signIn(app, t.db, tenant.id, 'account_admin');
+    await postEvents(app, tenant.apiKey, interviewEvents({ openingId: 'op-sre', jobTitle: 'SRE' }));
+
+    const closed = await app.inject({
+      method: 'PUT',
+      url: '/api/v1/openings/op-sre/status',
+      headers: { authorization: `Bearer ${tenant.apiKey}` },
+      payload: { status: 'closed' },
+    });
+    expect(closed.statusCode).toBe(200);
+    expect(closed.json()).toMatchObject({ openingId: 'op-sre', jobTitle: 'SRE', status: 'closed' });
+    const listed = await app.inject({
+      method: 'GET',
+      url: '/api/v1/consumption/openings?from=2026-01-01&to=2026-01-31',
+      headers: { cookie: admin.cookie },
+    });
+    expect(listed.json().items).toEqual([expect.objectContaining({ openingId: 'op-sre', status: 'closed' })]);
+    const drawer = await app.inject({
+      method: 'GET',
+      url: '/api/v1/openings/op-sre/interviews?from=2026-01-01&to=2026-01-31',
+      headers: { cookie: admin.cookie },
+    });
+    expect(drawer.json()).toMatchObject({ jobTitle: 'SRE', openingStatus: 'closed' });
+
+    // A closed opening still meters what its interviews do.
+    const late = interviewEvents({ openingId: 'op-sre', outcome: 'completed' });
+    expect((await postEvents(app, tenant.apiKey, late)).json()).toMatchObject({ accepted: late.length });
+
+    const reopened = await app.inject({
+      method: 'PUT',
+      url: '/api/v1/openings/op-sre/status',
+      headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf },
+      payload: { status: 'open' },
+    });
+    expect(reopened.json().status).toBe('open');
+    const audit = await t.db.withTenant(tenant.id, (tx) =>
+      tx.query<{ actor: string; details: { status: string } }>(
+        "select actor, details from audit_log where action = 'opening.status_changed' order by id",
+      ),
+    );
+    expect(audit.map((a) => [a.actor.split(':')[0], a.details.status])).toEqual([
+      ['api_key', 'closed'],
+      ['user', 'open'],
+    ]);
+  });
+
+  it('refuses an unknown opening, a bad status, and roles other than account admin', async () => {
+    const tenant = await makeTenant(t.db, clock);
+    const recruiter = await signIn(app, t.db, tenant.id, 'recruiter');
+    await postEvents(app, tenant.apiKey, interviewEvents({ openingId: 'op-1' }));
+    const put = (url: string, payload: Record<string, unknown>, headers: Record<string, string>) =>
+      app.inject({ method: 'PUT', url, headers, payload });
+    const key = { authorization: `Bearer ${tenant.apiKey}` };
+
+    const unknown = await put('/api/v1/openings/op-none/status', { status: 'closed' }, key);
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json().error.code).toBe('not_found');
+    const bad = await put('/api/v1/openings/op-1/status', { status: 'archived' }, key);
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.code).toBe('invalid_request');
+    const forbidden = await put(
+      '/api/v1/openings/op-1/status',
+      { status: 'closed' },
+      { cookie: recruiter.cookie, 'x-csrf-token': recruiter.csrf },
+    );
+    expect(forbidden.statusCode).toBe(403);
+    const anonymous = await put('/api/v1/openings/op-1/status', { status: 'closed' }, {});
+    expect(anonymous.statusCode).toBe(401);
+    const [row] = await t.db.withTenant(tenant.id, (tx) =>
+      tx.query<{ status: string }>("select status from openings where id = 'op-1'"),
+    );
+    expect(row?.status).toBe('open');
+  });
+});
