@@ -1,0 +1,54 @@
+import type { Writable } from 'node:stream';
+
+/** Thrown when the export's reader went away (a closed download, an aborted signal). */
+export class ExportAborted extends Error {
+  constructor() {
+    super('The export was stopped: its reader went away.');
+  }
+}
+
+/**
+ * Resolves once `out` can take more (at once when its buffer is below the high-water mark);
+ * rejects with ExportAborted when it is closed or destroyed first, or when `signal` aborts.
+ * This is the writers' backpressure: nothing reads the next rows while the reader lags.
+ */
+export function drained(out: Writable, signal?: AbortSignal): Promise<void> {
+  if (out.destroyed || out.writableEnded || signal?.aborted) return Promise.reject(new ExportAborted());
+  if (!out.writableNeedDrain) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const done = (err?: Error) => {
+      out.off('drain', onDrain);
+      out.off('close', onGone);
+      out.off('error', onGone);
+      signal?.removeEventListener('abort', onGone);
+      if (err) reject(err);
+      else resolve();
+    };
+    const onDrain = () => done();
+    const onGone = () => done(new ExportAborted());
+    out.on('drain', onDrain);
+    out.on('close', onGone);
+    out.on('error', onGone);
+    signal?.addEventListener('abort', onGone);
+  });
+}
+
+/** Ends `out` and resolves once everything written has been flushed. */
+export function endOf(out: Writable): Promise<void> {
+  return new Promise((resolve, reject) => {
+    out.end((err?: Error | null) => (err ? reject(err) : resolve()));
+  });
+}
+
+/** Rejects with ExportAborted when `out` is closed before it finished, or `signal` aborts. */
+export function untilGone(out: Writable, signal?: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    const gone = () => {
+      if (!out.writableFinished) reject(new ExportAborted());
+    };
+    if (out.destroyed || signal?.aborted) gone();
+    out.once('close', gone);
+    out.once('error', gone);
+    signal?.addEventListener('abort', gone, { once: true });
+  });
+}

@@ -1,0 +1,111 @@
+import type { Writable } from 'node:stream';
+import ExcelJS from 'exceljs';
+import {
+  CANDIDATE_COUNT_DEFINITION,
+  type ColumnKind,
+  DAY_DEFINITION,
+  EXPORT_COLUMNS,
+  totalsTable,
+} from './columns.js';
+import { neutraliseCell } from './neutralise.js';
+import { drained, untilGone } from './output.js';
+import type { ExportRow } from './rows.js';
+import type { ExportWriter } from './writer.js';
+
+const NUMBER_FORMATS: Record<ColumnKind, string> = {
+  date: 'yyyy-mm-dd',
+  text: '@',
+  count: '#,##0',
+  credits: '#,##0.0##',
+};
+
+/** A local date as the Date ExcelJS turns into that day's serial number (it counts in UTC). */
+function excelDate(day: string): Date {
+  return new Date(`${day}T00:00:00Z`);
+}
+
+function cells(row: ExportRow): (string | number | Date)[] {
+  return EXPORT_COLUMNS.map((c) => {
+    const v = c.value(row);
+    if (c.kind === 'date') return excelDate(String(v));
+    return typeof v === 'string' ? neutraliseCell(v) : v;
+  });
+}
+
+/**
+ * .xlsx through ExcelJS's streaming writer: each row is committed (serialised and zipped) as it
+ * comes, with inline strings instead of a shared-strings table that would grow with the rows.
+ * The writer has no backpressure of its own, so each batch waits for `out` to drain.
+ * Sheet 1 "Usage": typed cells, a frozen header, an autofilter; sheet 2 "Totals": the range's
+ * totals (from the console's own query) and what each figure means.
+ */
+export function xlsxWriter(out: Writable, signal?: AbortSignal): ExportWriter {
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+    stream: out,
+    useStyles: true,
+    useSharedStrings: false,
+  });
+  workbook.creator = 'Meterline';
+  const usage = workbook.addWorksheet('Usage', { views: [{ state: 'frozen', ySplit: 1 }] });
+  usage.columns = EXPORT_COLUMNS.map((c) => ({
+    width: c.width,
+    style: { numFmt: NUMBER_FORMATS[c.kind] },
+  }));
+  const header = usage.addRow(EXPORT_COLUMNS.map((c) => c.header));
+  header.font = { bold: true };
+  header.commit();
+  let rows = 0;
+
+  return {
+    async writeRows(batch) {
+      for (const row of batch) usage.addRow(cells(row)).commit();
+      rows += batch.length;
+      await drained(out, signal);
+      // Lets the zip's compression, which runs between writes, catch up before the next batch.
+      await new Promise((resolve) => setImmediate(resolve));
+    },
+    async finish(summary) {
+      usage.autoFilter = {
+        from: { row: 1, column: 1 },
+        to: { row: rows + 1, column: EXPORT_COLUMNS.length },
+      };
+      usage.commit();
+
+      const totals = workbook.addWorksheet('Totals');
+      totals.columns = [
+        { width: 24 },
+        { width: 16 },
+        { width: 110, style: { alignment: { wrapText: true } } },
+      ];
+      const line = (values: (string | number | Date)[], bold = false) => {
+        const r = totals.addRow(values);
+        if (bold) r.font = { bold: true };
+        return r;
+      };
+      line(['Usage export'], true);
+      line(['Tenant', neutraliseCell(summary.tenantName)]);
+      line(['From', excelDate(summary.range.from)]).getCell(2).numFmt = 'yyyy-mm-dd';
+      line(['To (included)', excelDate(summary.range.to)]).getCell(2).numFmt = 'yyyy-mm-dd';
+      line(['Time zone', summary.timeZone]);
+      line(['Rows', summary.rows]);
+      line(['Generated at (UTC)', summary.generatedAt.toISOString()]);
+      line([]);
+      line(['Figure', 'Total of the range', 'Definition'], true);
+      for (const t of totalsTable(summary.totals)) {
+        const r = line([t.figure, t.value, t.definition]);
+        r.getCell(2).numFmt = t.figure === 'Credits used' ? NUMBER_FORMATS.credits : NUMBER_FORMATS.count;
+      }
+      line([]);
+      line(['Notes'], true);
+      line(['Dates', '', DAY_DEFINITION]);
+      line(['Candidate count', '', CANDIDATE_COUNT_DEFINITION]);
+      line([
+        'Same as the console',
+        '',
+        'These totals are computed by the same query as the Consumption console’s summary for this range; the columns of the Usage sheet add up to them.',
+      ]);
+      totals.commit();
+      await Promise.race([workbook.commit(), untilGone(out, signal)]);
+    },
+  };
+}
