@@ -114,7 +114,8 @@ export async function runExport(
     status = 'completed';
     return { rows };
   } catch (err) {
-    if (err instanceof ExportAborted) status = 'aborted';
+    // Once the reader has gone, whatever broke next (a closed stream) is that, not a failure.
+    if (err instanceof ExportAborted || opts.signal?.aborted) status = 'aborted';
     throw err;
   } finally {
     await db.withTenant(tenantId, (tx) =>

@@ -9,10 +9,11 @@ export class ExportAborted extends Error {
 
 /**
  * Resolves once `out` can take more (at once when its buffer is below the high-water mark);
- * rejects with ExportAborted when it is closed or destroyed first, or when `signal` aborts.
+ * rejects with its error when it fails, with ExportAborted when it is closed first or `signal` aborts.
  * This is the writers' backpressure: nothing reads the next rows while the reader lags.
  */
 export function drained(out: Writable, signal?: AbortSignal): Promise<void> {
+  if (out.errored) return Promise.reject(out.errored);
   if (out.destroyed || out.writableEnded || signal?.aborted) return Promise.reject(new ExportAborted());
   if (!out.writableNeedDrain) return Promise.resolve();
   return new Promise((resolve, reject) => {
@@ -25,7 +26,7 @@ export function drained(out: Writable, signal?: AbortSignal): Promise<void> {
       else resolve();
     };
     const onDrain = () => done();
-    const onGone = () => done(new ExportAborted());
+    const onGone = () => done(out.errored ?? new ExportAborted());
     out.on('drain', onDrain);
     out.on('close', onGone);
     out.on('error', onGone);
@@ -40,11 +41,11 @@ export function endOf(out: Writable): Promise<void> {
   });
 }
 
-/** Rejects with ExportAborted when `out` is closed before it finished, or `signal` aborts. */
+/** Rejects when `out` fails (its error) or is closed before it finished, or `signal` aborts (ExportAborted). */
 export function untilGone(out: Writable, signal?: AbortSignal): Promise<never> {
   return new Promise((_, reject) => {
     const gone = () => {
-      if (!out.writableFinished) reject(new ExportAborted());
+      if (!out.writableFinished) reject(out.errored ?? new ExportAborted());
     };
     if (out.destroyed || signal?.aborted) gone();
     out.once('close', gone);

@@ -44,7 +44,8 @@ export const exportRoutes: FastifyPluginAsyncZod = async (app) => {
       reply.raw.on('close', () => reader.abort());
       runExport(app.deps.db, plan, body, { actor: actorOf(auth), now, signal: reader.signal }).catch(
         (err) => {
-          if (!(err instanceof ExportAborted)) request.log.error({ err }, 'export failed');
+          if (!(err instanceof ExportAborted) && !reader.signal.aborted)
+            request.log.error({ err }, 'export failed');
           // The status and headers are sent: a cut-off body is the one way left to say it failed.
           body.destroy(err);
         },
