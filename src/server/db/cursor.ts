@@ -16,6 +16,10 @@ export async function* cursorRows<T extends Row = Row>(
   batchSize = 2000,
 ): AsyncGenerator<T[]> {
   const name = `meterline_cursor_${++cursorCount}`;
+  // A cursor's plan is by default chosen to give its first tenth of rows fast, which for a large
+  // join can be a plan thousands of times slower in total (a merge join on half its key). Every
+  // row is read here, so plan for the whole.
+  await tx.query('set local cursor_tuple_fraction = 1');
   await tx.query(`declare ${name} no scroll cursor for ${sql}`, params);
   try {
     while (true) {

@@ -67,6 +67,9 @@ export async function* exportRows(
     startOfLocalDate(range.from, timeZone),
     startOfLocalDate(addDays(range.to, 1), timeZone),
   ];
+  // Room for the candidate count's hash aggregation of a large tenant's interviews, which would
+  // otherwise spill to disk in many passes (for this transaction only).
+  await tx.query(`set local work_mem = '64MB'`);
   for await (const batch of cursorRows(tx, ROWS_SQL, params, batchSize)) {
     yield batch.map((r) => ({
       day: r.day as string,
