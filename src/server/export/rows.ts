@@ -67,9 +67,11 @@ export async function* exportRows(
     startOfLocalDate(range.from, timeZone),
     startOfLocalDate(addDays(range.to, 1), timeZone),
   ];
-  // Room for the candidate count's hash aggregation of a large tenant's interviews, which would
-  // otherwise spill to disk in many passes (for this transaction only).
+  // For this transaction only: room for the candidate count's hash aggregation of a large
+  // tenant's interviews, which would otherwise spill to disk in many passes; and no JIT, whose
+  // compilation of this query cost more than it saved.
   await tx.query(`set local work_mem = '64MB'`);
+  await tx.query('set local jit = off');
   for await (const batch of cursorRows(tx, ROWS_SQL, params, batchSize)) {
     yield batch.map((r) => ({
       day: r.day as string,

@@ -12,12 +12,22 @@ import { drained, untilGone } from './output.js';
 import type { ExportRow } from './rows.js';
 import type { ExportWriter } from './writer.js';
 
-const NUMBER_FORMATS: Record<ColumnKind, string> = {
+const NUMBER_FORMATS: Record<ColumnKind, string | undefined> = {
   date: 'yyyy-mm-dd',
-  text: '@',
-  count: '#,##0',
+  text: undefined,
+  count: undefined,
   credits: '#,##0.0##',
 };
+
+/**
+ * One style object per column, given to every cell of the column. ExcelJS finds a style it has
+ * seen by object identity and otherwise serialises it to look it up, which, with a fresh style
+ * object per cell, was a third of the time per row.
+ */
+const COLUMN_STYLES: Partial<ExcelJS.Style>[] = EXPORT_COLUMNS.map((c) => {
+  const numFmt = NUMBER_FORMATS[c.kind];
+  return numFmt ? { numFmt } : {};
+});
 
 /** A local date as the Date ExcelJS turns into that day's serial number (it counts in UTC). */
 function excelDate(day: string): Date {
@@ -47,10 +57,7 @@ export function xlsxWriter(out: Writable, signal?: AbortSignal): ExportWriter {
   });
   workbook.creator = 'Meterline';
   const usage = workbook.addWorksheet('Usage', { views: [{ state: 'frozen', ySplit: 1 }] });
-  usage.columns = EXPORT_COLUMNS.map((c) => ({
-    width: c.width,
-    style: { numFmt: NUMBER_FORMATS[c.kind] },
-  }));
+  usage.columns = EXPORT_COLUMNS.map((c) => ({ width: c.width }));
   const header = usage.addRow(EXPORT_COLUMNS.map((c) => c.header));
   header.font = { bold: true };
   header.commit();
@@ -58,7 +65,11 @@ export function xlsxWriter(out: Writable, signal?: AbortSignal): ExportWriter {
 
   return {
     async writeRows(batch) {
-      for (const row of batch) usage.addRow(cells(row)).commit();
+      for (const row of batch) {
+        const added = usage.addRow(cells(row));
+        for (let i = 0; i < COLUMN_STYLES.length; i++) added.getCell(i + 1).style = COLUMN_STYLES[i] ?? {};
+        added.commit();
+      }
       rows += batch.length;
       await drained(out, signal);
       // Lets the zip's compression, which runs between writes, catch up before the next batch.
@@ -93,7 +104,7 @@ export function xlsxWriter(out: Writable, signal?: AbortSignal): ExportWriter {
       line(['Figure', 'Total of the range', 'Definition'], true);
       for (const t of totalsTable(summary.totals)) {
         const r = line([t.figure, t.value, t.definition]);
-        r.getCell(2).numFmt = t.figure === 'Credits used' ? NUMBER_FORMATS.credits : NUMBER_FORMATS.count;
+        r.getCell(2).numFmt = t.figure === 'Credits used' ? '#,##0.0##' : '#,##0';
       }
       line([]);
       line(['Notes'], true);
