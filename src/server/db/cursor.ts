@@ -13,7 +13,7 @@ export async function* cursorRows<T extends Row = Row>(
   tx: Queryable,
   sql: string,
   params: unknown[],
-  batchSize = 2000,
+  batchSize = 500,
 ): AsyncGenerator<T[]> {
   const name = `meterline_cursor_${++cursorCount}`;
   // A cursor's plan is by default chosen to give its first tenth of rows fast, which for a large

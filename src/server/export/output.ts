@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import type { Writable } from 'node:stream';
 
 /** Thrown when the export's reader went away (a closed download, an aborted signal). */
@@ -16,9 +17,17 @@ export function drained(out: Writable, signal?: AbortSignal): Promise<void> {
   if (out.errored) return Promise.reject(out.errored);
   if (out.destroyed || out.writableEnded || signal?.aborted) return Promise.reject(new ExportAborted());
   if (!out.writableNeedDrain) return Promise.resolve();
+  return drainOf(out, out, signal);
+}
+
+/**
+ * Resolves at the next 'drain' of `stream` (a stream between the writer and `out`); rejects as
+ * drained() does when `out` fails or closes, or `signal` aborts, in the meantime.
+ */
+export function drainOf(stream: EventEmitter, out: Writable, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     const done = (err?: Error) => {
-      out.off('drain', onDrain);
+      stream.off('drain', onDrain);
       out.off('close', onGone);
       out.off('error', onGone);
       signal?.removeEventListener('abort', onGone);
@@ -27,7 +36,7 @@ export function drained(out: Writable, signal?: AbortSignal): Promise<void> {
     };
     const onDrain = () => done();
     const onGone = () => done(out.errored ?? new ExportAborted());
-    out.on('drain', onDrain);
+    stream.on('drain', onDrain);
     out.on('close', onGone);
     out.on('error', onGone);
     signal?.addEventListener('abort', onGone);

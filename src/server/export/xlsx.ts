@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import {
@@ -8,7 +9,7 @@ import {
   totalsTable,
 } from './columns.js';
 import { neutraliseCell } from './neutralise.js';
-import { drained, untilGone } from './output.js';
+import { drained, drainOf, untilGone } from './output.js';
 import type { ExportRow } from './rows.js';
 import type { ExportWriter } from './writer.js';
 
@@ -28,6 +29,21 @@ const COLUMN_STYLES: Partial<ExcelJS.Style>[] = EXPORT_COLUMNS.map((c) => {
   const numFmt = NUMBER_FORMATS[c.kind];
   return numFmt ? { numFmt } : {};
 });
+
+/**
+ * The stream a sheet's XML is piped into on its way to the zip's compressor. ExcelJS pushes into
+ * it without waiting, and compressing is slower than writing rows, so it grows without end
+ * (40 MB per 100,000 rows) unless the writer waits for it to drain. It is an internal of ExcelJS
+ * 4.4.0 (pinned): the sheet's `stream` (a StreamBuf) and the first of its `pipes`. Should a
+ * version not have it, the writer still waits for `out` and only this bound is lost.
+ */
+interface Pending extends EventEmitter {
+  _writableState?: { needDrain?: boolean };
+}
+function zipInputOf(sheet: ExcelJS.Worksheet): Pending | undefined {
+  const pipes = (sheet as unknown as { stream?: { pipes?: Pending[] } }).stream?.pipes;
+  return pipes?.[0];
+}
 
 /** A local date as the Date ExcelJS turns into that day's serial number (it counts in UTC). */
 function excelDate(day: string): Date {
@@ -71,9 +87,9 @@ export function xlsxWriter(out: Writable, signal?: AbortSignal): ExportWriter {
         added.commit();
       }
       rows += batch.length;
+      const zipInput = zipInputOf(usage);
+      if (zipInput?._writableState?.needDrain) await drainOf(zipInput, out, signal);
       await drained(out, signal);
-      // Lets the zip's compression, which runs between writes, catch up before the next batch.
-      await new Promise((resolve) => setImmediate(resolve));
     },
     async finish(summary) {
       usage.autoFilter = {
