@@ -2,6 +2,7 @@ import type { Writable } from 'node:stream';
 import { writeAudit } from '../auth/audit.js';
 import { usageTotals } from '../consumption/queries.js';
 import { type DateRange, resolveRange } from '../consumption/range.js';
+import { cancelOnAbort } from '../db/cancel.js';
 import { type Database, one } from '../db/database.js';
 import { badRequest } from '../http/errors.js';
 import { loadBillingContext } from '../ledger/plans.js';
@@ -80,7 +81,8 @@ export type ExportStatus = 'completed' | 'aborted' | 'failed';
 
 /**
  * Streams the export into `out` and ends it: rows through a database cursor, a batch at a time,
- * each written only once `out` has taken the one before. The totals (the .xlsx's second sheet)
+ * each written only once `out` has taken the one before. When `signal` aborts, no further rows
+ * are fetched and, on PostgreSQL, the statement running is cancelled. The totals (the .xlsx's second sheet)
  * are the console's usageTotals for the range. Every export, finished or not, is written to the
  * audit log with who, range, format, rows and how it ended.
  */
@@ -95,21 +97,26 @@ export async function runExport(
   let status: ExportStatus = 'failed';
   try {
     await db.withTenant(tenantId, async (tx) => {
-      const totals = await usageTotals(tx, tenantId, range);
-      const writer = format === 'csv' ? csvWriter(out, opts.signal) : xlsxWriter(out, opts.signal);
-      for await (const batch of exportRows(tx, tenantId, range, timeZone, opts.batchSize)) {
-        if (opts.signal?.aborted) throw new ExportAborted();
-        await writer.writeRows(batch);
-        rows += batch.length;
+      const running = await cancelOnAbort(db, tx, opts.signal);
+      try {
+        const totals = await usageTotals(tx, tenantId, range);
+        const writer = format === 'csv' ? csvWriter(out, opts.signal) : xlsxWriter(out, opts.signal);
+        for await (const batch of exportRows(tx, tenantId, range, timeZone, opts.batchSize)) {
+          if (opts.signal?.aborted) throw new ExportAborted();
+          await writer.writeRows(batch);
+          rows += batch.length;
+        }
+        await writer.finish({
+          tenantName: plan.tenantName,
+          timeZone,
+          range,
+          totals,
+          rows,
+          generatedAt: opts.now,
+        });
+      } finally {
+        await running.release();
       }
-      await writer.finish({
-        tenantName: plan.tenantName,
-        timeZone,
-        range,
-        totals,
-        rows,
-        generatedAt: opts.now,
-      });
     });
     status = 'completed';
     return { rows };
