@@ -3,7 +3,8 @@
  * with one of these characters as a formula, also when it comes from a CSV file. Text that came
  * from users (job titles, opening ids) is prefixed with an apostrophe, which every one of them
  * shows as text and never evaluates (OWASP's "CSV injection" advice). Written by hand: the rule
- * is one line, and csv-stringify's own `escape_formulas` covers CSV only and not ExcelJS.
+ * is one line, and a CSV library's formula escaping (csv-stringify's `escape_formulas`) would not
+ * cover the .xlsx.
  */
 const FORMULA_TRIGGERS = new Set(['=', '+', '-', '@', '\t', '\r']);
 

@@ -61,7 +61,7 @@ function cells(row: ExportRow): (string | number | Date)[] {
 /**
  * .xlsx through ExcelJS's streaming writer: each row is committed (serialised and zipped) as it
  * comes, with inline strings instead of a shared-strings table that would grow with the rows.
- * The writer has no backpressure of its own, so each batch waits for `out` to drain.
+ * ExcelJS has no backpressure of its own, so each batch waits for the zip's input and `out` to drain.
  * Sheet 1 "Usage": typed cells, a frozen header, an autofilter; sheet 2 "Totals": the range's
  * totals (from the console's own query) and what each figure means.
  */
