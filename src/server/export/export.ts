@@ -82,9 +82,9 @@ export type ExportStatus = 'completed' | 'aborted' | 'failed';
 /**
  * Streams the export into `out` and ends it: rows through a database cursor, a batch at a time,
  * each written only once `out` has taken the one before. When `signal` aborts, no further rows
- * are fetched and, on PostgreSQL, the statement running is cancelled. The totals (the .xlsx's second sheet)
- * are the console's usageTotals for the range. Every export, finished or not, is written to the
- * audit log with who, range, format, rows and how it ended.
+ * are fetched and, on PostgreSQL, the statement running is cancelled. The totals (the .xlsx's
+ * second sheet) are the console's usageTotals for the range. Every export, finished or not, is
+ * written to the audit log with who, range, format, rows and how it ended.
  */
 export async function runExport(
   db: Database,
