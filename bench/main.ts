@@ -9,6 +9,7 @@ import { join } from 'node:path';
 const scenarios: Record<string, () => Promise<{ run(): Promise<object> }>> = {
   ingest: () => import('./ingest.js'),
   console: () => import('./console.js'),
+  export: () => import('./export.js'),
   forecast: () => import('./forecast.js'),
 };
 

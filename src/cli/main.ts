@@ -5,6 +5,7 @@ import { DatabaseInUseError } from '../server/db/pglite.js';
 import { ApiError } from '../server/http/errors.js';
 import { registerApiKeyCreate } from './commands/apikey-create.js';
 import { registerDemoLoad } from './commands/demo-load.js';
+import { registerExport } from './commands/export.js';
 import { registerLedgerVerify } from './commands/ledger-verify.js';
 import { registerPeriodsClose } from './commands/periods-close.js';
 import { registerTenantCreate } from './commands/tenant-create.js';
@@ -26,6 +27,7 @@ function buildProgram(ctx: CliContext): Command {
         '  npm run cli -- user add --tenant acme2 --email ops@acme2.test --name "Ops" --role account_admin',
         '  npm run cli -- apikey create --tenant acme2',
         '  npm run cli -- ledger verify',
+        '  npm run cli -- export --tenant acme2 --from 2026-01-01 --to 2026-03-31 --format xlsx --out q1.xlsx',
         '',
         'Exit codes: 0 done; 1 ledger verify found disagreements (or an unexpected error);',
         '            2 bad arguments or a refused operation; 3 the embedded database is held by a running server.',
@@ -46,6 +48,7 @@ function buildProgram(ctx: CliContext): Command {
   registerDemoLoad(group('demo', 'Demo data'), ctx);
   registerPeriodsClose(group('periods', 'Billing periods'), ctx);
   registerLedgerVerify(group('ledger', 'The credit ledger'), ctx);
+  registerExport(program, ctx);
   return program;
 }
 

@@ -14,6 +14,8 @@ import { authRoutes } from './auth/routes.js';
 import type { Config } from './config.js';
 import { consumptionRoutes } from './consumption/routes.js';
 import type { Database } from './db/database.js';
+import { exportRoutes } from './export/routes.js';
+import { forecastRoutes } from './forecast/routes.js';
 import { ApiError } from './http/errors.js';
 import { registerWebApp } from './http/static.js';
 import { creditRoutes } from './ledger/routes.js';
@@ -110,7 +112,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(openingRoutes, { prefix: '/api/v1' });
   await app.register(creditRoutes, { prefix: '/api/v1' });
   await app.register(consumptionRoutes, { prefix: '/api/v1' });
-  await app.register((await import('./forecast/routes.js')).forecastRoutes, { prefix: '/api/v1' });
+  await app.register(exportRoutes, { prefix: '/api/v1' });
+  await app.register(forecastRoutes, { prefix: '/api/v1' });
   await registerWebApp(app);
   return app;
 }

@@ -1,7 +1,6 @@
 import type { Config } from '../config.js';
 import type { Database } from './database.js';
 import { migrate } from './migrate.js';
-import { openPglite } from './pglite.js';
 import { openPostgres } from './postgres.js';
 
 /** The role the application runs as: it cannot bypass row-level security. */
@@ -31,6 +30,9 @@ export async function connect(
     }
     return { ...(await openAppPool(config.DATABASE_URL, config.METERLINE_APP_DATABASE_URL)), isNew: false };
   }
+  // Loaded only here: the PGlite module alone adds ~50 MB to the process, which a server on
+  // PostgreSQL never needs.
+  const { openPglite } = await import('./pglite.js');
   const opened = await openPglite({
     dataDir: options.inMemory ? undefined : config.METERLINE_DATA_DIR,
     loadDataDir: options.loadDataDir,

@@ -1,6 +1,7 @@
 import { Group, Stack, Text, Title } from '@mantine/core';
 import { useMemo } from 'react';
 import { type RangeParams, useSummary } from '../api/consumption';
+import { ExportDialog } from '../components/ExportDialog';
 import { OpeningDrawer } from '../components/OpeningDrawer';
 import { OpeningsTable } from '../components/OpeningsTable';
 import { PeriodPicker } from '../components/PeriodPicker';
@@ -53,18 +54,21 @@ export default function ConsumptionPage() {
                 : ''}
           </Text>
         </div>
-        <PeriodPicker
-          preset={preset}
-          range={range}
-          onPreset={(p) =>
-            set(
-              p === 'custom'
-                ? { range: 'custom', from: range?.from, to: range?.to, page: null }
-                : { range: p === 'current' ? null : p, from: null, to: null, page: null },
-            )
-          }
-          onCustom={(f, t) => set({ range: 'custom', from: f, to: t, page: null })}
-        />
+        <Group gap="sm" align="flex-end">
+          <PeriodPicker
+            preset={preset}
+            range={range}
+            onPreset={(p) =>
+              set(
+                p === 'custom'
+                  ? { range: 'custom', from: range?.from, to: range?.to, page: null }
+                  : { range: p === 'current' ? null : p, from: null, to: null, page: null },
+              )
+            }
+            onCustom={(f, t) => set({ range: 'custom', from: f, to: t, page: null })}
+          />
+          <ExportDialog summary={current.data} preset={preset} range={range} />
+        </Group>
       </Group>
       <SummaryCards summary={summary} range={range} />
       <UsageOverTime

@@ -1,0 +1,51 @@
+import { createWriteStream, renameSync, rmSync } from 'node:fs';
+import { type Command, Option } from 'commander';
+import { EXPORT_FORMATS, type ExportFormat } from '../../server/export/columns.js';
+import { planExport, runExport } from '../../server/export/export.js';
+import { type CliContext, tenantBySlug } from '../context.js';
+
+interface Options {
+  tenant: string;
+  from?: string;
+  to?: string;
+  format: ExportFormat;
+  out: string;
+}
+
+/** `export`: the console's usage export (same rows, totals, checks and audit) written to a file. */
+export function registerExport(program: Command, ctx: CliContext): void {
+  program
+    .command('export')
+    .description(
+      "Write a tenant's usage per date and opening to a CSV or .xlsx file, as the console's Export does (audited)",
+    )
+    .requiredOption('--tenant <slug>', "the tenant's slug")
+    .option(
+      '--from <date>',
+      'first local date, YYYY-MM-DD (with --to; both absent: the current billing period)',
+    )
+    .option('--to <date>', 'last local date, included')
+    .addOption(new Option('--format <format>', 'file format').choices([...EXPORT_FORMATS]).default('csv'))
+    .requiredOption('--out <file>', 'the file to write (replaced if it exists)')
+    .addHelpText(
+      'after',
+      '\nExample:\n  npm run cli -- export --tenant acme --from 2026-01-01 --to 2026-03-31 --format xlsx --out q1.xlsx',
+    )
+    .action(async (opts: Options) => {
+      await ctx.withDatabase(async (db) => {
+        const tenant = await tenantBySlug(db, opts.tenant);
+        const now = ctx.now();
+        const plan = await planExport(db, tenant.id, opts, now);
+        // Written beside the target and renamed at the end, so a failed export leaves no half file.
+        const partial = `${opts.out}.part`;
+        try {
+          const { rows } = await runExport(db, plan, createWriteStream(partial), { actor: 'cli', now });
+          renameSync(partial, opts.out);
+          ctx.io.out(`Wrote ${rows} row(s) for ${plan.range.from} to ${plan.range.to} to ${opts.out}`);
+        } catch (err) {
+          rmSync(partial, { force: true });
+          throw err;
+        }
+      });
+    });
+}

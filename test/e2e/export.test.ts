@@ -1,0 +1,176 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
+import type { FastifyInstance } from 'fastify';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/server/app.js';
+import { addUser } from '../../src/server/auth/users.js';
+import { localDate } from '../../src/shared/calendar.js';
+import { openTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { interviewEvents, makeTenant, PASSWORD, postEvents, TestClock } from '../helpers/factories.js';
+
+/**
+ * The export dialog in Chromium: Export → range → format → Download, and the file the browser
+ * saves, read back and checked against the API for the same range. Screens go to
+ * test-results/screenshots/ (export-*.png).
+ */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SHOTS = 'test-results/screenshots';
+const EMAIL = 'e2e-export-admin@example.test';
+const FORMULA_TITLE = '=HYPERLINK("http://x","y")';
+
+let db: TestDatabase;
+let app: FastifyInstance;
+let base: string;
+let browser: Browser;
+let page: Page;
+
+const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium, or set CHROMIUM_PATH.`);
+  const build = spawnSync(process.execPath, ['src/web/build-if-stale.mjs'], { stdio: 'inherit' });
+  expect(build.status).toBe(0);
+  mkdirSync(SHOTS, { recursive: true });
+
+  db = await openTestDatabase();
+  const now = new Date();
+  const clock = new TestClock(now);
+  app = await buildApp({ db: db.db, config: { LOG_LEVEL: 'silent', METERLINE_SESSION_HOURS: 12 } });
+  // The billing period is this calendar month (UTC); the interviews happened in the last hours.
+  const tenant = await makeTenant(db.db, clock, { anchor: `${localDate(now, 'UTC').slice(0, 7)}-01` });
+  await addUser(db.db, tenant.id, {
+    email: EMAIL,
+    name: 'Finance Admin',
+    role: 'account_admin',
+    password: PASSWORD,
+  });
+  const at = (hoursAgo: number) => new Date(now.getTime() - hoursAgo * 3_600_000).toISOString();
+  const res = await postEvents(app, tenant.apiKey, [
+    ...interviewEvents({ openingId: 'op-1', jobTitle: 'Backend Engineer', at: at(4) }),
+    ...interviewEvents({ openingId: 'op-1', jobTitle: 'Backend Engineer', outcome: 'partial', at: at(4) }),
+    ...interviewEvents({ openingId: 'op-2', jobTitle: FORMULA_TITLE, at: at(3) }),
+  ]);
+  expect(res.json().rejected).toEqual([]);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  const context = await browser.newContext({
+    viewport: { width: 1366, height: 900 },
+    locale: 'en-GB',
+    acceptDownloads: true,
+  });
+  context.setDefaultTimeout(20_000);
+  page = await context.newPage();
+  page.on('pageerror', (err) => console.error('[browser error]', err));
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+  await db?.close();
+});
+
+async function apiGet<T>(path: string): Promise<T> {
+  const res = await page.request.get(`${base}/api/v1${path}`);
+  expect(res.status(), path).toBe(200);
+  return (await res.json()) as T;
+}
+
+/** Picks a format in the dialog, downloads, and returns the saved file's path and name. */
+async function download(format: 'CSV' | 'Excel (.xlsx)') {
+  const dialog = page.getByRole('dialog', { name: 'Export usage' });
+  await dialog.getByText(format, { exact: true }).click();
+  const [file] = await Promise.all([
+    page.waitForEvent('download'),
+    dialog.getByTestId('export-download').click(),
+  ]);
+  const path = await file.path();
+  await dialog.getByTestId('export-done').waitFor();
+  return { path, name: file.suggestedFilename() };
+}
+
+describe('the export dialog in Chromium', () => {
+  it('downloads the current billing period as CSV and as Excel, matching the console', async () => {
+    await page.goto(`${base}/`);
+    await page.getByLabel('Email').fill(EMAIL);
+    await page.locator('input[type="password"]').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: /Welcome/ }).waitFor();
+    await page.goto(`${base}/consumption`);
+    await page.getByRole('heading', { name: 'Consumption', level: 1 }).waitFor();
+
+    await page.getByTestId('export-open').click();
+    const dialog = page.getByRole('dialog', { name: 'Export usage' });
+    await dialog.waitFor();
+    const summary = await apiGet<{
+      periodStart: string;
+      periodEnd: string;
+      creditsUsed: number;
+      totalInterviews: number;
+    }>('/consumption/summary');
+    await shot('export-01-dialog');
+
+    const csv = await download('CSV');
+    expect(csv.name).toMatch(new RegExp(`-${summary.periodStart}-to-${summary.periodEnd}\\.csv$`));
+    const [header, ...rows] = parse(readFileSync(csv.path), { bom: true }) as string[][];
+    expect(header?.slice(0, 5)).toEqual([
+      'Date',
+      'Opening ID',
+      'Job title',
+      'Candidate count',
+      'Credits used',
+    ]);
+    const credits = rows.reduce((s, r) => s + Number(r[4]), 0);
+    expect(credits).toBe(summary.creditsUsed);
+    expect(rows.find((r) => r[1] === 'op-2')?.[2]).toBe(`'${FORMULA_TITLE}`);
+    await shot('export-02-csv-done');
+
+    const xlsx = await download('Excel (.xlsx)');
+    expect(xlsx.name).toMatch(/\.xlsx$/);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(xlsx.path);
+    let total: unknown;
+    wb.getWorksheet('Totals')?.eachRow((row) => {
+      if (row.getCell(1).value === 'Total interviews') total = row.getCell(2).value;
+    });
+    expect(total).toBe(summary.totalInterviews);
+    await shot('export-03-xlsx-done');
+  });
+
+  it('offers the page’s presets, custom range included', async () => {
+    const dialog = page.getByRole('dialog', { name: 'Export usage' });
+    await dialog.getByTestId('period-picker').click();
+    for (const label of [
+      'Current billing period',
+      'Previous billing period',
+      'This month',
+      'Last 3 months',
+      'This year',
+      'Custom range',
+    ]) {
+      await page.getByRole('option', { name: label }).waitFor();
+    }
+    await page.getByRole('option', { name: 'This year' }).click();
+    const year = new Date().getUTCFullYear();
+    await expect.poll(() => dialog.getByTestId('export-range').textContent()).toContain(String(year));
+    await shot('export-04-this-year');
+  });
+});
