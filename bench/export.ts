@@ -78,7 +78,7 @@ async function download(ready: Ready, format: 'csv' | 'xlsx', child: ChildProces
     peakRssBytes: stopped.peakRssBytes,
     baselineRssBytes: stopped.baselineRssBytes,
     seconds: Math.round(seconds * 100) / 100,
-    /** Until the first byte: mostly the query's start (the candidate count's aggregation). */
+    /** Until the first byte: the query's start. */
     firstByteSeconds: Math.round(firstByte - t0) / 1000,
     bytes,
   };

@@ -680,6 +680,31 @@ describe('ledger verify', () => {
     ]);
   });
 
+  it('names a tampered candidate count and a candidate row that no interview puts there', async () => {
+    const { tenant } = await busyTenant();
+    await t.asOwner((q) =>
+      q.query(
+        `update daily_usage set candidates = candidates + 1
+          where tenant_id = $1 and (opening_id, day) in
+                (select opening_id, day from daily_usage where tenant_id = $1 and candidates > 0 limit 1)`,
+        [tenant.id],
+      ),
+    );
+    expect((await verifyTenant(t.db, tenant.id)).map((p) => p.message)).toEqual([
+      expect.stringContaining('counts other candidates than those stored'),
+    ]);
+    await t.asOwner((q) =>
+      q.query(
+        `insert into daily_candidates (tenant_id, opening_id, day, who, interviews)
+         select tenant_id, opening_id, day, 'cand-nobody', 1 from daily_usage
+          where tenant_id = $1 and candidates > 0 limit 1`,
+        [tenant.id],
+      ),
+    );
+    const messages = (await verifyTenant(t.db, tenant.id)).map((p) => p.message);
+    expect(messages).toContainEqual(expect.stringContaining('Candidate cand-nobody'));
+  });
+
   it('names a tampered interview charge', async () => {
     const { tenant, charged } = await busyTenant();
     await t.asOwner((q) =>

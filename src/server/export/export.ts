@@ -101,7 +101,7 @@ export async function runExport(
       try {
         const totals = await usageTotals(tx, tenantId, range);
         const writer = format === 'csv' ? csvWriter(out, opts.signal) : xlsxWriter(out, opts.signal);
-        for await (const batch of exportRows(tx, tenantId, range, timeZone, opts.batchSize)) {
+        for await (const batch of exportRows(tx, tenantId, range, opts.batchSize)) {
           if (opts.signal?.aborted) throw new ExportAborted();
           await writer.writeRows(batch);
           rows += batch.length;

@@ -1,9 +1,13 @@
 import type { Database, Queryable } from '../db/database.js';
 import { findInterviews } from '../metering/queries.js';
 import {
+  addCandidateDays,
   addContribution,
   addCounts,
+  type CandidateDelta,
   COUNTER_COLUMNS,
+  candidateChanges,
+  candidateKey,
   countsFromRow,
   nonZero,
   type RollupDelta,
@@ -86,6 +90,7 @@ const PAGE = 5000;
 async function verifyRollups(tx: Queryable, tenantId: string): Promise<Disagreement[]> {
   const { timeZone } = await loadBillingContext(tx, tenantId);
   const expected: RollupDelta = new Map();
+  const candidates: CandidateDelta = new Map();
   let after = '';
   for (;;) {
     const ids = await tx.query<{ id: string }>(
@@ -99,7 +104,10 @@ async function verifyRollups(tx: Queryable, tenantId: string): Promise<Disagreem
       tenantId,
       ids.map((r) => r.id),
     );
-    for (const i of page.values()) addContribution(expected, i.record, i.chargedMilli, timeZone, 1);
+    for (const i of page.values()) {
+      addContribution(expected, i.record, i.chargedMilli, timeZone, 1);
+      addCandidateDays(candidates, i.record, timeZone, 1);
+    }
   }
   const stored = await tx.query<Record<string, unknown>>(
     `select opening_id, to_char(day, 'YYYY-MM-DD') as day, ${Object.values(COUNTER_COLUMNS).join(', ')}
@@ -110,12 +118,47 @@ async function verifyRollups(tx: Queryable, tenantId: string): Promise<Disagreem
   for (const row of stored) {
     addCounts(expected, rollupKey(row.opening_id as string, row.day as string), countsFromRow(row, -1));
   }
-  return nonZero(expected).map(([openingId, day, diff]) => ({
+  const problems = nonZero(expected).map(([openingId, day, diff]) => ({
     check: 'rollup' as const,
     message: `Rollup ${openingId} ${day} is off from its interviews by ${JSON.stringify(
       Object.fromEntries(Object.entries(diff).filter(([, v]) => v !== 0)),
     )}`,
   }));
+  const storedCandidates = await tx.query<{
+    opening_id: string;
+    day: string;
+    who: string;
+    interviews: number;
+  }>(
+    `select opening_id, to_char(day, 'YYYY-MM-DD') as day, who, interviews from daily_candidates where tenant_id = $1`,
+    [tenantId],
+  );
+  for (const r of storedCandidates) {
+    const key = candidateKey(r.opening_id, r.day, r.who);
+    candidates.set(key, (candidates.get(key) ?? 0) - Number(r.interviews));
+  }
+  for (const [openingId, day, who, n] of candidateChanges(candidates)) {
+    problems.push({
+      check: 'rollup',
+      message: `Candidate ${who} on ${openingId} ${day} is off from its interviews by ${n}`,
+    });
+  }
+  const counted = await tx.query<{ opening_id: string; day: string }>(
+    `select coalesce(u.opening_id, c.opening_id) as opening_id, to_char(coalesce(u.day, c.day), 'YYYY-MM-DD') as day
+       from (select * from daily_usage where tenant_id = $1) u
+       full join (select opening_id, day, count(*) filter (where interviews > 0) as n
+                    from daily_candidates where tenant_id = $1 group by 1, 2) c
+         on c.opening_id = u.opening_id and c.day = u.day
+      where coalesce(u.candidates, 0) <> coalesce(c.n, 0)`,
+    [tenantId],
+  );
+  for (const r of counted) {
+    problems.push({
+      check: 'rollup',
+      message: `Rollup ${r.opening_id} ${r.day} counts other candidates than those stored for it`,
+    });
+  }
+  return problems;
 }
 
 /** The per-tenant day totals must equal the per-opening rollups summed by day. */

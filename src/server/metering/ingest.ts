@@ -14,6 +14,7 @@ import {
 import { chargeFor } from '../ledger/rules.js';
 import { type ParsedEvent, parseEvent } from './events.js';
 import {
+  addCandidates,
   addToRollups,
   findEventHashes,
   findInterviews,
@@ -25,7 +26,14 @@ import {
   upsertInterviews,
   upsertOpenings,
 } from './queries.js';
-import { addContribution, nonZero, type RollupDelta } from './rollup.js';
+import {
+  addCandidateDays,
+  addContribution,
+  type CandidateDelta,
+  candidateChanges,
+  nonZero,
+  type RollupDelta,
+} from './rollup.js';
 import { deriveState, type InterviewRecord, mergeEvent } from './state.js';
 
 export const MAX_BATCH = 1000;
@@ -228,10 +236,11 @@ async function ingestBatch(
       upsertOpenings(tx, tenantId, openingSightings(passed)),
       upsertCandidates(tx, tenantId, candidateSightings(passed, before)),
     ];
-    const { writes, charges, rollups } = consequences(after, before, ctx);
+    const { writes, charges, rollups, candidates } = consequences(after, before, ctx);
     const balanceAfter = account.balanceMilli - charges.reduce((sum, c) => sum + c.deltaMilli, 0);
     writing.push(
       upsertInterviews(tx, tenantId, writes),
+      addCandidates(tx, tenantId, candidateChanges(candidates)),
       addToRollups(tx, tenantId, nonZero(rollups)),
       postConsumption(tx, account, lots, charges, opts.actor),
     );
@@ -264,15 +273,16 @@ async function alertIfLow(
   await raiseAlerts(tx, ctx.tenantId, { period, thresholds, balanceMilli, allotmentMilli, at: now });
 }
 
-/** What the merged interviews change: their rows, the charge differences and the rollup deltas. */
+/** What the merged interviews change: their rows, the charge differences, the rollup and candidate deltas. */
 function consequences(
   after: Map<string, StoredInterview>,
   before: Map<string, StoredInterview>,
   ctx: BillingContext,
-): { writes: InterviewWrite[]; charges: ChargeDelta[]; rollups: RollupDelta } {
+): { writes: InterviewWrite[]; charges: ChargeDelta[]; rollups: RollupDelta; candidates: CandidateDelta } {
   const writes: InterviewWrite[] = [];
   const charges: ChargeDelta[] = [];
   const rollups: RollupDelta = new Map();
+  const candidates: CandidateDelta = new Map();
   for (const [id, next] of after) {
     const { state, finishedAt } = deriveState(next.record);
     const charge = chargeFor(
@@ -285,7 +295,11 @@ function consequences(
       ctx.plan.partialRule,
     );
     const prev = before.get(id);
-    if (prev) addContribution(rollups, prev.record, prev.chargedMilli, ctx.timeZone, -1);
+    if (prev) {
+      addContribution(rollups, prev.record, prev.chargedMilli, ctx.timeZone, -1);
+      addCandidateDays(candidates, prev.record, ctx.timeZone, -1);
+    }
+    addCandidateDays(candidates, next.record, ctx.timeZone, 1);
     // Charges only grow (an interview costs at most one credit); a reversal is the one way down.
     const chargedMilli = Math.max(charge.milli, next.chargedMilli);
     addContribution(rollups, next.record, chargedMilli, ctx.timeZone, 1);
@@ -307,7 +321,7 @@ function consequences(
       });
     }
   }
-  return { writes, charges, rollups };
+  return { writes, charges, rollups, candidates };
 }
 
 const distinct = (ids: string[]) => [...new Set(ids)];

@@ -315,3 +315,44 @@ async function addCounters(
         ),
   ]);
 }
+
+/**
+ * Moves the candidates per opening and day by `rows` ([openingId, day, who, interviews]): a
+ * candidate counts on a day while at least one interview puts them there, so daily_usage.candidates
+ * moves by those that come to one or drop to none. Rows left at none are deleted, as if the
+ * events had arrived in order. Sent before addToRollups, whose clean-up then sees the candidates.
+ */
+export async function addCandidates(
+  tx: Queryable,
+  tenantId: string,
+  rows: [openingId: string, day: string, who: string, interviews: number][],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const lowered = rows.filter(([, , , n]) => n < 0);
+  await settleAll([
+    tx.query(
+      `with d as (select * from json_to_recordset($2::json) as d(opening_id text, day date, who text, n int)),
+       moved as (
+         insert into daily_candidates as c (tenant_id, opening_id, day, who, interviews)
+         select $1, opening_id, day, who, n from d
+         on conflict (tenant_id, opening_id, day, who) do update set interviews = c.interviews + excluded.interviews
+         returning c.opening_id, c.day, c.who, c.interviews)
+       insert into daily_usage as u (tenant_id, opening_id, day, candidates)
+       select $1, m.opening_id, m.day, sum(sign(m.interviews) - sign(m.interviews - d.n))::int
+         from moved m join d using (opening_id, day, who)
+        group by m.opening_id, m.day
+       having sum(sign(m.interviews) - sign(m.interviews - d.n)) <> 0
+       on conflict (tenant_id, opening_id, day) do update set candidates = u.candidates + excluded.candidates`,
+      [tenantId, JSON.stringify(rows.map(([opening_id, day, who, n]) => ({ opening_id, day, who, n })))],
+    ),
+    lowered.length === 0
+      ? Promise.resolve([])
+      : tx.query(
+          `delete from daily_candidates c
+            using json_to_recordset($2::json) as d(opening_id text, day date, who text)
+            where c.tenant_id = $1 and c.opening_id = d.opening_id and c.day = d.day and c.who = d.who
+              and c.interviews = 0`,
+          [tenantId, JSON.stringify(lowered.map(([opening_id, day, who]) => ({ opening_id, day, who })))],
+        ),
+  ]);
+}

@@ -56,11 +56,24 @@ export function addCounts(delta: RollupDelta, key: string, counts: UsageCounts):
 }
 
 /**
- * Adds (sign +1) or removes (sign -1) one interview's contribution to the daily rollups.
- * Each count lands on the local day it happened: invitations on the invitation day, outcomes
- * and credits on the day the interview reached them. The contribution is a function of the
- * interview's final record alone, so rollups do not depend on event order.
+ * Where an interview counts in the rollups: each count on the instant its milestone happened
+ * (invitations on the invitation, outcomes and credits when the interview reached them). A
+ * function of the interview's final record alone, so rollups do not depend on event order.
  */
+function milestones(r: InterviewRecord, chargedMilli: number): [keyof UsageCounts, number, number][] {
+  const { state, finishedAt } = deriveState(r);
+  if (r.isSimulation) return [['simulations', r.completedAt ?? r.invitedAt, 1]];
+  const out: [keyof UsageCounts, number, number][] = [['invited', r.invitedAt, 1]];
+  if (r.startedAt !== null) out.push(['started', r.startedAt, 1]);
+  if (state === 'completed' && finishedAt !== null) out.push(['completed', finishedAt, 1]);
+  if (state === 'partially_completed' && finishedAt !== null) out.push(['partiallyCompleted', finishedAt, 1]);
+  if (state === 'expired' && r.expiredAt !== null) out.push(['expired', r.expiredAt, 1]);
+  if (state === 'cancelled' && r.cancelledAt !== null) out.push(['cancelled', r.cancelledAt, 1]);
+  if (chargedMilli !== 0 && finishedAt !== null) out.push(['creditsMilli', finishedAt, chargedMilli]);
+  return out;
+}
+
+/** Adds (sign +1) or removes (sign -1) one interview's contribution to the daily rollups. */
 export function addContribution(
   delta: RollupDelta,
   r: InterviewRecord,
@@ -68,25 +81,42 @@ export function addContribution(
   tz: string,
   sign: 1 | -1,
 ): void {
-  const { state, finishedAt } = deriveState(r);
-  if (r.isSimulation) {
-    add(delta, r.openingId, r.completedAt ?? r.invitedAt, tz, 'simulations', sign);
-    return;
+  for (const [field, at, n] of milestones(r, chargedMilli)) add(delta, r.openingId, at, tz, field, sign * n);
+}
+
+/**
+ * Candidates per opening and day, which cannot be summed from counts: who an interview is for
+ * (its candidate, or itself when it names none), keyed `${openingId}\u0000${day}\u0000${who}`,
+ * with the number of interviews that put that candidate on that day.
+ */
+export type CandidateDelta = Map<string, number>;
+
+export const candidateKey = (openingId: string, day: string, who: string) =>
+  `${openingId}\u0000${day}\u0000${who}`;
+
+/**
+ * Adds (+1) or removes (-1) an interview's candidate on each local day it counts on in the
+ * rollups (its milestones; simulations are no candidate's).
+ */
+export function addCandidateDays(delta: CandidateDelta, r: InterviewRecord, tz: string, sign: 1 | -1): void {
+  if (r.isSimulation) return;
+  const who = r.candidateId ?? `#${r.id}`;
+  const days = new Set(milestones(r, 0).map(([, at]) => localDate(new Date(at), tz)));
+  for (const day of days) {
+    const key = candidateKey(r.openingId, day, who);
+    delta.set(key, (delta.get(key) ?? 0) + sign);
   }
-  add(delta, r.openingId, r.invitedAt, tz, 'invited', sign);
-  if (r.startedAt !== null) add(delta, r.openingId, r.startedAt, tz, 'started', sign);
-  if (state === 'completed' && finishedAt !== null)
-    add(delta, r.openingId, finishedAt, tz, 'completed', sign);
-  if (state === 'partially_completed' && finishedAt !== null) {
-    add(delta, r.openingId, finishedAt, tz, 'partiallyCompleted', sign);
+}
+
+/** The candidate delta's non-zero entries as [openingId, day, who, n]. */
+export function candidateChanges(delta: CandidateDelta): [string, string, string, number][] {
+  const out: [string, string, string, number][] = [];
+  for (const [key, n] of delta) {
+    if (n === 0) continue;
+    const [openingId, day, who] = key.split('\u0000') as [string, string, string];
+    out.push([openingId, day, who, n]);
   }
-  if (state === 'expired' && r.expiredAt !== null) add(delta, r.openingId, r.expiredAt, tz, 'expired', sign);
-  if (state === 'cancelled' && r.cancelledAt !== null) {
-    add(delta, r.openingId, r.cancelledAt, tz, 'cancelled', sign);
-  }
-  if (chargedMilli !== 0 && finishedAt !== null) {
-    add(delta, r.openingId, finishedAt, tz, 'creditsMilli', sign * chargedMilli);
-  }
+  return out;
 }
 
 /** Drops rows whose every counter nets to zero. */
