@@ -34,12 +34,13 @@ export function csvWriter(out: Writable, signal?: AbortSignal): ExportWriter {
     return `\uFEFF${EXPORT_COLUMNS.map((c) => field(c.header)).join(',')}\r\n`;
   };
   return {
-    async writeRows(rows) {
+    writeRows(rows) {
       let text = started ? '' : header();
       for (const row of rows) text += line(row);
       out.write(text);
-      await drained(out, signal);
+      return rows.splice(0).length;
     },
+    drained: () => drained(out, signal),
     async finish() {
       if (!started) out.write(header());
       await Promise.race([endOf(out), untilGone(out, signal)]);

@@ -9,7 +9,7 @@ import { loadBillingContext } from '../ledger/plans.js';
 import { EXPORT_FORMATS, type ExportFormat, isExportFormat } from './columns.js';
 import { csvWriter } from './csv.js';
 import { ExportAborted } from './output.js';
-import { exportRows } from './rows.js';
+import { openExportRows } from './rows.js';
 import { xlsxWriter } from './xlsx.js';
 
 export const CONTENT_TYPES: Record<ExportFormat, string> = {
@@ -101,10 +101,18 @@ export async function runExport(
       try {
         const totals = await usageTotals(tx, tenantId, range);
         const writer = format === 'csv' ? csvWriter(out, opts.signal) : xlsxWriter(out, opts.signal);
-        for await (const batch of exportRows(tx, tenantId, range, opts.batchSize)) {
-          if (opts.signal?.aborted) throw new ExportAborted();
-          await writer.writeRows(batch);
-          rows += batch.length;
+        const batches = await openExportRows(tx, tenantId, range, opts.batchSize);
+        try {
+          for (;;) {
+            if (opts.signal?.aborted) throw new ExportAborted();
+            // Each batch goes straight to the writer, so nothing holds it while `out` drains (cursor.ts).
+            const written = writer.writeRows(await batches.next());
+            if (written === 0) break;
+            rows += written;
+            await writer.drained();
+          }
+        } finally {
+          await batches.close();
         }
         await writer.finish({
           tenantName: plan.tenantName,

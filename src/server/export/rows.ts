@@ -1,6 +1,6 @@
 import type { UsageCounts } from '../../shared/metrics.js';
 import type { DateRange } from '../consumption/range.js';
-import { cursorRows } from '../db/cursor.js';
+import { type Cursor, openCursor } from '../db/cursor.js';
 import type { Queryable } from '../db/database.js';
 import { countsFromRow } from '../metering/rollup.js';
 
@@ -31,21 +31,30 @@ const ROWS_SQL = `
           u.credits_milli) <> (0, 0, 0, 0, 0, 0, 0, 0)
    order by u.day, u.opening_id`;
 
-/** The export's rows in batches, read through a cursor: never all of them in memory. */
-export async function* exportRows(
+/** The export's rows, a batch at a time through a cursor (see cursor.ts): never all of them in memory. */
+export async function openExportRows(
   tx: Queryable,
   tenantId: string,
   range: DateRange,
   batchSize?: number,
-): AsyncGenerator<ExportRow[]> {
-  const params = [tenantId, range.from, range.to];
-  for await (const batch of cursorRows(tx, ROWS_SQL, params, batchSize)) {
-    yield batch.map((r) => ({
-      day: r.day as string,
-      openingId: r.opening_id as string,
-      jobTitle: r.job_title as string,
-      candidates: Number(r.candidates),
-      counts: countsFromRow(r),
-    }));
-  }
+): Promise<Cursor<ExportRow>> {
+  // No JIT for this transaction: its compilation of this query cost more than it saved.
+  await tx.query('set local jit = off');
+  const cursor = await openCursor(tx, ROWS_SQL, [tenantId, range.from, range.to], batchSize);
+  return {
+    async next() {
+      const fetched = await cursor.next();
+      const rows = fetched.map((r) => ({
+        day: r.day as string,
+        openingId: r.opening_id as string,
+        jobTitle: r.job_title as string,
+        candidates: Number(r.candidates),
+        counts: countsFromRow(r),
+      }));
+      // Emptied, not just dropped: see "taken" in writer.ts.
+      fetched.length = 0;
+      return rows;
+    },
+    close: () => cursor.close(),
+  };
 }

@@ -80,13 +80,16 @@ export function xlsxWriter(out: Writable, signal?: AbortSignal): ExportWriter {
   let rows = 0;
 
   return {
-    async writeRows(batch) {
+    writeRows(batch) {
       for (const row of batch) {
         const added = usage.addRow(cells(row));
         for (let i = 0; i < COLUMN_STYLES.length; i++) added.getCell(i + 1).style = COLUMN_STYLES[i] ?? {};
         added.commit();
       }
       rows += batch.length;
+      return batch.splice(0).length;
+    },
+    async drained() {
       const zipInput = zipInputOf(usage);
       if (zipInput?._writableState?.needDrain) await drainOf(zipInput, out, signal);
       await drained(out, signal);
