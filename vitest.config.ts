@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 /**
  * Unit tests (beside the code, in src/) run once; the integration tests in test/ run on the
  * embedded PGlite and, when TEST_DATABASE_URL names a PostgreSQL server, on PostgreSQL too.
+ * A test about one database alone is named `*.pglite.test.ts` or `*.postgres.test.ts` and runs
+ * in that half only, rather than being skipped in the other.
  */
 const postgresUrl = process.env.TEST_DATABASE_URL;
 if (!postgresUrl) {
@@ -16,7 +18,7 @@ const integration = (name: 'pglite' | 'postgres') => ({
   test: {
     name,
     include: ['test/**/*.test.ts'],
-    exclude: ['test/e2e/**'],
+    exclude: ['test/e2e/**', `test/**/*.${name === 'pglite' ? 'postgres' : 'pglite'}.test.ts`],
     env: { METERLINE_TEST_DB: name },
     globalSetup: ['test/helpers/global-setup.ts'],
     testTimeout: 60_000,

@@ -4,7 +4,6 @@ import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cancelOnAbort } from '../src/server/db/cancel.js';
 import { openTestDatabase, type TestDatabase } from './helpers/db.js';
 import {
   interviewEvents,
@@ -354,25 +353,4 @@ describe('streaming', () => {
     const next = await get('/api/v1/consumption/summary', bigAdmin.cookie);
     expect(next.statusCode).toBe(200);
   });
-
-  it.runIf(process.env.METERLINE_TEST_DB === 'postgres')(
-    'cancels the statement running on PostgreSQL when the reader goes away',
-    async () => {
-      const reader = new AbortController();
-      const started = Date.now();
-      const running = t.db.withTenant(tenant.id, async (tx) => {
-        const cancel = await cancelOnAbort(t.db, tx, reader.signal);
-        try {
-          await tx.query('select pg_sleep(30)');
-        } finally {
-          await cancel.release();
-        }
-      });
-      setTimeout(() => reader.abort(), 300);
-      await expect(running).rejects.toMatchObject({ code: '57014' });
-      expect(Date.now() - started).toBeLessThan(10_000);
-      // The pool's connections are fine afterwards.
-      expect(await t.db.withTenant(tenant.id, (tx) => tx.query('select 1 as one'))).toEqual([{ one: 1 }]);
-    },
-  );
 });
