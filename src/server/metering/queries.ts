@@ -319,8 +319,10 @@ async function addCounters(
 /**
  * Moves the candidates per opening and day by `rows` ([openingId, day, who, interviews]): a
  * candidate counts on a day while at least one interview puts them there, so daily_usage.candidates
- * moves by those that come to one or drop to none. Rows left at none are deleted, as if the
- * events had arrived in order. Sent before addToRollups, whose clean-up then sees the candidates.
+ * moves by those that come to one or drop to none. Rows left at none are deleted (as if the events
+ * had arrived in order), so a stored row always has one or more: a row the upsert inserts (xmax 0)
+ * is a candidate come, a row it brings to none one gone. Sent before addToRollups, whose clean-up
+ * then sees the candidates.
  */
 export async function addCandidates(
   tx: Queryable,
@@ -336,12 +338,11 @@ export async function addCandidates(
          insert into daily_candidates as c (tenant_id, opening_id, day, who, interviews)
          select $1, opening_id, day, who, n from d
          on conflict (tenant_id, opening_id, day, who) do update set interviews = c.interviews + excluded.interviews
-         returning c.opening_id, c.day, c.who, c.interviews)
+         returning c.opening_id, c.day, case when c.xmax = 0 then 1 when c.interviews = 0 then -1 else 0 end as n)
        insert into daily_usage as u (tenant_id, opening_id, day, candidates)
-       select $1, m.opening_id, m.day, sum(sign(m.interviews) - sign(m.interviews - d.n))::int
-         from moved m join d using (opening_id, day, who)
-        group by m.opening_id, m.day
-       having sum(sign(m.interviews) - sign(m.interviews - d.n)) <> 0
+       select $1, opening_id, day, sum(n)::int from moved
+        group by opening_id, day
+       having sum(n) <> 0
        on conflict (tenant_id, opening_id, day) do update set candidates = u.candidates + excluded.candidates`,
       [tenantId, JSON.stringify(rows.map(([opening_id, day, who, n]) => ({ opening_id, day, who, n })))],
     ),
