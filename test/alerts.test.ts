@@ -23,7 +23,8 @@ const clock = new TestClock(new Date('2026-01-15T12:00:00Z'));
 
 beforeAll(async () => {
   t = await openTestDatabase();
-  app = await testApp(t.db, clock);
+  // The test endpoints listen on this machine, which webhooks may reach only when allowed.
+  app = await testApp(t.db, clock, { METERLINE_WEBHOOK_ALLOW_PRIVATE: true });
 });
 afterAll(async () => {
   await app?.close();
@@ -31,6 +32,7 @@ afterAll(async () => {
 });
 
 type Session = { cookie: string; csrf: string };
+const LOCAL = { allowPrivate: true };
 
 function call(s: Session, method: 'GET' | 'PUT' | 'POST', url: string, payload?: Record<string, unknown>) {
   return app.inject({
@@ -135,7 +137,11 @@ describe('credit alerts', () => {
 
       await complete(tenant, 5);
       await complete(tenant, 1); // below 50 % twice: one alert, one delivery
-      expect(await deliverDueWebhooks(t.db, clock.now)).toEqual({ delivered: 0, failed: 1, abandoned: 0 });
+      expect(await deliverDueWebhooks(t.db, clock.now, LOCAL)).toEqual({
+        delivered: 0,
+        failed: 1,
+        abandoned: 0,
+      });
       expect(hook.received).toHaveLength(1);
       const first = hook.received[0] as { headers: IncomingMessage['headers']; body: string };
       expect(verifySignature(String(first.headers[SIGNATURE_HEADER]), secret, first.body, clock.now())).toBe(
@@ -158,9 +164,17 @@ describe('credit alerts', () => {
       expect(new Date(deliveries[0].nextAttemptAt).getTime() - clock.now().getTime()).toBe(30_000);
 
       // Not due yet; then due, and taken.
-      expect(await deliverDueWebhooks(t.db, clock.now)).toEqual({ delivered: 0, failed: 0, abandoned: 0 });
+      expect(await deliverDueWebhooks(t.db, clock.now, LOCAL)).toEqual({
+        delivered: 0,
+        failed: 0,
+        abandoned: 0,
+      });
       clock.set('2026-01-15T12:00:31Z');
-      expect(await deliverDueWebhooks(t.db, clock.now)).toEqual({ delivered: 1, failed: 0, abandoned: 0 });
+      expect(await deliverDueWebhooks(t.db, clock.now, LOCAL)).toEqual({
+        delivered: 1,
+        failed: 0,
+        abandoned: 0,
+      });
       expect(hook.received).toHaveLength(2);
       expect(hook.received[1]?.body).toBe(first.body);
       deliveries = (await call(admin, 'GET', '/alerts/webhook/deliveries')).json().deliveries;
@@ -173,7 +187,11 @@ describe('credit alerts', () => {
       const newSecret = rotated.json().secret;
       expect(newSecret).not.toBe(secret);
       expect((await call(admin, 'POST', '/alerts/webhook/test')).statusCode).toBe(202);
-      expect(await deliverDueWebhooks(t.db, clock.now)).toEqual({ delivered: 1, failed: 0, abandoned: 0 });
+      expect(await deliverDueWebhooks(t.db, clock.now, LOCAL)).toEqual({
+        delivered: 1,
+        failed: 0,
+        abandoned: 0,
+      });
       const test = hook.received[2] as { headers: IncomingMessage['headers']; body: string };
       expect(JSON.parse(test.body).type).toBe('webhook.test');
       expect(verifySignature(String(test.headers[SIGNATURE_HEADER]), newSecret, test.body, clock.now())).toBe(
@@ -194,7 +212,7 @@ describe('credit alerts', () => {
       expect((await call(admin, 'POST', '/alerts/webhook/test')).statusCode).toBe(202);
       const outcomes = [];
       for (let i = 0; i < 12; i++) {
-        outcomes.push(await deliverDueWebhooks(t.db, clock.now));
+        outcomes.push(await deliverDueWebhooks(t.db, clock.now, LOCAL));
         clock.set(new Date(clock.now().getTime() + 7 * 3_600_000).toISOString());
       }
       expect(outcomes.filter((o) => o.failed === 1)).toHaveLength(11);
@@ -209,9 +227,69 @@ describe('credit alerts', () => {
         nextAttemptAt: null,
       });
       expect(delivery.abandonedAt).not.toBeNull();
-      expect(await deliverDueWebhooks(t.db, clock.now)).toEqual({ delivered: 0, failed: 0, abandoned: 0 });
+      expect(await deliverDueWebhooks(t.db, clock.now, LOCAL)).toEqual({
+        delivered: 0,
+        failed: 0,
+        abandoned: 0,
+      });
     } finally {
       await hook.close();
+    }
+  });
+
+  it('refuses webhooks to this server or a private network unless the operator allows them', async () => {
+    clock.set('2026-01-15T12:00:00Z');
+    const strict = await testApp(t.db, clock);
+    try {
+      const tenant = await makeTenant(t.db, clock);
+      const admin = await signIn(strict, t.db, tenant.id, 'account_admin');
+      for (const url of [
+        'http://127.0.0.1:8080/hook',
+        'http://localhost/hook',
+        'http://169.254.169.254/latest/meta-data',
+        'http://10.1.2.3/hook',
+        'http://[::1]/hook',
+        'http://[::ffff:192.168.0.1]/hook',
+      ]) {
+        const res = await strict.inject({
+          method: 'PUT',
+          url: '/api/v1/alerts/settings',
+          headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf },
+          payload: { thresholds: [25], webhookUrl: url },
+        });
+        expect({ url, code: res.json().error?.code }).toEqual({ url, code: 'webhook_url_not_public' });
+      }
+      // A name that resolves to this machine is caught when sending: the delivery fails, nothing is sent.
+      const hook = await endpoint([200]);
+      try {
+        await t.db.withTenant(tenant.id, (tx) =>
+          tx.query(
+            `insert into alert_settings (tenant_id, thresholds, webhook_url, webhook_secret)
+             values ($1, '{25}', $2, 'whsec_test')`,
+            [tenant.id, hook.url.replace('127.0.0.1', 'localhost')],
+          ),
+        );
+        const test = await strict.inject({
+          method: 'POST',
+          url: '/api/v1/alerts/webhook/test',
+          headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf },
+        });
+        expect(test.statusCode).toBe(202);
+        expect(await deliverDueWebhooks(t.db, clock.now, { allowPrivate: false })).toEqual({
+          delivered: 0,
+          failed: 1,
+          abandoned: 0,
+        });
+        expect(hook.received).toEqual([]);
+        const [delivery] = await t.db.withTenant(tenant.id, (tx) =>
+          tx.query<{ last_error: string }>('select last_error from webhook_deliveries'),
+        );
+        expect(delivery?.last_error).toMatch(/^refused: localhost is a private address/);
+      } finally {
+        await hook.close();
+      }
+    } finally {
+      await strict.close();
     }
   });
 

@@ -24,7 +24,8 @@ import { openingRoutes } from './openings/routes.js';
 
 export interface AppDeps {
   db: Database;
-  config: Pick<Config, 'LOG_LEVEL' | 'METERLINE_SESSION_HOURS'>;
+  config: Pick<Config, 'LOG_LEVEL' | 'METERLINE_SESSION_HOURS'> &
+    Partial<Pick<Config, 'METERLINE_WEBHOOK_ALLOW_PRIVATE'>>;
   /** The clock, injectable so tests can move time. */
   now?: () => Date;
 }

@@ -29,6 +29,11 @@ const ConfigSchema = z.object({
   METERLINE_PERIOD_CHECK_SECONDS: z.coerce.number().int().min(1).default(60),
   /** How often the server sends due webhooks (credit alerts), retrying failed ones with backoff. */
   METERLINE_WEBHOOK_CHECK_SECONDS: z.coerce.number().int().min(1).default(10),
+  /** Let webhooks go to this host and private networks (development, tests); refused by default. */
+  METERLINE_WEBHOOK_ALLOW_PRIVATE: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
   METERLINE_SESSION_HOURS: z.coerce.number().int().min(1).default(12),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

@@ -24,6 +24,7 @@ async function main() {
   });
   const webhooks = startWebhookWorker(db, {
     intervalSeconds: config.METERLINE_WEBHOOK_CHECK_SECONDS,
+    allowPrivate: config.METERLINE_WEBHOOK_ALLOW_PRIVATE,
     now: () => new Date(),
     log: app.log,
   });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/server/app.js';
+import { type AppDeps, buildApp } from '../../src/server/app.js';
 import { createApiKey } from '../../src/server/auth/api-keys.js';
 import { addUser, type Role } from '../../src/server/auth/users.js';
 import type { Database } from '../../src/server/db/database.js';
@@ -17,8 +17,16 @@ export class TestClock {
   }
 }
 
-export async function testApp(db: Database, clock: TestClock): Promise<FastifyInstance> {
-  return buildApp({ db, config: { LOG_LEVEL: 'silent', METERLINE_SESSION_HOURS: 12 }, now: clock.now });
+export async function testApp(
+  db: Database,
+  clock: TestClock,
+  config: Partial<AppDeps['config']> = {},
+): Promise<FastifyInstance> {
+  return buildApp({
+    db,
+    config: { LOG_LEVEL: 'silent', METERLINE_SESSION_HOURS: 12, ...config },
+    now: clock.now,
+  });
 }
 
 let counter = 0;

@@ -1,4 +1,5 @@
 import type { Database } from '../db/database.js';
+import { refusedDestination } from './destination.js';
 import { SIGNATURE_HEADER, signatureHeader } from './signature.js';
 
 /** Attempts before a delivery is abandoned: with the backoff below, about a day and a half. */
@@ -33,7 +34,7 @@ type Claimed = {
 export async function deliverDueWebhooks(
   db: Database,
   now: () => Date,
-  fetchImpl: typeof fetch = fetch,
+  opts: { allowPrivate: boolean; fetch?: typeof fetch },
 ): Promise<DeliveryOutcome> {
   const outcome: DeliveryOutcome = { delivered: 0, failed: 0, abandoned: 0 };
   const tenants = await db.transaction((tx) =>
@@ -55,7 +56,7 @@ export async function deliverDueWebhooks(
       ),
     );
     for (const d of claimed) {
-      const result = await send(d, now(), fetchImpl);
+      const result = await send(d, now(), opts);
       const attempts = d.attempts + 1;
       const abandon = !result.ok && attempts >= MAX_ATTEMPTS;
       if (result.ok) outcome.delivered++;
@@ -89,10 +90,12 @@ export async function deliverDueWebhooks(
 async function send(
   d: Claimed,
   at: Date,
-  fetchImpl: typeof fetch,
+  opts: { allowPrivate: boolean; fetch?: typeof fetch },
 ): Promise<{ ok: boolean; status: number | null; error: string | null }> {
+  const refused = await refusedDestination(d.url, opts.allowPrivate);
+  if (refused) return { ok: false, status: null, error: refused };
   try {
-    const res = await fetchImpl(d.url, {
+    const res = await (opts.fetch ?? fetch)(d.url, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',

@@ -9,6 +9,7 @@ import { Credits, errorResponses } from '../http/schemas.js';
 import { periodContaining } from '../ledger/periods.js';
 import { loadBillingContext } from '../ledger/plans.js';
 import { balanceOf } from '../ledger/queries.js';
+import { isPlainlyPrivate } from './destination.js';
 import { newWebhookSecret } from './signature.js';
 import {
   loadAlertSettings,
@@ -54,7 +55,7 @@ const Delivery = z.object({
 });
 
 /** An absolute http(s) URL, or a 400 that says what is wrong. */
-function checkWebhookUrl(url: string): string {
+function checkWebhookUrl(url: string, allowPrivate: boolean): string {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -66,6 +67,12 @@ function checkWebhookUrl(url: string): string {
   }
   if (parsed.username || parsed.password) {
     throw badRequest('invalid_webhook_url', 'The webhook URL must not hold a user name or password.');
+  }
+  if (!allowPrivate && isPlainlyPrivate(parsed.toString())) {
+    throw badRequest(
+      'webhook_url_not_public',
+      'The webhook URL must be reachable on the internet: not this server nor a private network.',
+    );
   }
   return parsed.toString();
 }
@@ -157,7 +164,9 @@ export const alertRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const auth = authOf(request);
       const { tenantId } = auth;
-      const webhookUrl = request.body.webhookUrl === null ? null : checkWebhookUrl(request.body.webhookUrl);
+      const allowPrivate = app.deps.config.METERLINE_WEBHOOK_ALLOW_PRIVATE ?? false;
+      const webhookUrl =
+        request.body.webhookUrl === null ? null : checkWebhookUrl(request.body.webhookUrl, allowPrivate);
       const thresholds = normalizeThresholds(request.body.thresholds);
       return app.deps.db.withTenant(tenantId, async (tx) => {
         const { createdSecret } = await saveAlertSettings(
