@@ -441,7 +441,7 @@ describe('the web console in Chromium', () => {
       const [test] = received as [{ signature: string; body: string }];
       expect(verifySignature(test.signature, secret, test.body, new Date())).toBe(true);
       await poll(() => card.getByTestId('webhook-deliveries').textContent()).toContain('Delivered');
-      await shot('13-credit-alerts');
+      await shot('12b-credit-alerts');
 
       // Other pages show the banner too.
       await navLink('Consumption').click();
