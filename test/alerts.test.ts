@@ -1,12 +1,10 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { deliverDueWebhooks } from '../src/server/alerts/delivery.js';
 import { SIGNATURE_HEADER, verifySignature } from '../src/server/alerts/signature.js';
 import { closeDuePeriods } from '../src/server/ledger/close.js';
 import { verifyTenant } from '../src/server/ledger/verify.js';
-import { openTestDatabase, type TestDatabase } from './helpers/db.js';
 import {
   interviewEvents,
   makeTenant,
@@ -15,27 +13,19 @@ import {
   TestClock,
   type TestTenant,
   testApp,
+  testAppForFile,
 } from './helpers/factories.js';
 
-let t: TestDatabase;
-let app: FastifyInstance;
 const clock = new TestClock(new Date('2026-01-15T12:00:00Z'));
 
-beforeAll(async () => {
-  t = await openTestDatabase();
-  // The test endpoints listen on this machine, which webhooks may reach only when allowed.
-  app = await testApp(t.db, clock, { METERLINE_WEBHOOK_ALLOW_PRIVATE: true });
-});
-afterAll(async () => {
-  await app?.close();
-  await t?.close();
-});
+// The test endpoints listen on this machine, which webhooks may reach only when allowed.
+const env = testAppForFile(clock, { METERLINE_WEBHOOK_ALLOW_PRIVATE: true });
 
 type Session = { cookie: string; csrf: string };
 const LOCAL = { allowPrivate: true };
 
 function call(s: Session, method: 'GET' | 'PUT' | 'POST', url: string, payload?: Record<string, unknown>) {
-  return app.inject({
+  return env.app.inject({
     method,
     url: `/api/v1${url}`,
     headers: { cookie: s.cookie, ...(method === 'GET' ? {} : { 'x-csrf-token': s.csrf }) },
@@ -49,12 +39,12 @@ async function complete(tenant: TestTenant, n: number) {
   for (let i = 0; i < n; i++) {
     events.push(...interviewEvents({ outcome: 'completed', at: clock.now().toISOString() }));
   }
-  const res = await postEvents(app, tenant.apiKey, events);
+  const res = await postEvents(env.app, tenant.apiKey, events);
   expect(res.json()).toMatchObject({ accepted: events.length, rejected: [] });
 }
 
 async function alertRows(tenant: TestTenant) {
-  return t.db.withTenant(tenant.id, (tx) =>
+  return env.t.db.withTenant(tenant.id, (tx) =>
     tx.query<{ period_start: Date; threshold_percent: number }>(
       'select period_start, threshold_percent from credit_alerts order by period_start, threshold_percent desc',
     ),
@@ -83,8 +73,10 @@ async function endpoint(statuses: number[]) {
 describe('credit alerts', () => {
   it('raises 25, 10 and 0 % of the allotment left once each per period, and again the next period', async () => {
     clock.set('2026-01-15T12:00:00Z');
-    const tenant = await makeTenant(t.db, clock, { plan: { allotmentMilli: 20_000, rolloverMode: 'none' } });
-    const admin = await signIn(app, t.db, tenant.id, 'account_admin');
+    const tenant = await makeTenant(env.t.db, clock, {
+      plan: { allotmentMilli: 20_000, rolloverMode: 'none' },
+    });
+    const admin = await signIn(env.app, env.t.db, tenant.id, 'account_admin');
 
     await complete(tenant, 14); // 6 of 20 left: 30 %
     expect(await alertRows(tenant)).toEqual([]);
@@ -108,7 +100,7 @@ describe('credit alerts', () => {
 
     // The next period grants 20 again; 15 used brings it to 25 % once more.
     clock.set('2026-02-03T09:00:00Z');
-    await closeDuePeriods(t.db, tenant.id, clock.now());
+    await closeDuePeriods(env.t.db, tenant.id, clock.now());
     await complete(tenant, 15);
     const rows = await alertRows(tenant);
     expect(rows.map((r) => [r.period_start.toISOString(), r.threshold_percent])).toEqual([
@@ -117,15 +109,15 @@ describe('credit alerts', () => {
       ['2026-01-01T00:00:00.000Z', 0],
       ['2026-02-01T00:00:00.000Z', 25],
     ]);
-    expect(await verifyTenant(t.db, tenant.id)).toEqual([]);
+    expect(await verifyTenant(env.t.db, tenant.id)).toEqual([]);
   });
 
   it('sends each alert once as a signed webhook, retrying until the endpoint takes it', async () => {
     clock.set('2026-01-15T12:00:00Z');
     const hook = await endpoint([500, 200]);
     try {
-      const tenant = await makeTenant(t.db, clock, { plan: { allotmentMilli: 10_000 } });
-      const admin = await signIn(app, t.db, tenant.id, 'account_admin');
+      const tenant = await makeTenant(env.t.db, clock, { plan: { allotmentMilli: 10_000 } });
+      const admin = await signIn(env.app, env.t.db, tenant.id, 'account_admin');
       const saved = await call(admin, 'PUT', '/alerts/settings', { thresholds: [50], webhookUrl: hook.url });
       expect(saved.statusCode).toBe(200);
       const { secret } = saved.json();
@@ -137,7 +129,7 @@ describe('credit alerts', () => {
 
       await complete(tenant, 5);
       await complete(tenant, 1); // below 50 % twice: one alert, one delivery
-      expect(await deliverDueWebhooks(t.db, clock.now, LOCAL)).toEqual({
+      expect(await deliverDueWebhooks(env.t.db, clock.now, LOCAL)).toEqual({
         delivered: 0,
         failed: 1,
         abandoned: 0,
@@ -164,13 +156,13 @@ describe('credit alerts', () => {
       expect(new Date(deliveries[0].nextAttemptAt).getTime() - clock.now().getTime()).toBe(30_000);
 
       // Not due yet; then due, and taken.
-      expect(await deliverDueWebhooks(t.db, clock.now, LOCAL)).toEqual({
+      expect(await deliverDueWebhooks(env.t.db, clock.now, LOCAL)).toEqual({
         delivered: 0,
         failed: 0,
         abandoned: 0,
       });
       clock.set('2026-01-15T12:00:31Z');
-      expect(await deliverDueWebhooks(t.db, clock.now, LOCAL)).toEqual({
+      expect(await deliverDueWebhooks(env.t.db, clock.now, LOCAL)).toEqual({
         delivered: 1,
         failed: 0,
         abandoned: 0,
@@ -187,7 +179,7 @@ describe('credit alerts', () => {
       const newSecret = rotated.json().secret;
       expect(newSecret).not.toBe(secret);
       expect((await call(admin, 'POST', '/alerts/webhook/test')).statusCode).toBe(202);
-      expect(await deliverDueWebhooks(t.db, clock.now, LOCAL)).toEqual({
+      expect(await deliverDueWebhooks(env.t.db, clock.now, LOCAL)).toEqual({
         delivered: 1,
         failed: 0,
         abandoned: 0,
@@ -206,19 +198,19 @@ describe('credit alerts', () => {
     clock.set('2026-01-15T12:00:00Z');
     const hook = await endpoint([503]);
     try {
-      const tenant = await makeTenant(t.db, clock);
-      const admin = await signIn(app, t.db, tenant.id, 'account_admin');
+      const tenant = await makeTenant(env.t.db, clock);
+      const admin = await signIn(env.app, env.t.db, tenant.id, 'account_admin');
       await call(admin, 'PUT', '/alerts/settings', { thresholds: [25], webhookUrl: hook.url });
       expect((await call(admin, 'POST', '/alerts/webhook/test')).statusCode).toBe(202);
       const outcomes = [];
       for (let i = 0; i < 12; i++) {
-        outcomes.push(await deliverDueWebhooks(t.db, clock.now, LOCAL));
+        outcomes.push(await deliverDueWebhooks(env.t.db, clock.now, LOCAL));
         clock.set(new Date(clock.now().getTime() + 7 * 3_600_000).toISOString());
       }
       expect(outcomes.filter((o) => o.failed === 1)).toHaveLength(11);
       expect(outcomes[11]).toEqual({ delivered: 0, failed: 0, abandoned: 1 });
       // Days later: the admin signs in again.
-      const later = await signIn(app, t.db, tenant.id, 'account_admin');
+      const later = await signIn(env.app, env.t.db, tenant.id, 'account_admin');
       const [delivery] = (await call(later, 'GET', '/alerts/webhook/deliveries')).json().deliveries;
       expect(delivery).toMatchObject({
         attempts: 12,
@@ -227,7 +219,7 @@ describe('credit alerts', () => {
         nextAttemptAt: null,
       });
       expect(delivery.abandonedAt).not.toBeNull();
-      expect(await deliverDueWebhooks(t.db, clock.now, LOCAL)).toEqual({
+      expect(await deliverDueWebhooks(env.t.db, clock.now, LOCAL)).toEqual({
         delivered: 0,
         failed: 0,
         abandoned: 0,
@@ -239,10 +231,10 @@ describe('credit alerts', () => {
 
   it('refuses webhooks to this server or a private network unless the operator allows them', async () => {
     clock.set('2026-01-15T12:00:00Z');
-    const strict = await testApp(t.db, clock);
+    const strict = await testApp(env.t.db, clock);
     try {
-      const tenant = await makeTenant(t.db, clock);
-      const admin = await signIn(strict, t.db, tenant.id, 'account_admin');
+      const tenant = await makeTenant(env.t.db, clock);
+      const admin = await signIn(strict, env.t.db, tenant.id, 'account_admin');
       for (const url of [
         'http://127.0.0.1:8080/hook',
         'http://localhost/hook',
@@ -262,7 +254,7 @@ describe('credit alerts', () => {
       // A name that resolves to this machine is caught when sending: the delivery fails, nothing is sent.
       const hook = await endpoint([200]);
       try {
-        await t.db.withTenant(tenant.id, (tx) =>
+        await env.t.db.withTenant(tenant.id, (tx) =>
           tx.query(
             `insert into alert_settings (tenant_id, thresholds, webhook_url, webhook_secret)
              values ($1, '{25}', $2, 'whsec_test')`,
@@ -275,13 +267,13 @@ describe('credit alerts', () => {
           headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf },
         });
         expect(test.statusCode).toBe(202);
-        expect(await deliverDueWebhooks(t.db, clock.now, { allowPrivate: false })).toEqual({
+        expect(await deliverDueWebhooks(env.t.db, clock.now, { allowPrivate: false })).toEqual({
           delivered: 0,
           failed: 1,
           abandoned: 0,
         });
         expect(hook.received).toEqual([]);
-        const [delivery] = await t.db.withTenant(tenant.id, (tx) =>
+        const [delivery] = await env.t.db.withTenant(tenant.id, (tx) =>
           tx.query<{ last_error: string }>('select last_error from webhook_deliveries'),
         );
         expect(delivery?.last_error).toMatch(/^refused: localhost is a private address/);
@@ -295,9 +287,9 @@ describe('credit alerts', () => {
 
   it('refuses bad settings with stable codes, and others than account admins', async () => {
     clock.set('2026-01-15T12:00:00Z');
-    const tenant = await makeTenant(t.db, clock);
-    const admin = await signIn(app, t.db, tenant.id, 'account_admin');
-    const recruiter = await signIn(app, t.db, tenant.id, 'recruiter');
+    const tenant = await makeTenant(env.t.db, clock);
+    const admin = await signIn(env.app, env.t.db, tenant.id, 'account_admin');
+    const recruiter = await signIn(env.app, env.t.db, tenant.id, 'recruiter');
     const bad = async (payload: Record<string, unknown>, code: string) => {
       const res = await call(admin, 'PUT', '/alerts/settings', payload);
       expect(res.statusCode).toBe(400);

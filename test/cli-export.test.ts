@@ -3,10 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli/main.js';
-import { openTestDatabase, type TestDatabase } from './helpers/db.js';
 import {
   interviewEvents,
   makeTenant,
@@ -14,22 +12,19 @@ import {
   signIn,
   TestClock,
   type TestTenant,
-  testApp,
+  testAppForFile,
 } from './helpers/factories.js';
 
-let t: TestDatabase;
-let app: FastifyInstance;
 let tenant: TestTenant;
 let cookie: string;
 const clock = new TestClock(new Date('2026-03-20T15:00:00Z'));
 const dir = mkdtempSync(join(tmpdir(), 'meterline-export-'));
 
+const env = testAppForFile(clock);
 beforeAll(async () => {
-  t = await openTestDatabase();
-  app = await testApp(t.db, clock);
-  tenant = await makeTenant(t.db, clock, { timeZone: 'Europe/Berlin' });
-  cookie = (await signIn(app, t.db, tenant.id, 'account_admin')).cookie;
-  const res = await postEvents(app, tenant.apiKey, [
+  tenant = await makeTenant(env.t.db, clock, { timeZone: 'Europe/Berlin' });
+  cookie = (await signIn(env.app, env.t.db, tenant.id, 'account_admin')).cookie;
+  const res = await postEvents(env.app, tenant.apiKey, [
     ...interviewEvents({ openingId: 'op-a', jobTitle: '+Sales', at: '2026-03-02T10:00:00Z' }),
     ...interviewEvents({
       openingId: 'op-b',
@@ -42,8 +37,6 @@ beforeAll(async () => {
   expect(res.json().rejected).toEqual([]);
 });
 afterAll(async () => {
-  await app?.close();
-  await t?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -51,7 +44,7 @@ async function cli(...argv: string[]) {
   const out: string[] = [];
   const err: string[] = [];
   const code = await runCli(argv, {
-    db: t.db,
+    db: env.t.db,
     now: clock.now,
     out: (line) => out.push(line),
     err: (line) => err.push(line),
@@ -75,7 +68,7 @@ describe('cli export', () => {
     );
     expect(res.code, res.err).toBe(0);
     expect(res.out).toBe(`Wrote 2 row(s) for 2026-03-01 to 2026-03-31 to ${file}`);
-    const api = await app.inject({
+    const api = await env.app.inject({
       method: 'GET',
       url: '/api/v1/consumption/export?from=2026-03-01&to=2026-03-31&format=csv',
       headers: { cookie },
@@ -107,13 +100,13 @@ describe('cli export', () => {
     wb.getWorksheet('Totals')?.eachRow((row) => {
       if (row.getCell(1).value === 'Credits used') credits = row.getCell(2).value;
     });
-    const summary = await app.inject({
+    const summary = await env.app.inject({
       method: 'GET',
       url: '/api/v1/consumption/summary?from=2026-03-01&to=2026-03-31',
       headers: { cookie },
     });
     expect(credits).toBe(summary.json().creditsUsed);
-    const [audit] = await t.db.withTenant(tenant.id, (tx) =>
+    const [audit] = await env.t.db.withTenant(tenant.id, (tx) =>
       tx.query(
         `select actor, details from audit_log where action = 'usage.exported' order by id desc limit 1`,
       ),

@@ -1,28 +1,17 @@
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli/main.js';
-import { openTestDatabase, type TestDatabase } from './helpers/db.js';
-import { interviewEvents, postEvents, TestClock, testApp, uniqueSlug } from './helpers/factories.js';
+import { interviewEvents, postEvents, TestClock, testAppForFile, uniqueSlug } from './helpers/factories.js';
 
-let t: TestDatabase;
-let app: FastifyInstance;
 const clock = new TestClock(new Date('2026-01-15T12:00:00Z'));
 
-beforeAll(async () => {
-  t = await openTestDatabase();
-  app = await testApp(t.db, clock);
-});
-afterAll(async () => {
-  await app?.close();
-  await t?.close();
-});
+const env = testAppForFile(clock);
 
 /** Runs the CLI in this process on the test database; returns the exit code and what it printed. */
 async function cli(...argv: string[]) {
   const out: string[] = [];
   const err: string[] = [];
   const code = await runCli(argv, {
-    db: t.db,
+    db: env.t.db,
     now: clock.now,
     out: (line) => out.push(line),
     err: (line) => err.push(line),
@@ -67,7 +56,7 @@ describe('tenant create', () => {
     );
     expect(res.code, res.stderr).toBe(0);
     expect(res.lastLine).toMatch(/^[0-9a-f-]{36}$/);
-    const [plan] = await t.db.withTenant(res.lastLine, (tx) =>
+    const [plan] = await env.t.db.withTenant(res.lastLine, (tx) =>
       tx.query(
         `select p.period_unit, p.allotment_milli, p.rollover_mode, p.rollover_cap_percent, p.overage_mode,
                 p.overage_limit_milli, p.credit_price_cents, t.time_zone, to_char(t.billing_anchor, 'YYYY-MM-DD') as anchor
@@ -85,7 +74,7 @@ describe('tenant create', () => {
     });
     expect(Number(plan?.allotment_milli)).toBe(1_200_500);
     expect(Number(plan?.overage_limit_milli)).toBe(50_000);
-    const [account] = await t.db.withTenant(res.lastLine, (tx) =>
+    const [account] = await env.t.db.withTenant(res.lastLine, (tx) =>
       tx.query<{ balance_milli: number }>('select balance_milli from credit_accounts'),
     );
     expect(Number(account?.balance_milli)).toBe(1_200_500);
@@ -93,7 +82,7 @@ describe('tenant create', () => {
 
   it('defaults the plan and anchors at the 1st of the current month', async () => {
     const { id } = await createTenant();
-    const [row] = await t.db.withTenant(id, (tx) =>
+    const [row] = await env.t.db.withTenant(id, (tx) =>
       tx.query(
         `select p.allotment_milli, p.rollover_mode, p.overage_mode, to_char(t.billing_anchor, 'YYYY-MM-DD') as anchor
            from plans p join tenants t on t.id = p.tenant_id`,
@@ -123,7 +112,7 @@ describe('user add', () => {
     expect(res.code, res.stderr).toBe(0);
     const password = /Generated password \(shown once\): (\S+)$/.exec(res.lastLine)?.[1];
     expect(password?.length).toBeGreaterThanOrEqual(20);
-    const login = await app.inject({
+    const login = await env.app.inject({
       method: 'POST',
       url: '/api/v1/auth/login',
       payload: { email, password },
@@ -151,7 +140,7 @@ describe('user add', () => {
     );
     expect(res.code, res.stderr).toBe(0);
     expect(res.out.join('\n')).not.toContain('Generated password');
-    const login = await app.inject({
+    const login = await env.app.inject({
       method: 'POST',
       url: '/api/v1/auth/login',
       payload: { email, password: 'a long enough password' },
@@ -168,7 +157,7 @@ describe('apikey create', () => {
     expect(res.out.length).toBeGreaterThanOrEqual(2);
     expect(res.lastLine).toMatch(/^ml_\S+$/);
     const events = interviewEvents({ at: '2026-01-14T10:00:00Z' });
-    const posted = await postEvents(app, res.lastLine, events);
+    const posted = await postEvents(env.app, res.lastLine, events);
     expect(posted.statusCode).toBe(200);
     expect(posted.json()).toEqual({ accepted: events.length, duplicates: 0, rejected: [] });
   });
@@ -202,7 +191,7 @@ describe('ledger verify', () => {
     const one = await cli('ledger', 'verify', '--tenant', slug);
     expect(one).toMatchObject({ code: 0, out: [`ok ${slug}`] });
 
-    await t.asOwner((q) => q.query('update credit_accounts set balance_milli = balance_milli + 1'));
+    await env.t.asOwner((q) => q.query('update credit_accounts set balance_milli = balance_milli + 1'));
     try {
       const bad = await cli('ledger', 'verify', '--tenant', slug);
       expect(bad.code).toBe(1);
@@ -211,7 +200,7 @@ describe('ledger verify', () => {
       );
       expect(bad.stderr).toContain('disagree');
     } finally {
-      await t.asOwner((q) => q.query('update credit_accounts set balance_milli = balance_milli - 1'));
+      await env.t.asOwner((q) => q.query('update credit_accounts set balance_milli = balance_milli - 1'));
     }
     expect((await cli('ledger', 'verify', '--tenant', slug)).code).toBe(0);
   });

@@ -1,6 +1,4 @@
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openTestDatabase, type TestDatabase } from './helpers/db.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   interviewEvents,
   makeTenant,
@@ -8,22 +6,20 @@ import {
   signIn,
   TestClock,
   type TestTenant,
-  testApp,
+  testAppForFile,
 } from './helpers/factories.js';
 
-let t: TestDatabase;
-let app: FastifyInstance;
 let tenant: TestTenant;
 let admin: { cookie: string };
 const clock = new TestClock(new Date('2026-03-20T15:00:00Z'));
 
-const get = (url: string, cookie = admin.cookie) => app.inject({ method: 'GET', url, headers: { cookie } });
+const get = (url: string, cookie = admin.cookie) =>
+  env.app.inject({ method: 'GET', url, headers: { cookie } });
 
+const env = testAppForFile(clock);
 beforeAll(async () => {
-  t = await openTestDatabase();
-  app = await testApp(t.db, clock);
-  tenant = await makeTenant(t.db, clock, { timeZone: 'America/New_York', anchor: '2025-01-01' });
-  admin = await signIn(app, t.db, tenant.id, 'account_admin');
+  tenant = await makeTenant(env.t.db, clock, { timeZone: 'America/New_York', anchor: '2025-01-01' });
+  admin = await signIn(env.app, env.t.db, tenant.id, 'account_admin');
   const events = [
     // March 2026 (the current period): 2 completed + 1 partial at 0.5 on "Data Engineer", 1 completed on "Designer".
     ...interviewEvents({ openingId: 'op-data', jobTitle: 'Data Engineer', at: '2026-03-02T15:00:00Z' }),
@@ -51,12 +47,8 @@ beforeAll(async () => {
     ...interviewEvents({ openingId: 'op-data', jobTitle: 'Data Engineer', at: '2026-02-10T15:00:00Z' }),
     ...interviewEvents({ openingId: 'op-design', jobTitle: 'Designer', at: '2025-03-05T15:00:00Z' }),
   ];
-  const res = await postEvents(app, tenant.apiKey, events);
+  const res = await postEvents(env.app, tenant.apiKey, events);
   expect(res.json().rejected).toEqual([]);
-});
-afterAll(async () => {
-  await app?.close();
-  await t?.close();
 });
 
 describe('consumption API', () => {
@@ -191,9 +183,11 @@ describe('consumption API', () => {
   });
 
   it('answers 401 without a session and 403 to recruiters and viewers', async () => {
-    expect((await app.inject({ method: 'GET', url: '/api/v1/consumption/summary' })).statusCode).toBe(401);
+    expect((await env.app.inject({ method: 'GET', url: '/api/v1/consumption/summary' })).statusCode).toBe(
+      401,
+    );
     for (const role of ['recruiter', 'viewer'] as const) {
-      const user = await signIn(app, t.db, tenant.id, role);
+      const user = await signIn(env.app, env.t.db, tenant.id, role);
       for (const url of [
         '/api/v1/consumption/summary',
         '/api/v1/consumption/openings',
@@ -205,8 +199,8 @@ describe('consumption API', () => {
   });
 
   it("never shows another tenant's usage", async () => {
-    const other = await makeTenant(t.db, clock);
-    const otherAdmin = await signIn(app, t.db, other.id, 'account_admin');
+    const other = await makeTenant(env.t.db, clock);
+    const otherAdmin = await signIn(env.app, env.t.db, other.id, 'account_admin');
     const body = (
       await get('/api/v1/consumption/openings?from=2025-01-01&to=2026-03-31', otherAdmin.cookie)
     ).json();

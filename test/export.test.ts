@@ -2,9 +2,7 @@ import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openTestDatabase, type TestDatabase } from './helpers/db.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   interviewEvents,
   makeTenant,
@@ -12,11 +10,9 @@ import {
   signIn,
   TestClock,
   type TestTenant,
-  testApp,
+  testAppForFile,
 } from './helpers/factories.js';
 
-let t: TestDatabase;
-let app: FastifyInstance;
 let tenant: TestTenant;
 let admin: { cookie: string; email: string };
 const clock = new TestClock(new Date('2026-03-20T15:00:00Z'));
@@ -37,13 +33,13 @@ const HEADER = [
   'Simulations',
 ];
 
-const get = (url: string, cookie = admin.cookie) => app.inject({ method: 'GET', url, headers: { cookie } });
+const get = (url: string, cookie = admin.cookie) =>
+  env.app.inject({ method: 'GET', url, headers: { cookie } });
 
+const env = testAppForFile(clock);
 beforeAll(async () => {
-  t = await openTestDatabase();
-  app = await testApp(t.db, clock);
-  tenant = await makeTenant(t.db, clock, { timeZone: 'America/New_York', anchor: '2025-01-01' });
-  admin = await signIn(app, t.db, tenant.id, 'account_admin');
+  tenant = await makeTenant(env.t.db, clock, { timeZone: 'America/New_York', anchor: '2025-01-01' });
+  admin = await signIn(env.app, env.t.db, tenant.id, 'account_admin');
   const data = { openingId: 'op-data', jobTitle: 'Data Engineer' };
   const events = [
     // 2 March (New York): one candidate completes two interviews; another is invited late in the evening
@@ -77,12 +73,8 @@ beforeAll(async () => {
     // February: outside the range.
     ...interviewEvents({ ...data, candidateId: 'c7', at: '2026-02-10T15:00:00Z' }),
   ];
-  const res = await postEvents(app, tenant.apiKey, events);
+  const res = await postEvents(env.app, tenant.apiKey, events);
   expect(res.json().rejected).toEqual([]);
-});
-afterAll(async () => {
-  await app?.close();
-  await t?.close();
 });
 
 type Record = string[];
@@ -272,7 +264,7 @@ describe('export input, access and audit', () => {
   it('answers 401 without a session and 403 to other roles', async () => {
     expect((await get(`/api/v1/consumption/export?${MARCH}`, '')).statusCode).toBe(401);
     for (const role of ['recruiter', 'viewer'] as const) {
-      const user = await signIn(app, t.db, tenant.id, role);
+      const user = await signIn(env.app, env.t.db, tenant.id, role);
       const res = await get(`/api/v1/consumption/export?${MARCH}`, user.cookie);
       expect(res.statusCode).toBe(403);
       expect(res.json().error.code).toBe('forbidden');
@@ -283,7 +275,7 @@ describe('export input, access and audit', () => {
     await get('/api/v1/consumption/export?from=2026-03-10&to=2026-03-12&format=xlsx');
     // Written once the file has gone out, so just after the response.
     const latest = async () => {
-      const rows = await t.db.withTenant(tenant.id, (tx) =>
+      const rows = await env.t.db.withTenant(tenant.id, (tx) =>
         tx.query<{ actor: string; details: { [k: string]: unknown } }>(
           `select actor, details from audit_log where action = 'usage.exported' order by id desc limit 1`,
         ),
@@ -299,10 +291,10 @@ describe('export input, access and audit', () => {
 
 describe('streaming', () => {
   it('stops reading rows when the client disconnects', async () => {
-    const big = await makeTenant(t.db, clock, { timeZone: 'UTC' });
-    const bigAdmin = await signIn(app, t.db, big.id, 'account_admin');
+    const big = await makeTenant(env.t.db, clock, { timeZone: 'UTC' });
+    const bigAdmin = await signIn(env.app, env.t.db, big.id, 'account_admin');
     // 200 openings × 1,000 days: far more than the socket and stream buffers hold.
-    await t.asOwner(async (owner) => {
+    await env.t.asOwner(async (owner) => {
       await owner.query(
         `insert into openings (tenant_id, id, job_title, title_event_at, title_event_id, created_at)
          select $1, 'op-' || g, 'Opening ' || g, now(), '', now() from generate_series(1, 200) g`,
@@ -315,8 +307,8 @@ describe('streaming', () => {
         [big.id],
       );
     });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const { port } = app.server.address() as AddressInfo;
+    await env.app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = env.app.server.address() as AddressInfo;
     const received = await new Promise<number>((resolve, reject) => {
       const req = httpRequest(
         {
@@ -340,7 +332,7 @@ describe('streaming', () => {
     });
     expect(received).toBeGreaterThan(0);
     const audit = async () => {
-      const rows = await t.db.withTenant(big.id, (tx) =>
+      const rows = await env.t.db.withTenant(big.id, (tx) =>
         tx.query<{ details: { status: string; rows: number } }>(
           `select details from audit_log where action = 'usage.exported'`,
         ),

@@ -1,10 +1,8 @@
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { closeDuePeriods } from '../src/server/ledger/close.js';
 import { purchaseCredits } from '../src/server/ledger/purchases.js';
 import { verifyAll, verifyTenant } from '../src/server/ledger/verify.js';
 import type { PlanInput } from '../src/server/tenants/create.js';
-import { openTestDatabase, type TestDatabase } from './helpers/db.js';
 import {
   interviewEvents,
   makeTenant,
@@ -12,22 +10,13 @@ import {
   signIn,
   TestClock,
   type TestTenant,
-  testApp,
+  testAppForFile,
 } from './helpers/factories.js';
 
-let t: TestDatabase;
-let app: FastifyInstance;
 const START = '2026-01-15T12:00:00.000Z';
 const clock = new TestClock(new Date(START));
 
-beforeAll(async () => {
-  t = await openTestDatabase();
-  app = await testApp(t.db, clock);
-});
-afterAll(async () => {
-  await app?.close();
-  await t?.close();
-});
+const env = testAppForFile(clock);
 
 interface Session {
   cookie: string;
@@ -52,13 +41,13 @@ interface EntryJson {
 
 async function newTenant(plan: Partial<PlanInput> = {}): Promise<TestTenant> {
   clock.set(START);
-  return makeTenant(t.db, clock, { plan });
+  return makeTenant(env.t.db, clock, { plan });
 }
 
 const bearer = (tenant: TestTenant) => ({ authorization: `Bearer ${tenant.apiKey}` });
 
 async function getJson(url: string, headers: Record<string, string>) {
-  const res = await app.inject({ method: 'GET', url, headers });
+  const res = await env.app.inject({ method: 'GET', url, headers });
   return { status: res.statusCode, body: res.json() };
 }
 
@@ -76,7 +65,11 @@ async function interview(
 ): Promise<string> {
   const interviewId = `iv-${Math.random().toString(36).slice(2, 10)}`;
   const at = new Date(clock.now().getTime() - 4 * 3_600_000).toISOString();
-  const res = await postEvents(app, tenant.apiKey, interviewEvents({ interviewId, at, outcome, completion }));
+  const res = await postEvents(
+    env.app,
+    tenant.apiKey,
+    interviewEvents({ interviewId, at, outcome, completion }),
+  );
   expect(res.json().rejected).toEqual([]);
   return interviewId;
 }
@@ -84,7 +77,7 @@ async function interview(
 function reverse(session: Pick<Session, 'cookie'> & { csrf?: string }, payload: unknown) {
   const headers: Record<string, string> = { cookie: session.cookie };
   if (session.csrf !== undefined) headers['x-csrf-token'] = session.csrf;
-  return app.inject({
+  return env.app.inject({
     method: 'POST',
     url: '/api/v1/credits/reversals',
     headers,
@@ -93,7 +86,7 @@ function reverse(session: Pick<Session, 'cookie'> & { csrf?: string }, payload: 
 }
 
 async function interviewRow(tenant: TestTenant, id: string) {
-  const [row] = await t.db.withTenant(tenant.id, (tx) =>
+  const [row] = await env.t.db.withTenant(tenant.id, (tx) =>
     tx.query<{ charged_milli: number; charge_rule: string; reversal_reason: string | null }>(
       'select charged_milli, charge_rule, reversal_reason from interviews where id = $1',
       [id],
@@ -103,7 +96,7 @@ async function interviewRow(tenant: TestTenant, id: string) {
 }
 
 async function rollupCredits(tenant: TestTenant): Promise<number> {
-  const [row] = await t.db.withTenant(tenant.id, (tx) =>
+  const [row] = await env.t.db.withTenant(tenant.id, (tx) =>
     tx.query<{ credits: number; completed: number }>(
       'select coalesce(sum(credits_milli), 0)::int as credits from daily_usage',
     ),
@@ -112,7 +105,7 @@ async function rollupCredits(tenant: TestTenant): Promise<number> {
 }
 
 async function ledgerCount(tenant: TestTenant): Promise<number> {
-  const [row] = await t.db.withTenant(tenant.id, (tx) =>
+  const [row] = await env.t.db.withTenant(tenant.id, (tx) =>
     tx.query<{ n: number }>('select count(*)::int as n from ledger_entries'),
   );
   return Number(row?.n);
@@ -123,7 +116,7 @@ describe('GET /api/v1/credits/balance', () => {
     const tenant = await newTenant({ overageMode: 'allow', overageLimitMilli: 20_000 });
     await interview(tenant, 'completed');
     await interview(tenant, 'partial', 0.5);
-    const admin = await signIn(app, t.db, tenant.id, 'account_admin');
+    const admin = await signIn(env.app, env.t.db, tenant.id, 'account_admin');
     const byKey = await balanceOf(tenant);
     expect(byKey).toEqual({
       balance: 498.5,
@@ -167,7 +160,7 @@ describe('GET /api/v1/credits/balance', () => {
   it('refuses recruiters and viewers (403) and anonymous callers (401)', async () => {
     const tenant = await newTenant();
     for (const role of ['recruiter', 'viewer'] as const) {
-      const user = await signIn(app, t.db, tenant.id, role);
+      const user = await signIn(env.app, env.t.db, tenant.id, role);
       for (const url of ['/api/v1/credits/balance', '/api/v1/credits/ledger']) {
         const res = await getJson(url, { cookie: user.cookie });
         expect(res.status).toBe(403);
@@ -196,13 +189,13 @@ describe('GET /api/v1/credits/ledger', () => {
     ids.push(await interview(tenant, 'partial', 0.3));
     ids.push(await interview(tenant, 'partial', 0.9));
     await interview(tenant, 'invited');
-    await purchaseCredits(t.db, tenant.id, {
+    await purchaseCredits(env.t.db, tenant.id, {
       idempotencyKey: 'ledger-test-buy',
       creditsMilli: 5000,
       actor: 'test',
       now: clock.now(),
     });
-    await closeDuePeriods(t.db, tenant.id, new Date('2026-02-01T00:00:00Z'));
+    await closeDuePeriods(env.t.db, tenant.id, new Date('2026-02-01T00:00:00Z'));
     clock.set('2026-02-02T12:00:00Z');
     for (let i = 0; i < 3; i++) ids.push(await interview(tenant, 'completed'));
   });
@@ -212,7 +205,7 @@ describe('GET /api/v1/credits/ledger', () => {
   }
 
   it('walks every entry exactly once, newest first, page by page with limit and cursor', async () => {
-    const all = await t.db.withTenant(tenant.id, (tx) =>
+    const all = await env.t.db.withTenant(tenant.id, (tx) =>
       tx.query<{ id: number }>('select id from ledger_entries order by id desc'),
     );
     const expected = all.map((r) => Number(r.id));
@@ -314,7 +307,7 @@ describe('GET /api/v1/credits/ledger', () => {
 describe('POST /api/v1/credits/reversals', () => {
   it('reverses a charge with a reason: balance restored, interview at 0, rollup credits down, audited', async () => {
     const tenant = await newTenant();
-    const admin = await signIn(app, t.db, tenant.id, 'account_admin');
+    const admin = await signIn(env.app, env.t.db, tenant.id, 'account_admin');
     const keep = await interview(tenant, 'completed');
     const victim = await interview(tenant, 'completed');
     await interview(tenant, 'partial', 0.5);
@@ -344,7 +337,7 @@ describe('POST /api/v1/credits/reversals', () => {
     const [reversal, consumption] = ledger.body.entries as EntryJson[];
     expect(reversal?.lotId).toBe(consumption?.lotId);
 
-    const [audit] = await t.db.withTenant(tenant.id, (tx) =>
+    const [audit] = await env.t.db.withTenant(tenant.id, (tx) =>
       tx.query<{ actor: string; details: Record<string, unknown> }>(
         "select actor, details from audit_log where action = 'charge.reversed'",
       ),
@@ -356,10 +349,10 @@ describe('POST /api/v1/credits/reversals', () => {
 
     // The reversal sticks: a repeated or late event does not charge the interview again.
     const late = interviewEvents({ interviewId: victim, at: '2026-01-15T06:00:00Z', outcome: 'completed' });
-    expect((await postEvents(app, tenant.apiKey, late)).json().accepted).toBe(late.length);
+    expect((await postEvents(env.app, tenant.apiKey, late)).json().accepted).toBe(late.length);
     expect((await interviewRow(tenant, victim)).charged_milli).toBe(0);
     expect((await balanceOf(tenant)).balance).toBe(498.5);
-    expect(await verifyTenant(t.db, tenant.id)).toEqual([]);
+    expect(await verifyTenant(env.t.db, tenant.id)).toEqual([]);
 
     // Second reversal: refused, nothing written.
     const count = await ledgerCount(tenant);
@@ -371,7 +364,7 @@ describe('POST /api/v1/credits/reversals', () => {
 
   it('refuses an uncharged interview (409), an unknown one (404), and bad requests (400)', async () => {
     const tenant = await newTenant();
-    const admin = await signIn(app, t.db, tenant.id, 'account_admin');
+    const admin = await signIn(env.app, env.t.db, tenant.id, 'account_admin');
     const invited = await interview(tenant, 'invited');
     const tooShort = await interview(tenant, 'partial', 0.1);
     const charged = await interview(tenant, 'completed');
@@ -404,7 +397,7 @@ describe('POST /api/v1/credits/reversals', () => {
     }
     expect(await ledgerCount(tenant)).toBe(count);
     expect((await interviewRow(tenant, charged)).charged_milli).toBe(1000);
-    expect(await verifyTenant(t.db, tenant.id)).toEqual([]);
+    expect(await verifyTenant(env.t.db, tenant.id)).toEqual([]);
   });
 
   it('is for account admins: recruiters and viewers get 403, a missing CSRF header 403, an API key 401', async () => {
@@ -412,16 +405,16 @@ describe('POST /api/v1/credits/reversals', () => {
     const charged = await interview(tenant, 'completed');
     const body = { interviewId: charged, reason: 'Technical failure' };
     for (const role of ['recruiter', 'viewer'] as const) {
-      const user = await signIn(app, t.db, tenant.id, role);
+      const user = await signIn(env.app, env.t.db, tenant.id, role);
       const res = await reverse(user, body);
       expect(res.statusCode).toBe(403);
       expect(res.json().error.code).toBe('forbidden');
     }
-    const admin = await signIn(app, t.db, tenant.id, 'account_admin');
+    const admin = await signIn(env.app, env.t.db, tenant.id, 'account_admin');
     const noCsrf = await reverse({ cookie: admin.cookie }, body);
     expect(noCsrf.statusCode).toBe(403);
     expect(noCsrf.json().error.code).toBe('csrf_failed');
-    const byKey = await app.inject({
+    const byKey = await env.app.inject({
       method: 'POST',
       url: '/api/v1/credits/reversals',
       headers: bearer(tenant),
@@ -434,9 +427,9 @@ describe('POST /api/v1/credits/reversals', () => {
   it('gives credits drawn from a lot that has since expired back as an adjustment lot', async () => {
     const tenant = await newTenant({ rolloverMode: 'none' });
     const victim = await interview(tenant, 'completed');
-    await closeDuePeriods(t.db, tenant.id, new Date('2026-02-01T00:00:00Z'));
+    await closeDuePeriods(env.t.db, tenant.id, new Date('2026-02-01T00:00:00Z'));
     clock.set('2026-02-03T09:00:00Z');
-    const admin = await signIn(app, t.db, tenant.id, 'account_admin');
+    const admin = await signIn(env.app, env.t.db, tenant.id, 'account_admin');
     expect((await balanceOf(tenant)).balance).toBe(500);
 
     const res = await reverse(admin, { interviewId: victim, reason: 'Candidate could not connect' });
@@ -457,7 +450,7 @@ describe('POST /api/v1/credits/reversals', () => {
       lotId: adjustment.id,
       reason: 'Candidate could not connect',
     });
-    expect(await verifyTenant(t.db, tenant.id)).toEqual([]);
+    expect(await verifyTenant(env.t.db, tenant.id)).toEqual([]);
     // Consumption draws it before the 500-credit grant? Both end on 1 March: the older grant goes first.
     await interview(tenant, 'completed');
     expect(
@@ -467,9 +460,9 @@ describe('POST /api/v1/credits/reversals', () => {
       ['adjustment', 1],
     ]);
     // And it lapses with the period.
-    const closed = await closeDuePeriods(t.db, tenant.id, new Date('2026-03-01T00:00:00Z'));
+    const closed = await closeDuePeriods(env.t.db, tenant.id, new Date('2026-03-01T00:00:00Z'));
     expect(closed).toEqual({ closed: 1, opened: 1, expiredLots: 1 });
-    expect(await verifyTenant(t.db, tenant.id)).toEqual([]);
+    expect(await verifyTenant(env.t.db, tenant.id)).toEqual([]);
   });
 
   it('makes the adjustment lot last to the end of the current period even before the period close has run', async () => {
@@ -477,14 +470,14 @@ describe('POST /api/v1/credits/reversals', () => {
     const victim = await interview(tenant, 'completed');
     // Half a minute past the period end; the scheduler has not closed January yet.
     clock.set('2026-02-01T00:00:30Z');
-    const admin = await signIn(app, t.db, tenant.id, 'account_admin');
+    const admin = await signIn(env.app, env.t.db, tenant.id, 'account_admin');
     const res = await reverse(admin, { interviewId: victim, reason: 'Engine crashed at midnight' });
     expect(res.statusCode).toBe(201);
     const adjustment = (await balanceOf(tenant)).lots.find((l: { kind: string }) => l.kind === 'adjustment');
     expect(adjustment).toMatchObject({ amount: 1, expiresAt: '2026-03-01T00:00:00.000Z' });
-    await closeDuePeriods(t.db, tenant.id, new Date('2026-02-01T00:01:00Z'));
+    await closeDuePeriods(env.t.db, tenant.id, new Date('2026-02-01T00:01:00Z'));
     expect((await balanceOf(tenant)).balance).toBe(501);
-    expect(await verifyTenant(t.db, tenant.id)).toEqual([]);
+    expect(await verifyTenant(env.t.db, tenant.id)).toEqual([]);
   });
 
   it('splits a reversal: what came from a still-open lot goes back to it, the rest to an adjustment lot', async () => {
@@ -497,8 +490,8 @@ describe('POST /api/v1/credits/reversals', () => {
       completion: 0.5,
       at: '2026-01-14T10:00:00Z',
     });
-    await postEvents(app, tenant.apiKey, [invited, started, progress, ended]);
-    await closeDuePeriods(t.db, tenant.id, new Date('2026-02-01T00:00:00Z'));
+    await postEvents(env.app, tenant.apiKey, [invited, started, progress, ended]);
+    await closeDuePeriods(env.t.db, tenant.id, new Date('2026-02-01T00:00:00Z'));
     clock.set('2026-02-02T12:00:00Z');
     const completed = {
       ...(ended as Record<string, unknown>),
@@ -507,10 +500,10 @@ describe('POST /api/v1/credits/reversals', () => {
       occurredAt: '2026-02-02T09:00:00.000Z',
       completion: undefined,
     };
-    expect((await postEvents(app, tenant.apiKey, [completed])).json().accepted).toBe(1);
+    expect((await postEvents(env.app, tenant.apiKey, [completed])).json().accepted).toBe(1);
     expect((await balanceOf(tenant)).balance).toBe(499.5);
 
-    const admin = await signIn(app, t.db, tenant.id, 'account_admin');
+    const admin = await signIn(env.app, env.t.db, tenant.id, 'account_admin');
     const res = await reverse(admin, { interviewId: id, reason: 'Scoring engine failed' });
     expect(res.json()).toEqual({ interviewId: id, reversed: 1, balance: 500.5 });
     const { lots } = await balanceOf(tenant);
@@ -525,12 +518,12 @@ describe('POST /api/v1/credits/reversals', () => {
       ['consumption', -0.5, 'completed'],
       ['consumption', -0.5, 'partial'],
     ]);
-    expect(await verifyTenant(t.db, tenant.id)).toEqual([]);
+    expect(await verifyTenant(env.t.db, tenant.id)).toEqual([]);
   });
 
   it('gives back overage first: the overdraft shrinks before any lot is credited', async () => {
     const tenant = await newTenant({ allotmentMilli: 1000, overageMode: 'allow', overageLimitMilli: 5000 });
-    const admin = await signIn(app, t.db, tenant.id, 'account_admin');
+    const admin = await signIn(env.app, env.t.db, tenant.id, 'account_admin');
     const first = await interview(tenant, 'completed'); // from the grant
     const second = await interview(tenant, 'completed'); // overage
     expect(await balanceOf(tenant)).toMatchObject({ balance: -1, overage: 1 });
@@ -538,7 +531,7 @@ describe('POST /api/v1/credits/reversals', () => {
     expect(await balanceOf(tenant)).toMatchObject({ balance: 0, overage: 0 });
     expect((await reverse(admin, { interviewId: first, reason: 'Engine crashed' })).json().balance).toBe(1);
     expect(await balanceOf(tenant)).toMatchObject({ balance: 1, overage: 0 });
-    expect(await verifyTenant(t.db, tenant.id)).toEqual([]);
+    expect(await verifyTenant(env.t.db, tenant.id)).toEqual([]);
   });
 
   it('settles outstanding overage with credits given back to an open lot, so none are lost at the period end', async () => {
@@ -548,7 +541,7 @@ describe('POST /api/v1/credits/reversals', () => {
       overageLimitMilli: 5000,
       rolloverMode: 'none',
     });
-    const admin = await signIn(app, t.db, tenant.id, 'account_admin');
+    const admin = await signIn(env.app, env.t.db, tenant.id, 'account_admin');
     const fromGrant = await interview(tenant, 'completed');
     await interview(tenant, 'completed'); // overage
     expect(await balanceOf(tenant)).toMatchObject({ balance: -1, overage: 1 });
@@ -557,25 +550,25 @@ describe('POST /api/v1/credits/reversals', () => {
       0,
     );
     expect(await balanceOf(tenant)).toMatchObject({ balance: 0, overage: 0 });
-    expect(await verifyTenant(t.db, tenant.id)).toEqual([]);
+    expect(await verifyTenant(env.t.db, tenant.id)).toEqual([]);
     // January used exactly its allotment, so February starts with all of its own.
-    await closeDuePeriods(t.db, tenant.id, new Date('2026-02-01T00:00:00Z'));
+    await closeDuePeriods(env.t.db, tenant.id, new Date('2026-02-01T00:00:00Z'));
     clock.set('2026-02-01T08:00:00Z');
     expect(await balanceOf(tenant)).toMatchObject({ balance: 1, overage: 0 });
-    expect(await verifyTenant(t.db, tenant.id)).toEqual([]);
+    expect(await verifyTenant(env.t.db, tenant.id)).toEqual([]);
   });
 
   it('credits an adjustment lot when the overage was settled by a later grant', async () => {
     const tenant = await newTenant({ allotmentMilli: 1000, overageMode: 'allow', overageLimitMilli: 5000 });
     await interview(tenant, 'completed');
     const overage = await interview(tenant, 'completed');
-    await closeDuePeriods(t.db, tenant.id, new Date('2026-02-01T00:00:00Z'));
+    await closeDuePeriods(env.t.db, tenant.id, new Date('2026-02-01T00:00:00Z'));
     clock.set('2026-02-02T12:00:00Z');
     expect(await balanceOf(tenant)).toMatchObject({ balance: 0, overage: 0 });
-    const admin = await signIn(app, t.db, tenant.id, 'account_admin');
+    const admin = await signIn(env.app, env.t.db, tenant.id, 'account_admin');
     expect((await reverse(admin, { interviewId: overage, reason: 'Engine crashed' })).json().balance).toBe(1);
     expect(await balanceOf(tenant)).toMatchObject({ balance: 1, overage: 0 });
-    expect(await verifyTenant(t.db, tenant.id)).toEqual([]);
+    expect(await verifyTenant(env.t.db, tenant.id)).toEqual([]);
   });
 });
 
@@ -587,71 +580,71 @@ describe('ledger verify', () => {
     await interview(tenant, 'partial', 0.6);
     const reversed = await interview(tenant, 'completed');
     await interview(tenant, 'expired');
-    await purchaseCredits(t.db, tenant.id, {
+    await purchaseCredits(env.t.db, tenant.id, {
       idempotencyKey: `verify-${tenant.slug}`,
       creditsMilli: 12_345,
       actor: 'test',
       now: clock.now(),
     });
-    const admin = await signIn(app, t.db, tenant.id, 'account_admin');
+    const admin = await signIn(env.app, env.t.db, tenant.id, 'account_admin');
     expect((await reverse(admin, { interviewId: reversed, reason: 'Audio lost' })).statusCode).toBe(201);
-    await closeDuePeriods(t.db, tenant.id, new Date('2026-02-01T00:00:00Z'));
+    await closeDuePeriods(env.t.db, tenant.id, new Date('2026-02-01T00:00:00Z'));
     clock.set('2026-02-02T12:00:00Z');
     await interview(tenant, 'completed');
-    expect(await verifyTenant(t.db, tenant.id)).toEqual([]);
+    expect(await verifyTenant(env.t.db, tenant.id)).toEqual([]);
     return { tenant, charged };
   }
 
-  const checks = async (tenant: TestTenant) => (await verifyTenant(t.db, tenant.id)).map((p) => p.check);
+  const checks = async (tenant: TestTenant) => (await verifyTenant(env.t.db, tenant.id)).map((p) => p.check);
 
   it('finds nothing wrong with a healthy tenant', async () => {
     const { tenant } = await busyTenant();
-    expect(await verifyTenant(t.db, tenant.id)).toEqual([]);
-    expect((await verifyAll(t.db)).get(tenant.slug)).toEqual([]);
+    expect(await verifyTenant(env.t.db, tenant.id)).toEqual([]);
+    expect((await verifyAll(env.t.db)).get(tenant.slug)).toEqual([]);
   });
 
   it('names a tampered account balance', async () => {
     const { tenant } = await busyTenant();
-    await t.asOwner((q) =>
+    await env.t.asOwner((q) =>
       q.query('update credit_accounts set balance_milli = balance_milli + 1 where tenant_id = $1', [
         tenant.id,
       ]),
     );
-    const problems = await verifyTenant(t.db, tenant.id);
+    const problems = await verifyTenant(env.t.db, tenant.id);
     expect(problems).toEqual([{ check: 'balance', message: expect.stringContaining('Balance') }]);
-    expect((await verifyAll(t.db)).get(tenant.slug)).toEqual(problems);
+    expect((await verifyAll(env.t.db)).get(tenant.slug)).toEqual(problems);
   });
 
   it('names a tampered lot remainder, with the lot', async () => {
     const { tenant } = await busyTenant();
-    const [lot] = await t.asOwner((q) =>
+    const [lot] = await env.t.asOwner((q) =>
       q.query<{ id: string }>(
         `update credit_lots set remaining_milli = remaining_milli - 1
           where tenant_id = $1 and kind = 'purchase' returning id`,
         [tenant.id],
       ),
     );
-    const problems = await verifyTenant(t.db, tenant.id);
+    const problems = await verifyTenant(env.t.db, tenant.id);
     expect(problems).toEqual([{ check: 'lot', message: expect.stringContaining(lot?.id as string) }]);
   });
 
   it('names a bogus ledger entry slipped in beside the caches', async () => {
     const { tenant, charged } = await busyTenant();
-    await t.asOwner((q) =>
+    await env.t.asOwner((q) =>
       q.query(
         `insert into ledger_entries (tenant_id, kind, amount_milli, interview_id, effective_at, actor)
          values ($1, 'adjustment', 5000, $2, now(), 'intruder')`,
         [tenant.id, charged],
       ),
     );
-    const problems = await verifyTenant(t.db, tenant.id);
+    const problems = await verifyTenant(env.t.db, tenant.id);
     expect(problems.map((p) => p.check).sort()).toEqual(['balance', 'interview_charge', 'overdraft']);
     expect(problems.find((p) => p.check === 'interview_charge')?.message).toContain(charged);
   });
 
   it('names a bogus entry on a lot', async () => {
     const { tenant } = await busyTenant();
-    await t.asOwner((q) =>
+    await env.t.asOwner((q) =>
       q.query(
         `insert into ledger_entries (tenant_id, kind, amount_milli, lot_id, effective_at, actor)
          select tenant_id, 'consumption', -1, id, now(), 'intruder' from credit_lots
@@ -664,7 +657,7 @@ describe('ledger verify', () => {
 
   it('names a tampered daily usage count', async () => {
     const { tenant } = await busyTenant();
-    await t.asOwner((q) =>
+    await env.t.asOwner((q) =>
       q.query(
         `update daily_usage set completed = completed + 1
           where tenant_id = $1 and (opening_id, day) in
@@ -672,7 +665,7 @@ describe('ledger verify', () => {
         [tenant.id],
       ),
     );
-    const problems = await verifyTenant(t.db, tenant.id);
+    const problems = await verifyTenant(env.t.db, tenant.id);
     expect(problems).toEqual([
       { check: 'rollup', message: expect.stringContaining('"completed":-1') },
       // The day's per-tenant total no longer equals the per-opening rows either.
@@ -682,7 +675,7 @@ describe('ledger verify', () => {
 
   it('names a tampered candidate count and a candidate row that no interview puts there', async () => {
     const { tenant } = await busyTenant();
-    await t.asOwner((q) =>
+    await env.t.asOwner((q) =>
       q.query(
         `update daily_usage set candidates = candidates + 1
           where tenant_id = $1 and (opening_id, day) in
@@ -690,10 +683,10 @@ describe('ledger verify', () => {
         [tenant.id],
       ),
     );
-    expect((await verifyTenant(t.db, tenant.id)).map((p) => p.message)).toEqual([
+    expect((await verifyTenant(env.t.db, tenant.id)).map((p) => p.message)).toEqual([
       expect.stringContaining('counts other candidates than those stored'),
     ]);
-    await t.asOwner((q) =>
+    await env.t.asOwner((q) =>
       q.query(
         `insert into daily_candidates (tenant_id, opening_id, day, who, interviews)
          select tenant_id, opening_id, day, 'cand-nobody', 1 from daily_usage
@@ -701,19 +694,19 @@ describe('ledger verify', () => {
         [tenant.id],
       ),
     );
-    const messages = (await verifyTenant(t.db, tenant.id)).map((p) => p.message);
+    const messages = (await verifyTenant(env.t.db, tenant.id)).map((p) => p.message);
     expect(messages).toContainEqual(expect.stringContaining('Candidate cand-nobody'));
   });
 
   it('names a tampered interview charge', async () => {
     const { tenant, charged } = await busyTenant();
-    await t.asOwner((q) =>
+    await env.t.asOwner((q) =>
       q.query('update interviews set charged_milli = 500 where tenant_id = $1 and id = $2', [
         tenant.id,
         charged,
       ]),
     );
-    const problems = await verifyTenant(t.db, tenant.id);
+    const problems = await verifyTenant(env.t.db, tenant.id);
     const charge = problems.filter((p) => p.check === 'interview_charge');
     expect(charge).toEqual([{ check: 'interview_charge', message: expect.stringContaining(charged) }]);
     // The rollups, recounted from the interviews, disagree too.
@@ -724,21 +717,21 @@ describe('ledger verify', () => {
     const { tenant } = await busyTenant();
     const before = await ledgerCount(tenant);
     await expect(
-      t.asOwner((q) =>
+      env.t.asOwner((q) =>
         q.query('update ledger_entries set amount_milli = 0 where tenant_id = $1', [tenant.id]),
       ),
     ).rejects.toThrow(/append-only/);
     await expect(
-      t.asOwner((q) => q.query('delete from ledger_entries where tenant_id = $1', [tenant.id])),
+      env.t.asOwner((q) => q.query('delete from ledger_entries where tenant_id = $1', [tenant.id])),
     ).rejects.toThrow(/append-only/);
     // The application's role may not even try.
     await expect(
-      t.db.withTenant(tenant.id, (tx) => tx.query('update ledger_entries set amount_milli = 0')),
+      env.t.db.withTenant(tenant.id, (tx) => tx.query('update ledger_entries set amount_milli = 0')),
     ).rejects.toThrow(/permission denied/);
-    await expect(t.db.withTenant(tenant.id, (tx) => tx.query('delete from ledger_entries'))).rejects.toThrow(
-      /permission denied/,
-    );
+    await expect(
+      env.t.db.withTenant(tenant.id, (tx) => tx.query('delete from ledger_entries')),
+    ).rejects.toThrow(/permission denied/);
     expect(await ledgerCount(tenant)).toBe(before);
-    expect(await verifyTenant(t.db, tenant.id)).toEqual([]);
+    expect(await verifyTenant(env.t.db, tenant.id)).toEqual([]);
   });
 });

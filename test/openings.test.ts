@@ -1,28 +1,24 @@
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openTestDatabase, type TestDatabase } from './helpers/db.js';
-import { interviewEvents, makeTenant, postEvents, signIn, TestClock, testApp } from './helpers/factories.js';
+import { describe, expect, it } from 'vitest';
+import {
+  interviewEvents,
+  makeTenant,
+  postEvents,
+  signIn,
+  TestClock,
+  testAppForFile,
+} from './helpers/factories.js';
 
-let t: TestDatabase;
-let app: FastifyInstance;
 const clock = new TestClock(new Date('2026-01-15T12:00:00Z'));
 
-beforeAll(async () => {
-  t = await openTestDatabase();
-  app = await testApp(t.db, clock);
-});
-afterAll(async () => {
-  await app?.close();
-  await t?.close();
-});
+const env = testAppForFile(clock);
 
 describe('PUT /api/v1/openings/:openingId/status', () => {
   it('closes and reopens an opening, by API key or account admin, and the console shows it', async () => {
-    const tenant = await makeTenant(t.db, clock);
-    const admin = await signIn(app, t.db, tenant.id, 'account_admin');
-    await postEvents(app, tenant.apiKey, interviewEvents({ openingId: 'op-sre', jobTitle: 'SRE' }));
+    const tenant = await makeTenant(env.t.db, clock);
+    const admin = await signIn(env.app, env.t.db, tenant.id, 'account_admin');
+    await postEvents(env.app, tenant.apiKey, interviewEvents({ openingId: 'op-sre', jobTitle: 'SRE' }));
 
-    const closed = await app.inject({
+    const closed = await env.app.inject({
       method: 'PUT',
       url: '/api/v1/openings/op-sre/status',
       headers: { authorization: `Bearer ${tenant.apiKey}` },
@@ -30,13 +26,13 @@ describe('PUT /api/v1/openings/:openingId/status', () => {
     });
     expect(closed.statusCode).toBe(200);
     expect(closed.json()).toMatchObject({ openingId: 'op-sre', jobTitle: 'SRE', status: 'closed' });
-    const listed = await app.inject({
+    const listed = await env.app.inject({
       method: 'GET',
       url: '/api/v1/consumption/openings?from=2026-01-01&to=2026-01-31',
       headers: { cookie: admin.cookie },
     });
     expect(listed.json().items).toEqual([expect.objectContaining({ openingId: 'op-sre', status: 'closed' })]);
-    const drawer = await app.inject({
+    const drawer = await env.app.inject({
       method: 'GET',
       url: '/api/v1/openings/op-sre/interviews?from=2026-01-01&to=2026-01-31',
       headers: { cookie: admin.cookie },
@@ -45,16 +41,16 @@ describe('PUT /api/v1/openings/:openingId/status', () => {
 
     // A closed opening still meters what its interviews do.
     const late = interviewEvents({ openingId: 'op-sre', outcome: 'completed' });
-    expect((await postEvents(app, tenant.apiKey, late)).json()).toMatchObject({ accepted: late.length });
+    expect((await postEvents(env.app, tenant.apiKey, late)).json()).toMatchObject({ accepted: late.length });
 
-    const reopened = await app.inject({
+    const reopened = await env.app.inject({
       method: 'PUT',
       url: '/api/v1/openings/op-sre/status',
       headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf },
       payload: { status: 'open' },
     });
     expect(reopened.json().status).toBe('open');
-    const audit = await t.db.withTenant(tenant.id, (tx) =>
+    const audit = await env.t.db.withTenant(tenant.id, (tx) =>
       tx.query<{ actor: string; details: { status: string } }>(
         "select actor, details from audit_log where action = 'opening.status_changed' order by id",
       ),
@@ -66,11 +62,11 @@ describe('PUT /api/v1/openings/:openingId/status', () => {
   });
 
   it('refuses an unknown opening, a bad status, and roles other than account admin', async () => {
-    const tenant = await makeTenant(t.db, clock);
-    const recruiter = await signIn(app, t.db, tenant.id, 'recruiter');
-    await postEvents(app, tenant.apiKey, interviewEvents({ openingId: 'op-1' }));
+    const tenant = await makeTenant(env.t.db, clock);
+    const recruiter = await signIn(env.app, env.t.db, tenant.id, 'recruiter');
+    await postEvents(env.app, tenant.apiKey, interviewEvents({ openingId: 'op-1' }));
     const put = (url: string, payload: Record<string, unknown>, headers: Record<string, string>) =>
-      app.inject({ method: 'PUT', url, headers, payload });
+      env.app.inject({ method: 'PUT', url, headers, payload });
     const key = { authorization: `Bearer ${tenant.apiKey}` };
 
     const unknown = await put('/api/v1/openings/op-none/status', { status: 'closed' }, key);
@@ -87,7 +83,7 @@ describe('PUT /api/v1/openings/:openingId/status', () => {
     expect(forbidden.statusCode).toBe(403);
     const anonymous = await put('/api/v1/openings/op-1/status', { status: 'closed' }, {});
     expect(anonymous.statusCode).toBe(401);
-    const [row] = await t.db.withTenant(tenant.id, (tx) =>
+    const [row] = await env.t.db.withTenant(tenant.id, (tx) =>
       tx.query<{ status: string }>("select status from openings where id = 'op-1'"),
     );
     expect(row?.status).toBe('open');

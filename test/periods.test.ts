@@ -1,4 +1,3 @@
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APP_ROLE } from '../src/server/db/connect.js';
 import type { Database } from '../src/server/db/database.js';
@@ -7,7 +6,6 @@ import { closeAllDuePeriods, closeDuePeriods, type TenantCloseOutcome } from '..
 import { purchaseCredits } from '../src/server/ledger/purchases.js';
 import { verifyTenant } from '../src/server/ledger/verify.js';
 import type { PlanInput } from '../src/server/tenants/create.js';
-import { openTestDatabase, type TestDatabase } from './helpers/db.js';
 import {
   type TestClock as Clock,
   interviewEvents,
@@ -15,32 +13,27 @@ import {
   postEvents,
   TestClock,
   type TestTenant,
-  testApp,
+  testAppForFile,
 } from './helpers/factories.js';
 
-let t: TestDatabase;
 /** A second connection to the same database: a second pool on PostgreSQL, the same PGlite on PGlite. */
 let db2: Database;
-let app: FastifyInstance;
 const clock: Clock = new TestClock(new Date('2026-01-15T12:00:00Z'));
 
+const env = testAppForFile(clock);
 beforeAll(async () => {
-  t = await openTestDatabase();
-  app = await testApp(t.db, clock);
-  if (t.db.kind === 'postgres') {
+  if (env.t.db.kind === 'postgres') {
     // A second server process on the same database: its own pool, found by the database's name.
-    const [row] = await t.db.query<{ name: string }>('select current_database() as name');
+    const [row] = await env.t.db.query<{ name: string }>('select current_database() as name');
     const url = new URL(process.env.TEST_DATABASE_URL ?? '');
     url.pathname = `/${row?.name}`;
     db2 = openPostgres({ url: url.toString(), role: APP_ROLE });
   } else {
-    db2 = t.db;
+    db2 = env.t.db;
   }
 });
 afterAll(async () => {
-  await app?.close();
-  if (db2 && db2 !== t?.db) await db2.close();
-  await t?.close();
+  if (db2 && db2 !== env.t?.db) await db2.close();
 });
 
 const CREDIT = 1000;
@@ -61,7 +54,7 @@ async function tenantAt(
   opts: { timeZone?: string; anchor?: string } = {},
 ): Promise<TestTenant> {
   clock.set(iso);
-  return makeTenant(t.db, clock, { plan: { ...SMALL, ...plan }, ...opts });
+  return makeTenant(env.t.db, clock, { plan: { ...SMALL, ...plan }, ...opts });
 }
 
 interface EntryRow {
@@ -76,7 +69,7 @@ interface EntryRow {
 }
 
 async function entries(tenantId: string): Promise<EntryRow[]> {
-  const rows = await t.db.withTenant(tenantId, (tx) =>
+  const rows = await env.t.db.withTenant(tenantId, (tx) =>
     tx.query<Record<string, unknown>>(
       `select id, kind, amount_milli, lot_id, interview_id, reason, reference, effective_at
          from ledger_entries where tenant_id = $1 order by id`,
@@ -109,7 +102,7 @@ interface LotRow {
 const iso = (d: unknown) => (d === null || d === undefined ? null : new Date(d as Date).toISOString());
 
 async function lots(tenantId: string): Promise<LotRow[]> {
-  const rows = await t.db.withTenant(tenantId, (tx) =>
+  const rows = await env.t.db.withTenant(tenantId, (tx) =>
     tx.query<Record<string, unknown>>(
       `select id, kind, amount_milli, remaining_milli, granted_at, expires_at, origin_period_start, period_start
          from credit_lots where tenant_id = $1 order by granted_at, kind desc, origin_period_start`,
@@ -129,7 +122,7 @@ async function lots(tenantId: string): Promise<LotRow[]> {
 }
 
 async function account(tenantId: string): Promise<{ balance: number; overdraft: number }> {
-  const [row] = await t.db.withTenant(tenantId, (tx) =>
+  const [row] = await env.t.db.withTenant(tenantId, (tx) =>
     tx.query<{ balance_milli: number; overdraft_milli: number }>(
       'select balance_milli, overdraft_milli from credit_accounts where tenant_id = $1',
       [tenantId],
@@ -139,7 +132,7 @@ async function account(tenantId: string): Promise<{ balance: number; overdraft: 
 }
 
 async function periods(tenantId: string): Promise<{ start: string; end: string; closed: boolean }[]> {
-  const rows = await t.db.withTenant(tenantId, (tx) =>
+  const rows = await env.t.db.withTenant(tenantId, (tx) =>
     tx.query<{ start_at: Date; end_at: Date; closed_at: Date | null }>(
       'select start_at, end_at, closed_at from billing_periods where tenant_id = $1 order by start_at',
       [tenantId],
@@ -157,7 +150,7 @@ async function consume(tenant: TestTenant, n: number): Promise<string[]> {
   const at = new Date(clock.now().getTime() - 3 * 3_600_000).toISOString();
   const ids = Array.from({ length: n }, (_, i) => `iv-${clock.now().getTime()}-${i}-${Math.random()}`);
   const res = await postEvents(
-    app,
+    env.app,
     tenant.apiKey,
     ids.flatMap((interviewId) => interviewEvents({ interviewId, at, outcome: 'completed' })),
   );
@@ -168,11 +161,11 @@ async function consume(tenant: TestTenant, n: number): Promise<string[]> {
 
 async function closeAt(tenant: TestTenant, at: string) {
   clock.set(at);
-  return closeDuePeriods(t.db, tenant.id, clock.now());
+  return closeDuePeriods(env.t.db, tenant.id, clock.now());
 }
 
 async function expectHealthy(tenant: TestTenant) {
-  expect(await verifyTenant(t.db, tenant.id)).toEqual([]);
+  expect(await verifyTenant(env.t.db, tenant.id)).toEqual([]);
 }
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
@@ -488,7 +481,7 @@ describe('period close', () => {
 
   it('expires purchased credits on their own date, not at the period end', async () => {
     const tenant = await tenantAt('2026-01-15T12:00:00Z', { purchaseValidityMonths: 1 });
-    const { receipt } = await purchaseCredits(t.db, tenant.id, {
+    const { receipt } = await purchaseCredits(env.t.db, tenant.id, {
       idempotencyKey: 'buy-once-1',
       creditsMilli: 5 * CREDIT,
       actor: 'test',
@@ -530,7 +523,7 @@ describe('period close', () => {
 
   it('draws consumption from the lot that expires first: the period grant before a 12-month purchase', async () => {
     const tenant = await tenantAt('2026-01-15T12:00:00Z', {});
-    await purchaseCredits(t.db, tenant.id, {
+    await purchaseCredits(env.t.db, tenant.id, {
       idempotencyKey: 'buy-once-2',
       creditsMilli: 5 * CREDIT,
       actor: 'test',
@@ -596,7 +589,7 @@ describe('period close', () => {
     clock.set('2026-04-02T00:00:00Z');
     const results = await Promise.all(
       tenants.flatMap((tenant) => [
-        closeDuePeriods(t.db, tenant.id, clock.now()),
+        closeDuePeriods(env.t.db, tenant.id, clock.now()),
         closeDuePeriods(db2, tenant.id, clock.now()),
       ]),
     );
@@ -607,7 +600,7 @@ describe('period close', () => {
     // Round 2: the scheduler of both processes fires at the same moment.
     clock.set('2026-06-10T00:00:00Z');
     const [a, b] = await Promise.all([
-      closeAllDuePeriods(t.db, clock.now()),
+      closeAllDuePeriods(env.t.db, clock.now()),
       closeAllDuePeriods(db2, clock.now()),
     ]);
     for (const tenant of tenants) {

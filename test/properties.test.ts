@@ -1,13 +1,11 @@
 import fc from 'fast-check';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Queryable } from '../src/server/db/database.js';
 import { reverseCharge } from '../src/server/ledger/reversals.js';
 import { type PartialRule, parsePartialRule } from '../src/server/ledger/rules.js';
 import { verifyTenant } from '../src/server/ledger/verify.js';
 import type { PlanInput } from '../src/server/tenants/create.js';
-import { openTestDatabase, type TestDatabase } from './helpers/db.js';
-import { makeTenant, postEvents, TestClock, type TestTenant, testApp } from './helpers/factories.js';
+import { makeTenant, postEvents, TestClock, type TestTenant, testAppForFile } from './helpers/factories.js';
 
 /**
  * Properties of ingestion against the real database (issue 2 §9, PRODUCT.md §2–3): events
@@ -19,18 +17,9 @@ import { makeTenant, postEvents, TestClock, type TestTenant, testApp } from './h
 /** Runs per property; METERLINE_PROPERTY_RUNS=500 for a long hunt. */
 const runs = (n: number) => Number(process.env.METERLINE_PROPERTY_RUNS) || n;
 
-let t: TestDatabase;
-let app: FastifyInstance;
 const clock = new TestClock(new Date('2026-01-20T12:00:00Z'));
 
-beforeAll(async () => {
-  t = await openTestDatabase();
-  app = await testApp(t.db, clock);
-});
-afterAll(async () => {
-  await app?.close();
-  await t?.close();
-});
+const env = testAppForFile(clock);
 
 // ---------------------------------------------------------------------------------------------
 // Event streams
@@ -303,7 +292,7 @@ async function ledger(tx: Queryable, tenantId: string): Promise<Ledger> {
 
 /** Everything the order of events must not change, as the tenant's own rows. */
 async function books(tenantId: string): Promise<Books> {
-  return t.db.withTenant(tenantId, async (tx) => {
+  return env.t.db.withTenant(tenantId, async (tx) => {
     const q = async (sql: string) => (await tx.query<{ v: string }>(sql, [tenantId])).map((r) => r.v);
     return {
       ...(await ledger(tx, tenantId)),
@@ -329,10 +318,10 @@ async function books(tenantId: string): Promise<Books> {
 
 /** What the books must say after every batch. */
 async function expectSoundBooks(tenant: TestTenant, label: string): Promise<Ledger> {
-  const b = await t.db.withTenant(tenant.id, (tx) => ledger(tx, tenant.id));
-  expect(await verifyTenant(t.db, tenant.id), `${label}: ledger verify`).toEqual([]);
+  const b = await env.t.db.withTenant(tenant.id, (tx) => ledger(tx, tenant.id));
+  expect(await verifyTenant(env.t.db, tenant.id), `${label}: ledger verify`).toEqual([]);
   expect(b.balanceMilli, `${label}: balance = sum of the ledger`).toBe(b.ledgerSumMilli);
-  const res = await app.inject({
+  const res = await env.app.inject({
     method: 'GET',
     url: '/api/v1/credits/balance',
     headers: { authorization: `Bearer ${tenant.apiKey}` },
@@ -351,7 +340,7 @@ async function expectSoundBooks(tenant: TestTenant, label: string): Promise<Ledg
 }
 
 async function post(tenant: TestTenant, events: WireEvent[]) {
-  const res = await postEvents(app, tenant.apiKey, events);
+  const res = await postEvents(env.app, tenant.apiKey, events);
   expect(res.statusCode).toBe(200);
   return res.json() as { accepted: number; duplicates: number; rejected: unknown[] };
 }
@@ -375,8 +364,8 @@ describe('ingesting a stream delivered shuffled, repeated and in batches', () =>
       fc.asyncProperty(scenarioArb, async (s) => {
         const stream = inOrder(s.specs);
         const tenantOpts = { timeZone: s.timeZone, plan: planOf(s.plan) };
-        const ordered = await makeTenant(t.db, clock, tenantOpts);
-        const shuffled = await makeTenant(t.db, clock, tenantOpts);
+        const ordered = await makeTenant(env.t.db, clock, tenantOpts);
+        const shuffled = await makeTenant(env.t.db, clock, tenantOpts);
 
         expect(await post(ordered, stream)).toEqual({ accepted: stream.length, duplicates: 0, rejected: [] });
         await expectSoundBooks(ordered, 'in order');
@@ -415,7 +404,7 @@ describe('reversals between batches', () => {
   it('keep every interview between 0 and 1 credit, and a reversed one at 0 whatever arrives later', async () => {
     await fc.assert(
       fc.asyncProperty(scenarioArb, fc.array(fc.nat(), { minLength: 1, maxLength: 4 }), async (s, picks) => {
-        const tenant = await makeTenant(t.db, clock, { timeZone: s.timeZone, plan: planOf(s.plan) });
+        const tenant = await makeTenant(env.t.db, clock, { timeZone: s.timeZone, plan: planOf(s.plan) });
         const batches = batchesOf(inOrder(s.specs), s.delivery);
         const reversed = new Set<string>();
         for (const [k, batch] of batches.entries()) {
@@ -428,7 +417,7 @@ describe('reversals between batches', () => {
           const charged = now.charges.filter(([id, milli]) => milli > 0 && !reversed.has(id));
           const pick = charged[(picks[k % picks.length] ?? 0) % Math.max(1, charged.length)];
           if (pick && k < picks.length) {
-            await reverseCharge(t.db, tenant.id, {
+            await reverseCharge(env.t.db, tenant.id, {
               interviewId: pick[0],
               reason: 'technical failure',
               actor: 'test',

@@ -1,9 +1,7 @@
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { closeDuePeriods } from '../src/server/ledger/close.js';
 import { verifyTenant } from '../src/server/ledger/verify.js';
 import type { PlanInput } from '../src/server/tenants/create.js';
-import { openTestDatabase, type TestDatabase } from './helpers/db.js';
 import {
   interviewEvents,
   makeTenant,
@@ -11,22 +9,13 @@ import {
   signIn,
   TestClock,
   type TestTenant,
-  testApp,
+  testAppForFile,
 } from './helpers/factories.js';
 
-let t: TestDatabase;
-let app: FastifyInstance;
 const START = '2026-01-15T12:00:00.000Z';
 const clock = new TestClock(new Date(START));
 
-beforeAll(async () => {
-  t = await openTestDatabase();
-  app = await testApp(t.db, clock);
-});
-afterAll(async () => {
-  await app?.close();
-  await t?.close();
-});
+const env = testAppForFile(clock);
 
 type Auth = { apiKey: string } | { cookie: string; csrf?: string };
 
@@ -42,7 +31,7 @@ function headersFor(auth: Auth | null, key: string | null): Record<string, strin
 }
 
 function purchase(auth: Auth | null, key: string | null, payload: unknown) {
-  return app.inject({
+  return env.app.inject({
     method: 'POST',
     url: '/api/v1/credits/purchases',
     headers: headersFor(auth, key),
@@ -51,7 +40,7 @@ function purchase(auth: Auth | null, key: string | null, payload: unknown) {
 }
 
 async function balance(tenant: TestTenant) {
-  const res = await app.inject({
+  const res = await env.app.inject({
     method: 'GET',
     url: '/api/v1/credits/balance',
     headers: { authorization: `Bearer ${tenant.apiKey}` },
@@ -62,7 +51,7 @@ async function balance(tenant: TestTenant) {
 
 /** Everything a purchase writes, to prove that a refused or repeated request wrote nothing. */
 async function footprint(tenant: TestTenant) {
-  return t.db.withTenant(tenant.id, async (tx) => {
+  return env.t.db.withTenant(tenant.id, async (tx) => {
     const [row] = await tx.query<Record<string, number>>(
       `select (select count(*) from purchases)::int as purchases,
               (select count(*) from credit_lots where kind = 'purchase')::int as lots,
@@ -79,8 +68,8 @@ const newKey = () => `purchase-key-${Date.now()}-${++keySeq}`;
 
 async function tenantWithAdmin(opts: { plan?: Partial<PlanInput>; timeZone?: string } = {}) {
   clock.set(START);
-  const tenant = await makeTenant(t.db, clock, opts);
-  const admin = await signIn(app, t.db, tenant.id, 'account_admin');
+  const tenant = await makeTenant(env.t.db, clock, opts);
+  const admin = await signIn(env.app, env.t.db, tenant.id, 'account_admin');
   return { tenant, admin };
 }
 
@@ -104,7 +93,7 @@ describe('POST /api/v1/credits/purchases', () => {
     });
     expect((await balance(tenant)).balance).toBe(525);
 
-    const [lot] = await t.db.withTenant(tenant.id, (tx) =>
+    const [lot] = await env.t.db.withTenant(tenant.id, (tx) =>
       tx.query<{ kind: string; amount_milli: number; remaining_milli: number; expires_at: Date }>(
         'select kind, amount_milli, remaining_milli, expires_at from credit_lots where id = $1',
         [receipt.lotId],
@@ -115,7 +104,7 @@ describe('POST /api/v1/credits/purchases', () => {
     expect(Number(lot?.remaining_milli)).toBe(25_000);
     expect(new Date(lot?.expires_at as Date).toISOString()).toBe('2027-01-15T12:00:00.000Z');
 
-    const entries = await t.db.withTenant(tenant.id, (tx) =>
+    const entries = await env.t.db.withTenant(tenant.id, (tx) =>
       tx.query<{ kind: string; amount_milli: number; actor: string; reference: string }>(
         "select kind, amount_milli, actor, reference from ledger_entries where kind = 'purchase'",
       ),
@@ -124,7 +113,7 @@ describe('POST /api/v1/credits/purchases', () => {
       ['purchase', 25_000, `user:${admin.email}`, key],
     ]);
 
-    const audit = await t.db.withTenant(tenant.id, (tx) =>
+    const audit = await env.t.db.withTenant(tenant.id, (tx) =>
       tx.query<{ actor: string; at: Date; details: Record<string, unknown> }>(
         "select actor, at, details from audit_log where action = 'credits.purchased'",
       ),
@@ -138,7 +127,7 @@ describe('POST /api/v1/credits/purchases', () => {
       totalCents: 10_000,
       currency: 'USD',
     });
-    expect(await verifyTenant(t.db, tenant.id)).toEqual([]);
+    expect(await verifyTenant(env.t.db, tenant.id)).toEqual([]);
   });
 
   it('answers the same key and body with the identical receipt (200) and buys nothing more', async () => {
@@ -156,7 +145,7 @@ describe('POST /api/v1/credits/purchases', () => {
     }
     expect(await footprint(tenant)).toEqual(after);
     expect(after).toMatchObject({ purchases: 1, lots: 1, audits: 1, balance: 510_000 });
-    expect(await verifyTenant(t.db, tenant.id)).toEqual([]);
+    expect(await verifyTenant(env.t.db, tenant.id)).toEqual([]);
   });
 
   it('refuses the same key with another body (409 idempotency_key_reused), changing nothing', async () => {
@@ -170,7 +159,7 @@ describe('POST /api/v1/credits/purchases', () => {
       expect(res.json().error.code).toBe('idempotency_key_reused');
     }
     expect(await footprint(tenant)).toEqual(after);
-    expect(await verifyTenant(t.db, tenant.id)).toEqual([]);
+    expect(await verifyTenant(env.t.db, tenant.id)).toEqual([]);
   });
 
   it('keeps keys per tenant: another tenant may use the same key for its own purchase', async () => {
@@ -183,8 +172,8 @@ describe('POST /api/v1/credits/purchases', () => {
     expect(rb.json().purchaseId).not.toBe(ra.json().purchaseId);
     expect((await balance(a.tenant)).balance).toBe(503);
     expect((await balance(b.tenant)).balance).toBe(504);
-    expect(await verifyTenant(t.db, a.tenant.id)).toEqual([]);
-    expect(await verifyTenant(t.db, b.tenant.id)).toEqual([]);
+    expect(await verifyTenant(env.t.db, a.tenant.id)).toEqual([]);
+    expect(await verifyTenant(env.t.db, b.tenant.id)).toEqual([]);
   });
 
   it('buys once when the same request arrives twice at the same moment', async () => {
@@ -198,7 +187,7 @@ describe('POST /api/v1/credits/purchases', () => {
     expect(results.map((r) => r.statusCode).sort()).toEqual([200, 201]);
     expect(results[0]?.json()).toEqual(results[1]?.json());
     expect(await footprint(tenant)).toMatchObject({ purchases: 1, lots: 1, audits: 1, balance: 507_000 });
-    expect(await verifyTenant(t.db, tenant.id)).toEqual([]);
+    expect(await verifyTenant(env.t.db, tenant.id)).toEqual([]);
   });
 
   it('accepts a tenant API key and records the key as the actor', async () => {
@@ -206,10 +195,10 @@ describe('POST /api/v1/credits/purchases', () => {
     const res = await purchase({ apiKey: tenant.apiKey }, newKey(), { credits: 2.5 });
     expect(res.statusCode).toBe(201);
     expect(res.json()).toMatchObject({ credits: 2.5, totalCents: 1000, balance: 502.5 });
-    const [key] = await t.db.withTenant(tenant.id, (tx) =>
+    const [key] = await env.t.db.withTenant(tenant.id, (tx) =>
       tx.query<{ id: string }>('select id from api_keys'),
     );
-    const [audit] = await t.db.withTenant(tenant.id, (tx) =>
+    const [audit] = await env.t.db.withTenant(tenant.id, (tx) =>
       tx.query<{ actor: string }>("select actor from audit_log where action = 'credits.purchased'"),
     );
     expect(audit?.actor).toBe(`api_key:${key?.id}`);
@@ -230,7 +219,7 @@ describe('POST /api/v1/credits/purchases', () => {
       expect(res.json()).toMatchObject({ credits, unitPriceCents: 199, totalCents, currency: 'EUR' });
     }
     expect((await balance(tenant)).balance).toBe(500 + 1 + 1.5 + 0.001 + 1_000_000);
-    expect(await verifyTenant(t.db, tenant.id)).toEqual([]);
+    expect(await verifyTenant(env.t.db, tenant.id)).toEqual([]);
   });
 
   it('shows in the receipt the balance right after the purchase, overage settled first', async () => {
@@ -238,14 +227,14 @@ describe('POST /api/v1/credits/purchases', () => {
       plan: { allotmentMilli: 2000, overageMode: 'allow', overageLimitMilli: 5000 },
     });
     const events = [1, 2, 3].flatMap(() => interviewEvents({ at: '2026-01-15T08:00:00Z' }));
-    expect((await postEvents(app, tenant.apiKey, events)).json().rejected).toEqual([]);
+    expect((await postEvents(env.app, tenant.apiKey, events)).json().rejected).toEqual([]);
     expect(await balance(tenant)).toMatchObject({ balance: -1, overage: 1 });
     const res = await purchase(admin, newKey(), { credits: 10 });
     expect(res.json().balance).toBe(9);
     expect(await balance(tenant)).toMatchObject({ balance: 9, overage: 0 });
     const lot = (await balance(tenant)).lots.find((l: { id: string }) => l.id === res.json().lotId);
     expect(lot).toMatchObject({ kind: 'purchase', amount: 10, remaining: 9 });
-    expect(await verifyTenant(t.db, tenant.id)).toEqual([]);
+    expect(await verifyTenant(env.t.db, tenant.id)).toEqual([]);
   });
 
   it('makes the lot last the plan’s purchaseValidityMonths, in the tenant’s time zone', async () => {
@@ -262,13 +251,13 @@ describe('POST /api/v1/credits/purchases', () => {
     const nyRes = await purchase({ apiKey: ny.apiKey }, newKey(), { credits: 5 });
     expect(nyRes.json().expiresAt).toBe('2026-07-15T11:00:00.000Z');
     // The purchase outlives the period end and lapses on its own date.
-    await closeDuePeriods(t.db, short.id, new Date('2026-04-15T11:59:59.999Z'));
+    await closeDuePeriods(env.t.db, short.id, new Date('2026-04-15T11:59:59.999Z'));
     expect((await balance(short)).lots.map((l: { kind: string }) => l.kind)).toContain('purchase');
-    const lapsed = await closeDuePeriods(t.db, short.id, new Date('2026-04-15T12:00:00.000Z'));
+    const lapsed = await closeDuePeriods(env.t.db, short.id, new Date('2026-04-15T12:00:00.000Z'));
     expect(lapsed.expiredLots).toBe(1);
     clock.set('2026-04-15T12:00:00.000Z');
     expect((await balance(short)).lots.map((l: { kind: string }) => l.kind)).toEqual(['grant']);
-    expect(await verifyTenant(t.db, short.id)).toEqual([]);
+    expect(await verifyTenant(env.t.db, short.id)).toEqual([]);
   });
 
   it('answers 400 when the Idempotency-Key is missing or malformed', async () => {
@@ -310,7 +299,7 @@ describe('POST /api/v1/credits/purchases', () => {
     const { tenant, admin } = await tenantWithAdmin();
     const before = await footprint(tenant);
     for (const role of ['recruiter', 'viewer'] as const) {
-      const user = await signIn(app, t.db, tenant.id, role);
+      const user = await signIn(env.app, env.t.db, tenant.id, role);
       const res = await purchase(user, newKey(), { credits: 5 });
       expect(res.statusCode).toBe(403);
       expect(res.json().error.code).toBe('forbidden');

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll } from 'vitest';
 import { type AppDeps, buildApp } from '../../src/server/app.js';
 import { createApiKey } from '../../src/server/auth/api-keys.js';
 import { addUser, type Role } from '../../src/server/auth/users.js';
 import type { Database } from '../../src/server/db/database.js';
 import { createTenant, DEFAULT_PLAN, type PlanInput } from '../../src/server/tenants/create.js';
+import { openTestDatabase, type TestDatabase } from './db.js';
 
 export const PASSWORD = 'correct horse battery';
 
@@ -131,4 +133,24 @@ export async function postEvents(app: FastifyInstance, apiKey: string, events: u
     headers: { authorization: `Bearer ${apiKey}` },
     payload: { events },
   });
+}
+
+/**
+ * A fresh database and app for the test file that calls it: opened before its tests (and before
+ * the file's own beforeAll), closed after them. Tests and hooks read `env.t` and `env.app`.
+ */
+export function testAppForFile(
+  clock: TestClock,
+  config: Partial<AppDeps['config']> = {},
+): { t: TestDatabase; app: FastifyInstance } {
+  const env = {} as { t: TestDatabase; app: FastifyInstance };
+  beforeAll(async () => {
+    env.t = await openTestDatabase();
+    env.app = await testApp(env.t.db, clock, config);
+  });
+  afterAll(async () => {
+    await env.app?.close();
+    await env.t?.close();
+  });
+  return env;
 }
