@@ -1,10 +1,8 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliverDueWebhooks } from '../../src/server/alerts/delivery.js';
 import { SIGNATURE_HEADER, verifySignature } from '../../src/server/alerts/signature.js';
@@ -14,6 +12,7 @@ import { DEMO_PASSWORD, loadDemo } from '../../src/server/demo/load.js';
 import { METRIC_DEFINITIONS } from '../../src/shared/metrics.js';
 import { initialJsGzip } from '../../src/web/bundle-size.js';
 import { formatCredits, formatDate, formatNumber } from '../../src/web/lib/format.js';
+import { launchChromium, SHOTS } from '../helpers/browser.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { interviewEvents } from '../helpers/factories.js';
 
@@ -22,8 +21,6 @@ import { interviewEvents } from '../helpers/factories.js';
  * a fresh database with the demo tenants), driven through Debian's Chromium. Each screen is
  * saved to test-results/screenshots/.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = 'test-results/screenshots';
 const ADMIN = 'admin@acme.test';
 const RECRUITER = 'e2e-recruiter@acme.test';
 const RECRUITER_PASSWORD = 'recruiter-pass-123';
@@ -72,16 +69,8 @@ const urlParam = (name: string) => new URL(page.url()).searchParams.get(name);
 
 describe('the web console in Chromium', () => {
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `${CHROMIUM} is missing: install Debian's Chromium (apt-get install -y chromium) or set CHROMIUM_PATH.`,
-      );
-    }
-    // Builds the console when dist/web is missing or older than its sources.
-    const build = spawnSync(process.execPath, ['src/web/build-if-stale.mjs'], { stdio: 'inherit' });
-    expect(build.status).toBe(0);
-    mkdirSync(SHOTS, { recursive: true });
-
+    // First: it builds the console the server below serves.
+    browser = await launchChromium();
     db = await openTestDatabase();
     const now = new Date();
     await loadDemo(db.db, { now, scale: 0.05 });
@@ -93,20 +82,6 @@ describe('the web console in Chromium', () => {
     await app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
 
-    // playwright-core gives each launch a fresh temporary profile (--user-data-dir).
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
     context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'en-GB' });
     context.setDefaultTimeout(20_000);
     page = await context.newPage();

@@ -1,14 +1,14 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import type { FastifyInstance } from 'fastify';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/server/app.js';
 import { addUser } from '../../src/server/auth/users.js';
 import { localDate } from '../../src/shared/calendar.js';
+import { launchChromium, SHOTS } from '../helpers/browser.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { interviewEvents, makeTenant, PASSWORD, postEvents, TestClock } from '../helpers/factories.js';
 
@@ -17,8 +17,6 @@ import { interviewEvents, makeTenant, PASSWORD, postEvents, TestClock } from '..
  * saves, read back and checked against the API for the same range. Screens go to
  * test-results/screenshots/ (export-*.png).
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = 'test-results/screenshots';
 const EMAIL = 'e2e-export-admin@example.test';
 const FORMULA_TITLE = '=HYPERLINK("http://x","y")';
 
@@ -31,12 +29,8 @@ let page: Page;
 const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium, or set CHROMIUM_PATH.`);
-  const build = spawnSync(process.execPath, ['src/web/build-if-stale.mjs'], { stdio: 'inherit' });
-  expect(build.status).toBe(0);
-  mkdirSync(SHOTS, { recursive: true });
-
+  // First: it builds the console the server below serves.
+  browser = await launchChromium();
   db = await openTestDatabase();
   const now = new Date();
   const clock = new TestClock(now);
@@ -59,19 +53,6 @@ beforeAll(async () => {
   await app.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
 
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
   const context = await browser.newContext({
     viewport: { width: 1366, height: 900 },
     locale: 'en-GB',

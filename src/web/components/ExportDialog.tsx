@@ -10,26 +10,9 @@ import {
 import type { Summary } from '../api/types';
 import { formatDateRange, formatNumber, localDateOf } from '../lib/format';
 import { calendarPreset, isLocalDate, type LocalRange, type PresetKey } from '../lib/ranges';
-import { AlertIcon } from './icons';
+import { AlertIcon, DownloadIcon } from './icons';
 import { PeriodPicker } from './PeriodPicker';
 import { errorMessage } from './States';
-
-const DownloadIcon = ({ size = 18 }: { size?: number }) => (
-  <svg
-    width={size}
-    height={size}
-    viewBox="0 0 24 24"
-    fill="none"
-    stroke="currentColor"
-    strokeWidth={2}
-    strokeLinecap="round"
-    strokeLinejoin="round"
-    aria-hidden="true"
-    focusable="false"
-  >
-    <path d="M12 4v11M7 10l5 5 5-5M5 20h14" />
-  </svg>
-);
 
 /** The dates of a preset, as the page computes them: billing periods from the summary, the rest by the calendar. */
 function presetRange(preset: PresetKey, summary: Summary | undefined, custom: Partial<LocalRange>) {
