@@ -262,6 +262,36 @@ select $1, opening_id, day, sum(inv), sum(st), sum(comp), sum(part), sum(exp), s
  -- In day order, as ingest creates them day after day (the day-range scans depend on it).
  order by day, opening_id`;
 
+/**
+ * The candidates per opening and day, as ingest keeps them (addCandidateDays): each non-simulation
+ * interview's candidate on the local days of its counted milestones; then each rollup row's count.
+ */
+const INSERT_CANDIDATES = `
+insert into daily_candidates (tenant_id, opening_id, day, who, interviews)
+select $1, opening_id, day, who, count(distinct id)
+  from (
+    select i.id, i.opening_id, coalesce(i.candidate_id, '#' || i.id) as who, (m.at at time zone $2)::date as day
+      from (
+        select *, coalesce(completed_at, ended_at, case when started_at is not null then least(expired_at, cancelled_at) end)
+                    as finished_at
+          from interviews where tenant_id = $1 and not is_simulation
+      ) i
+      cross join lateral (values
+        (invited_at),
+        (started_at),
+        (case when state in ('completed', 'partially_completed') then finished_at end),
+        (case when state = 'expired' then expired_at end),
+        (case when state = 'cancelled' then cancelled_at end)
+      ) as m(at)
+     where m.at is not null
+  ) active
+ group by opening_id, day, who`;
+
+const COUNT_CANDIDATES = `
+update daily_usage u set candidates = c.n
+  from (select opening_id, day, count(*)::int as n from daily_candidates where tenant_id = $1 group by 1, 2) c
+ where u.tenant_id = $1 and u.opening_id = c.opening_id and u.day = c.day`;
+
 /** The per-tenant day totals, as ingest keeps them: the rollups by opening summed by day. */
 const INSERT_DAY_TOTALS = `
 insert into tenant_daily_usage (tenant_id, day, invited, started, completed, partially_completed, expired,
@@ -364,6 +394,8 @@ export async function loadConsoleTenant(
     });
     await phase('rollups', async () => {
       await owner.query(INSERT_ROLLUPS, [id, tz]);
+      await owner.query(INSERT_CANDIDATES, [id, tz]);
+      await owner.query(COUNT_CANDIDATES, [id]);
       await owner.query(INSERT_DAY_TOTALS, [id]);
     });
   });
