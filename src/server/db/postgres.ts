@@ -62,6 +62,22 @@ export function openPostgres(options: PostgresOptions): Database {
     ...wrap(pool),
     transaction: (fn) => transaction(fn),
     withTenant: (tenantId, fn) => transaction(fn, tenantId),
-    close: () => pool.end(),
+    async close() {
+      // pool.end() resolves once its clients are told to end, not once they have: wait for each
+      // to be gone, so that nothing (a dropped database, a stopped server) finds one still open.
+      const open = pool.totalCount;
+      let removed = 0;
+      const gone = new Promise<void>((resolve) => {
+        if (open === 0) resolve();
+        pool.on('remove', () => {
+          if (++removed >= open) resolve();
+        });
+      });
+      await pool.end();
+      // Bounded: a client that never reports its end must not hold up a shutdown.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([gone, new Promise((resolve) => (timer = setTimeout(resolve, 5_000)))]);
+      clearTimeout(timer);
+    },
   };
 }
