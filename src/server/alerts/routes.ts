@@ -8,7 +8,7 @@ import { badRequest, conflict } from '../http/errors.js';
 import { Credits, errorResponses } from '../http/schemas.js';
 import { periodContaining } from '../ledger/periods.js';
 import { loadBillingContext } from '../ledger/plans.js';
-import { balanceOf } from '../ledger/queries.js';
+import { accountOf } from '../ledger/queries.js';
 import { isPlainlyPrivate } from './destination.js';
 import { newWebhookSecret } from './signature.js';
 import {
@@ -107,7 +107,7 @@ export const alertRoutes: FastifyPluginAsyncZod = async (app) => {
       const now = app.deps.now();
       return app.deps.db.withTenant(tenantId, async (tx) => {
         const ctx = await loadBillingContext(tx, tenantId);
-        const { balanceMilli } = await balanceOf(tx, tenantId, now);
+        const { balanceMilli } = await accountOf(tx, tenantId);
         const period = periodContaining(ctx.anchor, ctx.plan.periodUnit, ctx.timeZone, now);
         const allotmentMilli = ctx.plan.allotmentMilli;
         const alerts = await recentAlerts(tx, tenantId, 20);

@@ -2,13 +2,18 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { addDays, startOfLocalDate } from '../../shared/calendar.js';
 import { milliToCredits } from '../../shared/credits.js';
-import { emptyUsageCounts, totalInterviews, type UsageCounts } from '../../shared/metrics.js';
+import {
+  emptyUsageCounts,
+  INTERVIEW_FILTERS,
+  totalInterviews,
+  type UsageCounts,
+} from '../../shared/metrics.js';
 import { authOf, requireUser } from '../auth/guard.js';
 import type { Queryable } from '../db/database.js';
 import { badRequest, notFound } from '../http/errors.js';
 import { Credits, errorResponses } from '../http/schemas.js';
 import { type BillingContext, loadBillingContext } from '../ledger/plans.js';
-import { balanceOf } from '../ledger/queries.js';
+import { accountOf, openedPeriod } from '../ledger/queries.js';
 import { findOpening, OPENING_STATUSES } from '../openings/queries.js';
 import { bucketStarts } from './buckets.js';
 import {
@@ -126,13 +131,14 @@ export const consumptionRoutes: FastifyPluginAsyncZod = async (app) => {
         const range = resolveRange(request.query, ctx, now);
         const prev = previousRange(range, ctx);
         const elapsed = elapsedPart(range, prev, ctx, now);
-        const balance = await balanceOf(tx, tenantId, now);
+        const { balanceMilli } = await accountOf(tx, tenantId);
+        const period = await openedPeriod(tx, tenantId, now);
         return {
           periodStart: range.from,
           periodEnd: range.to,
           ...figures(await usageTotals(tx, tenantId, range)),
-          remainingBalance: milliToCredits(balance.balanceMilli),
-          allotment: milliToCredits(balance.period?.allotmentMilli ?? ctx.plan.allotmentMilli),
+          remainingBalance: milliToCredits(balanceMilli),
+          allotment: milliToCredits(period?.allotmentMilli ?? ctx.plan.allotmentMilli),
           previous: {
             periodStart: prev.from,
             periodEnd: prev.to,
@@ -310,17 +316,7 @@ export const consumptionRoutes: FastifyPluginAsyncZod = async (app) => {
           "An opening's interviews invited in the range: state, times, credits and the rule that charged them",
         params: z.object({ openingId: z.string().min(1).max(200) }),
         querystring: RangeQuery.extend({
-          status: z
-            .enum([
-              'invited',
-              'started',
-              'completed',
-              'partially_completed',
-              'expired',
-              'cancelled',
-              'simulation',
-            ])
-            .optional(),
+          status: z.enum(INTERVIEW_FILTERS).optional(),
           page: z.coerce.number().int().min(1).default(1),
           pageSize: z.coerce.number().int().min(1).max(500).default(50),
         }),

@@ -2,7 +2,8 @@ import { addDays, addMonthsClamped, startOfMonth } from '../../shared/calendar.j
 import { usageByBucket, usageTotals } from '../consumption/queries.js';
 import type { DateRange } from '../consumption/range.js';
 import type { Queryable } from '../db/database.js';
-import { balanceOf } from '../ledger/queries.js';
+import { loadOpenLots } from '../ledger/postings.js';
+import { accountOf } from '../ledger/queries.js';
 import { RECENT_DAYS } from './models/recent-mean.js';
 import type { SimLot } from './runway.js';
 
@@ -68,32 +69,7 @@ export interface LedgerState {
   lots: SimLot[];
 }
 
-/** The balance and open lots, with each lot's kind and the start of the period its credits come from. */
+/** The balance and open lots (as ingest draws from them, with each lot's kind). */
 export async function loadLedgerState(tx: Queryable, tenantId: string, now: Date): Promise<LedgerState> {
-  const balance = await balanceOf(tx, tenantId, now);
-  const rows = await tx.query<{
-    id: string;
-    kind: string;
-    remaining_milli: number;
-    expires_at: Date | null;
-    granted_at: Date;
-    origin_at: Date;
-  }>(
-    `select id, kind, remaining_milli, expires_at, granted_at, coalesce(origin_period_start, granted_at) as origin_at
-       from credit_lots
-      where tenant_id = $1 and remaining_milli > 0 and (expires_at is null or expires_at > $2)`,
-    [tenantId, now],
-  );
-  return {
-    balanceMilli: balance.balanceMilli,
-    overdraftMilli: balance.overdraftMilli,
-    lots: rows.map((r) => ({
-      id: r.id,
-      kind: r.kind,
-      remainingMilli: Number(r.remaining_milli),
-      expiresAt: r.expires_at ? new Date(r.expires_at).getTime() : null,
-      grantedAt: new Date(r.granted_at).getTime(),
-      originAt: new Date(r.origin_at).getTime(),
-    })),
-  };
+  return { ...(await accountOf(tx, tenantId)), lots: await loadOpenLots(tx, tenantId, now) };
 }

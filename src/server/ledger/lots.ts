@@ -22,7 +22,7 @@ export interface Draw {
  * Consumption draws from the lot that expires first, then the one whose credits are oldest (rolled-over
  * credits before the grant they expire with), then the one granted first; lots never go negative.
  */
-export function sortForDrawing(lots: OpenLot[]): OpenLot[] {
+export function sortForDrawing<T extends OpenLot>(lots: T[]): T[] {
   return [...lots].sort(
     (a, b) =>
       (a.expiresAt ?? Number.POSITIVE_INFINITY) - (b.expiresAt ?? Number.POSITIVE_INFINITY) ||

@@ -161,15 +161,20 @@ export function overdraftSettlement(
   ];
 }
 
-export async function loadOpenLots(tx: Queryable, tenantId: string, now: Date): Promise<OpenLot[]> {
+export async function loadOpenLots(
+  tx: Queryable,
+  tenantId: string,
+  now: Date,
+): Promise<(OpenLot & { kind: string })[]> {
   const rows = await tx.query<{
     id: string;
+    kind: string;
     remaining_milli: number;
     expires_at: Date | null;
     granted_at: Date;
     origin_at: Date;
   }>(
-    `select id, remaining_milli, expires_at, granted_at, coalesce(origin_period_start, granted_at) as origin_at
+    `select id, kind, remaining_milli, expires_at, granted_at, coalesce(origin_period_start, granted_at) as origin_at
        from credit_lots
       where tenant_id = $1 and remaining_milli > 0 and (expires_at is null or expires_at > $2)`,
     [tenantId, now],
@@ -177,6 +182,7 @@ export async function loadOpenLots(tx: Queryable, tenantId: string, now: Date): 
   return sortForDrawing(
     rows.map((r) => ({
       id: r.id,
+      kind: r.kind,
       remainingMilli: Number(r.remaining_milli),
       expiresAt: r.expires_at ? new Date(r.expires_at).getTime() : null,
       grantedAt: new Date(r.granted_at).getTime(),

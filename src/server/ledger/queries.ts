@@ -15,17 +15,41 @@ export interface BalanceView {
   }[];
 }
 
-export async function balanceOf(tx: Queryable, tenantId: string, now: Date): Promise<BalanceView> {
+export interface AccountView {
+  balanceMilli: number;
+  overdraftMilli: number;
+}
+
+/** The account's balance and outstanding overage (the caches of the ledger's sums). */
+export async function accountOf(tx: Queryable, tenantId: string): Promise<AccountView> {
   const account = await one<{ balance_milli: number; overdraft_milli: number }>(
     tx,
     'select balance_milli, overdraft_milli from credit_accounts where tenant_id = $1',
     [tenantId],
   );
+  return { balanceMilli: Number(account.balance_milli), overdraftMilli: Number(account.overdraft_milli) };
+}
+
+/** The billing period opened last at `now`, with the allotment it granted; null before the first. */
+export async function openedPeriod(
+  tx: Queryable,
+  tenantId: string,
+  now: Date,
+): Promise<BalanceView['period']> {
   const [period] = await tx.query<{ start_at: Date; end_at: Date; allotment_milli: number }>(
     `select start_at, end_at, allotment_milli from billing_periods
       where tenant_id = $1 and start_at <= $2 order by start_at desc limit 1`,
     [tenantId, now],
   );
+  return period
+    ? { start: period.start_at, end: period.end_at, allotmentMilli: Number(period.allotment_milli) }
+    : null;
+}
+
+/** Balance, period and every lot with credits left: what the Plan & credits page shows. */
+export async function balanceOf(tx: Queryable, tenantId: string, now: Date): Promise<BalanceView> {
+  const account = await accountOf(tx, tenantId);
+  const period = await openedPeriod(tx, tenantId, now);
   const lots = await tx.query<{
     id: string;
     kind: string;
@@ -39,11 +63,8 @@ export async function balanceOf(tx: Queryable, tenantId: string, now: Date): Pro
     [tenantId],
   );
   return {
-    balanceMilli: Number(account.balance_milli),
-    overdraftMilli: Number(account.overdraft_milli),
-    period: period
-      ? { start: period.start_at, end: period.end_at, allotmentMilli: Number(period.allotment_milli) }
-      : null,
+    ...account,
+    period,
     lots: lots.map((l) => ({
       id: l.id,
       kind: l.kind,

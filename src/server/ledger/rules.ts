@@ -1,5 +1,6 @@
 // The credit rules (PRODUCT.md §2) and the rollover plan at a period's close. Pure and exact: credits are
 // integer thousandths ("milli"), so no float ever reaches the ledger.
+import type { InterviewState } from '../../shared/metrics.js';
 
 export const CREDIT_MILLI = 1000;
 
@@ -79,13 +80,7 @@ export function parsePartialRule(x: unknown): PartialRule {
   return { version, tiers: parsed };
 }
 
-export type InterviewState =
-  | 'invited'
-  | 'started'
-  | 'completed'
-  | 'partially_completed'
-  | 'expired'
-  | 'cancelled';
+export type { InterviewState };
 
 export interface ChargeInput {
   state: InterviewState;

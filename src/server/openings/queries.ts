@@ -10,7 +10,9 @@ export interface Opening {
   createdAt: Date;
 }
 
-const fromRow = (r: { id: string; job_title: string; status: OpeningStatus; created_at: Date }): Opening => ({
+type OpeningRow = { id: string; job_title: string; status: OpeningStatus; created_at: Date };
+
+const fromRow = (r: OpeningRow): Opening => ({
   id: r.id,
   jobTitle: r.job_title,
   status: r.status,
@@ -22,7 +24,7 @@ export async function findOpening(
   tenantId: string,
   openingId: string,
 ): Promise<Opening | undefined> {
-  const [row] = await tx.query<{ id: string; job_title: string; status: OpeningStatus; created_at: Date }>(
+  const [row] = await tx.query<OpeningRow>(
     'select id, job_title, status, created_at from openings where tenant_id = $1 and id = $2',
     [tenantId, openingId],
   );
@@ -36,7 +38,7 @@ export async function setOpeningStatus(
   openingId: string,
   status: OpeningStatus,
 ): Promise<Opening | undefined> {
-  const [row] = await tx.query<{ id: string; job_title: string; status: OpeningStatus; created_at: Date }>(
+  const [row] = await tx.query<OpeningRow>(
     `update openings set status = $3 where tenant_id = $1 and id = $2
      returning id, job_title, status, created_at`,
     [tenantId, openingId, status],

@@ -12,6 +12,7 @@ import {
 } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
 import { useState } from 'react';
+import { INTERVIEW_FILTERS } from '../../shared/metrics';
 import { type RangeParams, useOpeningInterviews, useSetOpeningStatus } from '../api/consumption';
 import type { InterviewRow } from '../api/types';
 import {
@@ -23,16 +24,6 @@ import {
   formatPercent,
 } from '../lib/format';
 import { Empty, ErrorState, errorMessage } from './States';
-
-const STATES = [
-  'invited',
-  'started',
-  'completed',
-  'partially_completed',
-  'expired',
-  'cancelled',
-  'simulation',
-];
 
 const STATE_COLORS: Record<string, string> = {
   completed: 'teal',
@@ -132,7 +123,7 @@ export function OpeningDrawer({
         <Select
           label="State"
           placeholder="All states"
-          data={STATES.map((s) => ({ value: s, label: formatLabel(s) }))}
+          data={INTERVIEW_FILTERS.map((s) => ({ value: s, label: formatLabel(s) }))}
           value={status}
           onChange={(v) => {
             setStatus(v);
