@@ -84,7 +84,7 @@ export const alertRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/alerts',
     {
-      preValidation: admins,
+      onRequest: admins,
       schema: {
         tags: ['alerts'],
         summary: "The current period's credits left against the thresholds, and the alerts raised",
@@ -133,7 +133,7 @@ export const alertRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/alerts/settings',
     {
-      preValidation: admins,
+      onRequest: admins,
       schema: {
         tags: ['alerts'],
         summary: 'Alert thresholds and the webhook endpoint',
@@ -149,7 +149,7 @@ export const alertRoutes: FastifyPluginAsyncZod = async (app) => {
   app.put(
     '/alerts/settings',
     {
-      preValidation: admins,
+      onRequest: admins,
       schema: {
         tags: ['alerts'],
         summary:
@@ -193,7 +193,7 @@ export const alertRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/alerts/webhook/secret',
     {
-      preValidation: admins,
+      onRequest: admins,
       schema: {
         tags: ['alerts'],
         summary: 'Replace the webhook signing secret; the new one is shown once',
@@ -222,7 +222,7 @@ export const alertRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/alerts/webhook/test',
     {
-      preValidation: admins,
+      onRequest: admins,
       schema: {
         tags: ['alerts'],
         summary: 'Queue a signed test event to the webhook endpoint (sent within seconds)',
@@ -246,7 +246,7 @@ export const alertRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/alerts/webhook/deliveries',
     {
-      preValidation: admins,
+      onRequest: admins,
       schema: {
         tags: ['alerts'],
         summary: 'The latest webhook deliveries and their outcome, newest first',

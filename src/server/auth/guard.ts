@@ -1,4 +1,4 @@
-import type { FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { ApiError, forbidden, unauthorized } from '../http/errors.js';
 import { authenticateApiKey } from './api-keys.js';
 import { findSession, SESSION_COOKIE } from './sessions.js';
@@ -26,6 +26,9 @@ declare module 'fastify' {
   }
 }
 
+// Routes install these guards as onRequest hooks, so a request is authenticated before its body
+// is read: an anonymous caller cannot make the server parse a large body.
+
 export const CSRF_HEADER = 'x-csrf-token';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** The csrf token of each request's session, kept off `request.auth` so it is not logged or passed on. */
@@ -36,7 +39,7 @@ const csrfTokens = new WeakMap<FastifyRequest, string>();
  * a live session of an active user (else 401 unauthorized), the `x-csrf-token` header on
  * methods other than GET/HEAD/OPTIONS (else 403 csrf_failed), the role (else 403 forbidden).
  */
-export function requireUser(...roles: Role[]): preHandlerAsyncHookHandler {
+export function requireUser(...roles: Role[]): onRequestAsyncHookHandler {
   return async (request) => {
     const { db, now } = request.server.deps;
     const token = request.cookies?.[SESSION_COOKIE];
@@ -62,7 +65,7 @@ export function requireUser(...roles: Role[]): preHandlerAsyncHookHandler {
 }
 
 /** A live API key in `Authorization: Bearer <key>`; else 401 invalid_api_key. */
-export function requireApiKey(): preHandlerAsyncHookHandler {
+export function requireApiKey(): onRequestAsyncHookHandler {
   return async (request) => {
     const { db, now } = request.server.deps;
     const header = request.headers.authorization ?? '';
@@ -79,7 +82,7 @@ export function requireApiKey(): preHandlerAsyncHookHandler {
  * Either guard: a request with an `Authorization` header is checked as an API key (a key
  * stands for its whole tenant, so `roles` does not apply to it); any other as requireUser(...roles).
  */
-export function requireUserOrApiKey(...roles: Role[]): preHandlerAsyncHookHandler {
+export function requireUserOrApiKey(...roles: Role[]): onRequestAsyncHookHandler {
   const byKey = requireApiKey();
   const byUser = requireUser(...roles);
   return async function (request, reply) {

@@ -135,7 +135,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/auth/logout',
     {
-      preValidation: requireUser(),
+      onRequest: requireUser(),
       schema: {
         tags: [TAG_AUTH],
         summary: 'Sign out: ends the session and clears its cookie (needs x-csrf-token)',
@@ -154,7 +154,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/me',
     {
-      preValidation: requireUser(),
+      onRequest: requireUser(),
       schema: {
         tags: [TAG_AUTH],
         summary: 'The signed-in user, their tenant and the csrf token (as the login answer)',
@@ -171,7 +171,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/users',
     {
-      preValidation: admin,
+      onRequest: admin,
       schema: {
         tags: [TAG_USERS],
         summary: "The tenant's users (account admins only)",
@@ -185,7 +185,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/users',
     {
-      preValidation: admin,
+      onRequest: admin,
       schema: {
         tags: [TAG_USERS],
         summary: 'Add a user to the tenant (account admins only); emails are unique platform-wide',
@@ -208,7 +208,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   app.patch(
     '/users/:userId',
     {
-      preValidation: admin,
+      onRequest: admin,
       schema: {
         tags: [TAG_USERS],
         summary: "Change a user's role or deactivate them (account admins only); deactivation signs them out",
@@ -241,7 +241,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api-keys',
     {
-      preValidation: admin,
+      onRequest: admin,
       schema: {
         tags: [TAG_KEYS],
         summary: "The tenant's API keys, revoked ones included; never the key itself (account admins only)",
@@ -255,7 +255,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/api-keys',
     {
-      preValidation: admin,
+      onRequest: admin,
       schema: {
         tags: [TAG_KEYS],
         summary: 'Create an API key (account admins only); the key is in this answer and never again',
@@ -288,7 +288,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   app.delete(
     '/api-keys/:keyId',
     {
-      preValidation: admin,
+      onRequest: admin,
       schema: {
         tags: [TAG_KEYS],
         summary: 'Revoke an API key at once (account admins only)',

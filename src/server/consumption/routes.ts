@@ -95,7 +95,7 @@ export const consumptionRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/consumption/summary',
     {
-      preValidation: admins,
+      onRequest: admins,
       schema: {
         tags: ['consumption'],
         summary:
@@ -157,7 +157,7 @@ export const consumptionRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/consumption/openings',
     {
-      preValidation: admins,
+      onRequest: admins,
       schema: {
         tags: ['consumption'],
         summary: 'Usage by opening: sortable, searchable, paginated, with totals',
@@ -223,7 +223,7 @@ export const consumptionRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/consumption/timeseries',
     {
-      preValidation: admins,
+      onRequest: admins,
       schema: {
         tags: ['consumption'],
         summary: 'Usage per day, week or month; every bucket present, empty ones as zero',
@@ -264,7 +264,7 @@ export const consumptionRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/consumption/year-over-year',
     {
-      preValidation: admins,
+      onRequest: admins,
       schema: {
         tags: ['consumption'],
         summary: 'Twelve months of a year against the same months of the year before',
@@ -309,7 +309,7 @@ export const consumptionRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/openings/:openingId/interviews',
     {
-      preValidation: admins,
+      onRequest: admins,
       schema: {
         tags: ['consumption'],
         summary:

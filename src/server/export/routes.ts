@@ -11,7 +11,7 @@ export const exportRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/consumption/export',
     {
-      preValidation: requireUser('account_admin'),
+      onRequest: requireUser('account_admin'),
       schema: {
         tags: ['consumption'],
         summary:

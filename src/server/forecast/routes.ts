@@ -90,7 +90,7 @@ export const forecastRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/consumption/forecast',
     {
-      preValidation: admins,
+      onRequest: admins,
       schema: {
         tags: ['consumption'],
         summary: 'Projected credits per month with an 80 % band, the backtest, the runway and the period end',
@@ -111,7 +111,7 @@ export const forecastRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/consumption/plan',
     {
-      preValidation: admins,
+      onRequest: admins,
       schema: {
         tags: ['consumption'],
         summary:

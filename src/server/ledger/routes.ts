@@ -93,7 +93,7 @@ export const creditRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/credits/balance',
     {
-      preValidation: adminsOrKey,
+      onRequest: adminsOrKey,
       schema: {
         tags: ['credits'],
         summary: 'The credits available now, the overage, the current period and the open lots',
@@ -143,7 +143,7 @@ export const creditRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/credits/ledger',
     {
-      preValidation: adminsOrKey,
+      onRequest: adminsOrKey,
       schema: {
         tags: ['credits'],
         summary: 'Ledger entries, newest first; pass nextCursor as cursor for the next page',
@@ -175,7 +175,7 @@ export const creditRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/credits/purchases',
     {
-      preValidation: adminsOrKey,
+      onRequest: adminsOrKey,
       schema: {
         tags: ['credits'],
         summary: 'Buy extra credits (idempotent by the Idempotency-Key header)',
@@ -208,7 +208,7 @@ export const creditRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/credits/reversals',
     {
-      preValidation: admins,
+      onRequest: admins,
       schema: {
         tags: ['credits'],
         summary: "Reverse an interview's charge with a reason (a new ledger entry, never an edit)",

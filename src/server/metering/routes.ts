@@ -8,7 +8,7 @@ export const eventRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/events',
     {
-      preValidation: requireApiKey(),
+      onRequest: requireApiKey(),
       schema: {
         tags: ['metering'],
         summary: 'Ingest a batch of interview events (idempotent by event id)',

@@ -22,7 +22,7 @@ export const openingRoutes: FastifyPluginAsyncZod = async (app) => {
   app.put(
     '/openings/:openingId/status',
     {
-      preValidation: requireUserOrApiKey('account_admin'),
+      onRequest: requireUserOrApiKey('account_admin'),
       schema: {
         tags: ['openings'],
         summary: 'Open or close an opening',
