@@ -4,10 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/server/app.js';
 import { requireApiKey, requireUserOrApiKey } from '../src/server/auth/guard.js';
 import { addUser, type Role } from '../src/server/auth/users.js';
-import { connect } from '../src/server/db/connect.js';
 import type { Database } from '../src/server/db/database.js';
+import { openTestDatabase, type TestDatabase } from './helpers/db.js';
 
-// A local database setup until test/helpers/db.ts exists: one in-memory PGlite for this file.
+let t: TestDatabase;
 let db: Database;
 let app: FastifyInstance;
 /** The app's clock; a test may move it and must put it back. */
@@ -19,17 +19,15 @@ let seq = 0;
 const unique = (base: string) => `${base}-${Date.now().toString(36)}-${++seq}`;
 
 beforeAll(async () => {
-  ({ db } = await connect(
-    { DATABASE_URL: process.env.TEST_DATABASE_URL, METERLINE_DATA_DIR: '' },
-    { inMemory: true },
-  ));
+  t = await openTestDatabase();
+  db = t.db;
   app = await buildApp({ db, config: { LOG_LEVEL: 'silent', METERLINE_SESSION_HOURS: 12 }, now });
-  app.get('/api/v1/test/api-key-only', { preHandler: requireApiKey() }, async (request) => ({
+  app.get('/api/v1/test/api-key-only', { onRequest: requireApiKey() }, async (request) => ({
     auth: request.auth,
   }));
   app.get(
     '/api/v1/test/admin-or-key',
-    { preHandler: requireUserOrApiKey('account_admin') },
+    { onRequest: requireUserOrApiKey('account_admin') },
     async (request) => ({
       auth: request.auth,
     }),
@@ -39,7 +37,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app?.close();
-  await db?.close();
+  await t?.close();
 });
 
 async function makeTenant(): Promise<string> {

@@ -24,7 +24,7 @@ describe('POST /api/v1/events', () => {
       ...interviewEvents({ outcome: 'partial', completion: 0.5 }),
       ...interviewEvents({ outcome: 'partial', completion: 0.8 }),
       ...interviewEvents({ outcome: 'partial', completion: 0.1 }),
-      ...interviewEvents({ outcome: 'expired' }),
+      ...interviewEvents({ outcome: 'expired', expiresAfterHours: 48 }),
       ...interviewEvents({ outcome: 'cancelled' }),
       ...interviewEvents({ outcome: 'invited' }),
       ...interviewEvents({ outcome: 'simulation' }),

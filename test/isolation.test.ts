@@ -166,6 +166,7 @@ async function seed(tenant: TestTenant, admin: Session, interviewIds: string[], 
       jobTitle: `${openingId} title`,
       outcome: outcomes[i % outcomes.length],
       completion: 0.6,
+      expiresAfterHours: 24,
     }),
   );
   const ingested = await postEvents(app, tenant.apiKey, events);

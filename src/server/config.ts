@@ -34,6 +34,14 @@ const ConfigSchema = z.object({
     .enum(['true', 'false'])
     .default('false')
     .transform((v) => v === 'true'),
+  /**
+   * Trust X-Forwarded-* headers from the proxy in front (TLS termination): `true` for any, or a
+   * comma-separated list of addresses/CIDRs to trust. Off by default: a direct client could forge them.
+   */
+  METERLINE_TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((v): boolean | string => (v === 'true' ? true : v === 'false' || v === '' ? false : v)),
   METERLINE_SESSION_HOURS: z.coerce.number().int().min(1).default(12),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

@@ -67,6 +67,9 @@ const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000,
 
 const urlParam = (name: string) => new URL(page.url()).searchParams.get(name);
 
+/** What the browser refused under the app's Content-Security-Policy, on any page of any test. */
+const cspViolations: string[] = [];
+
 describe('the web console in Chromium', () => {
   beforeAll(async () => {
     // First: it builds the console the server below serves.
@@ -86,6 +89,10 @@ describe('the web console in Chromium', () => {
     context.setDefaultTimeout(20_000);
     page = await context.newPage();
     page.on('pageerror', (err) => console.error('[browser error]', err));
+    context.on('console', (msg) => {
+      if (msg.type() === 'error' && msg.text().includes('Content Security Policy'))
+        cspViolations.push(msg.text());
+    });
   });
 
   afterAll(async () => {
@@ -467,5 +474,11 @@ describe('the web console in Chromium', () => {
     await page.getByRole('heading', { name: 'No access' }).waitFor();
     expect(await page.getByTestId('value-credits-used').count()).toBe(0);
     await shot('15-recruiter-no-access');
+  });
+
+  it('breaks no rule of the Content-Security-Policy on any page it visited, the API documentation included', async () => {
+    await page.goto(`${base}/api/docs`);
+    await page.getByText('/api/v1/events').first().waitFor();
+    expect(cspViolations).toEqual([]);
   });
 });

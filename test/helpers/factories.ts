@@ -94,6 +94,8 @@ export function interviewEvents(
     at?: string;
     outcome?: 'invited' | 'started' | 'completed' | 'partial' | 'expired' | 'cancelled' | 'simulation';
     completion?: number;
+    /** How long after the invitation an 'expired' interview expires (a week unless told). */
+    expiresAfterHours?: number;
   } = {},
 ): Record<string, unknown>[] {
   const interviewId = o.interviewId ?? `iv-${randomUUID()}`;
@@ -114,7 +116,8 @@ export function interviewEvents(
   const outcome = o.outcome ?? 'completed';
   if (outcome === 'simulation') return [ev('simulation.run', 0)];
   const events = [ev('interview.invited', 0)];
-  if (outcome === 'expired') return [...events, ev('interview.expired', 60 * 24 * 7)];
+  if (outcome === 'expired')
+    return [...events, ev('interview.expired', 60 * (o.expiresAfterHours ?? 24 * 7))];
   if (outcome === 'cancelled') return [...events, ev('interview.cancelled', 60)];
   if (outcome === 'invited') return events;
   events.push(ev('interview.started', 120));

@@ -43,6 +43,52 @@ export async function maybeOne<T extends Row>(
 }
 
 /**
+ * Runs `fn` in a transaction's connection `q`, accounting for every statement it sends. A statement
+ * sent ahead (see settleAll) whose caller then threw before awaiting it would otherwise be a
+ * rejection nobody handles, which ends the Node process for every tenant; and a failed statement
+ * whose error was swallowed would let the commit go ahead, which PostgreSQL silently turns into a
+ * rollback. So each statement is handled here, all are waited for before `fn`'s outcome counts, and
+ * when one failed the transaction is probed: still usable (the failure was rolled back to a
+ * savepoint) it goes on to commit; aborted, the first failure is thrown.
+ */
+export async function runAccounted<T>(q: Queryable, fn: (tx: Queryable) => Promise<T>): Promise<T> {
+  const pending = new Set<Promise<unknown>>();
+  let failure: { err: unknown } | undefined;
+  const track = <R>(statement: Promise<R>): Promise<R> => {
+    pending.add(statement);
+    statement.then(
+      () => pending.delete(statement),
+      (err: unknown) => {
+        pending.delete(statement);
+        failure ??= { err };
+      },
+    );
+    return statement;
+  };
+  const settle = async () => {
+    while (pending.size > 0) await Promise.allSettled([...pending]);
+  };
+  const tx: Queryable = {
+    query: (sql, params) => track(q.query(sql, params)),
+    exec: (sql) => track(q.exec(sql)),
+  };
+  try {
+    const result = await fn(tx);
+    await settle();
+    if (failure) {
+      const { err } = failure;
+      await q.query('select 1').catch(() => {
+        throw err;
+      });
+    }
+    return result;
+  } catch (err) {
+    await settle();
+    throw err;
+  }
+}
+
+/**
  * Waits for statements already sent on one connection, which runs them in the order they were
  * sent: sending the next before the answer to the last saves a round trip each, and lets the
  * server work while the caller computes. Every one is waited for before the first failure is

@@ -1,7 +1,7 @@
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { type Database, type Queryable, type Row, setTenant } from './database.js';
+import { type Database, type Queryable, type Row, runAccounted, setTenant } from './database.js';
 
 export class DatabaseInUseError extends Error {
   readonly code = 'database_in_use';
@@ -91,13 +91,14 @@ export async function openPglite(options: PgliteOptions): Promise<OpenedPglite> 
     const db: Database = {
       kind: 'pglite',
       ...wrap(pg),
-      transaction: (fn) => pg.transaction((tx) => fn(wrap(tx))),
+      transaction: (fn) => pg.transaction((tx) => runAccounted(wrap(tx), fn)),
       withTenant: (tenantId, fn) =>
-        pg.transaction(async (tx) => {
-          const q = wrap(tx);
-          await setTenant(q, tenantId);
-          return fn(q);
-        }),
+        pg.transaction((tx) =>
+          runAccounted(wrap(tx), async (q) => {
+            await setTenant(q, tenantId);
+            return fn(q);
+          }),
+        ),
       async close() {
         await pg.close();
         unlock();

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { type Database, type Queryable, type Row, setTenant, settleAll } from './database.js';
+import { type Database, type Queryable, type Row, runAccounted, setTenant, settleAll } from './database.js';
 
 // bigint (count, sum of milli-credits) as a JS number, as PGlite returns it; milli-credit
 // totals stay far below 2^53.
@@ -44,17 +44,27 @@ export function openPostgres(options: PostgresOptions): Database {
   });
   async function transaction<T>(fn: (tx: Queryable) => Promise<T>, tenantId?: string): Promise<T> {
     const client = await pool.connect();
+    // A connection that breaks while checked out (the server restarts, an administrator ends the
+    // backend) reports it as an 'error' event too, which would end the process unheard: the
+    // statement in flight fails by itself, and the connection is thrown away below.
+    let broken: Error | undefined;
+    const onError = (err: Error) => {
+      broken = err;
+    };
+    client.on('error', onError);
     try {
-      const tx = wrap(client);
-      await settleAll([client.query('begin'), tenantId ? setTenant(tx, tenantId) : Promise.resolve()]);
-      const result = await fn(tx);
-      await client.query('commit');
-      return result;
+      return await runAccounted(wrap(client), async (tx) => {
+        await settleAll([tx.query('begin'), tenantId ? setTenant(tx, tenantId) : Promise.resolve()]);
+        const result = await fn(tx);
+        await tx.query('commit');
+        return result;
+      });
     } catch (err) {
-      await client.query('rollback').catch(() => {});
+      if (!broken) await client.query('rollback').catch((e: Error) => (broken = e));
       throw err;
     } finally {
-      client.release();
+      client.off('error', onError);
+      client.release(broken);
     }
   }
   return {

@@ -36,6 +36,23 @@ export const InterviewEventSchema = z
 export type InterviewEvent = z.infer<typeof InterviewEventSchema>;
 
 /**
+ * The times an event may carry (docs/product.md, Events): years of history load, but nothing
+ * before 2000 and nothing more than a day ahead of the server's clock (clock skew, not the future).
+ * Outside this window dates stop being ordinary calendar dates for the database and the time-zone
+ * rules alike (year 0, offsets pushing a date past 9999).
+ */
+export const EARLIEST_EVENT_TIME = Date.UTC(2000, 0, 1);
+export const MAX_EVENT_LEAD_MS = 24 * 60 * 60 * 1000;
+
+/** Why an event's time is refused, or undefined when it is within the window. */
+export function eventTimeProblem(at: number, now: Date): string | undefined {
+  if (!(at >= EARLIEST_EVENT_TIME)) return 'occurredAt is before 2000-01-01T00:00:00Z';
+  if (at > now.getTime() + MAX_EVENT_LEAD_MS)
+    return "occurredAt is more than 24 hours after the server's clock";
+  return undefined;
+}
+
+/**
  * Parses one event exactly as `InterviewEventSchema.safeParse` does, faster in the common case: an
  * event that is already in final form is checked here by hand and returned as zod would return it;
  * anything else (whitespace to trim, a missing field, an unknown key, a wrong type…) goes to zod, so

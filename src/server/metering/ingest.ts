@@ -1,4 +1,5 @@
 import { hash } from 'node:crypto';
+import { isUnsafeText, unsafeTextPath } from '../../shared/text.js';
 import { raiseAlerts } from '../alerts/store.js';
 import { reachedThresholds } from '../alerts/thresholds.js';
 import { type Database, type Queryable, settleAll } from '../db/database.js';
@@ -12,7 +13,7 @@ import {
   postConsumption,
 } from '../ledger/postings.js';
 import { chargeFor } from '../ledger/rules.js';
-import { type ParsedEvent, parseEvent } from './events.js';
+import { eventTimeProblem, type ParsedEvent, parseEvent } from './events.js';
 import {
   addCandidates,
   addToRollups,
@@ -64,9 +65,15 @@ function hashEvent(e: ParsedEvent): string {
  */
 const isCanonical = (s: string) => s.length === 24 && s.charCodeAt(23) === 90 /* Z */ && s[19] === '.';
 
-function validate(raw: unknown[], rejected: Rejection[]): HashedEvent[] {
+function validate(raw: unknown[], rejected: Rejection[], now: Date): HashedEvent[] {
   const valid: HashedEvent[] = [];
   raw.forEach((input, index) => {
+    const unsafe = unsafeTextPath(input);
+    if (unsafe !== undefined) {
+      const message = `${unsafe} contains a NUL character or a lone surrogate, which no text may hold.`;
+      rejected.push({ index, code: 'invalid_text', message });
+      return;
+    }
     const parsed = parseEvent(input);
     if (!parsed.success) {
       const message = parsed.error.issues
@@ -78,6 +85,11 @@ function validate(raw: unknown[], rejected: Rejection[]): HashedEvent[] {
     // Times are kept to the millisecond everywhere, so every comparison agrees.
     const d = parsed.data;
     const at = Date.parse(d.occurredAt);
+    const timeProblem = eventTimeProblem(at, now);
+    if (timeProblem) {
+      rejected.push({ index, code: 'invalid_time', message: `${timeProblem}: ${d.occurredAt}` });
+      return;
+    }
     const event: HashedEvent = {
       id: d.id,
       type: d.type,
@@ -165,7 +177,7 @@ async function ingestBatch(
       else rejected.push(conflict(e));
     };
     const firstById = new Map<string, HashedEvent>();
-    for (const e of validate(raw, rejected)) {
+    for (const e of validate(raw, rejected, opts.now)) {
       const seen = firstById.get(e.id);
       if (!seen) firstById.set(e.id, e);
       else if (seen.hash === e.hash) duplicates++;
@@ -336,7 +348,9 @@ function likelyIds(raw: unknown[]): { interviewIds: string[]; firstEventIds: str
   for (const input of raw) {
     if (typeof input !== 'object' || input === null) continue;
     const { id, interviewId } = input as { id?: unknown; interviewId?: unknown };
+    // Unsafe text is refused by validation; the database must not even be asked about it.
     if (typeof id !== 'string' || typeof interviewId !== 'string') continue;
+    if (isUnsafeText(id) || isUnsafeText(interviewId)) continue;
     eventIds.push(id);
     if (!firstEvent.has(interviewId)) firstEvent.set(interviewId, id);
   }

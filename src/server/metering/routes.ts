@@ -9,6 +9,8 @@ export const eventRoutes: FastifyPluginAsyncZod = async (app) => {
     '/events',
     {
       onRequest: requireApiKey(),
+      // Bad text refuses its own event only (ingest answers it by index), not the batch.
+      config: { checksBodyTextPerItem: true },
       schema: {
         tags: ['metering'],
         summary: 'Ingest a batch of interview events (idempotent by event id)',

@@ -1,0 +1,68 @@
+import type { FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { isDatabaseUnavailable } from '../db/unavailable.js';
+import { ApiError } from './errors.js';
+
+/** Seconds a client is asked to wait before retrying while the database is unavailable. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * Every failure becomes the API's one error shape `{"error": {"code", "message"}}` with a stable
+ * code: ApiErrors as thrown, schema failures as 400 invalid_request, a database that cannot serve
+ * now as 503 database_unavailable with Retry-After, and anything else as a logged 500.
+ */
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((err, request, reply) => {
+    if (err instanceof ApiError) {
+      if (err.retryAfterSeconds !== undefined) reply.header('retry-after', String(err.retryAfterSeconds));
+      return reply.status(err.statusCode).send({
+        error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) },
+      });
+    }
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const issues = err.validation.map((v) => ({
+        path: v.instancePath || '/',
+        message: v.message ?? 'invalid',
+      }));
+      const where = err.validationContext ?? 'request';
+      return reply.status(400).send({
+        error: {
+          code: 'invalid_request',
+          message: `Invalid ${where}: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}`,
+          details: issues,
+        },
+      });
+    }
+    if (isDatabaseUnavailable(err)) {
+      request.log.warn({ err }, 'database unavailable');
+      return reply
+        .status(503)
+        .header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS))
+        .send({
+          error: {
+            code: 'database_unavailable',
+            message: 'The database is unavailable for a moment; nothing was changed. Retry shortly.',
+          },
+        });
+    }
+    const status = (err as { statusCode?: number }).statusCode ?? 500;
+    if (status < 500) {
+      const code = (err as { code?: string }).code;
+      return reply.status(status).send({
+        error: {
+          code: code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'payload_too_large' : 'bad_request',
+          message: err instanceof Error ? err.message : 'Bad request',
+        },
+      });
+    }
+    request.log.error({ err }, 'unhandled error');
+    return reply
+      .status(500)
+      .send({ error: { code: 'internal_error', message: 'Something went wrong on our side.' } });
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send({
+      error: { code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}` },
+    }),
+  );
+}

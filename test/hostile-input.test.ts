@@ -1,0 +1,215 @@
+import { describe, expect, it } from 'vitest';
+import { verifyTenant } from '../src/server/ledger/verify.js';
+import {
+  interviewEvents,
+  makeTenant,
+  postEvents,
+  signIn,
+  TestClock,
+  testAppForFile,
+} from './helpers/factories.js';
+
+const clock = new TestClock(new Date('2026-01-15T12:00:00Z'));
+const env = testAppForFile(clock);
+
+const NUL = 'a\u0000b';
+const LONE = 'a\ud800b';
+
+async function stillServing() {
+  const res = await env.app.inject({ method: 'GET', url: '/api/v1/health' });
+  expect(res.statusCode).toBe(200);
+}
+
+async function eventCount(tenantId: string): Promise<number> {
+  const [row] = await env.t.db.withTenant(tenantId, (tx) =>
+    tx.query<{ n: number }>('select count(*)::int as n from interview_events'),
+  );
+  return row?.n ?? -1;
+}
+
+describe('hostile event times', () => {
+  it.each([
+    ['0000-01-01T00:00:00Z', 'before 2000'],
+    ['0001-01-01T00:00:00+00:01', 'before 2000'],
+    ['1999-12-31T23:59:59.999Z', 'before 2000'],
+    ['9999-12-31T23:59:59-23:59', 'more than 24 hours after'],
+    ['2026-01-16T12:00:00.001Z', 'more than 24 hours after'],
+  ])('refuses %s per event with invalid_time, accepts the rest of the batch', async (time, why) => {
+    const tenant = await makeTenant(env.t.db, clock);
+    const good = interviewEvents({ outcome: 'completed' });
+    const bad = {
+      id: 'bad',
+      type: 'interview.invited',
+      interviewId: 'i-bad',
+      openingId: 'o',
+      occurredAt: time,
+    };
+    const res = await postEvents(env.app, tenant.apiKey, [...good, bad]);
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body.accepted).toBe(good.length);
+    expect(body.rejected).toEqual([
+      { index: good.length, code: 'invalid_time', message: expect.stringContaining(why) },
+    ]);
+    expect(body.rejected[0].message).toContain('occurredAt');
+    expect(await eventCount(tenant.id)).toBe(good.length);
+    expect(await verifyTenant(env.t.db, tenant.id)).toEqual([]);
+    await stillServing();
+  });
+
+  it('accepts the window’s edges: 2000-01-01 and 24 hours ahead', async () => {
+    const tenant = await makeTenant(env.t.db, clock);
+    const at = (id: string, occurredAt: string) => ({
+      id,
+      type: 'interview.invited',
+      interviewId: id,
+      openingId: 'o',
+      occurredAt,
+    });
+    const res = await postEvents(env.app, tenant.apiKey, [
+      at('first', '2000-01-01T00:00:00Z'),
+      at('last', '2026-01-16T12:00:00Z'),
+    ]);
+    expect(res.json()).toEqual({ accepted: 2, duplicates: 0, rejected: [] });
+  });
+});
+
+describe('text no one can store', () => {
+  const fields = ['id', 'interviewId', 'openingId', 'jobTitle', 'candidateId', 'type', 'occurredAt'];
+  it.each(
+    fields.flatMap((field) => [
+      [field, NUL],
+      [field, LONE],
+    ]),
+  )('refuses %s holding %j as invalid_text for that event alone', async (field, value) => {
+    const tenant = await makeTenant(env.t.db, clock);
+    const good = interviewEvents({ outcome: 'completed' });
+    const bad = { ...interviewEvents({ outcome: 'invited' })[0], [field]: value };
+    const res = await postEvents(env.app, tenant.apiKey, [bad, ...good]);
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({
+      accepted: good.length,
+      duplicates: 0,
+      rejected: [{ index: 0, code: 'invalid_text', message: expect.stringContaining(field) }],
+    });
+    await stillServing();
+  });
+
+  it('refuses a key holding a lone surrogate in an event, and an unknown field with NUL', async () => {
+    const tenant = await makeTenant(env.t.db, clock);
+    const [invited] = interviewEvents({ outcome: 'invited' });
+    const res = await postEvents(env.app, tenant.apiKey, [
+      { ...invited, 'x\ud800': 1 },
+      { ...invited, x: NUL },
+    ]);
+    expect(res.json().rejected.map((r: { code: string }) => r.code)).toEqual([
+      'invalid_text',
+      'invalid_text',
+    ]);
+  });
+
+  it('answers 400 invalid_text on every other route and changes nothing', async () => {
+    const tenant = await makeTenant(env.t.db, clock);
+    const admin = await signIn(env.app, env.t.db, tenant.id, 'account_admin');
+    const asAdmin = { cookie: admin.cookie, 'x-csrf-token': admin.csrf };
+    const enc = encodeURIComponent;
+    const requests: {
+      method: 'GET' | 'POST' | 'PUT' | 'PATCH';
+      url: string;
+      payload?: Record<string, unknown>;
+    }[] = [];
+    for (const v of [NUL, LONE]) {
+      // A URL holds UTF-8, where a lone surrogate cannot be written: NUL alone goes in URLs.
+      const inUrl = enc(NUL);
+      requests.push(
+        {
+          method: 'POST',
+          url: '/api/v1/auth/login',
+          payload: { email: `x${v}@a.test`, password: 'whatever-long' },
+        },
+        {
+          method: 'POST',
+          url: '/api/v1/auth/login',
+          payload: { email: 'x@a.test', password: `pw${v}pw-long` },
+        },
+        { method: 'POST', url: '/api/v1/users', payload: { email: 'n@a.test', name: v, role: 'viewer' } },
+        { method: 'POST', url: '/api/v1/api-keys', payload: { name: v } },
+        { method: 'PUT', url: `/api/v1/openings/${inUrl}/status`, payload: { status: 'closed' } },
+        { method: 'PUT', url: '/api/v1/openings/o/status', payload: { status: v } },
+        { method: 'POST', url: '/api/v1/credits/reversals', payload: { interviewId: v, reason: 'r' } },
+        { method: 'POST', url: '/api/v1/credits/reversals', payload: { interviewId: 'i', reason: v } },
+        { method: 'GET', url: `/api/v1/consumption/openings?q=${inUrl}` },
+        { method: 'GET', url: `/api/v1/credits/ledger?interviewId=${inUrl}` },
+        { method: 'GET', url: `/api/v1/openings/${inUrl}/interviews` },
+      );
+    }
+    const before = await env.t.db.withTenant(tenant.id, (tx) =>
+      tx.query<{ n: number }>(
+        `select (select count(*) from users) + (select count(*) from api_keys)
+              + (select count(*) from ledger_entries) + (select count(*) from audit_log) as n`,
+      ),
+    );
+    for (const r of requests) {
+      const res = await env.app.inject({ ...r, headers: asAdmin });
+      expect({ url: r.url, status: res.statusCode, code: res.json().error?.code }).toEqual({
+        url: r.url,
+        status: 400,
+        code: 'invalid_text',
+      });
+    }
+    const after = await env.t.db.withTenant(tenant.id, (tx) =>
+      tx.query<{ n: number }>(
+        `select (select count(*) from users) + (select count(*) from api_keys)
+              + (select count(*) from ledger_entries) + (select count(*) from audit_log) as n`,
+      ),
+    );
+    expect(after).toEqual(before);
+    await stillServing();
+  });
+
+  it('answers 4xx to a URL holding bytes that are not UTF-8 (an encoded lone surrogate)', async () => {
+    const tenant = await makeTenant(env.t.db, clock);
+    const admin = await signIn(env.app, env.t.db, tenant.id, 'account_admin');
+    for (const url of [
+      '/api/v1/openings/%ED%A0%80/interviews',
+      '/api/v1/consumption/openings?q=%ED%A0%80',
+      '/api/v1/credits/ledger?interviewId=%FF',
+    ]) {
+      const res = await env.app.inject({ method: 'GET', url, headers: { cookie: admin.cookie } });
+      expect({ url, status: res.statusCode < 500 }).toEqual({ url, status: true });
+    }
+    await stillServing();
+  });
+
+  it('treats a session cookie holding NUL as no session', async () => {
+    const res = await env.app.inject({
+      method: 'GET',
+      url: '/api/v1/me',
+      headers: { cookie: 'meterline_session=ab%00cd' },
+    });
+    expect(res.statusCode).toBe(401);
+  });
+});
+
+describe('the edge', () => {
+  it('authenticates before reading a body: 1 MB of anonymous garbage is a 401, not parsed', async () => {
+    const res = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/events',
+      headers: { 'content-type': 'application/json' },
+      payload: `{"events": [${'x'.repeat(1024 * 1024)}`,
+    });
+    expect(res.statusCode).toBe(401);
+    expect(res.json().error.code).toBe('invalid_api_key');
+  });
+
+  it('sends a strict Content-Security-Policy and no-store on API answers', async () => {
+    const res = await env.app.inject({ method: 'GET', url: '/api/v1/health' });
+    expect(res.headers['cache-control']).toBe('no-store');
+    const csp = String(res.headers['content-security-policy']);
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
+    expect(res.headers['strict-transport-security']).toBeUndefined();
+  });
+});
