@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { deliverDueWebhooks } from '../src/server/alerts/delivery.js';
+import type { Resolve } from '../src/server/alerts/destination.js';
 import { SIGNATURE_HEADER, verifySignature } from '../src/server/alerts/signature.js';
 import { closeDuePeriods } from '../src/server/ledger/close.js';
 import { verifyTenant } from '../src/server/ledger/verify.js';
@@ -51,8 +52,11 @@ async function alertRows(tenant: TestTenant) {
   );
 }
 
-/** A local endpoint that records what it receives and answers with the statuses given, in turn. */
-async function endpoint(statuses: number[]) {
+/**
+ * A local endpoint that records what it receives and answers with the statuses given, in turn;
+ * on 127.0.0.1 and any free port unless told.
+ */
+async function endpoint(statuses: number[], at: { host?: string; port?: number } = {}) {
   const received: { headers: IncomingMessage['headers']; body: string }[] = [];
   const server: Server = createServer((req, res) => {
     let body = '';
@@ -65,9 +69,24 @@ async function endpoint(statuses: number[]) {
       res.end();
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/meterline`;
-  return { url, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  const host = at.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(at.port ?? 0, host, resolve);
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${host}:${port}/hooks/meterline`;
+  return { url, port, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+/** A resolver that answers each name with `addresses` in turn (the last again), counting its calls. */
+function resolver(...addresses: string[]) {
+  const calls: string[] = [];
+  const resolve: Resolve = async (host) => {
+    calls.push(host);
+    return [{ address: addresses[Math.min(calls.length, addresses.length) - 1] as string, family: 4 }];
+  };
+  return { resolve, calls };
 }
 
 describe('credit alerts', () => {
@@ -238,10 +257,21 @@ describe('credit alerts', () => {
       for (const url of [
         'http://127.0.0.1:8080/hook',
         'http://localhost/hook',
+        'http://localhost./hook',
+        'http://hooks.localhost./hook',
         'http://169.254.169.254/latest/meta-data',
         'http://10.1.2.3/hook',
+        'http://2130706433/hook',
+        'http://0x7f.1/hook',
+        'http://0177.0.0.1/hook',
         'http://[::1]/hook',
+        'http://[::127.0.0.1]/hook',
+        'http://[::ffff:127.0.0.1]/hook',
         'http://[::ffff:192.168.0.1]/hook',
+        'http://[64:ff9b::7f00:1]/hook',
+        'http://[64:ff9b:1::a9fe:a9fe]/hook',
+        'http://[2002:7f00:1::]/hook',
+        'http://[2001:0:4136:e378:8000:63bf:80ff:fffe]/hook',
       ]) {
         const res = await strict.inject({
           method: 'PUT',
@@ -251,37 +281,84 @@ describe('credit alerts', () => {
         });
         expect({ url, code: res.json().error?.code }).toEqual({ url, code: 'webhook_url_not_public' });
       }
-      // A name that resolves to this machine is caught when sending: the delivery fails, nothing is sent.
+      // A URL saved before these checks, or a name that resolves to this machine, is caught when
+      // sending: the delivery fails, nothing is sent.
       const hook = await endpoint([200]);
       try {
-        await env.t.db.withTenant(tenant.id, (tx) =>
-          tx.query(
-            `insert into alert_settings (tenant_id, thresholds, webhook_url, webhook_secret)
-             values ($1, '{25}', $2, 'whsec_test')`,
-            [tenant.id, hook.url.replace('127.0.0.1', 'localhost')],
-          ),
+        const sendTo = async (url: string, resolve?: Resolve) => {
+          await env.t.db.withTenant(tenant.id, async (tx) => {
+            await tx.query('delete from webhook_deliveries');
+            await tx.query(
+              `insert into alert_settings (tenant_id, thresholds, webhook_url, webhook_secret)
+               values ($1, '{25}', $2, 'whsec_test')
+               on conflict (tenant_id) do update set webhook_url = excluded.webhook_url`,
+              [tenant.id, url],
+            );
+          });
+          const test = await strict.inject({
+            method: 'POST',
+            url: '/api/v1/alerts/webhook/test',
+            headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf },
+          });
+          expect(test.statusCode).toBe(202);
+          expect(
+            await deliverDueWebhooks(env.t.db, clock.now, {
+              allowPrivate: false,
+              ...(resolve ? { resolve } : {}),
+            }),
+          ).toEqual({ delivered: 0, failed: 1, abandoned: 0 });
+          const [delivery] = await env.t.db.withTenant(tenant.id, (tx) =>
+            tx.query<{ last_error: string }>('select last_error from webhook_deliveries'),
+          );
+          return delivery?.last_error;
+        };
+        expect(await sendTo(hook.url.replace('127.0.0.1', 'localhost.'))).toBe(
+          'refused: localhost names this host',
         );
-        const test = await strict.inject({
-          method: 'POST',
-          url: '/api/v1/alerts/webhook/test',
-          headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf },
-        });
-        expect(test.statusCode).toBe(202);
-        expect(await deliverDueWebhooks(env.t.db, clock.now, { allowPrivate: false })).toEqual({
-          delivered: 0,
-          failed: 1,
-          abandoned: 0,
-        });
+        expect(await sendTo(hook.url.replace('127.0.0.1', '[::ffff:127.0.0.1]'))).toBe(
+          'refused: ::ffff:7f00:1 is a private address (::ffff:7f00:1)',
+        );
+        const dns = resolver('127.0.0.1');
+        expect(await sendTo(hook.url.replace('127.0.0.1', 'hooks.meterline.test'), dns.resolve)).toBe(
+          'refused: hooks.meterline.test is a private address (127.0.0.1)',
+        );
+        expect(dns.calls).toEqual(['hooks.meterline.test']);
         expect(hook.received).toEqual([]);
-        const [delivery] = await env.t.db.withTenant(tenant.id, (tx) =>
-          tx.query<{ last_error: string }>('select last_error from webhook_deliveries'),
-        );
-        expect(delivery?.last_error).toMatch(/^refused: localhost is a private address/);
       } finally {
         await hook.close();
       }
     } finally {
       await strict.close();
+    }
+  });
+
+  it('sends to the address it checked, even when the name answers otherwise a moment later', async () => {
+    clock.set('2026-01-15T12:00:00Z');
+    // The name first resolves to 127.0.0.2, then to 127.0.0.1 (a rebinding name); an endpoint
+    // listens on each, on one port. Private addresses are allowed here, as in development.
+    const checked = await endpoint([200], { host: '127.0.0.2' });
+    const rebound = await endpoint([200], { port: checked.port });
+    try {
+      const tenant = await makeTenant(env.t.db, clock);
+      const admin = await signIn(env.app, env.t.db, tenant.id, 'account_admin');
+      const url = checked.url.replace('127.0.0.2', 'hooks.meterline.test');
+      expect(
+        (await call(admin, 'PUT', '/alerts/settings', { thresholds: [25], webhookUrl: url })).statusCode,
+      ).toBe(200);
+      expect((await call(admin, 'POST', '/alerts/webhook/test')).statusCode).toBe(202);
+      const dns = resolver('127.0.0.2', '127.0.0.1');
+      expect(await deliverDueWebhooks(env.t.db, clock.now, { ...LOCAL, resolve: dns.resolve })).toEqual({
+        delivered: 1,
+        failed: 0,
+        abandoned: 0,
+      });
+      expect(dns.calls).toEqual(['hooks.meterline.test']);
+      expect(checked.received).toHaveLength(1);
+      expect(checked.received[0]?.headers.host).toBe(`hooks.meterline.test:${checked.port}`);
+      expect(rebound.received).toEqual([]);
+    } finally {
+      await checked.close();
+      await rebound.close();
     }
   });
 

@@ -1,5 +1,6 @@
 import type { Database } from '../db/database.js';
-import { refusedDestination } from './destination.js';
+import { type Resolve, resolveDestination } from './destination.js';
+import { postTo } from './post.js';
 import { SIGNATURE_HEADER, signatureHeader } from './signature.js';
 
 /** Attempts before a delivery is abandoned: with the backoff below, about a day and a half. */
@@ -16,6 +17,9 @@ export interface DeliveryOutcome {
   failed: number;
   abandoned: number;
 }
+
+/** `resolve` answers host names in place of the system's resolver (tests). */
+type DeliveryOptions = { allowPrivate: boolean; resolve?: Resolve };
 
 type Claimed = {
   id: string;
@@ -34,7 +38,7 @@ type Claimed = {
 export async function deliverDueWebhooks(
   db: Database,
   now: () => Date,
-  opts: { allowPrivate: boolean; fetch?: typeof fetch },
+  opts: DeliveryOptions,
 ): Promise<DeliveryOutcome> {
   const outcome: DeliveryOutcome = { delivered: 0, failed: 0, abandoned: 0 };
   const tenants = await db.transaction((tx) =>
@@ -90,27 +94,24 @@ export async function deliverDueWebhooks(
 async function send(
   d: Claimed,
   at: Date,
-  opts: { allowPrivate: boolean; fetch?: typeof fetch },
+  opts: DeliveryOptions,
 ): Promise<{ ok: boolean; status: number | null; error: string | null }> {
-  const refused = await refusedDestination(d.url, opts.allowPrivate);
-  if (refused) return { ok: false, status: null, error: refused };
+  const destination = await resolveDestination(d.url, opts.allowPrivate, opts.resolve);
+  if ('refused' in destination) return { ok: false, status: null, error: destination.refused };
   try {
-    const res = await (opts.fetch ?? fetch)(d.url, {
-      method: 'POST',
-      headers: {
+    const status = await postTo(
+      d.url,
+      d.body,
+      {
         'content-type': 'application/json',
         'user-agent': 'Meterline-Webhooks/1',
         'meterline-event-id': d.id,
         [SIGNATURE_HEADER]: signatureHeader(d.secret, d.body, at),
       },
-      body: d.body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(TIMEOUT_MS),
-    });
-    // The answer's body is not needed; reading it frees the connection.
-    await res.arrayBuffer().catch(() => undefined);
-    const ok = res.status >= 200 && res.status < 300;
-    return { ok, status: res.status, error: ok ? null : `HTTP ${res.status}` };
+      { addresses: destination.addresses, timeoutMs: TIMEOUT_MS },
+    );
+    const ok = status >= 200 && status < 300;
+    return { ok, status, error: ok ? null : `HTTP ${status}` };
   } catch (err) {
     return { ok: false, status: null, error: (err as Error).message.slice(0, 500) };
   }
