@@ -17,6 +17,7 @@ import type { Database } from './db/database.js';
 import { exportRoutes } from './export/routes.js';
 import { forecastRoutes } from './forecast/routes.js';
 import { ApiError } from './http/errors.js';
+import { type RateLimitConfig, registerRateLimit } from './http/rate-limit.js';
 import { registerWebApp } from './http/static.js';
 import { creditRoutes } from './ledger/routes.js';
 import { eventRoutes } from './metering/routes.js';
@@ -25,7 +26,8 @@ import { openingRoutes } from './openings/routes.js';
 export interface AppDeps {
   db: Database;
   config: Pick<Config, 'LOG_LEVEL' | 'METERLINE_SESSION_HOURS'> &
-    Partial<Pick<Config, 'METERLINE_WEBHOOK_ALLOW_PRIVATE'>>;
+    Partial<Pick<Config, 'METERLINE_WEBHOOK_ALLOW_PRIVATE'>> &
+    RateLimitConfig;
   /** The clock, injectable so tests can move time. */
   now?: () => Date;
 }
@@ -88,6 +90,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(helmet, { contentSecurityPolicy: false });
   await app.register(cookie);
+  await registerRateLimit(app, deps.config);
   await app.register(swagger, {
     openapi: {
       info: {
