@@ -138,6 +138,26 @@ export async function loginFailed(
   }
 }
 
+/**
+ * Runs failed logins' audit writes after the answer rather than before it: a write that only a
+ * known account's failure makes would answer known emails more slowly than unknown ones, and so
+ * tell them apart. A write that fails is logged; `settled` waits for those still running (on close).
+ */
+export class AfterAnswer {
+  private readonly running = new Set<Promise<void>>();
+
+  run(work: Promise<void>, log: FastifyBaseLogger): void {
+    const done: Promise<void> = work
+      .catch((err: unknown) => log.error({ err }, 'auditing a failed login failed'))
+      .finally(() => this.running.delete(done));
+    this.running.add(done);
+  }
+
+  async settled(): Promise<void> {
+    await Promise.all(this.running);
+  }
+}
+
 /** A successful login: clears the account's failures (this attempt's too) and audits `auth.login`. */
 export async function loginSucceeded(
   db: Database,

@@ -8,7 +8,7 @@ import { errorResponses } from '../http/schemas.js';
 import { createApiKey, listApiKeys, revokeApiKey } from './api-keys.js';
 import type { AuditContext } from './audit.js';
 import { actorOf, csrfTokenOf, requireUser, sessionOf } from './guard.js';
-import { beginLogin, loginFailed, loginSucceeded, tooManyAttempts } from './login-attempts.js';
+import { AfterAnswer, beginLogin, loginFailed, loginSucceeded, tooManyAttempts } from './login-attempts.js';
 import { dummyVerify, hashPassword, needsRehash, verifyPassword } from './passwords.js';
 import { clearSessionCookie, createSession, deleteSession, setSessionCookie } from './sessions.js';
 import { addUser, isRole, listUsers, normalizeEmail, ROLES, type Role, updateUser } from './users.js';
@@ -79,6 +79,8 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   const admin = requireUser('account_admin');
   // Makes the dummy hash now, so the first login with an unknown email is not slower than others.
   await dummyVerify('');
+  const afterAnswer = new AfterAnswer();
+  app.addHook('onClose', () => afterAnswer.settled());
 
   app.post(
     '/auth/login',
@@ -113,13 +115,14 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
       const account = found[0];
       if (!account) {
         await dummyVerify(password);
-        await loginFailed(db, attempt, undefined, request.log);
+        afterAnswer.run(loginFailed(db, attempt, undefined, request.log), request.log);
         throw invalidCredentials();
       }
       const known = { tenantId: String(account.tenant_id), userId: String(account.user_id) };
       const ok = await verifyPassword(account.password_hash, password);
       if (!ok || !account.active) {
-        await loginFailed(db, attempt, { ...known, reason: ok ? 'inactive' : 'wrong_password' }, request.log);
+        const reason = ok ? 'inactive' : 'wrong_password';
+        afterAnswer.run(loginFailed(db, attempt, { ...known, reason }, request.log), request.log);
         throw invalidCredentials();
       }
       await loginSucceeded(db, attempt, known);
