@@ -1,5 +1,6 @@
 import rateLimit, { normalizeIP } from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { bearerTokenOf } from '../auth/guard.js';
 import { SESSION_COOKIE } from '../auth/sessions.js';
 import { sha256Hex } from '../auth/tokens.js';
 import { RATE_LIMIT_DEFAULTS } from '../config.js';
@@ -24,7 +25,7 @@ function isLimited(request: FastifyRequest): boolean {
  * flood is refused before it costs a database lookup; secrets are kept as hashes only.
  */
 function principalOf(request: FastifyRequest): string {
-  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')?.[1];
+  const bearer = bearerTokenOf(request);
   if (bearer) return `api_key:${sha256Hex(bearer)}`;
   const session = request.cookies?.[SESSION_COOKIE];
   if (session) return `session:${sha256Hex(session)}`;
