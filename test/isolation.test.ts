@@ -24,12 +24,17 @@ import {
  */
 
 const APP_ROLE = 'meterline_app';
-/** Tables that hold no tenant's data; the application role has no privilege on them at all. */
-const GLOBAL_TABLES = ['schema_migrations'];
+/**
+ * Tables that hold no tenant's rows; the application role has no privilege on them at all.
+ * login_failures counts sign-ins before any tenant is known, through SECURITY DEFINER functions.
+ */
+const GLOBAL_TABLES = ['login_failures', 'schema_migrations'];
 /** SECURITY DEFINER functions run as the owner, past row-level security: each one is reviewed. */
 const REVIEWED_DEFINER_FUNCTIONS = [
   'auth_api_key_lookup',
+  'auth_login_attempt',
   'auth_login_lookup',
+  'auth_login_succeeded',
   'auth_session_lookup',
   'system_due_webhook_tenants',
   'system_tenants',

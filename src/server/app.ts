@@ -12,6 +12,7 @@ import { exportRoutes } from './export/routes.js';
 import { forecastRoutes } from './forecast/routes.js';
 import { installErrorHandling } from './http/error-handler.js';
 import { registerHardening } from './http/hardening.js';
+import { type RateLimitConfig, registerRateLimit } from './http/rate-limit.js';
 import { registerWebApp } from './http/static.js';
 import { creditRoutes } from './ledger/routes.js';
 import { eventRoutes } from './metering/routes.js';
@@ -20,7 +21,8 @@ import { openingRoutes } from './openings/routes.js';
 export interface AppDeps {
   db: Database;
   config: Pick<Config, 'LOG_LEVEL' | 'METERLINE_SESSION_HOURS'> &
-    Partial<Pick<Config, 'METERLINE_WEBHOOK_ALLOW_PRIVATE' | 'METERLINE_TRUST_PROXY'>>;
+    Partial<Pick<Config, 'METERLINE_WEBHOOK_ALLOW_PRIVATE' | 'METERLINE_TRUST_PROXY'>> &
+    RateLimitConfig;
   /** The clock, injectable so tests can move time. */
   now?: () => Date;
 }
@@ -46,6 +48,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installErrorHandling(app);
   await registerHardening(app);
   await app.register(cookie);
+  await registerRateLimit(app, deps.config);
   await app.register(swagger, {
     openapi: {
       info: {

@@ -1,5 +1,18 @@
 import { z } from 'zod';
 
+/**
+ * Requests a minute the API takes from one console session, one API key, and one client address
+ * without either (src/server/http/rate-limit.ts). Far above what a person's console or the
+ * interview engine sends (1,000 events a request); apps built without them (tests) get these.
+ */
+export const RATE_LIMIT_DEFAULTS = {
+  METERLINE_RATE_LIMIT_SESSION_PER_MINUTE: 600,
+  METERLINE_RATE_LIMIT_API_KEY_PER_MINUTE: 6000,
+  METERLINE_RATE_LIMIT_ANONYMOUS_PER_MINUTE: 300,
+} as const;
+
+const perMinute = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
+
 /** Every setting the server and the CLI read, parsed once from the environment. */
 const ConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -43,6 +56,15 @@ const ConfigSchema = z.object({
     .default('false')
     .transform((v): boolean | string => (v === 'true' ? true : v === 'false' || v === '' ? false : v)),
   METERLINE_SESSION_HOURS: z.coerce.number().int().min(1).default(12),
+  METERLINE_RATE_LIMIT_SESSION_PER_MINUTE: perMinute(
+    RATE_LIMIT_DEFAULTS.METERLINE_RATE_LIMIT_SESSION_PER_MINUTE,
+  ),
+  METERLINE_RATE_LIMIT_API_KEY_PER_MINUTE: perMinute(
+    RATE_LIMIT_DEFAULTS.METERLINE_RATE_LIMIT_API_KEY_PER_MINUTE,
+  ),
+  METERLINE_RATE_LIMIT_ANONYMOUS_PER_MINUTE: perMinute(
+    RATE_LIMIT_DEFAULTS.METERLINE_RATE_LIMIT_ANONYMOUS_PER_MINUTE,
+  ),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

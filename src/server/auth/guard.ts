@@ -64,13 +64,17 @@ export function requireUser(...roles: Role[]): onRequestAsyncHookHandler {
   };
 }
 
+/** The token of an `Authorization: Bearer <token>` header, when the request has one. */
+export function bearerTokenOf(request: FastifyRequest): string | undefined {
+  return /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')?.[1];
+}
+
 /** A live API key in `Authorization: Bearer <key>`; else 401 invalid_api_key. */
 export function requireApiKey(): onRequestAsyncHookHandler {
   return async (request) => {
     const { db, now } = request.server.deps;
-    const header = request.headers.authorization ?? '';
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    const holder = match?.[1] ? await authenticateApiKey(db, match[1], now()) : undefined;
+    const token = bearerTokenOf(request);
+    const holder = token ? await authenticateApiKey(db, token, now()) : undefined;
     if (!holder) {
       throw new ApiError(401, 'invalid_api_key', 'Send a valid API key as "Authorization: Bearer <key>".');
     }

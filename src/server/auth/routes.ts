@@ -8,6 +8,7 @@ import { errorResponses } from '../http/schemas.js';
 import { createApiKey, listApiKeys, revokeApiKey } from './api-keys.js';
 import type { AuditContext } from './audit.js';
 import { actorOf, csrfTokenOf, requireUser, sessionOf } from './guard.js';
+import { AfterAnswer, beginLogin, loginFailed, loginSucceeded, tooManyAttempts } from './login-attempts.js';
 import { dummyVerify, hashPassword, needsRehash, verifyPassword } from './passwords.js';
 import { clearSessionCookie, createSession, deleteSession, setSessionCookie } from './sessions.js';
 import { addUser, isRole, listUsers, normalizeEmail, ROLES, type Role, updateUser } from './users.js';
@@ -78,6 +79,8 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   const admin = requireUser('account_admin');
   // Makes the dummy hash now, so the first login with an unknown email is not slower than others.
   await dummyVerify('');
+  const afterAnswer = new AfterAnswer();
+  app.addHook('onClose', () => afterAnswer.settled());
 
   app.post(
     '/auth/login',
@@ -94,24 +97,36 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const { db, config, now } = app.deps;
-      const { email, password } = request.body;
+      const { password } = request.body;
+      const email = normalizeEmail(request.body.email);
+      // The throttle answers before any account is looked up, alike for known and unknown emails.
+      const begun = await beginLogin(db, email, request.ip, now());
+      if (!begun.allowed) {
+        reply.header('retry-after', String(begun.retryAfterSeconds));
+        throw tooManyAttempts(begun.retryAfterSeconds);
+      }
+      const { attempt } = begun;
       const found = await db.query<{
         tenant_id: string;
         user_id: string;
         password_hash: string;
         active: boolean;
-      }>('select tenant_id, user_id, password_hash, active from auth_login_lookup($1)', [
-        normalizeEmail(email),
-      ]);
+      }>('select tenant_id, user_id, password_hash, active from auth_login_lookup($1)', [email]);
       const account = found[0];
       if (!account) {
         await dummyVerify(password);
+        afterAnswer.run(loginFailed(db, attempt, undefined, request.log), request.log);
         throw invalidCredentials();
       }
+      const known = { tenantId: String(account.tenant_id), userId: String(account.user_id) };
       const ok = await verifyPassword(account.password_hash, password);
-      if (!ok || !account.active) throw invalidCredentials();
-      const tenantId = String(account.tenant_id);
-      const userId = String(account.user_id);
+      if (!ok || !account.active) {
+        const reason = ok ? 'inactive' : 'wrong_password';
+        afterAnswer.run(loginFailed(db, attempt, { ...known, reason }, request.log), request.log);
+        throw invalidCredentials();
+      }
+      await loginSucceeded(db, attempt, known);
+      const { tenantId, userId } = known;
       if (needsRehash(account.password_hash)) {
         const rehashed = await hashPassword(password);
         await db.withTenant(tenantId, (tx) =>
@@ -122,7 +137,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
           ]),
         );
       }
-      const at = now();
+      const { at } = attempt;
       const session = await createSession(db, tenantId, userId, {
         now: at,
         hours: config.METERLINE_SESSION_HOURS,
