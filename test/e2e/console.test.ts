@@ -377,7 +377,10 @@ describe('the web console in Chromium', () => {
       // The interview engine uses credits until less than 90 % of the allotment is left.
       const before = await apiGet<{ balance: number; allotment: number }>('/alerts');
       const me = await apiGet<{ tenant: { id: string } }>('/me');
-      const { key } = await createApiKey(db.db, me.tenant.id, 'e2e engine');
+      const { key } = await createApiKey(db.db, me.tenant.id, {
+        name: 'e2e engine',
+        scopes: ['events:write'],
+      });
       const events = [];
       const completions = Math.max(0, Math.ceil(before.balance - 0.9 * before.allotment));
       for (let i = 0; i < completions; i++) events.push(...interviewEvents({ at: new Date().toISOString() }));
