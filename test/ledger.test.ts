@@ -154,6 +154,7 @@ describe('GET /api/v1/credits/balance', () => {
         creditPriceCents: 400,
         currency: 'USD',
         purchaseValidityMonths: 12,
+        purchaseLimit: 100_000,
       },
     });
     // An admin's session sees the same (GET needs no CSRF header).
