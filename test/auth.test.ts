@@ -22,12 +22,12 @@ beforeAll(async () => {
   t = await openTestDatabase();
   db = t.db;
   app = await buildApp({ db, config: { LOG_LEVEL: 'silent', METERLINE_SESSION_HOURS: 12 }, now });
-  app.get('/api/v1/test/api-key-only', { onRequest: requireApiKey() }, async (request) => ({
+  app.get('/api/v1/test/api-key-only', { onRequest: requireApiKey('events:write') }, async (request) => ({
     auth: request.auth,
   }));
   app.get(
     '/api/v1/test/admin-or-key',
-    { onRequest: requireUserOrApiKey('account_admin') },
+    { onRequest: requireUserOrApiKey({ roles: ['account_admin'], scope: 'events:write' }) },
     async (request) => ({
       auth: request.auth,
     }),
@@ -396,6 +396,7 @@ describe('api keys', () => {
       id: expect.any(String),
       name: 'Interview engine',
       prefix: apiKey.key.slice(0, 10),
+      scopes: ['events:write'],
       key: apiKey.key,
     });
     const stored = await db.withTenant(tenantId, (tx) =>
@@ -410,6 +411,7 @@ describe('api keys', () => {
         id: apiKey.id,
         name: 'Interview engine',
         prefix: apiKey.prefix,
+        scopes: ['events:write'],
         createdAt: expect.any(String),
         lastUsedAt: null,
         revokedAt: null,
@@ -425,7 +427,7 @@ describe('api keys', () => {
       });
     const ok = await use();
     expect(ok.statusCode, ok.body).toBe(200);
-    expect(ok.json().auth).toEqual({ kind: 'api_key', tenantId, keyId: apiKey.id });
+    expect(ok.json().auth).toEqual({ kind: 'api_key', tenantId, keyId: apiKey.id, scopes: ['events:write'] });
     const afterUse = (await as(session, 'GET', '/api/v1/api-keys')).json().apiKeys[0];
     expect(afterUse.lastUsedAt).not.toBeNull();
     await use();
@@ -445,7 +447,12 @@ describe('api keys', () => {
       {
         actor: `user:${admin.email}`,
         action: 'api_key.created',
-        details: { keyId: apiKey.id, name: 'Interview engine', prefix: apiKey.prefix },
+        details: {
+          keyId: apiKey.id,
+          name: 'Interview engine',
+          prefix: apiKey.prefix,
+          scopes: ['events:write'],
+        },
       },
       {
         actor: `user:${admin.email}`,
@@ -476,7 +483,7 @@ describe('requireUserOrApiKey', () => {
     const url = '/api/v1/test/admin-or-key';
 
     const byKey = await app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${key.key}` } });
-    expect(byKey.json().auth).toEqual({ kind: 'api_key', tenantId, keyId: key.id });
+    expect(byKey.json().auth).toEqual({ kind: 'api_key', tenantId, keyId: key.id, scopes: ['events:write'] });
     const bySession = await as(session, 'GET', url);
     expect(bySession.json().auth).toMatchObject({ kind: 'session', tenantId, role: 'account_admin' });
     expect((await as(viewer, 'GET', url)).json().error.code).toBe('forbidden');

@@ -53,13 +53,16 @@ describe('tenant create', () => {
       '50',
       '--price-cents',
       '350',
+      '--purchase-limit',
+      '2500',
     );
     expect(res.code, res.stderr).toBe(0);
     expect(res.lastLine).toMatch(/^[0-9a-f-]{36}$/);
     const [plan] = await env.t.db.withTenant(res.lastLine, (tx) =>
       tx.query(
         `select p.period_unit, p.allotment_milli, p.rollover_mode, p.rollover_cap_percent, p.overage_mode,
-                p.overage_limit_milli, p.credit_price_cents, t.time_zone, to_char(t.billing_anchor, 'YYYY-MM-DD') as anchor
+                p.overage_limit_milli, p.credit_price_cents, p.purchase_limit_milli,
+                t.time_zone, to_char(t.billing_anchor, 'YYYY-MM-DD') as anchor
            from plans p join tenants t on t.id = p.tenant_id`,
       ),
     );
@@ -74,6 +77,7 @@ describe('tenant create', () => {
     });
     expect(Number(plan?.allotment_milli)).toBe(1_200_500);
     expect(Number(plan?.overage_limit_milli)).toBe(50_000);
+    expect(Number(plan?.purchase_limit_milli)).toBe(2_500_000);
     const [account] = await env.t.db.withTenant(res.lastLine, (tx) =>
       tx.query<{ balance_milli: number }>('select balance_milli from credit_accounts'),
     );
@@ -84,12 +88,14 @@ describe('tenant create', () => {
     const { id } = await createTenant();
     const [row] = await env.t.db.withTenant(id, (tx) =>
       tx.query(
-        `select p.allotment_milli, p.rollover_mode, p.overage_mode, to_char(t.billing_anchor, 'YYYY-MM-DD') as anchor
+        `select p.allotment_milli, p.rollover_mode, p.overage_mode, p.purchase_limit_milli,
+                to_char(t.billing_anchor, 'YYYY-MM-DD') as anchor
            from plans p join tenants t on t.id = p.tenant_id`,
       ),
     );
     expect(row).toMatchObject({ rollover_mode: 'capped', overage_mode: 'block', anchor: '2026-01-01' });
     expect(Number(row?.allotment_milli)).toBe(500_000);
+    expect(Number(row?.purchase_limit_milli)).toBe(100_000_000);
   });
 });
 
@@ -160,6 +166,89 @@ describe('apikey create', () => {
     const posted = await postEvents(env.app, res.lastLine, events);
     expect(posted.statusCode).toBe(200);
     expect(posted.json()).toEqual({ accepted: events.length, duplicates: 0, rejected: [] });
+    // Without --scope the key is the interview engine's: it cannot read the ledger.
+    const ledger = await env.app.inject({
+      method: 'GET',
+      url: '/api/v1/credits/ledger',
+      headers: { authorization: `Bearer ${res.lastLine}` },
+    });
+    expect(ledger.statusCode).toBe(403);
+    expect(ledger.json().error.code).toBe('insufficient_scope');
+  });
+
+  it('gives the key the scopes named, repeated or comma-separated', async () => {
+    const { slug } = await createTenant();
+    const res = await cli('apikey', 'create', '--tenant', slug, '--scope', 'usage:read,credits:purchase');
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.out[0]).toContain('with scopes usage:read, credits:purchase;');
+    const balance = await env.app.inject({
+      method: 'GET',
+      url: '/api/v1/credits/balance',
+      headers: { authorization: `Bearer ${res.lastLine}` },
+    });
+    expect(balance.statusCode).toBe(200);
+    const both = await cli(
+      'apikey',
+      'create',
+      '--tenant',
+      slug,
+      '--scope',
+      'events:write',
+      '--scope',
+      'openings:write',
+    );
+    expect(both.out[0]).toContain('with scopes events:write, openings:write;');
+  });
+});
+
+describe('apikey list and revoke', () => {
+  it('lists id, name, prefix, scopes, created, last used and revoked; revokes by id', async () => {
+    const { slug } = await createTenant();
+    expect((await cli('apikey', 'list', '--tenant', slug)).lastLine).toBe(`Tenant ${slug} has no API keys.`);
+    const key = (
+      await cli('apikey', 'create', '--tenant', slug, '--name', 'Reports', '--scope', 'usage:read')
+    ).lastLine;
+    await env.app.inject({
+      method: 'GET',
+      url: '/api/v1/credits/balance',
+      headers: { authorization: `Bearer ${key}` },
+    });
+    const listed = await cli('apikey', 'list', '--tenant', slug);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.out[0]?.split(/\s{2,}/)).toEqual([
+      'id',
+      'name',
+      'prefix',
+      'scopes',
+      'created',
+      'last used',
+      'revoked',
+    ]);
+    const row = listed.out[1]?.split(/\s{2,}/) ?? [];
+    expect(row).toEqual([
+      expect.stringMatching(/^[0-9a-f-]{36}$/),
+      'Reports',
+      key.slice(0, 10),
+      'usage:read',
+      expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      '2026-01-15T12:00:00.000Z',
+      '-',
+    ]);
+    expect(listed.out.join('\n')).not.toContain(key);
+
+    const revoked = await cli('apikey', 'revoke', '--tenant', slug, '--id', row[0] ?? '');
+    expect(revoked.code, revoked.stderr).toBe(0);
+    expect(revoked.lastLine).toContain('Revoked API key');
+    const again = await cli('apikey', 'revoke', '--tenant', slug, '--id', row[0] ?? '');
+    expect(again.lastLine).toContain('revoked already');
+    const after = (await cli('apikey', 'list', '--tenant', slug)).out[1]?.split(/\s{2,}/) ?? [];
+    expect(after[6]).toBe('2026-01-15T12:00:00.000Z');
+    const refused = await env.app.inject({
+      method: 'GET',
+      url: '/api/v1/credits/balance',
+      headers: { authorization: `Bearer ${key}` },
+    });
+    expect(refused.statusCode).toBe(401);
   });
 });
 
@@ -253,6 +342,17 @@ describe('bad arguments', () => {
       /No tenant/,
     ],
     [['apikey', 'create', '--tenant', 'missing'], /No tenant with slug 'missing'/],
+    [
+      ['apikey', 'create', '--tenant', 'x', '--scope', 'admin'],
+      /Unknown scope 'admin'; the scopes are events:write/,
+    ],
+    [['apikey', 'list', '--tenant', 'missing'], /No tenant with slug 'missing'/],
+    [['apikey', 'revoke', '--tenant', 'x', '--id', '12'], /--id <keyId>.*invalid.*UUID/],
+    [['apikey', 'revoke', '--tenant', 'x'], /required option '--id <keyId>' not specified/],
+    [
+      ['tenant', 'create', '--slug', 'ok-slug', '--name', 'X', '--purchase-limit', '0'],
+      /purchase limit must be/,
+    ],
     [['periods', 'close', '--now', 'tomorrow'], /ISO 8601/],
     [['demo', 'load', '--scale', '-1'], /--scale/],
     [['ledger', 'verify', '--tenant', 'missing'], /No tenant/],
@@ -266,6 +366,8 @@ describe('bad arguments', () => {
     const res = await cli('tenant', 'create', '--help');
     expect(res.code).toBe(0);
     expect(res.out.join('\n')).toContain('--rollover-cap-percent');
+    expect(res.out.join('\n')).toContain('--purchase-limit');
+    expect((await cli('apikey', 'create', '--help')).out.join('\n')).toContain('credits:purchase');
     expect((await cli('--help')).out.join('\n')).toContain('Exit codes');
   });
 });

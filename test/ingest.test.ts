@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { verifyTenant } from '../src/server/ledger/verify.js';
+import type { ApiKeyScope } from '../src/shared/api-key-scopes.js';
 import { interviewEvents, makeTenant, postEvents, TestClock, testAppForFile } from './helpers/factories.js';
 
 const clock = new TestClock(new Date('2026-01-15T12:00:00Z'));
 
 const env = testAppForFile(clock);
+
+/** The engine's key here also reads the balance back. */
+const SCOPES: ApiKeyScope[] = ['events:write', 'usage:read'];
 
 async function balance(apiKey: string) {
   const res = await env.app.inject({
@@ -18,7 +22,7 @@ async function balance(apiKey: string) {
 
 describe('POST /api/v1/events', () => {
   it('charges a completed interview one credit, a partial by the plan rule, others nothing', async () => {
-    const tenant = await makeTenant(env.t.db, clock);
+    const tenant = await makeTenant(env.t.db, clock, { scopes: SCOPES });
     const events = [
       ...interviewEvents({ outcome: 'completed' }),
       ...interviewEvents({ outcome: 'partial', completion: 0.5 }),
@@ -37,7 +41,7 @@ describe('POST /api/v1/events', () => {
   });
 
   it('changes nothing when the same batch is posted twice', async () => {
-    const tenant = await makeTenant(env.t.db, clock);
+    const tenant = await makeTenant(env.t.db, clock, { scopes: SCOPES });
     const events = [...interviewEvents(), ...interviewEvents({ outcome: 'partial', completion: 0.3 })];
     await postEvents(env.app, tenant.apiKey, events);
     const first = await balance(tenant.apiKey);
@@ -53,7 +57,7 @@ describe('POST /api/v1/events', () => {
   });
 
   it('charges only the difference when a partial interview later completes', async () => {
-    const tenant = await makeTenant(env.t.db, clock);
+    const tenant = await makeTenant(env.t.db, clock, { scopes: SCOPES });
     const [invited, started, , ended] = interviewEvents({
       outcome: 'partial',
       completion: 0.5,
@@ -81,7 +85,7 @@ describe('POST /api/v1/events', () => {
   });
 
   it('rejects bad events one by one and keeps the good ones', async () => {
-    const tenant = await makeTenant(env.t.db, clock);
+    const tenant = await makeTenant(env.t.db, clock, { scopes: SCOPES });
     const good = interviewEvents({ outcome: 'completed' });
     const res = await postEvents(env.app, tenant.apiKey, [
       good[0],
@@ -104,7 +108,7 @@ describe('POST /api/v1/events', () => {
   });
 
   it('refuses an event id repeated with other content, and an interview moved to another opening', async () => {
-    const tenant = await makeTenant(env.t.db, clock);
+    const tenant = await makeTenant(env.t.db, clock, { scopes: SCOPES });
     const events = interviewEvents({ outcome: 'completed' });
     await postEvents(env.app, tenant.apiKey, events);
     const res = await postEvents(env.app, tenant.apiKey, [
@@ -118,7 +122,7 @@ describe('POST /api/v1/events', () => {
   });
 
   it('tells repeats from new events as if every id were looked up before any check', async () => {
-    const tenant = await makeTenant(env.t.db, clock);
+    const tenant = await makeTenant(env.t.db, clock, { scopes: SCOPES });
     const [invited, started, progress] = interviewEvents({ outcome: 'partial', openingId: 'op-1' });
     await postEvents(env.app, tenant.apiKey, [invited, started, progress]);
     const res = await postEvents(env.app, tenant.apiKey, [
@@ -162,7 +166,7 @@ describe('POST /api/v1/events', () => {
   });
 
   it('tells resent events of a known interview from new ones in the same batch', async () => {
-    const tenant = await makeTenant(env.t.db, clock);
+    const tenant = await makeTenant(env.t.db, clock, { scopes: SCOPES });
     const [invited, started, completed] = interviewEvents({ outcome: 'completed', openingId: 'op-1' });
     await postEvents(env.app, tenant.apiKey, [invited, started]);
     const other = interviewEvents({ outcome: 'completed', openingId: 'op-2' });
@@ -183,7 +187,7 @@ describe('POST /api/v1/events', () => {
   });
 
   it('answers 400 for a malformed batch and 401 without a valid key, changing nothing', async () => {
-    const tenant = await makeTenant(env.t.db, clock);
+    const tenant = await makeTenant(env.t.db, clock, { scopes: SCOPES });
     const tooMany = Array.from({ length: 1001 }, () => interviewEvents({ outcome: 'invited' })[0]);
     for (const payload of [{ events: [] }, { events: tooMany }, { nope: 1 }, { events: 'x' }]) {
       const res = await env.app.inject({
@@ -205,6 +209,7 @@ describe('POST /api/v1/events', () => {
 
   it('blocks new interviews at zero balance with credits_exhausted on a block plan', async () => {
     const tenant = await makeTenant(env.t.db, clock, {
+      scopes: SCOPES,
       plan: { allotmentMilli: 1000, overageMode: 'block' },
     });
     await postEvents(env.app, tenant.apiKey, interviewEvents({ outcome: 'completed' }));
@@ -237,6 +242,7 @@ describe('POST /api/v1/events', () => {
 
   it('lets interviews go on into overage up to the limit on an allow plan', async () => {
     const tenant = await makeTenant(env.t.db, clock, {
+      scopes: SCOPES,
       plan: { allotmentMilli: 1000, overageMode: 'allow', overageLimitMilli: 2000 },
     });
     for (let i = 0; i < 3; i++)
@@ -250,7 +256,7 @@ describe('POST /api/v1/events', () => {
   });
 
   it('keeps the job title of the latest event whatever the arrival order', async () => {
-    const tenant = await makeTenant(env.t.db, clock);
+    const tenant = await makeTenant(env.t.db, clock, { scopes: SCOPES });
     const early = interviewEvents({ openingId: 'op-t', jobTitle: 'Old title', at: '2026-01-02T00:00:00Z' });
     const late = interviewEvents({ openingId: 'op-t', jobTitle: 'New title', at: '2026-01-05T00:00:00Z' });
     await postEvents(env.app, tenant.apiKey, late);

@@ -1,7 +1,9 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiKey } from '../src/server/auth/api-keys.js';
 import type { Database, Queryable } from '../src/server/db/database.js';
 import { openPostgres } from '../src/server/db/postgres.js';
+import { API_KEY_SCOPES } from '../src/shared/api-key-scopes.js';
 import { openTestDatabase, type TestDatabase } from './helpers/db.js';
 import {
   interviewEvents,
@@ -53,6 +55,8 @@ interface Session {
 }
 let A: TestTenant;
 let B: TestTenant;
+/** A key of B's made with the default scope alone (events:write), as the interview engine holds it. */
+let engineKeyOfB: string;
 let adminA: Session;
 let adminB: Session;
 /** Every table that holds a tenant's rows, and the column naming the tenant. */
@@ -191,8 +195,13 @@ beforeAll(async () => {
   t = await openTestDatabase();
   app = await testApp(t.db, clock);
   await app.ready();
-  A = await makeTenant(t.db, clock);
-  B = await makeTenant(t.db, clock);
+  // Their keys hold every scope, so every route a key may call is tried across tenants.
+  A = await makeTenant(t.db, clock, { scopes: [...API_KEY_SCOPES] });
+  B = await makeTenant(t.db, clock, { scopes: [...API_KEY_SCOPES] });
+  engineKeyOfB = (await createApiKey(t.db, B.id, { name: 'engine only' })).key;
+  // Used once now, so its lastUsedAt stands still while the GET sweep below compares answers.
+  const refused = await call('GET', '/api/v1/credits/ledger', byKey(engineKeyOfB));
+  expect(refused.json().error.code).toBe('insufficient_scope');
   adminA = await signIn(app, t.db, A.id, 'account_admin');
   adminB = await signIn(app, t.db, B.id, 'account_admin');
   await seed(A, adminA, [...A_PRIVATE, ...SHARED], 'op-a');
@@ -631,7 +640,10 @@ describe('through HTTP, tenant B sees and changes nothing of A', () => {
     expect(addedRow?.tenant).toBe(B.id);
     cover('POST', '/api/v1/users');
 
-    const key = await call('POST', '/api/v1/api-keys', bySession(adminB), { name: 'from B' });
+    const key = await call('POST', '/api/v1/api-keys', bySession(adminB), {
+      name: 'from B',
+      scopes: ['usage:read'],
+    });
     expect(key.statusCode).toBe(201);
     const [keyRow] = await owner<{ tenant: string }>(
       'select tenant_id::text as tenant from api_keys where id = $1',
@@ -784,12 +796,15 @@ describe('through HTTP, tenant B sees and changes nothing of A', () => {
         for (const [who, headers] of [
           ['session', bySession(adminB)],
           ['key', byKey(B.apiKey)],
+          ['engine key', byKey(engineKeyOfB)],
         ] as const) {
           const res = await call('GET', url, headers);
+          // The engine's key reads nothing: each GET needs usage:read or a session.
+          const allowed = who === 'engine key' ? [401, 403] : [200, 401, 403, 404];
           expect({ url, who, status: res.statusCode }).toEqual({
             url,
             who,
-            status: expect.toSatisfy((s: number) => [200, 401, 403, 404].includes(s)),
+            status: expect.toSatisfy((s: number) => allowed.includes(s)),
           });
           expectNoSecretOfA(res, decodeURIComponent(url));
           seen[`${who} ${url}`] = `${res.statusCode} ${res.body}`;

@@ -3,6 +3,7 @@ import { closeDuePeriods } from '../src/server/ledger/close.js';
 import { purchaseCredits } from '../src/server/ledger/purchases.js';
 import { verifyAll, verifyTenant } from '../src/server/ledger/verify.js';
 import type { PlanInput } from '../src/server/tenants/create.js';
+import type { ApiKeyScope } from '../src/shared/api-key-scopes.js';
 import {
   interviewEvents,
   makeTenant,
@@ -17,6 +18,9 @@ const START = '2026-01-15T12:00:00.000Z';
 const clock = new TestClock(new Date(START));
 
 const env = testAppForFile(clock);
+
+/** The key here sends events and reads the balance and ledger. */
+const SCOPES: ApiKeyScope[] = ['events:write', 'usage:read'];
 
 interface Session {
   cookie: string;
@@ -41,7 +45,7 @@ interface EntryJson {
 
 async function newTenant(plan: Partial<PlanInput> = {}): Promise<TestTenant> {
   clock.set(START);
-  return makeTenant(env.t.db, clock, { plan });
+  return makeTenant(env.t.db, clock, { plan, scopes: SCOPES });
 }
 
 const bearer = (tenant: TestTenant) => ({ authorization: `Bearer ${tenant.apiKey}` });
@@ -151,6 +155,7 @@ describe('GET /api/v1/credits/balance', () => {
         creditPriceCents: 400,
         currency: 'USD',
         purchaseValidityMonths: 12,
+        purchaseLimit: 100_000,
       },
     });
     // An admin's session sees the same (GET needs no CSRF header).

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { ApiKeyScope } from '../src/shared/api-key-scopes.js';
 import {
   interviewEvents,
   makeTenant,
@@ -12,9 +13,12 @@ const clock = new TestClock(new Date('2026-01-15T12:00:00Z'));
 
 const env = testAppForFile(clock);
 
+/** The platform's key here sends events and sets opening status. */
+const SCOPES: ApiKeyScope[] = ['events:write', 'openings:write'];
+
 describe('PUT /api/v1/openings/:openingId/status', () => {
   it('closes and reopens an opening, by API key or account admin, and the console shows it', async () => {
-    const tenant = await makeTenant(env.t.db, clock);
+    const tenant = await makeTenant(env.t.db, clock, { scopes: SCOPES });
     const admin = await signIn(env.app, env.t.db, tenant.id, 'account_admin');
     await postEvents(env.app, tenant.apiKey, interviewEvents({ openingId: 'op-sre', jobTitle: 'SRE' }));
 
@@ -62,7 +66,7 @@ describe('PUT /api/v1/openings/:openingId/status', () => {
   });
 
   it('refuses an unknown opening, a bad status, and roles other than account admin', async () => {
-    const tenant = await makeTenant(env.t.db, clock);
+    const tenant = await makeTenant(env.t.db, clock, { scopes: SCOPES });
     const recruiter = await signIn(env.app, env.t.db, tenant.id, 'recruiter');
     await postEvents(env.app, tenant.apiKey, interviewEvents({ openingId: 'op-1' }));
     const put = (url: string, payload: Record<string, unknown>, headers: Record<string, string>) =>

@@ -5,6 +5,7 @@ import { reverseCharge } from '../src/server/ledger/reversals.js';
 import { type PartialRule, parsePartialRule } from '../src/server/ledger/rules.js';
 import { verifyTenant } from '../src/server/ledger/verify.js';
 import type { PlanInput } from '../src/server/tenants/create.js';
+import type { ApiKeyScope } from '../src/shared/api-key-scopes.js';
 import { makeTenant, postEvents, TestClock, type TestTenant, testAppForFile } from './helpers/factories.js';
 
 /**
@@ -20,6 +21,9 @@ const runs = (n: number) => Number(process.env.METERLINE_PROPERTY_RUNS) || n;
 const clock = new TestClock(new Date('2026-01-20T12:00:00Z'));
 
 const env = testAppForFile(clock);
+
+/** The key here sends events and reads the balance back. */
+const SCOPES: ApiKeyScope[] = ['events:write', 'usage:read'];
 
 // ---------------------------------------------------------------------------------------------
 // Event streams
@@ -364,8 +368,8 @@ describe('ingesting a stream delivered shuffled, repeated and in batches', () =>
       fc.asyncProperty(scenarioArb, async (s) => {
         const stream = inOrder(s.specs);
         const tenantOpts = { timeZone: s.timeZone, plan: planOf(s.plan) };
-        const ordered = await makeTenant(env.t.db, clock, tenantOpts);
-        const shuffled = await makeTenant(env.t.db, clock, tenantOpts);
+        const ordered = await makeTenant(env.t.db, clock, { ...tenantOpts, scopes: SCOPES });
+        const shuffled = await makeTenant(env.t.db, clock, { ...tenantOpts, scopes: SCOPES });
 
         expect(await post(ordered, stream)).toEqual({ accepted: stream.length, duplicates: 0, rejected: [] });
         await expectSoundBooks(ordered, 'in order');
@@ -404,7 +408,11 @@ describe('reversals between batches', () => {
   it('keep every interview between 0 and 1 credit, and a reversed one at 0 whatever arrives later', async () => {
     await fc.assert(
       fc.asyncProperty(scenarioArb, fc.array(fc.nat(), { minLength: 1, maxLength: 4 }), async (s, picks) => {
-        const tenant = await makeTenant(env.t.db, clock, { timeZone: s.timeZone, plan: planOf(s.plan) });
+        const tenant = await makeTenant(env.t.db, clock, {
+          timeZone: s.timeZone,
+          plan: planOf(s.plan),
+          scopes: SCOPES,
+        });
         const batches = batchesOf(inOrder(s.specs), s.delivery);
         const reversed = new Set<string>();
         for (const [k, batch] of batches.entries()) {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { closeDuePeriods } from '../src/server/ledger/close.js';
 import { verifyTenant } from '../src/server/ledger/verify.js';
 import type { PlanInput } from '../src/server/tenants/create.js';
+import type { ApiKeyScope } from '../src/shared/api-key-scopes.js';
 import {
   interviewEvents,
   makeTenant,
@@ -16,6 +17,9 @@ const START = '2026-01-15T12:00:00.000Z';
 const clock = new TestClock(new Date(START));
 
 const env = testAppForFile(clock);
+
+/** The key here sends events, reads the balance and buys credits. */
+const SCOPES: ApiKeyScope[] = ['events:write', 'usage:read', 'credits:purchase'];
 
 type Auth = { apiKey: string } | { cookie: string; csrf?: string };
 
@@ -68,7 +72,7 @@ const newKey = () => `purchase-key-${Date.now()}-${++keySeq}`;
 
 async function tenantWithAdmin(opts: { plan?: Partial<PlanInput>; timeZone?: string } = {}) {
   clock.set(START);
-  const tenant = await makeTenant(env.t.db, clock, opts);
+  const tenant = await makeTenant(env.t.db, clock, { ...opts, scopes: SCOPES });
   const admin = await signIn(env.app, env.t.db, tenant.id, 'account_admin');
   return { tenant, admin };
 }
@@ -205,7 +209,9 @@ describe('POST /api/v1/credits/purchases', () => {
   });
 
   it('prices the purchase from the plan, a fraction of a credit rounded up to a cent', async () => {
-    const { tenant } = await tenantWithAdmin({ plan: { creditPriceCents: 199, currency: 'EUR' } });
+    const { tenant } = await tenantWithAdmin({
+      plan: { creditPriceCents: 199, currency: 'EUR', purchaseLimitMilli: 1_000_000_000 },
+    });
     const auth = { apiKey: tenant.apiKey };
     const cases: [number, number][] = [
       [1, 199],

@@ -4,6 +4,8 @@ import { Command, CommanderError } from 'commander';
 import { DatabaseInUseError } from '../server/db/pglite.js';
 import { ApiError } from '../server/http/errors.js';
 import { registerApiKeyCreate } from './commands/apikey-create.js';
+import { registerApiKeyList } from './commands/apikey-list.js';
+import { registerApiKeyRevoke } from './commands/apikey-revoke.js';
 import { registerDemoLoad } from './commands/demo-load.js';
 import { registerExport } from './commands/export.js';
 import { registerLedgerVerify } from './commands/ledger-verify.js';
@@ -26,6 +28,7 @@ function buildProgram(ctx: CliContext): Command {
         '  npm run cli -- tenant create --slug acme2 --name "Acme Two" --time-zone America/New_York --allotment 1200',
         '  npm run cli -- user add --tenant acme2 --email ops@acme2.test --name "Ops" --role account_admin',
         '  npm run cli -- apikey create --tenant acme2',
+        '  npm run cli -- apikey create --tenant acme2 --name "Finance reports" --scope usage:read',
         '  npm run cli -- ledger verify',
         '  npm run cli -- export --tenant acme2 --from 2026-01-01 --to 2026-03-31 --format xlsx --out q1.xlsx',
         '',
@@ -44,7 +47,10 @@ function buildProgram(ctx: CliContext): Command {
     program.command(name).description(description).usage('<command> [options]');
   registerTenantCreate(group('tenant', 'Manage tenants'), ctx);
   registerUserAdd(group('user', "Manage a tenant's users"), ctx);
-  registerApiKeyCreate(group('apikey', "Manage a tenant's API keys"), ctx);
+  const apikey = group('apikey', "Manage a tenant's API keys");
+  registerApiKeyCreate(apikey, ctx);
+  registerApiKeyList(apikey, ctx);
+  registerApiKeyRevoke(apikey, ctx);
   registerDemoLoad(group('demo', 'Demo data'), ctx);
   registerPeriodsClose(group('periods', 'Billing periods'), ctx);
   registerLedgerVerify(group('ledger', 'The credit ledger'), ctx);

@@ -384,7 +384,10 @@ describe('the web console in Chromium', () => {
       // The interview engine uses credits until less than 90 % of the allotment is left.
       const before = await apiGet<{ balance: number; allotment: number }>('/alerts');
       const me = await apiGet<{ tenant: { id: string } }>('/me');
-      const { key } = await createApiKey(db.db, me.tenant.id, 'e2e engine');
+      const { key } = await createApiKey(db.db, me.tenant.id, {
+        name: 'e2e engine',
+        scopes: ['events:write'],
+      });
       const events = [];
       const completions = Math.max(0, Math.ceil(before.balance - 0.9 * before.allotment));
       for (let i = 0; i < completions; i++) events.push(...interviewEvents({ at: new Date().toISOString() }));
@@ -431,6 +434,48 @@ describe('the web console in Chromium', () => {
     } finally {
       await new Promise<void>((resolve) => hook.close(() => resolve()));
     }
+  });
+
+  it('Users: creates an API key with the scopes chosen, shows its scopes and last use, revokes it', async () => {
+    await navLink('Users').click();
+    await page.getByRole('heading', { name: 'API keys' }).waitFor();
+    await page.getByRole('button', { name: 'Create an API key' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Create an API key' });
+    await dialog.getByTestId('api-key-name').fill('Finance reports');
+    await dialog.getByRole('checkbox', { name: 'events:write' }).uncheck();
+    await dialog.getByRole('checkbox', { name: 'usage:read' }).check();
+    await shot('13a-api-key-create');
+    await dialog.getByRole('button', { name: 'Create key' }).click();
+    const key = (await dialog.getByTestId('api-key-value').textContent()) ?? '';
+    expect(key).toMatch(/^ml_/);
+    await dialog.getByRole('button', { name: 'Done' }).click();
+
+    const bearer = { authorization: `Bearer ${key}` };
+    expect((await page.request.get(`${base}/api/v1/credits/balance`, { headers: bearer })).status()).toBe(
+      200,
+    );
+    const ingest = await page.request.post(`${base}/api/v1/events`, {
+      headers: bearer,
+      data: { events: interviewEvents() },
+    });
+    expect(ingest.status()).toBe(403);
+    expect((await ingest.json()).error.code).toBe('insufficient_scope');
+
+    await page.reload();
+    const row = page.getByTestId('api-key-row').filter({ hasText: 'Finance reports' });
+    await row.getByText('usage:read').waitFor();
+    expect(await row.getByText('events:write').count()).toBe(0);
+    await poll(() => row.getByTestId('api-key-last-used').textContent()).not.toBe('Never');
+    await shot('13b-api-keys');
+
+    await row.getByRole('button', { name: 'Revoke Finance reports' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Revoke API key' });
+    await confirm.getByRole('button', { name: 'Revoke' }).click();
+    await confirm.waitFor({ state: 'hidden' });
+    await row.getByText(/^Revoked/).waitFor();
+    expect((await page.request.get(`${base}/api/v1/credits/balance`, { headers: bearer })).status()).toBe(
+      401,
+    );
   });
 
   it('Users: invites a recruiter, changes a role, deactivates a user', async () => {

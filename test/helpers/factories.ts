@@ -6,6 +6,7 @@ import { createApiKey } from '../../src/server/auth/api-keys.js';
 import { addUser, type Role } from '../../src/server/auth/users.js';
 import type { Database } from '../../src/server/db/database.js';
 import { createTenant, DEFAULT_PLAN, type PlanInput } from '../../src/server/tenants/create.js';
+import type { ApiKeyScope } from '../../src/shared/api-key-scopes.js';
 import { openTestDatabase, type TestDatabase } from './db.js';
 
 export const PASSWORD = 'correct horse battery';
@@ -41,10 +42,15 @@ export interface TestTenant {
   apiKey: string;
 }
 
+/**
+ * A tenant with its plan and one API key, `apiKey`. The key has the scopes given, else only
+ * events:write (the interview engine's default): a test that reads, buys or sets opening status
+ * with it says so.
+ */
 export async function makeTenant(
   db: Database,
   clock: TestClock,
-  opts: { plan?: Partial<PlanInput>; timeZone?: string; anchor?: string } = {},
+  opts: { plan?: Partial<PlanInput>; timeZone?: string; anchor?: string; scopes?: ApiKeyScope[] } = {},
 ): Promise<TestTenant> {
   const slug = uniqueSlug();
   const { id } = await createTenant(
@@ -58,7 +64,10 @@ export async function makeTenant(
     },
     { now: clock.now(), actor: 'test' },
   );
-  const { key } = await createApiKey(db, id, 'engine');
+  const { key } = await createApiKey(db, id, {
+    name: 'engine',
+    ...(opts.scopes ? { scopes: opts.scopes } : {}),
+  });
   return { id, slug, apiKey: key };
 }
 

@@ -1,22 +1,46 @@
-import type { Command } from 'commander';
-import { createApiKey } from '../../server/auth/api-keys.js';
+import { type Command, InvalidArgumentError } from 'commander';
+import { createApiKey, parseScopes } from '../../server/auth/api-keys.js';
+import { ApiError } from '../../server/http/errors.js';
+import { API_KEY_SCOPES, type ApiKeyScope, DEFAULT_API_KEY_SCOPES } from '../../shared/api-key-scopes.js';
 import { type CliContext, tenantBySlug } from '../context.js';
 
-/** `apikey create`: a tenant API key for the interview engine; the key alone is the last line. */
+/** `--scope`, repeatable and comma-separated; each name is checked as the API checks it. */
+export function collectScopes(value: string, previous: ApiKeyScope[] = []): ApiKeyScope[] {
+  try {
+    return parseScopes([...previous, ...value.split(',').map((s) => s.trim())]);
+  } catch (err) {
+    if (err instanceof ApiError) throw new InvalidArgumentError(err.message);
+    throw err;
+  }
+}
+
+/** `apikey create`: a tenant API key with its scopes; the key alone is the last line. */
 export function registerApiKeyCreate(apikey: Command, ctx: CliContext): void {
   apikey
     .command('create')
     .description('Create an API key for a tenant; the key is printed once, alone on the last line')
     .requiredOption('--tenant <slug>', "the tenant's slug")
     .option('--name <name>', 'what the key is for', 'Interview engine')
-    .action(async (opts: { tenant: string; name: string }) => {
+    .option(
+      '--scope <scopes>',
+      `what the key may do, repeatable or comma-separated: ${API_KEY_SCOPES.join(', ')} ` +
+        `(default ${DEFAULT_API_KEY_SCOPES.join(', ')}, the interview engine's)`,
+      collectScopes,
+    )
+    .action(async (opts: { tenant: string; name: string; scope?: ApiKeyScope[] }) => {
       const created = await ctx.withDatabase(async (db) => {
         const tenant = await tenantBySlug(db, opts.tenant);
-        return createApiKey(db, tenant.id, opts.name, { actor: 'cli', at: ctx.now() });
+        return createApiKey(
+          db,
+          tenant.id,
+          { name: opts.name, scopes: opts.scope ?? DEFAULT_API_KEY_SCOPES },
+          { actor: 'cli', at: ctx.now() },
+        );
       });
       ctx.io.out(
-        `API key '${created.name}' (${created.prefix}…) for tenant ${opts.tenant}; send it as ` +
-          `"Authorization: Bearer <key>". It is shown only now; store it safely:`,
+        `API key '${created.name}' (${created.prefix}…) for tenant ${opts.tenant} with scopes ` +
+          `${created.scopes.join(', ')}; send it as "Authorization: Bearer <key>". ` +
+          'It is shown only now; store it safely:',
       );
       ctx.io.out(created.key);
     });

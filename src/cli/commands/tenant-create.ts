@@ -1,4 +1,5 @@
 import { type Command, Option } from 'commander';
+import { DEFAULT_PURCHASE_LIMIT_MILLI } from '../../server/ledger/purchases.js';
 import { createTenant, DEFAULT_PLAN, type PlanInput } from '../../server/tenants/create.js';
 import { isValidTimeZone, localDate, startOfMonth } from '../../shared/calendar.js';
 import { type CliContext, CliError, parseCreditsMilli, parseWholeNumber } from '../context.js';
@@ -16,6 +17,7 @@ interface Options {
   overage?: 'allow' | 'block';
   overageLimit?: number;
   priceCents?: number;
+  purchaseLimit?: number;
   planName?: string;
 }
 
@@ -68,6 +70,11 @@ export function registerTenantCreate(tenant: Command, ctx: CliContext): void {
       `price of one extra credit in cents (default ${DEFAULT_PLAN.creditPriceCents})`,
       parseWholeNumber(0, 100_000_000),
     )
+    .option(
+      '--purchase-limit <credits>',
+      `the most credits one purchase may buy (default ${(DEFAULT_PURCHASE_LIMIT_MILLI / 1000).toLocaleString('en-US')})`,
+      parseCreditsMilli,
+    )
     .option('--plan-name <name>', 'the plan name shown to the tenant')
     .action(async (opts: Options) => {
       if (!isValidTimeZone(opts.timeZone)) throw new CliError(`Unknown time zone '${opts.timeZone}'.`);
@@ -83,7 +90,8 @@ export function registerTenantCreate(tenant: Command, ctx: CliContext): void {
       );
       ctx.io.out(
         `Created tenant ${slug} (${opts.name}), ${opts.timeZone}, anchored ${billingAnchor}: ` +
-          `${plan.allotmentMilli / 1000} credits a ${plan.periodUnit}, rollover ${plan.rolloverMode}, overage ${plan.overageMode}.`,
+          `${plan.allotmentMilli / 1000} credits a ${plan.periodUnit}, rollover ${plan.rolloverMode}, overage ${plan.overageMode}, ` +
+          `at most ${(plan.purchaseLimitMilli ?? DEFAULT_PURCHASE_LIMIT_MILLI) / 1000} credits a purchase.`,
       );
       ctx.io.out(id);
     });
@@ -114,5 +122,6 @@ function planFrom(opts: Options): PlanInput {
     overageMode,
     overageLimitMilli: overageMode === 'allow' ? (opts.overageLimit ?? 0) : 0,
     creditPriceCents: opts.priceCents ?? DEFAULT_PLAN.creditPriceCents,
+    ...(opts.purchaseLimit !== undefined ? { purchaseLimitMilli: opts.purchaseLimit } : {}),
   };
 }

@@ -1,3 +1,10 @@
+import {
+  API_KEY_SCOPES,
+  type ApiKeyScope,
+  DEFAULT_API_KEY_SCOPES,
+  isApiKeyScope,
+  normalizeScopes,
+} from '../../shared/api-key-scopes.js';
 import type { Database } from '../db/database.js';
 import { badRequest, notFound } from '../http/errors.js';
 import { type AuditContext, writeAudit } from './audit.js';
@@ -11,6 +18,7 @@ export interface CreatedApiKey {
   id: string;
   name: string;
   prefix: string;
+  scopes: ApiKeyScope[];
   /** The whole key: returned by createApiKey only, never stored or shown again. */
   key: string;
 }
@@ -19,6 +27,7 @@ export interface ApiKeyListItem {
   id: string;
   name: string;
   prefix: string;
+  scopes: ApiKeyScope[];
   createdAt: string;
   lastUsedAt: string | null;
   revokedAt: string | null;
@@ -32,27 +41,49 @@ export function hashApiKey(key: string): string {
   return sha256Hex(key);
 }
 
+/** Checks scope names a caller asked for: known ones, at least one; in the list's order, each once. */
+export function parseScopes(names: readonly string[]): ApiKeyScope[] {
+  const unknown = names.filter((n) => !isApiKeyScope(n));
+  if (unknown.length > 0) {
+    throw badRequest(
+      'invalid_scope',
+      `Unknown scope ${unknown.map((n) => `'${n}'`).join(', ')}; the scopes are ${API_KEY_SCOPES.join(', ')}.`,
+    );
+  }
+  const scopes = normalizeScopes(names.filter(isApiKeyScope));
+  if (scopes.length === 0) throw badRequest('invalid_scope', 'A key needs at least one scope.');
+  return scopes;
+}
+
+/**
+ * Makes a key with `scopes` (default: events:write alone, the interview engine's). The whole key
+ * is in the answer and nowhere else.
+ */
 export async function createApiKey(
   db: Database,
   tenantId: string,
-  name: string,
+  input: { name: string; scopes?: readonly string[] },
   audit?: AuditContext,
 ): Promise<CreatedApiKey> {
-  const trimmed = name.trim();
-  if (!trimmed) throw badRequest('invalid_name', 'The key needs a name.');
+  const name = input.name.trim();
+  if (!name) throw badRequest('invalid_name', 'The key needs a name.');
+  const scopes = parseScopes(input.scopes ?? DEFAULT_API_KEY_SCOPES);
   const key = `${API_KEY_PREFIX}${randomToken(32)}`;
   const prefix = key.slice(0, DISPLAY_PREFIX_LENGTH);
   return db.withTenant(tenantId, async (tx) => {
     const rows = await tx.query<{ id: string }>(
-      `insert into api_keys (tenant_id, name, prefix, key_hash, created_at)
-       values ($1, $2, $3, $4, coalesce($5::timestamptz, now())) returning id`,
-      [tenantId, trimmed, prefix, hashApiKey(key), audit?.at ?? null],
+      `insert into api_keys (tenant_id, name, prefix, key_hash, scopes, created_at)
+       values ($1, $2, $3, $4, $5::text[], coalesce($6::timestamptz, now())) returning id`,
+      [tenantId, name, prefix, hashApiKey(key), scopes, audit?.at ?? null],
     );
     const id = String(rows[0]?.id);
-    if (audit) await writeAudit(tx, tenantId, audit, 'api_key.created', { keyId: id, name: trimmed, prefix });
-    return { id, name: trimmed, prefix, key };
+    if (audit) await writeAudit(tx, tenantId, audit, 'api_key.created', { keyId: id, name, prefix, scopes });
+    return { id, name, prefix, scopes, key };
   });
 }
+
+/** A stored name this version does not know grants nothing, rather than failing the request. */
+const storedScopes = (names: string[]): ApiKeyScope[] => normalizeScopes(names.filter(isApiKeyScope));
 
 const iso = (v: unknown): string | null => (v == null ? null : new Date(v as string).toISOString());
 
@@ -63,11 +94,12 @@ export async function listApiKeys(db: Database, tenantId: string): Promise<ApiKe
       id: string;
       name: string;
       prefix: string;
+      scopes: string[];
       created_at: Date;
       last_used_at: Date | null;
       revoked_at: Date | null;
     }>(
-      `select id, name, prefix, created_at, last_used_at, revoked_at from api_keys
+      `select id, name, prefix, scopes, created_at, last_used_at, revoked_at from api_keys
        where tenant_id = $1 order by created_at desc, id`,
       [tenantId],
     ),
@@ -76,6 +108,7 @@ export async function listApiKeys(db: Database, tenantId: string): Promise<ApiKe
     id: r.id,
     name: r.name,
     prefix: r.prefix,
+    scopes: storedScopes(r.scopes),
     createdAt: iso(r.created_at) ?? '',
     lastUsedAt: iso(r.last_used_at),
     revokedAt: iso(r.revoked_at),
@@ -84,37 +117,39 @@ export async function listApiKeys(db: Database, tenantId: string): Promise<ApiKe
 
 /**
  * Revokes a key; it stops working with the next request. Revoking a revoked key changes
- * nothing. A key of another tenant is invisible here: 404.
+ * nothing (the answer is false then). A key of another tenant is invisible here: 404.
  */
 export async function revokeApiKey(
   db: Database,
   tenantId: string,
   keyId: string,
   audit?: AuditContext,
-): Promise<void> {
-  await db.withTenant(tenantId, async (tx) => {
+): Promise<boolean> {
+  return db.withTenant(tenantId, async (tx) => {
     const keys = await tx.query<{ name: string; revoked: boolean }>(
       'select name, revoked_at is not null as revoked from api_keys where tenant_id = $1 and id = $2 for update',
       [tenantId, keyId],
     );
     const key = keys[0];
     if (!key) throw notFound('API key');
-    if (key.revoked) return;
+    if (key.revoked) return false;
     await tx.query(
       'update api_keys set revoked_at = coalesce($3::timestamptz, now()) where tenant_id = $1 and id = $2',
       [tenantId, keyId, audit?.at ?? null],
     );
     if (audit) await writeAudit(tx, tenantId, audit, 'api_key.revoked', { keyId, name: key.name });
+    return true;
   });
 }
 
 export interface ApiKeyHolder {
   tenantId: string;
   keyId: string;
+  scopes: ApiKeyScope[];
 }
 
 /**
- * The tenant of a live key, or undefined for an unknown or revoked one. Records last_used_at
+ * The tenant and scopes of a live key, or undefined for an unknown or revoked one. Records last_used_at
  * at most once a minute, so a busy key does not write a row per request.
  */
 export async function authenticateApiKey(
@@ -123,13 +158,17 @@ export async function authenticateApiKey(
   now: Date,
 ): Promise<ApiKeyHolder | undefined> {
   if (!key.startsWith(API_KEY_PREFIX)) return undefined;
-  const rows = await db.query<{ tenant_id: string; key_id: string; revoked: boolean }>(
-    'select tenant_id, key_id, revoked from auth_api_key_lookup($1)',
+  const rows = await db.query<{ tenant_id: string; key_id: string; revoked: boolean; scopes: string[] }>(
+    'select tenant_id, key_id, revoked, scopes from auth_api_key_lookup($1)',
     [hashApiKey(key)],
   );
   const found = rows[0];
   if (!found || found.revoked) return undefined;
-  const holder = { tenantId: String(found.tenant_id), keyId: String(found.key_id) };
+  const holder: ApiKeyHolder = {
+    tenantId: String(found.tenant_id),
+    keyId: String(found.key_id),
+    scopes: storedScopes(found.scopes),
+  };
   await db.withTenant(holder.tenantId, (tx) =>
     tx.query(
       `update api_keys set last_used_at = $3

@@ -1,4 +1,5 @@
 import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
+import type { ApiKeyScope } from '../../shared/api-key-scopes.js';
 import { ApiError, forbidden, unauthorized } from '../http/errors.js';
 import { authenticateApiKey } from './api-keys.js';
 import { findSession, SESSION_COOKIE } from './sessions.js';
@@ -18,6 +19,7 @@ export interface ApiKeyAuth {
   kind: 'api_key';
   tenantId: string;
   keyId: string;
+  scopes: ApiKeyScope[];
 }
 
 declare module 'fastify' {
@@ -69,8 +71,11 @@ export function bearerTokenOf(request: FastifyRequest): string | undefined {
   return /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')?.[1];
 }
 
-/** A live API key in `Authorization: Bearer <key>`; else 401 invalid_api_key. */
-export function requireApiKey(): onRequestAsyncHookHandler {
+/**
+ * A live API key in `Authorization: Bearer <key>` (else 401 invalid_api_key) that holds `scope`
+ * (else 403 insufficient_scope, naming it). Every route a key may call names its one scope.
+ */
+export function requireApiKey(scope: ApiKeyScope): onRequestAsyncHookHandler {
   return async (request) => {
     const { db, now } = request.server.deps;
     const token = bearerTokenOf(request);
@@ -78,17 +83,27 @@ export function requireApiKey(): onRequestAsyncHookHandler {
     if (!holder) {
       throw new ApiError(401, 'invalid_api_key', 'Send a valid API key as "Authorization: Bearer <key>".');
     }
-    request.auth = { kind: 'api_key', tenantId: holder.tenantId, keyId: holder.keyId };
+    if (!holder.scopes.includes(scope)) {
+      throw new ApiError(
+        403,
+        'insufficient_scope',
+        `This API key does not have the scope ${scope}, which this route needs; create a key with it.`,
+      );
+    }
+    request.auth = { kind: 'api_key', tenantId: holder.tenantId, keyId: holder.keyId, scopes: holder.scopes };
   };
 }
 
 /**
- * Either guard: a request with an `Authorization` header is checked as an API key (a key
- * stands for its whole tenant, so `roles` does not apply to it); any other as requireUser(...roles).
+ * Either guard: a request with an `Authorization` header is checked as an API key holding
+ * `scope`; any other as a session of a user with one of `roles` (any role when empty).
  */
-export function requireUserOrApiKey(...roles: Role[]): onRequestAsyncHookHandler {
-  const byKey = requireApiKey();
-  const byUser = requireUser(...roles);
+export function requireUserOrApiKey(options: {
+  roles: Role[];
+  scope: ApiKeyScope;
+}): onRequestAsyncHookHandler {
+  const byKey = requireApiKey(options.scope);
+  const byUser = requireUser(...options.roles);
   return async function (request, reply) {
     const guard = request.headers.authorization === undefined ? byUser : byKey;
     await guard.call(this, request, reply);

@@ -2,6 +2,11 @@ import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../../shared/accounts.js';
+import {
+  API_KEY_SCOPE_DESCRIPTIONS,
+  API_KEY_SCOPES,
+  DEFAULT_API_KEY_SCOPES,
+} from '../../shared/api-key-scopes.js';
 import type { Database } from '../db/database.js';
 import { ApiError, badRequest } from '../http/errors.js';
 import { errorResponses } from '../http/schemas.js';
@@ -24,12 +29,16 @@ const SessionBody = z
     csrfToken: z.string().describe('Send it back as the x-csrf-token header on every POST/PATCH/PUT/DELETE'),
   })
   .describe('The signed-in user, their tenant and the session csrf token');
+const ScopeSchema = z
+  .enum(API_KEY_SCOPES)
+  .describe(API_KEY_SCOPES.map((s) => `${s}: ${API_KEY_SCOPE_DESCRIPTIONS[s]}`).join('; '));
 const ApiKeySchema = z.object({
   id: z.string(),
   name: z.string(),
   prefix: z.string().describe('The first characters of the key, to recognise it'),
+  scopes: z.array(ScopeSchema).describe('What the key may do'),
   createdAt: z.string(),
-  lastUsedAt: z.string().nullable(),
+  lastUsedAt: z.string().nullable().describe('When the key was last used (kept to the minute)'),
   revokedAt: z.string().nullable(),
 });
 const Email = z
@@ -275,13 +284,24 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: [TAG_KEYS],
         summary: 'Create an API key (account admins only); the key is in this answer and never again',
         security: sessionSecurity,
-        body: z.object({ name: z.string().trim().min(1).max(100) }),
+        body: z.object({
+          name: z.string().trim().min(1).max(100),
+          scopes: z
+            .array(ScopeSchema)
+            .min(1)
+            .max(API_KEY_SCOPES.length)
+            .optional()
+            .describe(
+              `What the key may do; default ${DEFAULT_API_KEY_SCOPES.join(', ')} (the interview engine's)`,
+            ),
+        }),
         response: {
           201: z.object({
             apiKey: z.object({
               id: z.string(),
               name: z.string(),
               prefix: z.string(),
+              scopes: z.array(ScopeSchema),
               key: z.string().describe('The whole key, shown this once: store it now'),
             }),
           }),
@@ -293,7 +313,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
       const apiKey = await createApiKey(
         app.deps.db,
         sessionOf(request).tenantId,
-        request.body.name,
+        request.body,
         auditOf(request),
       );
       return reply.status(201).send({ apiKey });

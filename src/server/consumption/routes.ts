@@ -8,10 +8,10 @@ import {
   totalInterviews,
   type UsageCounts,
 } from '../../shared/metrics.js';
-import { authOf, requireUser } from '../auth/guard.js';
+import { authOf, requireUserOrApiKey } from '../auth/guard.js';
 import type { Queryable } from '../db/database.js';
 import { badRequest, notFound } from '../http/errors.js';
-import { Credits, errorResponses } from '../http/schemas.js';
+import { Credits, errorResponses, keyAccess } from '../http/schemas.js';
 import { type BillingContext, loadBillingContext } from '../ledger/plans.js';
 import { accountOf, openedPeriod } from '../ledger/queries.js';
 import { findOpening, OPENING_STATUSES } from '../openings/queries.js';
@@ -85,7 +85,7 @@ const share = (part: number, whole: number) =>
   whole === 0 ? 0 : Math.round((part / whole) * 10_000) / 10_000;
 
 export const consumptionRoutes: FastifyPluginAsyncZod = async (app) => {
-  const admins = requireUser('account_admin');
+  const readers = requireUserOrApiKey({ roles: ['account_admin'], scope: 'usage:read' });
 
   /** Runs fn in the caller's tenant with its billing context and the requested range. */
   function inTenant<T>(tenantId: string, fn: (tx: Queryable, ctx: BillingContext) => Promise<T>) {
@@ -95,9 +95,10 @@ export const consumptionRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/consumption/summary',
     {
-      onRequest: admins,
+      onRequest: readers,
       schema: {
         tags: ['consumption'],
+        ...keyAccess('usage:read', { session: true }),
         summary:
           'The summary cards: interviews, credits used, balance and allotment, with the previous range',
         querystring: RangeQuery,
@@ -157,9 +158,10 @@ export const consumptionRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/consumption/openings',
     {
-      onRequest: admins,
+      onRequest: readers,
       schema: {
         tags: ['consumption'],
+        ...keyAccess('usage:read', { session: true }),
         summary: 'Usage by opening: sortable, searchable, paginated, with totals',
         querystring: RangeQuery.extend({
           q: z.string().trim().max(200).optional(),
@@ -223,9 +225,10 @@ export const consumptionRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/consumption/timeseries',
     {
-      onRequest: admins,
+      onRequest: readers,
       schema: {
         tags: ['consumption'],
+        ...keyAccess('usage:read', { session: true }),
         summary: 'Usage per day, week or month; every bucket present, empty ones as zero',
         querystring: RangeQuery.extend({ granularity: z.enum(['day', 'week', 'month']).default('day') }),
         response: {
@@ -264,9 +267,10 @@ export const consumptionRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/consumption/year-over-year',
     {
-      onRequest: admins,
+      onRequest: readers,
       schema: {
         tags: ['consumption'],
+        ...keyAccess('usage:read', { session: true }),
         summary: 'Twelve months of a year against the same months of the year before',
         querystring: z.object({ year: z.coerce.number().int().min(2000).max(2100).optional() }),
         response: {
@@ -309,9 +313,10 @@ export const consumptionRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/openings/:openingId/interviews',
     {
-      onRequest: admins,
+      onRequest: readers,
       schema: {
         tags: ['consumption'],
+        ...keyAccess('usage:read', { session: true }),
         summary:
           "An opening's interviews invited in the range: state, times, credits and the rule that charged them",
         params: z.object({ openingId: z.string().min(1).max(200) }),

@@ -100,7 +100,7 @@ async function loadTenant(
   for (const user of spec.users) {
     await addUser(db, id, { ...user, password: DEMO_PASSWORD }, { actor: ACTOR, at: createdAt });
   }
-  const key = await createApiKey(db, id, DEMO_API_KEY_NAME, { actor: ACTOR, at: createdAt });
+  const key = await createApiKey(db, id, { name: DEMO_API_KEY_NAME }, { actor: ACTOR, at: createdAt });
   const actor = `api_key:${key.id}`;
 
   // Period closes at each month start and the purchase, in time order, between the event batches.

@@ -22,6 +22,7 @@ const ctx = (rollover: RolloverPolicy, allotmentMilli = 100_000): BillingContext
     creditPriceCents: 100,
     currency: 'USD',
     purchaseValidityMonths: 12,
+    purchaseLimitMilli: 100_000_000,
   },
 });
 const NONE: RolloverPolicy = { mode: 'none', capMilli: null, capPercent: null, expiresAfterPeriods: null };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ApiKeyScope } from '../../shared/api-key-scopes.js';
 
 /** Schemas shared by several routes' OpenAPI documents. */
 export const ErrorBody = z.object({
@@ -17,3 +18,19 @@ export const errorResponses = {
   422: ErrorBody,
   429: ErrorBody,
 } as const;
+
+/**
+ * The OpenAPI `security` and `description` of a route an API key may call (guarded by
+ * requireApiKey or requireUserOrApiKey): the key's scope goes in the description, since OpenAPI
+ * 3.0 lists scopes for OAuth schemes alone.
+ */
+export function keyAccess(
+  scope: ApiKeyScope,
+  opts: { session: boolean; description?: string },
+): { security: Record<string, string[]>[]; description: string } {
+  const note = `An API key needs the scope \`${scope}\` (else 403 insufficient_scope).`;
+  return {
+    security: opts.session ? [{ session: [] }, { apiKey: [] }] : [{ apiKey: [] }],
+    description: opts.description ? `${opts.description} ${note}` : note,
+  };
+}

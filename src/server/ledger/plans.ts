@@ -16,6 +16,8 @@ export interface Plan {
   creditPriceCents: number;
   currency: string;
   purchaseValidityMonths: number;
+  /** The most credits one purchase may buy (thousandths). */
+  purchaseLimitMilli: number;
 }
 
 /** What a tenant's billing needs to know, read once per operation. */
@@ -43,6 +45,7 @@ interface PlanRow extends Record<string, unknown> {
   credit_price_cents: number;
   currency: string;
   purchase_validity_months: number;
+  purchase_limit_milli: number;
   time_zone: string;
   billing_anchor: string;
   alert_thresholds: number[] | null;
@@ -81,6 +84,7 @@ export async function loadBillingContext(tx: Queryable, tenantId: string): Promi
       creditPriceCents: row.credit_price_cents,
       currency: row.currency,
       purchaseValidityMonths: row.purchase_validity_months,
+      purchaseLimitMilli: Number(row.purchase_limit_milli),
     },
   };
 }

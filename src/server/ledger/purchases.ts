@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
-import { purchaseTotalCents } from '../../shared/credits.js';
+import { milliToCredits, purchaseTotalCents } from '../../shared/credits.js';
 import { writeAudit } from '../auth/audit.js';
 import type { Database } from '../db/database.js';
 import { maybeOne } from '../db/database.js';
@@ -27,7 +27,10 @@ export interface PurchaseReceipt {
   createdAt: Date;
 }
 
+/** The most any purchase may buy, whatever the tenant's own limit (the API's bound on a request). */
 export const MAX_PURCHASE_MILLI = 1_000_000_000;
+/** A tenant's limit per purchase unless set otherwise: a mistyped or stolen purchase stays bounded. */
+export const DEFAULT_PURCHASE_LIMIT_MILLI = 100_000_000;
 
 interface PurchaseRow extends Record<string, unknown> {
   id: string;
@@ -57,7 +60,8 @@ const toReceipt = (r: PurchaseRow): PurchaseReceipt => ({
 /**
  * Buys extra credits: a priced purchase line, a lot that lasts as the plan says, and an audit
  * entry. Idempotent by key: the same key and request answer the first receipt again; the same
- * key with another request is refused.
+ * key with another request is refused. More than the tenant's limit per purchase is refused
+ * (400 purchase_limit_exceeded) and changes nothing.
  */
 export async function purchaseCredits(
   db: Database,
@@ -92,6 +96,12 @@ export async function purchaseCredits(
       return { receipt: toReceipt(existing), replayed: true };
     }
     const ctx = await loadBillingContext(tx, tenantId);
+    if (req.creditsMilli > ctx.plan.purchaseLimitMilli) {
+      throw badRequest(
+        'purchase_limit_exceeded',
+        `One purchase may buy at most ${milliToCredits(ctx.plan.purchaseLimitMilli).toLocaleString('en-US')} credits for this tenant.`,
+      );
+    }
     const expiresAt = DateTime.fromJSDate(req.now, { zone: ctx.timeZone })
       .plus({ months: ctx.plan.purchaseValidityMonths })
       .toJSDate();

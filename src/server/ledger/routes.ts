@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { creditsToMilli, milliToCredits } from '../../shared/credits.js';
 import { actorOf, authOf, requireUser, requireUserOrApiKey } from '../auth/guard.js';
 import { badRequest } from '../http/errors.js';
-import { Credits, errorResponses } from '../http/schemas.js';
+import { Credits, errorResponses, keyAccess } from '../http/schemas.js';
 import { loadBillingContext, type Plan } from './plans.js';
 import { purchaseCredits } from './purchases.js';
 import { balanceOf, ledgerPage } from './queries.js';
@@ -50,6 +50,7 @@ const PlanTerms = z.object({
   creditPriceCents: z.number(),
   currency: z.string(),
   purchaseValidityMonths: z.number(),
+  purchaseLimit: Credits.describe('The most credits one purchase may buy'),
 });
 
 const planTerms = (plan: Plan): z.infer<typeof PlanTerms> => ({
@@ -72,6 +73,7 @@ const planTerms = (plan: Plan): z.infer<typeof PlanTerms> => ({
   creditPriceCents: plan.creditPriceCents,
   currency: plan.currency,
   purchaseValidityMonths: plan.purchaseValidityMonths,
+  purchaseLimit: milliToCredits(plan.purchaseLimitMilli),
 });
 
 const Receipt = z.object({
@@ -88,15 +90,17 @@ const Receipt = z.object({
 
 export const creditRoutes: FastifyPluginAsyncZod = async (app) => {
   const admins = requireUser('account_admin');
-  const adminsOrKey = requireUserOrApiKey('account_admin');
+  const readers = requireUserOrApiKey({ roles: ['account_admin'], scope: 'usage:read' });
+  const buyers = requireUserOrApiKey({ roles: ['account_admin'], scope: 'credits:purchase' });
 
   app.get(
     '/credits/balance',
     {
-      onRequest: adminsOrKey,
+      onRequest: readers,
       schema: {
         tags: ['credits'],
         summary: 'The credits available now, the overage, the current period and the open lots',
+        ...keyAccess('usage:read', { session: true }),
         response: {
           200: z.object({
             balance: Credits,
@@ -143,10 +147,11 @@ export const creditRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/credits/ledger',
     {
-      onRequest: adminsOrKey,
+      onRequest: readers,
       schema: {
         tags: ['credits'],
         summary: 'Ledger entries, newest first; pass nextCursor as cursor for the next page',
+        ...keyAccess('usage:read', { session: true }),
         querystring: z.object({
           limit: z.coerce.number().int().min(1).max(500).default(50),
           cursor: z.coerce.number().int().positive().optional(),
@@ -175,10 +180,15 @@ export const creditRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/credits/purchases',
     {
-      onRequest: adminsOrKey,
+      onRequest: buyers,
       schema: {
         tags: ['credits'],
         summary: 'Buy extra credits (idempotent by the Idempotency-Key header)',
+        ...keyAccess('credits:purchase', {
+          session: true,
+          description:
+            "At most the tenant's purchase limit per purchase (plan.purchaseLimit; else 400 purchase_limit_exceeded).",
+        }),
         headers: z.object({ 'idempotency-key': z.string().min(8).max(200) }).passthrough(),
         body: z.object({ credits: z.number().positive().max(1_000_000) }).strict(),
         response: { 200: Receipt, 201: Receipt, ...errorResponses },

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { writeAudit } from '../auth/audit.js';
 import { actorOf, authOf, requireUserOrApiKey } from '../auth/guard.js';
 import { notFound } from '../http/errors.js';
-import { errorResponses } from '../http/schemas.js';
+import { errorResponses, keyAccess } from '../http/schemas.js';
 import { OPENING_STATUSES, setOpeningStatus } from './queries.js';
 
 const Opening = z.object({
@@ -15,17 +15,18 @@ const Opening = z.object({
 
 /**
  * Openings come into being with their first interview event; their status is set here, by the
- * platform (API key) or an account admin. A closed opening keeps its history and still meters
+ * platform (an API key with openings:write) or an account admin. A closed opening keeps its history and still meters
  * the interviews already under way.
  */
 export const openingRoutes: FastifyPluginAsyncZod = async (app) => {
   app.put(
     '/openings/:openingId/status',
     {
-      onRequest: requireUserOrApiKey('account_admin'),
+      onRequest: requireUserOrApiKey({ roles: ['account_admin'], scope: 'openings:write' }),
       schema: {
         tags: ['openings'],
-        summary: 'Open or close an opening',
+        summary: 'Open or close an opening (account admins, or the platform with an API key)',
+        ...keyAccess('openings:write', { session: true }),
         params: z.object({ openingId: z.string().min(1).max(200) }),
         body: z.object({ status: z.enum(OPENING_STATUSES) }).strict(),
         response: { 200: Opening, ...errorResponses },

@@ -5,6 +5,7 @@ import type { Database } from '../db/database.js';
 import { badRequest } from '../http/errors.js';
 import { closeDuePeriods } from '../ledger/close.js';
 import type { PeriodUnit } from '../ledger/periods.js';
+import { DEFAULT_PURCHASE_LIMIT_MILLI, MAX_PURCHASE_MILLI } from '../ledger/purchases.js';
 import { DEFAULT_PARTIAL_RULE, type PartialRule, parsePartialRule } from '../ledger/rules.js';
 
 export interface PlanInput {
@@ -21,6 +22,8 @@ export interface PlanInput {
   creditPriceCents: number;
   currency?: string;
   purchaseValidityMonths?: number;
+  /** The most one purchase may buy (thousandths); default DEFAULT_PURCHASE_LIMIT_MILLI. */
+  purchaseLimitMilli?: number;
 }
 
 /** The plan a tenant gets when none is named: 500 credits a month, a quarter of them may roll over. */
@@ -62,6 +65,17 @@ export async function createTenant(
   if (!isValidDate(input.billingAnchor))
     throw badRequest('invalid_date', 'The billing anchor must be YYYY-MM-DD.');
   const plan = input.plan ?? DEFAULT_PLAN;
+  const purchaseLimitMilli = plan.purchaseLimitMilli ?? DEFAULT_PURCHASE_LIMIT_MILLI;
+  if (
+    !Number.isSafeInteger(purchaseLimitMilli) ||
+    purchaseLimitMilli < 1 ||
+    purchaseLimitMilli > MAX_PURCHASE_MILLI
+  ) {
+    throw badRequest(
+      'invalid_purchase_limit',
+      `The purchase limit must be more than 0 and at most ${MAX_PURCHASE_MILLI / 1000} credits.`,
+    );
+  }
   const partialRule = parsePartialRule(plan.partialRule ?? DEFAULT_PARTIAL_RULE);
   const taken = await db.query('select 1 from system_tenants() where slug = $1', [input.slug]);
   if (taken.length > 0) throw badRequest('slug_taken', `A tenant with slug ${input.slug} exists already.`);
@@ -74,8 +88,9 @@ export async function createTenant(
     const [row] = await tx.query<{ id: string }>(
       `insert into plans (tenant_id, name, period_unit, allotment_milli, rollover_mode, rollover_cap_milli,
                           rollover_cap_percent, rollover_expires_after_periods, partial_rule, overage_mode,
-                          overage_limit_milli, credit_price_cents, currency, purchase_validity_months)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) returning id`,
+                          overage_limit_milli, credit_price_cents, currency, purchase_validity_months,
+                          purchase_limit_milli)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) returning id`,
       [
         id,
         plan.name,
@@ -91,6 +106,7 @@ export async function createTenant(
         plan.creditPriceCents,
         plan.currency ?? 'USD',
         plan.purchaseValidityMonths ?? 12,
+        purchaseLimitMilli,
       ],
     );
     await tx.query('insert into tenant_plans (tenant_id, plan_id) values ($1, $2)', [id, row?.id]);

@@ -1,4 +1,6 @@
 /** The API's answers as the console reads them (see /api/docs for the full documents). */
+import type { ApiKeyScope } from '../../shared/api-key-scopes';
+
 export type Role = 'account_admin' | 'recruiter' | 'viewer';
 
 export interface SessionUser {
@@ -154,6 +156,8 @@ export interface PlanTerms {
   creditPriceCents: number;
   currency: string;
   purchaseValidityMonths: number;
+  /** The most credits one purchase may buy. */
+  purchaseLimit: number;
 }
 
 export interface Balance {
@@ -201,4 +205,23 @@ export interface Receipt {
 export interface UserListItem extends SessionUser {
   active: boolean;
   createdAt: string;
+}
+
+export interface ApiKeyListItem {
+  id: string;
+  name: string;
+  prefix: string;
+  scopes: ApiKeyScope[];
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+/** A new key: `key` is the whole key, in this answer alone. */
+export interface CreatedApiKey {
+  id: string;
+  name: string;
+  prefix: string;
+  scopes: ApiKeyScope[];
+  key: string;
 }

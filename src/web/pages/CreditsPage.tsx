@@ -88,8 +88,9 @@ function PlanCard({ balance }: { balance: Balance }) {
             ? `Allowed up to ${formatCredits(balance.overageLimit)} credits beyond the balance, settled by the next grant.`
             : 'Blocked: interviews are not charged beyond the balance.'}
         </Term>
-        <Term label="Extra credits">
-          {`${formatMoney(plan.creditPriceCents, plan.currency)} per credit, valid ${plan.purchaseValidityMonths} months`}
+        <Term label="Extra credits" testId="plan-extra-credits">
+          {`${formatMoney(plan.creditPriceCents, plan.currency)} per credit, valid ${plan.purchaseValidityMonths} months; ` +
+            `at most ${formatCredits(plan.purchaseLimit)} credits a purchase`}
         </Term>
       </SimpleGrid>
     </Card>
@@ -125,9 +126,9 @@ function BuyCredits({ balance }: { balance: Balance }) {
   const [receipt, setReceipt] = useState<Receipt | undefined>();
   const purchase = usePurchase();
   const credits = typeof amount === 'number' ? amount : Number(amount);
+  const { creditPriceCents: price, currency, purchaseLimit } = balance.plan;
   const valid =
-    Number.isFinite(credits) && credits > 0 && credits <= 1_000_000 && hasAtMostThreeDecimals(credits);
-  const { creditPriceCents: price, currency } = balance.plan;
+    Number.isFinite(credits) && credits > 0 && credits <= purchaseLimit && hasAtMostThreeDecimals(credits);
 
   const ask = (e: FormEvent) => {
     e.preventDefault();
@@ -156,11 +157,15 @@ function BuyCredits({ balance }: { balance: Balance }) {
             value={amount}
             onChange={setAmount}
             min={1}
-            max={1_000_000}
+            max={purchaseLimit}
             decimalScale={3}
             thousandSeparator=","
             w={180}
-            error={!valid && amount !== '' ? 'Between 1 and 1,000,000 credits' : undefined}
+            error={
+              !valid && amount !== ''
+                ? `More than 0 and at most ${formatCredits(purchaseLimit)} credits (your limit per purchase)`
+                : undefined
+            }
             data-testid="buy-amount"
           />
           <Button type="submit" disabled={!valid}>

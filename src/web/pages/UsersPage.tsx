@@ -20,6 +20,7 @@ import { MIN_PASSWORD_LENGTH } from '../../shared/accounts';
 import { useSession } from '../api/auth';
 import type { Role, UserListItem } from '../api/types';
 import { useInviteUser, useUpdateUser, useUsers } from '../api/users';
+import { ApiKeysCard } from '../components/ApiKeysCard';
 import { Empty, ErrorState, errorMessage } from '../components/States';
 import { formatDay, formatRole } from '../lib/format';
 
@@ -159,7 +160,7 @@ function UserRow({
   );
 }
 
-/** Tenant Management → Users: list, invite, change a role, deactivate. */
+/** Tenant Management → Users: list, invite, change a role, deactivate; and the tenant's API keys. */
 export default function UsersPage() {
   const users = useUsers();
   const session = useSession();
@@ -220,6 +221,7 @@ export default function UsersPage() {
           </Table.ScrollContainer>
         )}
       </Card>
+      <ApiKeysCard />
       <InviteModal opened={inviting} onClose={() => setInviting(false)} />
       <Modal
         opened={deactivating !== undefined}
