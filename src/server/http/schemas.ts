@@ -9,14 +9,15 @@ export const ErrorBody = z.object({
 /** Credits leave the API as numbers with at most three decimals (stored as integer milli). */
 export const Credits = z.number().describe('Credits, with at most three decimals');
 
+/** The error answers a route can give: 429 from the rate limits, 503 while the database is unavailable. */
 export const errorResponses = {
   400: ErrorBody,
   401: ErrorBody,
   403: ErrorBody,
   404: ErrorBody,
   409: ErrorBody,
-  422: ErrorBody,
-  429: ErrorBody,
+  429: ErrorBody.describe('Too many requests (rate_limited, too_many_attempts); see Retry-After'),
+  503: ErrorBody.describe('The database is unavailable for a moment (database_unavailable); see Retry-After'),
 } as const;
 
 /**
