@@ -11,6 +11,7 @@ const scenarios: Record<string, () => Promise<{ run(): Promise<object> }>> = {
   console: () => import('./console.js'),
   export: () => import('./export.js'),
   forecast: () => import('./forecast.js'),
+  'forecast-accuracy': () => import('./forecast-accuracy.js'),
 };
 
 const resultsDir = join(import.meta.dirname, 'results');

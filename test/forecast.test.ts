@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, loadDemo } from '../src/server/demo/load.js';
-import { addDays } from '../src/shared/calendar.js';
+import { MONTH_WEIGHTS } from '../src/server/demo/seasonality.js';
+import { addDays, addMonthsClamped } from '../src/shared/calendar.js';
 import { openTestDatabase, type TestDatabase } from './helpers/db.js';
 import {
   interviewEvents,
@@ -15,7 +16,8 @@ import {
 
 /**
  * The forecast and the planner through HTTP: a tenant with no usage, one three weeks old that
- * is about to run out, and the demo's Acme Talent (three years of seasonal hiring, loaded once).
+ * is about to run out, one whose usage began seven years ago (more than the 60 months read),
+ * and the demo's Acme Talent (three years of seasonal hiring, loaded once).
  */
 const NOW = new Date('2026-03-20T15:00:00Z');
 const clock = new TestClock(NOW);
@@ -24,7 +26,64 @@ let t: TestDatabase;
 let app: FastifyInstance;
 let empty: { tenant: TestTenant; cookie: string };
 let young: { tenant: TestTenant; cookie: string };
+let veteran: { tenant: TestTenant; cookie: string };
 let demoCookie: string;
+
+/**
+ * The veteran tenant's completed interviews in a month ('YYYY-MM-01'): ten a month times the
+ * hiring season, growing 5 % a year from January 2019 — and none at all in August 2024.
+ */
+const VETERAN_FROM = '2019-01-01';
+function veteranCount(month: string): number {
+  if (month === '2024-08-01') return 0;
+  const t = (Number(month.slice(0, 4)) - 2019) * 12 + Number(month.slice(5, 7)) - 1;
+  return Math.round(10 * (MONTH_WEIGHTS[t % 12] as number) * 1.05 ** (t / 12));
+}
+
+interface Body {
+  model: {
+    name: string;
+    candidate: string | null;
+    reason: string;
+    candidates: { name: string; backtestMape: number | null; served: boolean }[];
+  };
+  backtest: {
+    candidate: string;
+    mape: number | null;
+    naiveLastMonthMape: number | null;
+    naiveLastYearMape: number | null;
+    origins: number;
+    heldOutMonths: number;
+    band: { closedFormCoverage: number; coverage: number; widenedBy: number };
+    points: { month: string; actual: number }[];
+  } | null;
+  history: { month: string; credits: number }[];
+  months: { month: string; credits: number; lower: number; upper: number }[];
+}
+
+/** What every answer with a backtest must hold: the served model is the one scored, and no naive forecast beat it. */
+function expectHonestBacktest(body: Body) {
+  const b = body.backtest;
+  expect(b).not.toBeNull();
+  if (!b) return;
+  expect(b.candidate).toBe(body.model.candidate);
+  const served = body.model.candidates.filter((c) => c.served);
+  expect(served.map((c) => c.name)).toEqual([b.candidate]);
+  expect(served[0]?.backtestMape).toBe(b.mape);
+  expect(b.mape).not.toBeNull();
+  expect(b.mape).toBeLessThanOrEqual(b.naiveLastMonthMape ?? Number.POSITIVE_INFINITY);
+  expect(b.mape).toBeLessThanOrEqual(b.naiveLastYearMape ?? Number.POSITIVE_INFINITY);
+  expect(b.band.widenedBy).toBeGreaterThanOrEqual(1);
+  expect(b.band.coverage).toBeGreaterThanOrEqual(b.band.closedFormCoverage);
+  for (const m of body.months) {
+    expect(m.lower).toBeLessThanOrEqual(m.credits);
+    expect(m.credits).toBeLessThanOrEqual(m.upper);
+    expect(m.lower).toBeGreaterThanOrEqual(0);
+  }
+  // Each held-out month's actual is the history's own figure.
+  const byMonth = new Map(body.history.map((h) => [h.month, h.credits]));
+  for (const p of b.points) expect(p.actual).toBeCloseTo(byMonth.get(p.month) as number, 1);
+}
 
 const get = (url: string, cookie: string) => app.inject({ method: 'GET', url, headers: { cookie } });
 
@@ -44,6 +103,24 @@ beforeAll(async () => {
     for (const hour of ['09', '11', '14']) events.push(...interviewEvents({ at: `${day}T${hour}:00:00Z` }));
   }
   expect((await postEvents(app, youngTenant.apiKey, events)).json().rejected).toEqual([]);
+
+  const veteranTenant = await makeTenant(t.db, clock, {
+    anchor: '2026-01-01',
+    plan: { allotmentMilli: 100_000_000 },
+  });
+  veteran = {
+    tenant: veteranTenant,
+    cookie: (await signIn(app, t.db, veteranTenant.id, 'account_admin')).cookie,
+  };
+  const old = [];
+  for (let month = VETERAN_FROM; month < '2026-03-01'; month = addMonthsClamped(month, 1)) {
+    for (let i = 0; i < veteranCount(month); i++) {
+      old.push(...interviewEvents({ at: `${addDays(month, 2 + (i % 20))}T10:00:00Z` }));
+    }
+  }
+  for (let i = 0; i < old.length; i += 1000) {
+    expect((await postEvents(app, veteranTenant.apiKey, old.slice(i, i + 1000))).json().rejected).toEqual([]);
+  }
 
   await loadDemo(t.db, { now: NOW, scale: 1 });
   const login = await app.inject({
@@ -110,27 +187,56 @@ describe('GET /api/v1/consumption/forecast', () => {
     expect(body.completionRate).toBe(1);
   });
 
-  it('the demo tenant: Holt-Winters, whose backtest beats both naive forecasts', async () => {
+  it('the demo tenant: Holt-Winters, chosen by the backtest, beating both naive forecasts', async () => {
     const body = (await get('/api/v1/consumption/forecast', demoCookie)).json();
     expect(body.model.name).toBe('holt-winters');
+    expect(body.model.reason).toMatch(/^36 complete months of history: Holt-Winters/);
     expect(body.history).toHaveLength(36);
+    expectHonestBacktest(body);
     const b = body.backtest;
-    expect(b.heldOutMonths).toBe(6);
-    expect(b.points).toHaveLength(6);
+    // 36 months: origins at months 24 to 30, each forecasting six months, so the last twelve are held out.
+    expect(b).toMatchObject({ origins: 7, horizonMonths: 6, heldOutMonths: 12 });
+    expect(b.points.map((p: { month: string }) => p.month)).toEqual(
+      body.history.slice(-6).map((h: { month: string }) => h.month),
+    );
     expect(b.mape).toBeLessThan(b.naiveLastMonthMape);
     expect(b.mape).toBeLessThan(b.naiveLastYearMape);
-    for (const m of body.months) {
-      expect(m.lower).toBeLessThanOrEqual(m.credits);
-      expect(m.credits).toBeLessThanOrEqual(m.upper);
-      expect(m.lower).toBeGreaterThanOrEqual(0);
-    }
-    // Each held-out month's actual is the history's own figure.
-    const byMonth = new Map(
-      body.history.map((h: { month: string; credits: number }) => [h.month, h.credits]),
-    );
-    for (const p of b.points) expect(p.actual).toBeCloseTo(byMonth.get(p.month) as number, 1);
+    expect(body.model.candidates).toHaveLength(11);
     expect(body.completionRate).toBeGreaterThan(0.5);
     expect(body.completionRate).toBeLessThan(0.9);
+  });
+
+  it('a tenant older than the 60 months read: exactly the months read, real zeros kept, and a reason that says so', async () => {
+    const body: Body = (await get('/api/v1/consumption/forecast', veteran.cookie)).json();
+    expect(body.model.reason).toMatch(
+      /^60 complete months of history \(the latest 60 read; usage began in 2019-01\): /,
+    );
+    // The answer's chart carries the latest 36 of them, each the month's own usage; August 2024 had none.
+    const expected = Array.from({ length: 36 }, (_, i) => addMonthsClamped('2023-03-01', i));
+    expect(body.history).toEqual(expected.map((m) => ({ month: m.slice(0, 7), credits: veteranCount(m) })));
+    expect(body.history.find((h) => h.month === '2024-08')?.credits).toBe(0);
+    expectHonestBacktest(body);
+    // Sixty months: the full twelve origins.
+    expect(body.backtest?.origins).toBe(12);
+    // A season learnt from the real months comes back: each month ahead within a fifth of the pattern's own figure.
+    for (const m of body.months.slice(1)) {
+      const truth = veteranCount(`${m.month}-01`);
+      expect(Math.abs(m.credits - truth), m.month).toBeLessThanOrEqual(Math.max(2, 0.2 * truth));
+    }
+  });
+
+  it('usage landing in a complete month reaches the next forecast (the model is kept only while the history is the same)', async () => {
+    const before: Body = (await get('/api/v1/consumption/forecast', veteran.cookie)).json();
+    const again: Body = (await get('/api/v1/consumption/forecast', veteran.cookie)).json();
+    expect(again).toEqual(before);
+    // A late event: an interview completed in January 2026, sent now.
+    const late = interviewEvents({ at: '2026-01-15T10:00:00Z' });
+    expect((await postEvents(app, veteran.tenant.apiKey, late)).json().accepted).toBe(late.length);
+    const after: Body = (await get('/api/v1/consumption/forecast', veteran.cookie)).json();
+    expect(after.history.find((h) => h.month === '2026-01')?.credits).toBe(veteranCount('2026-01-01') + 1);
+    expect(after.backtest?.points.find((p) => p.month === '2026-01')?.actual).toBe(
+      veteranCount('2026-01-01') + 1,
+    );
   });
 
   it('refuses bad parameters with 400 and a stable code', async () => {

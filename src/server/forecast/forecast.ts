@@ -11,17 +11,16 @@ import { usageTotals } from '../consumption/queries.js';
 import type { Queryable } from '../db/database.js';
 import { periodContaining } from '../ledger/periods.js';
 import type { BillingContext } from '../ledger/plans.js';
-import { type Backtest, backtest } from './backtest.js';
+import type { Backtest } from './backtest.js';
 import { band } from './band.js';
-import { chooseModel, type ModelName } from './choose-model.js';
+import { type CandidateSummary, type ModelName, monthLengths } from './choose-model.js';
 import { completionRate, loadHistory, loadLedgerState, openInvitations } from './load.js';
+import { cachedChoice } from './model-cache.js';
 import { RECENT_DAYS } from './models/recent-mean.js';
 import { type SimulationResult, simulateLedger } from './runway.js';
 
 /** How far the projection, the runway and the planner look ahead. */
 export const HORIZON_MONTHS = 12;
-/** A first month with usage starting after this day of the month is partial: history starts the month after. */
-const LATEST_FULL_START_DAY = 7;
 /** Months of history the answer carries for the chart. */
 const HISTORY_SHOWN = 36;
 
@@ -39,7 +38,14 @@ export interface Forecast {
   /** Credits used so far in the current month (months[0] includes them). */
   currentMonthSoFar: number;
   history: { month: string; credits: number }[];
-  model: { name: ModelName; reason: string; band: string };
+  model: {
+    name: ModelName;
+    /** The candidate served, when the backtest chose one. */
+    candidate: string | null;
+    reason: string;
+    band: string;
+    candidates: CandidateSummary[];
+  };
   backtest: Backtest | null;
   completionRate: number | null;
   runway: {
@@ -66,17 +72,8 @@ export interface Forecast {
   };
 }
 
-export const BAND_METHOD =
-  '80 % prediction band: the spread of the model’s in-sample one-step errors, growing with the horizon as exponential smoothing’s error variance does.';
-
 const round1 = (x: number) => Math.round(x * 10) / 10;
 const monthName = (date: string) => date.slice(0, 7);
-
-/** The first month whose history is whole: the first usage month, unless usage began late in it. */
-function firstWholeMonth(firstDay: string): string {
-  const start = startOfMonth(firstDay);
-  return Number(firstDay.slice(8, 10)) <= LATEST_FULL_START_DAY ? start : addMonthsClamped(start, 1);
-}
 
 function summary(point: SimulationResult, early: SimulationResult, late: SimulationResult, horizon: number) {
   if (point.runOut === null) {
@@ -105,14 +102,7 @@ export async function computeForecast(
   const currentMonth = startOfMonth(today);
   const history = await loadHistory(tx, tenantId, today);
 
-  const names: string[] = [];
-  const values: number[] = [];
-  if (history.firstDay !== null) {
-    for (let m = firstWholeMonth(history.firstDay); m < currentMonth; m = addMonthsClamped(m, 1)) {
-      names.push(monthName(m));
-      values.push(history.monthly.get(m) ?? 0);
-    }
-  }
+  const values = history.months.map((m) => m.credits);
   const daysOfHistory = history.firstDay === null ? 0 : Math.max(0, daysBetween(history.firstDay, today));
   const days: number[] = [];
   for (let i = Math.min(RECENT_DAYS, daysOfHistory); i >= 1; i--) {
@@ -120,15 +110,24 @@ export async function computeForecast(
   }
 
   const monthStarts = Array.from({ length: HORIZON_MONTHS + 1 }, (_, k) => addMonthsClamped(currentMonth, k));
-  const monthLengths = monthStarts.map((m) => daysBetween(m, addMonthsClamped(m, 1)));
-  const choice = chooseModel({ months: values, days, daysOfHistory }, monthLengths);
+  const choice = cachedChoice(
+    tenantId,
+    {
+      months: values,
+      firstMonth: history.months[0]?.month ?? currentMonth,
+      days,
+      daysOfHistory,
+      ...(history.truncated && history.firstDay ? { usageBegan: history.firstDay } : {}),
+    },
+    monthLengths(currentMonth, HORIZON_MONTHS + 1),
+  );
   const whole = choice.steps.map(band);
 
   // The current month: what was used so far, plus the projection for the share of it still to come.
   const monthStartAt = startOfLocalDate(currentMonth, tz).getTime();
   const monthEndAt = startOfLocalDate(addMonthsClamped(currentMonth, 1), tz).getTime();
   const left = Math.min(1, Math.max(0, (monthEndAt - now.getTime()) / (monthEndAt - monthStartAt)));
-  const soFar = history.monthly.get(currentMonth) ?? 0;
+  const soFar = history.currentMonthSoFar;
   const projected = whole.map((b, k) =>
     k === 0
       ? { credits: soFar + b.credits * left, lower: soFar + b.lower * left, upper: soFar + b.upper * left }
@@ -168,12 +167,17 @@ export async function computeForecast(
       upper: round1(b.upper),
     })),
     currentMonthSoFar: soFar,
-    history: names.slice(-HISTORY_SHOWN).map((month, i, shown) => ({
-      month,
-      credits: values[values.length - shown.length + i] as number,
-    })),
-    model: { name: choice.name, reason: choice.reason, band: BAND_METHOD },
-    backtest: backtest(values, names),
+    history: history.months
+      .slice(-HISTORY_SHOWN)
+      .map((m) => ({ month: monthName(m.month), credits: m.credits })),
+    model: {
+      name: choice.name,
+      candidate: choice.candidate,
+      reason: choice.reason,
+      band: choice.band,
+      candidates: choice.candidates,
+    },
+    backtest: choice.backtest,
     completionRate: rate === null ? null : Math.round(rate * 1000) / 1000,
     runway: {
       date: point.runOut,

@@ -7,8 +7,10 @@ import { accountOf } from '../ledger/queries.js';
 import { RECENT_DAYS } from './models/recent-mean.js';
 import type { SimLot } from './runway.js';
 
-/** At most this many months of history are read (the console's own longest range). */
+/** At most this many complete months of history are read (the console's own longest range). */
 export const MAX_HISTORY_MONTHS = 60;
+/** A first month with usage starting after this day of the month is partial: history starts the month after. */
+const LATEST_FULL_START_DAY = 7;
 /** The completion rate is read over the last year, up to two weeks ago (recent invitations are still open). */
 const RATE_WINDOW_MONTHS = 12;
 const RATE_LAG_DAYS = 14;
@@ -18,13 +20,38 @@ const OPEN_INVITATION_DAYS = 30;
 export interface TenantHistory {
   /** The first day with any usage, or null. */
   firstDay: string | null;
-  /** Credits per calendar month ('YYYY-MM-01' → credits), from the first month with usage to the current one. */
-  monthly: Map<string, number>;
+  /**
+   * The complete months read, oldest first ('YYYY-MM-01' → credits): from the later of the first
+   * whole month of usage and the window's start, to the month before the current one. Every one
+   * was read, so a month without usage is a real zero.
+   */
+  months: { month: string; credits: number }[];
+  /** True when usage began before the months read (older months are not read). */
+  truncated: boolean;
+  /** Credits used so far in the current month. */
+  currentMonthSoFar: number;
   /** Credits per day over the latest RECENT_DAYS days before today ('YYYY-MM-DD' → credits). */
   daily: Map<string, number>;
 }
 
-/** Credits used per month and per recent day, from the per-tenant daily rollup. */
+/** The first month whose history is whole: the first usage month, unless usage began late in it. */
+function firstWholeMonth(firstDay: string): string {
+  const start = startOfMonth(firstDay);
+  return Number(firstDay.slice(8, 10)) <= LATEST_FULL_START_DAY ? start : addMonthsClamped(start, 1);
+}
+
+/**
+ * The first month a forecast reads: the later of the first whole month of usage and the start of
+ * the window of MAX_HISTORY_MONTHS complete months before `today`'s month.
+ */
+export function firstMonthRead(firstDay: string, today: string): { month: string; truncated: boolean } {
+  const windowStart = addMonthsClamped(startOfMonth(today), -MAX_HISTORY_MONTHS);
+  const whole = firstWholeMonth(firstDay);
+  // Local dates compare as strings.
+  return whole < windowStart ? { month: windowStart, truncated: true } : { month: whole, truncated: false };
+}
+
+/** Credits used per complete month and per recent day, from the per-tenant daily rollup. */
 export async function loadHistory(tx: Queryable, tenantId: string, today: string): Promise<TenantHistory> {
   const [row] = await tx.query<{ first_day: string | null }>(
     `select to_char(min(day), 'YYYY-MM-DD') as first_day from tenant_daily_usage
@@ -32,16 +59,29 @@ export async function loadHistory(tx: Queryable, tenantId: string, today: string
     [tenantId, today],
   );
   const firstDay = row?.first_day ?? null;
-  if (firstDay === null) return { firstDay, monthly: new Map(), daily: new Map() };
-  const earliest = addMonthsClamped(startOfMonth(today), -MAX_HISTORY_MONTHS);
-  // Local dates compare as strings: the later of the first usage month and the earliest read.
-  const from = [startOfMonth(firstDay), earliest].sort()[1] as string;
+  if (firstDay === null) {
+    return { firstDay, months: [], truncated: false, currentMonthSoFar: 0, daily: new Map() };
+  }
+  const currentMonth = startOfMonth(today);
+  const first = firstMonthRead(firstDay, today);
   const toCredits = (sums: Map<string, { creditsMilli: number }>) =>
     new Map([...sums].map(([k, c]) => [k, c.creditsMilli / 1000]));
+  // Local dates compare as strings: the earlier of the first month read and the current one.
+  const from = [first.month, currentMonth].sort()[0] as string;
   const monthly = toCredits(await usageByBucket(tx, tenantId, { from, to: today }, 'month'));
+  const months: TenantHistory['months'] = [];
+  for (let m = first.month; m < currentMonth; m = addMonthsClamped(m, 1)) {
+    months.push({ month: m, credits: monthly.get(m) ?? 0 });
+  }
   const recent: DateRange = { from: addDays(today, -RECENT_DAYS), to: addDays(today, -1) };
   const daily = toCredits(await usageByBucket(tx, tenantId, recent, 'day'));
-  return { firstDay, monthly, daily };
+  return {
+    firstDay,
+    months,
+    truncated: first.truncated,
+    currentMonthSoFar: monthly.get(currentMonth) ?? 0,
+    daily,
+  };
 }
 
 /** Credits per invited candidate over the last year: the tenant's observed completion rate (null without invitations). */

@@ -5,13 +5,16 @@ import { milliToCredits } from '../../shared/credits.js';
 import { authOf, requireUser } from '../auth/guard.js';
 import { Credits, errorResponses } from '../http/schemas.js';
 import { loadBillingContext } from '../ledger/plans.js';
+import { CANDIDATE_NAMES } from './candidates.js';
 import { computeForecast, HORIZON_MONTHS } from './forecast.js';
 import { completionRate, loadLedgerState } from './load.js';
 import { planNeeds, planPace } from './planner.js';
 import { simulateLedger } from './runway.js';
 
-const ModelName = z.enum(['holt-winters', 'holt', 'recent-rate', 'none']);
+const ModelName = z.enum(['holt-winters', 'holt', 'seasonal-naive', 'naive', 'recent-rate', 'none']);
+const CandidateName = z.enum(CANDIDATE_NAMES as [string, ...string[]]);
 const Mape = z.number().nullable().describe('Mean absolute percentage error, in percent; null without usage');
+const Share = z.number().min(0).max(1);
 
 const ForecastBody = z.object({
   today: z.string().describe("The tenant's local date the forecast was made on"),
@@ -22,29 +25,60 @@ const ForecastBody = z.object({
     ),
   currentMonthSoFar: Credits,
   history: z.array(z.object({ month: z.string(), credits: Credits })).describe('Complete months, up to 36'),
-  model: z.object({ name: ModelName, reason: z.string(), band: z.string() }),
+  model: z.object({
+    name: ModelName,
+    candidate: CandidateName.nullable().describe('The candidate served, when the backtest chose one'),
+    reason: z.string(),
+    band: z.string(),
+    candidates: z
+      .array(
+        z.object({
+          name: CandidateName,
+          backtestMape: Mape,
+          backtestErrorCredits: Credits.describe('Mean absolute error per held-out month'),
+          served: z.boolean(),
+        }),
+      )
+      .describe('Every model the backtest scored on this history; empty under a year of complete months'),
+  }),
   backtest: z
     .object({
       model: ModelName,
-      heldOutMonths: z.number(),
+      candidate: CandidateName,
+      heldOutMonths: z.number().describe('Distinct months forecast across the origins'),
+      origins: z.number().describe('Starting points of the rolling backtest'),
+      horizonMonths: z.number().describe('Each origin forecasts 1 to this many months ahead'),
       mape: Mape,
       naiveLastMonthMape: Mape,
       naiveLastYearMape: Mape,
       errorCredits: Credits.describe('Mean absolute error per held-out month'),
       naiveLastMonthErrorCredits: Credits,
       naiveLastYearErrorCredits: Credits.nullable(),
-      points: z.array(
-        z.object({
-          month: z.string(),
-          actual: Credits,
-          forecast: Credits,
-          naiveLastMonth: Credits,
-          naiveLastYear: Credits.nullable(),
-        }),
-      ),
+      band: z
+        .object({
+          closedFormCoverage: Share.describe(
+            "Share of held-out months inside the model's closed-form 80 % band",
+          ),
+          coverage: Share.describe('… inside the band served'),
+          widenedBy: z.number().min(1).describe("Factor the band's spread was widened by (1: not widened)"),
+        })
+        .describe("The 80 % band checked on the backtest's held-out months"),
+      points: z
+        .array(
+          z.object({
+            month: z.string(),
+            actual: Credits,
+            forecast: Credits,
+            naiveLastMonth: Credits,
+            naiveLastYear: Credits.nullable(),
+          }),
+        )
+        .describe("The latest origin's forecasts of the last six complete months"),
     })
     .nullable()
-    .describe('Null with under a year of complete months'),
+    .describe(
+      "The served model's rolling-origin backtest beside both naive forecasts; null with under a year of complete months",
+    ),
   completionRate: z.number().nullable().describe('Credits per invited candidate over the last year'),
   runway: z.object({
     date: z.string().nullable().describe('The local date the balance runs out at the projected pace'),

@@ -1,8 +1,29 @@
 import type { StepForecast } from '../band.js';
-import { fitSmoothing, forecastSmoothing, type SmoothingFit } from './smoothing.js';
+import {
+  DAMPED_PHIS,
+  fitSmoothing,
+  forecastSmoothing,
+  type SmoothingFit,
+  UNDAMPED_PHIS,
+} from './smoothing.js';
 import { dampSpikes } from './spikes.js';
 
 export const MONTHS_PER_YEAR = 12;
+/** A yearly season is estimated from two full years at least. */
+export const SEASONAL_MONTHS = 2 * MONTHS_PER_YEAR;
+/** Holt's trend is fitted from six months at least. */
+export const TREND_MONTHS = 6;
+
+/** One exponential smoothing model: Holt-Winters (with a season) or Holt (without). */
+export interface SmoothingSpec {
+  season: 'additive' | 'multiplicative' | 'none';
+  damped: boolean;
+  /**
+   * Fitted to the logarithm of each month's usage (an additive model there is multiplicative in
+   * credits: season, trend and noise all scale with the level). Needs usage in every month.
+   */
+  log: boolean;
+}
 
 export interface ModelResult {
   steps: StepForecast[];
@@ -11,26 +32,33 @@ export interface ModelResult {
   spikes: number[];
 }
 
-/**
- * Holt-Winters on monthly totals (needs two full years): a damped trend and a yearly season,
- * multiplicative when every month has usage (hiring seasons scale with the company), else
- * additive; of the two, the one with the smaller one-step SSE.
- */
-export function holtWinters(series: readonly number[], horizon: number): ModelResult {
-  if (series.length < 2 * MONTHS_PER_YEAR) throw new RangeError('Holt-Winters needs at least 24 months');
-  const { values: y, replaced } = dampSpikes(series, MONTHS_PER_YEAR);
-  const additive = fitSmoothing(y, 'additive', MONTHS_PER_YEAR);
-  const multiplicative = y.every((v) => v > 0)
-    ? fitSmoothing(y, 'multiplicative', MONTHS_PER_YEAR)
-    : undefined;
-  const fit = multiplicative && multiplicative.sse <= additive.sse ? multiplicative : additive;
-  return { steps: forecastSmoothing(fit, horizon), fit, spikes: replaced };
+/** The months `spec` needs, and whether it can be fitted to `series` at all. */
+export function fitsSeries(series: readonly number[], spec: SmoothingSpec): boolean {
+  const needed = spec.season === 'none' ? TREND_MONTHS : SEASONAL_MONTHS;
+  if (series.length < needed) return false;
+  return !(spec.season === 'multiplicative' || spec.log) || series.every((v) => v > 0);
 }
 
-/** Holt's damped trend on monthly totals, without season (for under two years of history). */
-export function holt(series: readonly number[], horizon: number): ModelResult {
-  if (series.length < 2) throw new RangeError("Holt's method needs at least 2 points");
-  const { values: y, replaced } = dampSpikes(series, 1);
-  const fit = fitSmoothing(y, 'none', 1);
-  return { steps: forecastSmoothing(fit, horizon), fit, spikes: replaced };
+/**
+ * Holt-Winters (a yearly season) or Holt (none) on monthly totals, one-off spikes damped for the
+ * fit; null when the series cannot carry `spec` (too short, or a month without usage where the
+ * spec multiplies or takes logarithms) or no parameters fit it.
+ */
+export function smoothing(
+  series: readonly number[],
+  horizon: number,
+  spec: SmoothingSpec,
+): ModelResult | null {
+  if (!fitsSeries(series, spec)) return null;
+  const period = spec.season === 'none' ? 1 : MONTHS_PER_YEAR;
+  const { values, replaced } = dampSpikes(series, period);
+  const y = spec.log ? values.map(Math.log) : values;
+  const fit = fitSmoothing(y, spec.season, period, spec.damped ? DAMPED_PHIS : UNDAMPED_PHIS);
+  if (!Number.isFinite(fit.sse)) return null;
+  const steps = forecastSmoothing(fit, horizon);
+  return {
+    steps: spec.log ? steps.map((s) => ({ mean: Math.exp(s.mean), sd: s.sd, log: true })) : steps,
+    fit,
+    spikes: replaced,
+  };
 }

@@ -1,10 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { holt, holtWinters } from './holt-winters.js';
+import { type SmoothingSpec, smoothing } from './holt-winters.js';
 import { recentMean } from './recent-mean.js';
 import { dampSum, forecastSmoothing, initialState, linearFit, runSmoothing } from './smoothing.js';
 
 const means = (steps: { mean: number }[]) => steps.map((s) => s.mean);
 const SEASON = [1.75, 2.0, 1.6, 0.95, 0.8, 0.55, 0.4, 0.5, 1.45, 1.6, 0.85, 0.4];
+const ADDITIVE: SmoothingSpec = { season: 'additive', damped: false, log: false };
+const MULTIPLICATIVE: SmoothingSpec = { season: 'multiplicative', damped: true, log: false };
+const LOG: SmoothingSpec = { season: 'additive', damped: false, log: true };
+const HOLT: SmoothingSpec = { season: 'none', damped: false, log: false };
+const HOLT_DAMPED: SmoothingSpec = { season: 'none', damped: true, log: false };
+/** The model's result, which these series always allow. */
+const fitted = (series: number[], horizon: number, spec: SmoothingSpec) => {
+  const result = smoothing(series, horizon, spec);
+  if (!result) throw new Error('no fit');
+  return result;
+};
 
 describe('the smoothing recursion, against values worked out by hand', () => {
   it('Holt: two steps with α = β = 0.5 from level 10, trend 0', () => {
@@ -66,27 +77,42 @@ describe('Holt-Winters on synthetic series with known answers', () => {
   const years = (n: number, f: (t: number) => number) => Array.from({ length: 12 * n }, (_, t) => f(t));
 
   it('flat: the same value ahead, with no spread', () => {
-    const { steps } = holtWinters(
-      years(3, () => 100),
-      12,
-    );
-    for (const s of steps) {
-      expect(s.mean).toBeCloseTo(100, 9);
-      expect(s.sd).toBeCloseTo(0, 9);
+    for (const spec of [ADDITIVE, MULTIPLICATIVE, LOG])
+      for (const s of fitted(
+        years(3, () => 100),
+        12,
+        spec,
+      ).steps) {
+        expect(s.mean).toBeCloseTo(100, 9);
+        expect(s.sd).toBeCloseTo(0, 9);
+      }
+  });
+
+  it('pure seasonality: the cycle repeats, on either scale', () => {
+    const y = years(3, (t) => 100 * (SEASON[t % 12] as number));
+    for (const spec of [MULTIPLICATIVE, LOG]) {
+      for (const [h, m] of means(fitted(y, 12, spec).steps).entries()) {
+        expect(m).toBeCloseTo(100 * (SEASON[h % 12] as number), 6);
+      }
     }
   });
 
-  it('pure seasonality: the cycle repeats', () => {
-    const y = years(3, (t) => 100 * (SEASON[t % 12] as number));
-    const { steps } = holtWinters(y, 12);
-    for (const [h, m] of means(steps).entries()) expect(m).toBeCloseTo(100 * (SEASON[h % 12] as number), 6);
+  it('on the log scale: the median, a band in proportion to it, and no fit with a month of zero', () => {
+    const y = years(3, (t) => 100 * (SEASON[t % 12] as number) * 1.01 ** t * (t % 2 === 0 ? 1.05 : 0.95));
+    const { steps } = fitted(y, 12, LOG);
+    for (const s of steps) {
+      expect(s.log).toBe(true);
+      expect(s.sd).toBeGreaterThan(0);
+    }
+    expect(smoothing([...y.slice(1), 0], 12, LOG)).toBeNull();
+    expect(smoothing([...y.slice(1), 0], 12, MULTIPLICATIVE)).toBeNull();
+    expect(smoothing(y.slice(0, 23), 12, LOG)).toBeNull();
   });
 
   it('trend and additive season: the line goes on and the cycle rides on it', () => {
     const offsets = SEASON.map((s) => 100 * (s - 1));
     const y = years(3, (t) => 300 + 4 * t + (offsets[t % 12] as number));
-    const { steps, fit } = holtWinters(y, 12);
-    expect(fit.seasonality).toBe('additive');
+    const { steps } = fitted(y, 12, ADDITIVE);
     for (const [i, m] of means(steps).entries()) {
       expect(m).toBeCloseTo(300 + 4 * (36 + i) + (offsets[i % 12] as number), 6);
     }
@@ -94,7 +120,7 @@ describe('Holt-Winters on synthetic series with known answers', () => {
 
   it('trend times season (multiplicative): close to the true path', () => {
     const y = years(3, (t) => (200 + 5 * t) * (SEASON[t % 12] as number));
-    const { steps } = holtWinters(y, 12);
+    const { steps } = fitted(y, 12, MULTIPLICATIVE);
     for (const [i, m] of means(steps).entries()) {
       const truth = (200 + 5 * (36 + i)) * (SEASON[i % 12] as number);
       expect(Math.abs(m - truth) / truth).toBeLessThan(0.03);
@@ -104,7 +130,7 @@ describe('Holt-Winters on synthetic series with known answers', () => {
   it('one spike: the months after it stay near the usual level', () => {
     const y = years(2, () => 100);
     y[18] = 1000;
-    const { steps } = holtWinters(y, 12);
+    const { steps } = fitted(y, 12, MULTIPLICATIVE);
     for (const s of steps) {
       expect(Number.isFinite(s.mean)).toBe(true);
       expect(s.mean).toBeGreaterThan(50);
@@ -114,7 +140,7 @@ describe('Holt-Winters on synthetic series with known answers', () => {
 
   it('a spike in the latest month: a modest rise and a wider band, not a new level', () => {
     const y = [...years(3, () => 100).slice(1), 1000];
-    const { steps } = holtWinters(y, 12);
+    const { steps } = fitted(y, 12, MULTIPLICATIVE);
     for (const s of steps) {
       expect(s.mean).toBeGreaterThan(90);
       expect(s.mean).toBeLessThan(250);
@@ -122,24 +148,36 @@ describe('Holt-Winters on synthetic series with known answers', () => {
     }
   });
 
-  it('refuses under two years', () => {
-    const oneYear = years(1, () => 1);
-    expect(() => holtWinters(oneYear, 3)).toThrow(RangeError);
+  it('no fit under two years', () => {
+    expect(
+      smoothing(
+        years(1, () => 1),
+        3,
+        ADDITIVE,
+      ),
+    ).toBeNull();
+    expect(smoothing(years(2, () => 1).slice(1), 3, MULTIPLICATIVE)).toBeNull();
   });
 });
 
-describe("Holt's damped trend", () => {
-  it('linear trend: the line goes on', () => {
+describe("Holt's trend", () => {
+  it('linear trend: the line goes on; damped, it flattens', () => {
     const y = Array.from({ length: 12 }, (_, t) => 50 + 5 * t);
-    for (const [i, m] of means(holt(y, 3).steps).entries()) expect(m).toBeCloseTo(50 + 5 * (12 + i), 9);
+    for (const [i, m] of means(fitted(y, 3, HOLT).steps).entries())
+      expect(m).toBeCloseTo(50 + 5 * (12 + i), 9);
+    const damped = means(fitted(y, 3, HOLT_DAMPED).steps);
+    expect((damped[2] as number) - (damped[1] as number)).toBeLessThan(5);
+    expect(smoothing(y.slice(0, 5), 3, HOLT)).toBeNull();
   });
 
   it('flat: the same value', () => {
-    for (const m of means(holt(Array(8).fill(40), 4).steps)) expect(m).toBeCloseTo(40, 9);
+    for (const spec of [HOLT, HOLT_DAMPED]) {
+      for (const m of means(fitted(Array(8).fill(40), 4, spec).steps)) expect(m).toBeCloseTo(40, 9);
+    }
   });
 
   it('a spike in the latest month does not become a trend', () => {
-    const steps = means(holt([...Array(11).fill(100), 1000], 6).steps);
+    const steps = means(fitted([...Array(11).fill(100), 1000], 6, HOLT_DAMPED).steps);
     for (const m of steps) expect(m).toBeLessThan(250);
     expect(steps[5]).toBeLessThan(1.05 * (steps[0] as number));
   });

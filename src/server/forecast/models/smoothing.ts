@@ -48,13 +48,18 @@ export interface SmoothingFit {
   n: number;
 }
 
-/** Runs the recursion over `y` from `init`; the one-step errors' SSE and the final state. */
+/**
+ * Runs the recursion over `y` from `init`; the one-step errors' SSE and the final state. A run
+ * whose SSE passes `abandonAbove` is stopped there and fails (SSE infinite): the grid search
+ * passes the best SSE so far, which a run past it can no longer beat.
+ */
 export function runSmoothing(
   y: readonly number[],
   seasonality: Seasonality,
   period: number,
   params: SmoothingParams,
   init: InitialState,
+  abandonAbove = Number.POSITIVE_INFINITY,
 ): SmoothingFit {
   const { alpha, beta, gamma, phi } = params;
   const m = seasonality === 'none' ? 1 : period;
@@ -71,6 +76,7 @@ export function runSmoothing(
     const fitted = seasonality === 'multiplicative' ? base * s : base + s;
     const error = yt - fitted;
     sse += error * error;
+    if (sse > abandonAbove) return failed(seasonality, period, params, y.length);
     if (seasonality === 'multiplicative') {
       if (!(fitted > 0) || !(s > 0)) return failed(seasonality, period, params, y.length);
       spread += (error / fitted) ** 2;
@@ -182,19 +188,31 @@ export function initialState(y: readonly number[], seasonality: Seasonality, per
 export const ALPHAS = [0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9];
 export const BETAS = [0.01, 0.05, 0.1, 0.2, 0.4];
 export const GAMMAS = [0.01, 0.05, 0.1, 0.2, 0.4];
-export const PHIS = [0.8, 0.9, 0.95, 0.98, 1];
+/** A damped trend's φ; an undamped trend is φ = 1. */
+export const DAMPED_PHIS = [0.8, 0.9, 0.95, 0.98];
+export const UNDAMPED_PHIS = [1];
 
 /** The best fit over the grid (least SSE; ties keep the earlier, i.e. smoother, parameters). */
-export function fitSmoothing(y: readonly number[], seasonality: Seasonality, period: number): SmoothingFit {
+export function fitSmoothing(
+  y: readonly number[],
+  seasonality: Seasonality,
+  period: number,
+  phis: readonly number[],
+): SmoothingFit {
   const init = initialState(y, seasonality, period);
   const gammas = seasonality === 'none' ? [0] : GAMMAS;
   let best: SmoothingFit | undefined;
-  for (const phi of PHIS)
+  for (const phi of phis)
     for (const alpha of ALPHAS)
       for (const beta of BETAS)
         for (const gamma of gammas) {
-          const fit = runSmoothing(y, seasonality, period, { alpha, beta, gamma, phi }, init);
-          if (!best || fit.sse < best.sse - 1e-9 * Math.max(1, best.sse)) best = fit;
+          // Only a run below the best so far by the tie margin can replace it.
+          const bound =
+            best && Number.isFinite(best.sse)
+              ? best.sse - 1e-9 * Math.max(1, best.sse)
+              : Number.POSITIVE_INFINITY;
+          const fit = runSmoothing(y, seasonality, period, { alpha, beta, gamma, phi }, init, bound);
+          if (!best || fit.sse < bound) best = fit;
         }
   return best as SmoothingFit;
 }
