@@ -24,7 +24,7 @@ describe('which model runs, and why', () => {
     expect(c.name).toBe('holt-winters');
     expect(c.reason).toMatch(/^36 complete months of history: Holt-Winters/);
     expect(c.reason).toMatch(
-      /the least error of the 11 models backtested from 7 starting points, 1–6 months ahead/,
+      /the least error in credits of the 11 models backtested from 7 starting points, 1–6 months ahead \(MAPE/,
     );
     expect(c.steps).toHaveLength(13);
     expect(c.candidates.map((k) => k.name)).toEqual(CANDIDATES.map((k) => k.name));

@@ -153,12 +153,16 @@ function backtested(history: History, horizonLengths: readonly number[]): ModelC
     backtest.naiveLastYearMape === null ? '' : `, same month last year ${pct(backtest.naiveLastYearMape)}`
   }`;
   const label = winner.candidate.label;
+  // The winner has the least error of all, unless one with less did worse in MAPE than a naive forecast.
+  const passedOver = scores.some((s) => s.mae < winner.mae);
   return {
     name: winner.candidate.model,
     candidate: winner.candidate.name,
-    reason: `${historyNote(history)}: ${label[0]?.toUpperCase()}${label.slice(1)}, the least error of the ${
+    reason: `${historyNote(history)}: ${label[0]?.toUpperCase()}${label.slice(1)}, the least error in credits of the ${
       scores.length
-    } models backtested from ${plural(origins.length, 'starting point')}, 1–${backtest.horizonMonths} months ahead (${versus}).${spikeNote(served.spikes)}`,
+    } models backtested from ${plural(origins.length, 'starting point')}, 1–${backtest.horizonMonths} months ahead${
+      passedOver ? ', among those no worse in MAPE than either naive forecast' : ''
+    } (${versus}).${spikeNote(served.spikes)}`,
     band:
       calibration.widenedBy > 1
         ? `${CLOSED_FORM_BAND}, widened ×${calibration.widenedBy.toFixed(2)}: in the backtest that band held ${percent(calibration.closedFormCoverage)} of the held-out months, the widened one ${percent(calibration.coverage)}.`

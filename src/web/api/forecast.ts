@@ -2,7 +2,15 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { api } from './client';
 
 /** GET /consumption/forecast and /consumption/plan, as the Forecast view reads them. */
-export type ModelName = 'holt-winters' | 'holt' | 'recent-rate' | 'none';
+export type ModelName = 'holt-winters' | 'holt' | 'seasonal-naive' | 'naive' | 'recent-rate' | 'none';
+
+/** A model the backtest scored on the tenant's history. */
+export interface Candidate {
+  name: string;
+  backtestMape: number | null;
+  backtestErrorCredits: number;
+  served: boolean;
+}
 
 export interface ForecastMonth {
   month: string;
@@ -13,13 +21,17 @@ export interface ForecastMonth {
 
 export interface Backtest {
   model: ModelName;
+  candidate: string;
   heldOutMonths: number;
+  origins: number;
+  horizonMonths: number;
   mape: number | null;
   naiveLastMonthMape: number | null;
   naiveLastYearMape: number | null;
   errorCredits: number;
   naiveLastMonthErrorCredits: number;
   naiveLastYearErrorCredits: number | null;
+  band: { closedFormCoverage: number; coverage: number; widenedBy: number };
   points: {
     month: string;
     actual: number;
@@ -34,7 +46,7 @@ export interface Forecast {
   months: ForecastMonth[];
   currentMonthSoFar: number;
   history: { month: string; credits: number }[];
-  model: { name: ModelName; reason: string; band: string };
+  model: { name: ModelName; candidate: string | null; reason: string; band: string; candidates: Candidate[] };
   backtest: Backtest | null;
   completionRate: number | null;
   runway: {

@@ -1,6 +1,12 @@
 import { Badge, Button, Collapse, Group, Skeleton, Stack, Table, Text, Tooltip } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { type Backtest, type Forecast, type ModelName, useForecast } from '../../api/forecast';
+import {
+  type Backtest,
+  type Candidate,
+  type Forecast,
+  type ModelName,
+  useForecast,
+} from '../../api/forecast';
 import { formatBucket, formatCredits } from '../../lib/format';
 import { ErrorState } from '../States';
 import ForecastChart from './ForecastChart';
@@ -10,15 +16,36 @@ import { RunwayCards } from './RunwayCards';
 const MODEL_LABELS: Record<ModelName, string> = {
   'holt-winters': 'Holt-Winters (seasonal)',
   holt: 'Holt (trend)',
+  'seasonal-naive': 'Same month last year',
+  naive: 'Same as last month',
   'recent-rate': 'Recent daily rate',
   none: 'No projection',
 };
 
+/** The backtest's candidates in a few words ('holt-winters-log-damped' → 'Holt-Winters, log scale, damped trend'). */
+function candidateLabel(name: string): string {
+  const fixed: Record<string, string> = {
+    naive: 'Same as last month',
+    'seasonal-naive': 'Same month last year',
+    'recent-rate': 'Recent daily rate',
+    holt: 'Holt, linear trend',
+    'holt-damped': 'Holt, damped trend',
+  };
+  const known = fixed[name];
+  if (known) return known;
+  const season = name.includes('-log')
+    ? 'log scale'
+    : name.includes('multiplicative')
+      ? 'multiplicative'
+      : 'additive';
+  return `Holt-Winters, ${season}, ${name.endsWith('-damped') ? 'damped' : 'linear'} trend`;
+}
+
 const month = (m: string) => formatBucket(`${m}-01`, 'month');
 const pct = (x: number | null) => (x === null ? 'n/a' : `${x.toLocaleString('en-GB')} %`);
 
-/** The backtest in one line: how far the model was off on the last six months, beside the naive guesses. */
-function BacktestLine({ backtest, model }: { backtest: Backtest | null; model: ModelName }) {
+/** The backtest in one line: how far the served model was off on the held-out months, beside the naive guesses. */
+function BacktestLine({ backtest }: { backtest: Backtest | null }) {
   if (!backtest) {
     return (
       <Text size="sm" c="dimmed" data-testid="backtest-line">
@@ -27,23 +54,42 @@ function BacktestLine({ backtest, model }: { backtest: Backtest | null; model: M
     );
   }
   const b = backtest;
-  const first = b.points[0]?.month;
-  const last = b.points[b.points.length - 1]?.month;
   return (
     <Text size="sm" data-testid="backtest-line">
-      <b>Backtest</b> ({first && last ? `${month(first)} – ${month(last)}` : `${b.heldOutMonths} months`},
-      forecast from the months before): off by <b data-testid="backtest-mape">{pct(b.mape)}</b> (
-      {formatCredits(b.errorCredits)} credits a month) · “same as last month” {pct(b.naiveLastMonthMape)} (
-      {formatCredits(b.naiveLastMonthErrorCredits)}) · “same month last year” {pct(b.naiveLastYearMape)}
-      {b.naiveLastYearErrorCredits === null ? '' : ` (${formatCredits(b.naiveLastYearErrorCredits)})`}
-      {b.model !== model && (
-        <Text span c="dimmed" data-testid="backtest-model-note">
-          {' '}
-          — without its last {b.heldOutMonths} months the history only supports {MODEL_LABELS[b.model]}, so
-          this scores that model, not today’s.
-        </Text>
-      )}
+      <b>Backtest</b> (from {b.origins} starting point{b.origins === 1 ? '' : 's'}, 1–{b.horizonMonths} months
+      ahead, over the last {b.heldOutMonths} complete months): off by{' '}
+      <b data-testid="backtest-mape">{pct(b.mape)}</b> ({formatCredits(b.errorCredits)} credits a month) ·
+      “same as last month” {pct(b.naiveLastMonthMape)} ({formatCredits(b.naiveLastMonthErrorCredits)}) · “same
+      month last year” {pct(b.naiveLastYearMape)}
+      {b.naiveLastYearErrorCredits === null ? '' : ` (${formatCredits(b.naiveLastYearErrorCredits)})`} · the
+      80 % band held {Math.round(b.band.coverage * 100)} % of those months
     </Text>
+  );
+}
+
+function CandidatesTable({ candidates }: { candidates: Candidate[] }) {
+  return (
+    <Table striped fz="sm" mt="sm" data-testid="candidates-table">
+      <Table.Thead>
+        <Table.Tr>
+          <Table.Th>Model compared in the backtest</Table.Th>
+          <Table.Th ta="right">MAPE</Table.Th>
+          <Table.Th ta="right">Credits off a month</Table.Th>
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>
+        {candidates.map((c) => (
+          <Table.Tr key={c.name} fw={c.served ? 700 : undefined}>
+            <Table.Td>
+              {candidateLabel(c.name)}
+              {c.served ? ' (served)' : ''}
+            </Table.Td>
+            <Table.Td ta="right">{pct(c.backtestMape)}</Table.Td>
+            <Table.Td ta="right">{formatCredits(c.backtestErrorCredits)}</Table.Td>
+          </Table.Tr>
+        ))}
+      </Table.Tbody>
+    </Table>
   );
 }
 
@@ -84,7 +130,7 @@ function NumbersTable({ forecast }: { forecast: Forecast }) {
             <Table striped fz="sm" mt="sm" data-testid="backtest-table">
               <Table.Thead>
                 <Table.Tr>
-                  <Table.Th>Held-out month</Table.Th>
+                  <Table.Th>Held-out month (latest starting point)</Table.Th>
                   <Table.Th ta="right">Actual</Table.Th>
                   <Table.Th ta="right">Model</Table.Th>
                   <Table.Th ta="right">Same as last month</Table.Th>
@@ -106,6 +152,7 @@ function NumbersTable({ forecast }: { forecast: Forecast }) {
               </Table.Tbody>
             </Table>
           )}
+          {forecast.model.candidates.length > 0 && <CandidatesTable candidates={forecast.model.candidates} />}
         </Table.ScrollContainer>
       </Collapse>
     </div>
@@ -149,7 +196,7 @@ export default function ForecastView() {
         </Text>
       </Group>
       <ForecastChart forecast={f} aria={aria} />
-      <BacktestLine backtest={f.backtest} model={f.model.name} />
+      <BacktestLine backtest={f.backtest} />
       <RunwayCards forecast={f} />
       <Planner observedCompletion={f.completionRate} />
       <NumbersTable forecast={f} />
