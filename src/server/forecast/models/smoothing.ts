@@ -48,22 +48,36 @@ export interface SmoothingFit {
   n: number;
 }
 
+/** The recursion's running state: written in place, so a grid search allocates nothing per run. */
+interface RunState {
+  level: number;
+  trend: number;
+  sse: number;
+  /** Sum of squared errors, relative to the forecast when multiplicative. */
+  spread: number;
+  season: Float64Array;
+}
+
 /**
- * Runs the recursion over `y` from `init`; the one-step errors' SSE and the final state. A run
- * whose SSE passes `abandonAbove` is stopped there and fails (SSE infinite): the grid search
- * passes the best SSE so far, which a run past it can no longer beat.
+ * Runs the recursion over `y` from `init` into `state`; false when it fails: a multiplicative
+ * season or level that is not positive, or an SSE past `abandonAbove` (a grid search passes the
+ * best SSE so far, which a run past it can no longer beat).
  */
-export function runSmoothing(
+function recurse(
   y: readonly number[],
   seasonality: Seasonality,
-  period: number,
+  m: number,
   params: SmoothingParams,
   init: InitialState,
-  abandonAbove = Number.POSITIVE_INFINITY,
-): SmoothingFit {
+  abandonAbove: number,
+  state: RunState,
+): boolean {
   const { alpha, beta, gamma, phi } = params;
-  const m = seasonality === 'none' ? 1 : period;
-  const season = seasonality === 'none' ? [0] : [...init.season];
+  const multiplicative = seasonality === 'multiplicative';
+  const additive = seasonality === 'additive';
+  const season = state.season;
+  if (seasonality === 'none') season[0] = 0;
+  else for (let i = 0; i < m; i++) season[i] = init.season[i] as number;
   let level = init.level;
   let trend = init.trend;
   let sse = 0;
@@ -73,35 +87,63 @@ export function runSmoothing(
     const i = t % m;
     const s = season[i] as number;
     const base = level + phi * trend;
-    const fitted = seasonality === 'multiplicative' ? base * s : base + s;
+    const fitted = multiplicative ? base * s : base + s;
     const error = yt - fitted;
     sse += error * error;
-    if (sse > abandonAbove) return failed(seasonality, period, params, y.length);
-    if (seasonality === 'multiplicative') {
-      if (!(fitted > 0) || !(s > 0)) return failed(seasonality, period, params, y.length);
+    if (sse > abandonAbove) return false;
+    if (multiplicative) {
+      if (!(fitted > 0) || !(s > 0)) return false;
       spread += (error / fitted) ** 2;
     } else spread += error * error;
     const previous = level;
-    level =
-      seasonality === 'multiplicative'
-        ? alpha * (yt / s) + (1 - alpha) * base
-        : alpha * (yt - (seasonality === 'additive' ? s : 0)) + (1 - alpha) * base;
+    level = multiplicative
+      ? alpha * (yt / s) + (1 - alpha) * base
+      : alpha * (yt - (additive ? s : 0)) + (1 - alpha) * base;
     trend = beta * (level - previous) + (1 - beta) * phi * trend;
-    if (seasonality === 'multiplicative') {
-      if (!(level > 0)) return failed(seasonality, period, params, y.length);
+    if (multiplicative) {
+      if (!(level > 0)) return false;
       season[i] = gamma * (yt / level) + (1 - gamma) * s;
-    } else if (seasonality === 'additive') season[i] = gamma * (yt - level) + (1 - gamma) * s;
+    } else if (additive) season[i] = gamma * (yt - level) + (1 - gamma) * s;
+  }
+  state.level = level;
+  state.trend = trend;
+  state.sse = sse;
+  state.spread = spread;
+  return true;
+}
+
+const newState = (m: number): RunState => ({
+  level: 0,
+  trend: 0,
+  sse: 0,
+  spread: 0,
+  season: new Float64Array(m),
+});
+
+/** Runs the recursion over `y` from `init`; the one-step errors' SSE and the final state. */
+export function runSmoothing(
+  y: readonly number[],
+  seasonality: Seasonality,
+  period: number,
+  params: SmoothingParams,
+  init: InitialState,
+): SmoothingFit {
+  const m = seasonality === 'none' ? 1 : period;
+  const state = newState(m);
+  if (!recurse(y, seasonality, m, params, init, Number.POSITIVE_INFINITY, state)) {
+    return failed(seasonality, period, params, y.length);
   }
   const next = y.length % m;
+  const season = [...state.season];
   return {
     seasonality,
     period: m,
     params,
-    level,
-    trend,
+    level: state.level,
+    trend: state.trend,
     season: seasonality === 'none' ? [] : [...season.slice(next), ...season.slice(0, next)],
-    sse,
-    sigma: Math.sqrt(spread / Math.max(1, y.length - fittedCount(seasonality, m))),
+    sse: state.sse,
+    sigma: Math.sqrt(state.spread / Math.max(1, y.length - fittedCount(seasonality, m))),
     n: y.length,
   };
 }
@@ -201,20 +243,23 @@ export function fitSmoothing(
 ): SmoothingFit {
   const init = initialState(y, seasonality, period);
   const gammas = seasonality === 'none' ? [0] : GAMMAS;
-  let best: SmoothingFit | undefined;
+  const state = newState(seasonality === 'none' ? 1 : period);
+  let best: SmoothingParams | undefined;
+  let bestSse = Number.POSITIVE_INFINITY;
   for (const phi of phis)
     for (const alpha of ALPHAS)
       for (const beta of BETAS)
         for (const gamma of gammas) {
           // Only a run below the best so far by the tie margin can replace it.
-          const bound =
-            best && Number.isFinite(best.sse)
-              ? best.sse - 1e-9 * Math.max(1, best.sse)
-              : Number.POSITIVE_INFINITY;
-          const fit = runSmoothing(y, seasonality, period, { alpha, beta, gamma, phi }, init, bound);
-          if (!best || fit.sse < bound) best = fit;
+          const bound = best ? bestSse - 1e-9 * Math.max(1, bestSse) : Number.POSITIVE_INFINITY;
+          const params = { alpha, beta, gamma, phi };
+          if (recurse(y, seasonality, state.season.length, params, init, bound, state) && state.sse < bound) {
+            best = params;
+            bestSse = state.sse;
+          }
         }
-  return best as SmoothingFit;
+  if (!best) return failed(seasonality, period, { alpha: 0, beta: 0, gamma: 0, phi: 1 }, y.length);
+  return runSmoothing(y, seasonality, period, best, init);
 }
 
 /** φ + φ² + … + φ^h */
