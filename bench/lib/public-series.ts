@@ -7,7 +7,7 @@ import type { MonthlySeries } from './series.js';
 /**
  * Real public monthly series, from the data files the `vega-datasets` package ships (Vega's
  * example data, BSD-3-Clause): US unemployment by industry 2000–2010 (14 series, strongly
- * seasonal, with the 2008 recession), US employment by sector 2006–2015 (21), the Mauna Loa CO₂
+ * seasonal, with the 2008 recession), US employment by sector 2006–2015 (22), the Mauna Loa CO₂
  * record cut into 15-year spans (4), five stock prices and the S&P 500 2000–2010 (6), monthly
  * precipitation and mean daily high in Seattle and New York 2012–2015 (4), and wildlife strikes
  * on aircraft per month 1990–2002 (1). A series longer than the history plus the held-out months
