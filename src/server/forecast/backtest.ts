@@ -3,10 +3,10 @@ import type { Candidate, ModelName } from './candidates.js';
 import { MONTHS_PER_YEAR, SEASONAL_MONTHS, TREND_MONTHS } from './models/holt-winters.js';
 
 /** Each origin forecasts this many months ahead (horizons 1–6). */
-export const BACKTEST_HORIZON = 6;
-export const MAX_ORIGINS = 12;
+const BACKTEST_HORIZON = 6;
+const MAX_ORIGINS = 12;
 /** Fewer origins than this are not worth a richer model's place in the comparison. */
-export const MIN_ORIGINS = 3;
+const MIN_ORIGINS = 3;
 /** A backtest needs a year of complete months: six to fit on, six to check against. */
 export const MIN_BACKTEST_MONTHS = TREND_MONTHS + BACKTEST_HORIZON;
 
@@ -65,7 +65,7 @@ function maeOf(points: readonly { actual: number; forecast: number }[]): number 
 }
 
 /** The point forecast a step stands for: the figure the answer shows (never negative). */
-export const pointOf = (step: StepForecast) => (Number.isFinite(step.mean) ? Math.max(0, step.mean) : 0);
+const pointOf = (step: StepForecast) => (Number.isFinite(step.mean) ? Math.max(0, step.mean) : 0);
 
 /**
  * Fits `candidate` at every origin on the months before it and scores its forecasts of the six

@@ -122,9 +122,3 @@ export const CANDIDATES: readonly Candidate[] = [
 ];
 
 export const CANDIDATE_NAMES = CANDIDATES.map((c) => c.name);
-
-export function candidateNamed(name: string): Candidate {
-  const found = CANDIDATES.find((c) => c.name === name);
-  if (!found) throw new RangeError(`No candidate named ${name}`);
-  return found;
-}

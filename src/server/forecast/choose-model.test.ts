@@ -2,10 +2,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { backtestOrigins, type CandidateScore, pickWinner, scoreCandidate } from './backtest.js';
 import { band } from './band.js';
-import { CANDIDATES, candidateNamed } from './candidates.js';
+import { CANDIDATES, type Candidate } from './candidates.js';
 import { chooseModel, type History, monthLengths } from './choose-model.js';
 import { planNeeds, planPace } from './planner.js';
 
+const candidateNamed = (name: string) => CANDIDATES.find((c) => c.name === name) as Candidate;
 const LENGTHS = [31, 30, 31, 31, 30, 31, 30, 31, 31, 28, 31, 30, 31];
 const SEASON = [1.75, 2.0, 1.6, 0.95, 0.8, 0.55, 0.4, 0.5, 1.45, 1.6, 0.85, 0.4];
 /** A history of complete months from January 2023, ending before the 13 months of LENGTHS. */

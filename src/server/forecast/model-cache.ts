@@ -1,7 +1,7 @@
 import { chooseModel, type History, type ModelChoice, readsDays } from './choose-model.js';
 
 /** Tenants whose latest choice is kept (the least recently used is dropped past this). */
-export const MAX_CACHED_TENANTS = 1000;
+const MAX_CACHED_TENANTS = 1000;
 
 const cache = new Map<string, { key: string; choice: ModelChoice }>();
 

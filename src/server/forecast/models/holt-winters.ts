@@ -32,8 +32,8 @@ export interface ModelResult {
   spikes: number[];
 }
 
-/** The months `spec` needs, and whether it can be fitted to `series` at all. */
-export function fitsSeries(series: readonly number[], spec: SmoothingSpec): boolean {
+/** Whether `spec` can be fitted to `series`: enough months, and usage in every one where it multiplies or takes logarithms. */
+function fitsSeries(series: readonly number[], spec: SmoothingSpec): boolean {
   const needed = spec.season === 'none' ? TREND_MONTHS : SEASONAL_MONTHS;
   if (series.length < needed) return false;
   return !(spec.season === 'multiplicative' || spec.log) || series.every((v) => v > 0);
