@@ -3,8 +3,9 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/server/app.js';
 import { requireApiKey, requireUserOrApiKey } from '../src/server/auth/guard.js';
-import { addUser, type Role } from '../src/server/auth/users.js';
+import { addUser } from '../src/server/auth/users.js';
 import type { Database } from '../src/server/db/database.js';
+import type { Role } from '../src/shared/contract/users.js';
 import { openTestDatabase, type TestDatabase } from './helpers/db.js';
 
 let t: TestDatabase;

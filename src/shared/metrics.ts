@@ -55,17 +55,3 @@ export const METRIC_DEFINITIONS = {
   simulations: 'Practice runs by your own staff. Recorded, never charged.',
   share: 'This opening’s share of the credits used in the range.',
 } as const;
-
-/** The states an interview can be in (PRODUCT.md §1). */
-export const INTERVIEW_STATES = [
-  'invited',
-  'started',
-  'completed',
-  'partially_completed',
-  'expired',
-  'cancelled',
-] as const;
-export type InterviewState = (typeof INTERVIEW_STATES)[number];
-
-/** What an opening's interviews can be filtered by: a state, or simulation runs. */
-export const INTERVIEW_FILTERS = [...INTERVIEW_STATES, 'simulation'] as const;

@@ -3,10 +3,11 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll } from 'vitest';
 import { type AppDeps, buildApp } from '../../src/server/app.js';
 import { createApiKey } from '../../src/server/auth/api-keys.js';
-import { addUser, type Role } from '../../src/server/auth/users.js';
+import { addUser } from '../../src/server/auth/users.js';
 import type { Database } from '../../src/server/db/database.js';
 import { createTenant, DEFAULT_PLAN, type PlanInput } from '../../src/server/tenants/create.js';
 import type { ApiKeyScope } from '../../src/shared/api-key-scopes.js';
+import type { Role } from '../../src/shared/contract/users.js';
 import { openTestDatabase, type TestDatabase } from './db.js';
 
 export const PASSWORD = 'correct horse battery';

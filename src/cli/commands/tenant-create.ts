@@ -2,6 +2,14 @@ import { type Command, Option } from 'commander';
 import { DEFAULT_PURCHASE_LIMIT_MILLI } from '../../server/ledger/purchases.js';
 import { createTenant, DEFAULT_PLAN, type PlanInput } from '../../server/tenants/create.js';
 import { isValidTimeZone, localDate, startOfMonth } from '../../shared/calendar.js';
+import {
+  OVERAGE_MODES,
+  type OverageMode,
+  PERIOD_UNITS,
+  type PeriodUnit,
+  ROLLOVER_MODES,
+  type RolloverMode,
+} from '../../shared/contract/credits.js';
 import { type CliContext, CliError, parseCreditsMilli, parseWholeNumber } from '../context.js';
 
 interface Options {
@@ -10,11 +18,11 @@ interface Options {
   timeZone: string;
   anchor?: string;
   allotment?: number;
-  period: 'month' | 'year';
-  rollover?: 'none' | 'all' | 'capped';
+  period: PeriodUnit;
+  rollover?: RolloverMode;
   rolloverCapPercent?: number;
   rolloverExpiresAfter?: number;
-  overage?: 'allow' | 'block';
+  overage?: OverageMode;
   overageLimit?: number;
   priceCents?: number;
   purchaseLimit?: number;
@@ -36,13 +44,13 @@ export function registerTenantCreate(tenant: Command, ctx: CliContext): void {
       parseCreditsMilli,
     )
     .addOption(
-      new Option('--period <unit>', 'billing period length').choices(['month', 'year']).default('month'),
+      new Option('--period <unit>', 'billing period length').choices([...PERIOD_UNITS]).default('month'),
     )
     .addOption(
       new Option(
         '--rollover <mode>',
         `unused credits at period end (default ${DEFAULT_PLAN.rolloverMode})`,
-      ).choices(['none', 'all', 'capped']),
+      ).choices([...ROLLOVER_MODES]),
     )
     .option(
       '--rollover-cap-percent <n>',
@@ -58,7 +66,7 @@ export function registerTenantCreate(tenant: Command, ctx: CliContext): void {
       new Option(
         '--overage <mode>',
         `at zero balance: allow (to a limit) or block (default ${DEFAULT_PLAN.overageMode})`,
-      ).choices(['allow', 'block']),
+      ).choices([...OVERAGE_MODES]),
     )
     .option(
       '--overage-limit <credits>',

@@ -1,5 +1,5 @@
 import { addDays, daysBetween, isValidDate, localDate, startOfLocalDate } from '../../shared/calendar.js';
-import { badRequest } from '../http/errors.js';
+import { DomainError } from '../errors.js';
 import { periodContaining } from '../ledger/periods.js';
 import type { BillingContext } from '../ledger/plans.js';
 
@@ -21,19 +21,22 @@ export const rangeDays = (r: DateRange) => daysBetween(r.from, r.to) + 1;
 export function resolveRange(q: { from?: string; to?: string }, ctx: BillingContext, now: Date): DateRange {
   if (q.from === undefined && q.to === undefined) return currentPeriodRange(ctx, now);
   if (q.from === undefined || q.to === undefined) {
-    throw badRequest('invalid_range', 'Give both from and to, or neither for the current billing period.');
+    throw new DomainError(
+      'invalid_range',
+      'Give both from and to, or neither for the current billing period.',
+    );
   }
   for (const [name, value] of [
     ['from', q.from],
     ['to', q.to],
   ] as const) {
     if (!isValidDate(value))
-      throw badRequest('invalid_date', `${name} must be a date as YYYY-MM-DD, got ${value}.`);
+      throw new DomainError('invalid_date', `${name} must be a date as YYYY-MM-DD, got ${value}.`);
   }
   const range = { from: q.from, to: q.to };
-  if (range.from > range.to) throw badRequest('invalid_range', 'from must not be after to.');
+  if (range.from > range.to) throw new DomainError('invalid_range', 'from must not be after to.');
   if (rangeDays(range) > MAX_RANGE_DAYS)
-    throw badRequest('range_too_long', 'A range can span at most five years.');
+    throw new DomainError('range_too_long', 'A range can span at most five years.');
   return range;
 }
 

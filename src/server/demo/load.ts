@@ -1,11 +1,12 @@
 import { localDate, startOfLocalDate } from '../../shared/calendar.js';
+import { MAX_BATCH } from '../../shared/contract/events.js';
 import { createApiKey } from '../auth/api-keys.js';
 import { addUser } from '../auth/users.js';
 import type { Database } from '../db/database.js';
-import { ApiError, badRequest, conflict } from '../http/errors.js';
+import { DomainError } from '../errors.js';
 import { closeDuePeriods } from '../ledger/close.js';
 import { purchaseCredits } from '../ledger/purchases.js';
-import { ingestEvents, MAX_BATCH } from '../metering/ingest.js';
+import { ingestEvents } from '../metering/ingest.js';
 import { createTenant } from '../tenants/create.js';
 import { type Delivery, generateStream } from './interviews.js';
 import { DEMO_API_KEY_NAME, DEMO_PASSWORD, DEMO_TENANTS, type DemoTenantSpec } from './tenants.js';
@@ -47,9 +48,12 @@ export async function loadDemo(
 ): Promise<DemoResult> {
   const scale = opts.scale ?? 1;
   if (!Number.isFinite(scale) || scale <= 0 || scale > MAX_SCALE) {
-    throw badRequest('invalid_scale', `The demo scale must be a number above 0 and at most ${MAX_SCALE}.`);
+    throw new DomainError(
+      'invalid_scale',
+      `The demo scale must be a number above 0 and at most ${MAX_SCALE}.`,
+    );
   }
-  if (Number.isNaN(opts.now.getTime())) throw badRequest('invalid_time', 'now must be a valid time.');
+  if (Number.isNaN(opts.now.getTime())) throw new DomainError('invalid_time', 'now must be a valid time.');
   await refuseIfLoaded(db);
   const log = opts.log ?? (() => {});
   const tenants: DemoTenantResult[] = [];
@@ -64,7 +68,7 @@ async function refuseIfLoaded(db: Database): Promise<void> {
     [slugs],
   );
   if (existing.length > 0) {
-    throw conflict(
+    throw new DomainError(
       'demo_loaded',
       `The demo is loaded already (tenant ${existing.map((t) => t.slug).join(', ')} exists); it is loaded once, into a new database.`,
     );
@@ -72,7 +76,7 @@ async function refuseIfLoaded(db: Database): Promise<void> {
   for (const user of DEMO_TENANTS.flatMap((t) => t.users)) {
     const taken = await db.query('select 1 from auth_login_lookup($1)', [user.email]);
     if (taken.length > 0) {
-      throw conflict(
+      throw new DomainError(
         'demo_loaded',
         `The demo login ${user.email} exists already; the demo cannot be loaded.`,
       );
@@ -201,8 +205,8 @@ async function createDemoTenant(db: Database, spec: DemoTenantSpec, anchor: stri
       { now: at, actor: ACTOR },
     );
   } catch (err) {
-    if (err instanceof ApiError && err.code === 'slug_taken') {
-      throw conflict('demo_loaded', `The demo is loaded already (tenant ${spec.slug} exists).`);
+    if (err instanceof DomainError && err.code === 'slug_taken') {
+      throw new DomainError('demo_loaded', `The demo is loaded already (tenant ${spec.slug} exists).`);
     }
     throw err;
   }

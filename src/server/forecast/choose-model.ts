@@ -1,8 +1,9 @@
+import type { ModelName } from '../../shared/contract/forecast.js';
 import type { StepForecast } from './band.js';
 import { holt, holtWinters, MONTHS_PER_YEAR } from './models/holt-winters.js';
 import { RECENT_DAYS, recentMean } from './models/recent-mean.js';
 
-export type ModelName = 'holt-winters' | 'holt' | 'recent-rate' | 'none';
+export type { ModelName };
 
 /** What a tenant's history offers the models. */
 export interface History {

@@ -6,6 +6,7 @@ import {
   startOfLocalDate,
   startOfMonth,
 } from '../../shared/calendar.js';
+import { HORIZON_MONTHS } from '../../shared/contract/forecast.js';
 import { milliToCredits } from '../../shared/credits.js';
 import { usageTotals } from '../consumption/queries.js';
 import type { Queryable } from '../db/database.js';
@@ -18,8 +19,6 @@ import { completionRate, loadHistory, loadLedgerState, openInvitations } from '.
 import { RECENT_DAYS } from './models/recent-mean.js';
 import { type SimulationResult, simulateLedger } from './runway.js';
 
-/** How far the projection, the runway and the planner look ahead. */
-export const HORIZON_MONTHS = 12;
 /** A first month with usage starting after this day of the month is partial: history starts the month after. */
 const LATEST_FULL_START_DAY = 7;
 /** Months of history the answer carries for the chart. */

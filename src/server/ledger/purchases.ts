@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
-import { milliToCredits, purchaseTotalCents } from '../../shared/credits.js';
+import { MAX_PURCHASE_CREDITS } from '../../shared/contract/credits.js';
+import { creditsToMilli, milliToCredits, purchaseTotalCents } from '../../shared/credits.js';
 import { writeAudit } from '../auth/audit.js';
 import type { Database } from '../db/database.js';
 import { maybeOne } from '../db/database.js';
-import { ApiError, badRequest } from '../http/errors.js';
+import { DomainError } from '../errors.js';
 import { loadBillingContext } from './plans.js';
 import { createLot, lockAccount } from './postings.js';
 
@@ -28,7 +29,7 @@ export interface PurchaseReceipt {
 }
 
 /** The most any purchase may buy, whatever the tenant's own limit (the API's bound on a request). */
-export const MAX_PURCHASE_MILLI = 1_000_000_000;
+export const MAX_PURCHASE_MILLI = creditsToMilli(MAX_PURCHASE_CREDITS);
 /** A tenant's limit per purchase unless set otherwise: a mistyped or stolen purchase stays bounded. */
 export const DEFAULT_PURCHASE_LIMIT_MILLI = 100_000_000;
 
@@ -73,7 +74,7 @@ export async function purchaseCredits(
     req.creditsMilli <= 0 ||
     req.creditsMilli > MAX_PURCHASE_MILLI
   ) {
-    throw badRequest('invalid_credits', 'Credits must be a positive amount of at most 1,000,000.');
+    throw new DomainError('invalid_credits', 'Credits must be a positive amount of at most 1,000,000.');
   }
   const requestHash = createHash('sha256')
     .update(JSON.stringify({ credits: req.creditsMilli }))
@@ -87,8 +88,7 @@ export async function purchaseCredits(
     );
     if (existing) {
       if (existing.request_hash !== requestHash) {
-        throw new ApiError(
-          409,
+        throw new DomainError(
           'idempotency_key_reused',
           'This Idempotency-Key was used for a different purchase; use a new key for a new purchase.',
         );
@@ -97,7 +97,7 @@ export async function purchaseCredits(
     }
     const ctx = await loadBillingContext(tx, tenantId);
     if (req.creditsMilli > ctx.plan.purchaseLimitMilli) {
-      throw badRequest(
+      throw new DomainError(
         'purchase_limit_exceeded',
         `One purchase may buy at most ${milliToCredits(ctx.plan.purchaseLimitMilli).toLocaleString('en-US')} credits for this tenant.`,
       );

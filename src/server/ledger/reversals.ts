@@ -1,6 +1,6 @@
 import { writeAudit } from '../auth/audit.js';
 import type { Database, Queryable } from '../db/database.js';
-import { ApiError, notFound } from '../http/errors.js';
+import { DomainError, notFound } from '../errors.js';
 import { addToRollups, findInterviews } from '../metering/queries.js';
 import { addContribution, nonZero, type RollupDelta } from '../metering/rollup.js';
 import { deriveState } from '../metering/state.js';
@@ -38,9 +38,9 @@ export async function reverseCharge(
     const found = (await findInterviews(tx, tenantId, [req.interviewId])).get(req.interviewId);
     if (!found) throw notFound(`Interview ${req.interviewId}`);
     if (found.reversed)
-      throw new ApiError(409, 'already_reversed', 'This interview’s charge was reversed already.');
+      throw new DomainError('already_reversed', 'This interview’s charge was reversed already.');
     if (found.chargedMilli === 0)
-      throw new ApiError(409, 'nothing_to_reverse', 'This interview was not charged.');
+      throw new DomainError('nothing_to_reverse', 'This interview was not charged.');
 
     const entryBase = {
       kind: 'reversal' as const,

@@ -1,6 +1,7 @@
 // The credit rules (PRODUCT.md §2) and the rollover plan at a period's close. Pure and exact: credits are
 // integer thousandths ("milli"), so no float ever reaches the ledger.
-import type { InterviewState } from '../../shared/metrics.js';
+import type { InterviewState } from '../../shared/contract/consumption.js';
+import type { RolloverMode } from '../../shared/contract/credits.js';
 
 export const CREDIT_MILLI = 1000;
 
@@ -144,7 +145,7 @@ export interface ExpiringLot {
 }
 
 export interface RolloverPolicy {
-  mode: 'none' | 'all' | 'capped';
+  mode: RolloverMode;
   capMilli: number | null;
   capPercent: number | null;
   /** Credits granted in period g may be used in periods g..g+K; null: no age limit. */

@@ -1,4 +1,5 @@
 import { hash } from 'node:crypto';
+import type { IngestResult, Rejection } from '../../shared/contract/events.js';
 import { isUnsafeText, unsafeTextPath } from '../../shared/text.js';
 import { raiseAlerts } from '../alerts/store.js';
 import { reachedThresholds } from '../alerts/thresholds.js';
@@ -36,20 +37,6 @@ import {
   type RollupDelta,
 } from './rollup.js';
 import { deriveState, type InterviewRecord, mergeEvent } from './state.js';
-
-export const MAX_BATCH = 1000;
-
-export interface Rejection {
-  index: number;
-  code: string;
-  message: string;
-}
-
-export interface IngestResult {
-  accepted: number;
-  duplicates: number;
-  rejected: Rejection[];
-}
 
 type HashedEvent = ParsedEvent & { hash: string; index: number };
 

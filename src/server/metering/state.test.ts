@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { EventType } from '../../shared/contract/events.js';
 import { chargeFor, DEFAULT_PARTIAL_RULE, type InterviewState, parsePartialRule } from '../ledger/rules.js';
-import type { EventType, ParsedEvent } from './events.js';
+import type { ParsedEvent } from './events.js';
 import { deriveState, type InterviewRecord, mergeEvent } from './state.js';
 
 /**

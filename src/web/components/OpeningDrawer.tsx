@@ -12,7 +12,7 @@ import {
 } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
 import { useState } from 'react';
-import { INTERVIEW_FILTERS } from '../../shared/metrics';
+import { INTERVIEW_FILTERS } from '../../shared/contract/consumption';
 import { type RangeParams, useOpeningInterviews, useSetOpeningStatus } from '../api/consumption';
 import type { InterviewRow } from '../api/types';
 import {
