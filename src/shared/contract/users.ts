@@ -16,11 +16,10 @@ export const UserListItem = User.extend({
 });
 export type UserListItem = z.infer<typeof UserListItem>;
 
-const Email = z
-  .string()
-  .trim()
-  .max(320)
-  .regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'must be an email address');
+/** What an email address looks like, as the API checks it (the console checks it before sending). */
+export const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+const Email = z.string().trim().max(320).regex(EMAIL_PATTERN, 'must be an email address');
 
 const admins = { session: ['account_admin'] } as const;
 
