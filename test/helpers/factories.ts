@@ -9,6 +9,7 @@ import { createTenant, DEFAULT_PLAN, type PlanInput } from '../../src/server/ten
 import type { ApiKeyScope } from '../../src/shared/api-key-scopes.js';
 import type { Role } from '../../src/shared/contract/users.js';
 import { openTestDatabase, type TestDatabase } from './db.js';
+import { holdToDocument } from './documented-answers.js';
 
 export const PASSWORD = 'correct horse battery';
 
@@ -21,16 +22,19 @@ export class TestClock {
   }
 }
 
+/** The app on a test database and clock, held to its OpenAPI document (closing it fails on a misfit). */
 export async function testApp(
   db: Database,
   clock: TestClock,
   config: Partial<AppDeps['config']> = {},
 ): Promise<FastifyInstance> {
-  return buildApp({
+  const app = await buildApp({
     db,
     config: { LOG_LEVEL: 'silent', METERLINE_SESSION_HOURS: 12, ...config },
     now: clock.now,
   });
+  holdToDocument(app);
+  return app;
 }
 
 let counter = 0;
