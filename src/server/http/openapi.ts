@@ -52,10 +52,15 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         },
       },
     },
-    transform: (document) =>
-      jsonSchemaTransform(
-        document.url === openApiDocument.path ? { ...document, schema: documentSchema } : document,
-      ),
+    transform: (document) => {
+      const given = document.url === openApiDocument.path ? documentSchema : document.schema;
+      if (!given) return jsonSchemaTransform(document);
+      const { documentedBody, ...schema } = given as typeof given & { documentedBody?: unknown };
+      return jsonSchemaTransform({
+        ...document,
+        schema: documentedBody ? { ...schema, body: documentedBody } : schema,
+      });
+    },
   });
   await app.register(swaggerUi, { routePrefix: DOCS_PREFIX });
 }

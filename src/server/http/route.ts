@@ -139,6 +139,8 @@ export function routeOf<const E extends Endpoint>(e: E) {
       querystring: e.query as E['query'],
       headers: e.headers as E['headers'],
       body: e.body as E['body'],
+      // Read by the OpenAPI document alone (src/server/http/openapi.ts).
+      documentedBody: e.documentedBody,
       // Error answers are sent by the error handler, never returned by a handler.
       response: { ...e.responses, ...errors } as E['responses'],
     }),

@@ -93,6 +93,11 @@ export interface Endpoint {
   readonly query?: ObjectSchema;
   readonly headers?: ObjectSchema;
   readonly body?: z.ZodType;
+  /**
+   * The body as the document shows it, when the route checks parts of it itself (the events
+   * batch: each event on its own, so `body` takes any event and this says what each must be).
+   */
+  readonly documentedBody?: z.ZodType;
   /** The answers that succeed, by status. */
   readonly responses: Readonly<Record<number, z.ZodType | FileAnswer>>;
   /**

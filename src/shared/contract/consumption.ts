@@ -45,15 +45,21 @@ export const Figures = z.object({
   simulations: z.number(),
 });
 
+/** What is counted per local day and opening (the rollups' counters), by what happened to interviews. */
+export const USAGE_COUNTERS = [
+  'invited',
+  'started',
+  'completed',
+  'partiallyCompleted',
+  'expired',
+  'cancelled',
+  'simulations',
+] as const;
+export type UsageCounter = (typeof USAGE_COUNTERS)[number];
+
 /** Every count of a range, as the tables and charts show them. */
 export const Counts = z.object({
-  invited: z.number(),
-  started: z.number(),
-  completed: z.number(),
-  partiallyCompleted: z.number(),
-  expired: z.number(),
-  cancelled: z.number(),
-  simulations: z.number(),
+  ...(Object.fromEntries(USAGE_COUNTERS.map((k) => [k, z.number()])) as Record<UsageCounter, z.ZodNumber>),
   creditsUsed: Credits,
 });
 

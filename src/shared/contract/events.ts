@@ -71,11 +71,11 @@ export const ingestEvents = endpoint({
   tag: 'events',
   summary: 'Ingest a batch of interview events (idempotent by event id)',
   description:
-    'Each event is validated on its own against the InterviewEvent shape (id, type, interviewId, openingId, ' +
-    'jobTitle, candidateId, occurredAt, completion); the answer counts accepted and duplicate events and lists ' +
+    'Each event is validated on its own; the answer counts accepted and duplicate events and lists ' +
     'the rejected ones by index. Accepted events are durably stored before the answer is sent.',
   access: { apiKey: 'events:write' },
   // Events are checked one by one by ingest, so one bad event does not refuse the batch.
   body: z.object({ events: z.array(z.unknown()).min(1).max(MAX_BATCH) }).strict(),
+  documentedBody: z.object({ events: z.array(InterviewEventSchema).min(1).max(MAX_BATCH) }).strict(),
   responses: { 200: IngestResult },
 });
