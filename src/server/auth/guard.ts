@@ -32,7 +32,8 @@ declare module 'fastify' {
 // Routes install these guards as onRequest hooks, so a request is authenticated before its body
 // is read: an anonymous caller cannot make the server parse a large body.
 
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** Methods that change nothing: a session needs no csrf token for them. */
+export const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** The csrf token of each request's session, kept off `request.auth` so it is not logged or passed on. */
 const csrfTokens = new WeakMap<FastifyRequest, string>();
 

@@ -2,13 +2,10 @@ import type { onRequestAsyncHookHandler } from 'fastify';
 import { z } from 'zod';
 import { API_KEY_SCOPE_DESCRIPTIONS } from '../../shared/api-key-scopes.js';
 import type { Endpoint } from '../../shared/contract/common.js';
-import { ERROR_CODES, ErrorBody } from '../../shared/contract/errors.js';
-import { requireApiKey, requireUser, requireUserOrApiKey } from '../auth/guard.js';
+import { ERROR_CODES, ErrorBody, type ErrorCode } from '../../shared/contract/errors.js';
+import { requireApiKey, requireUser, requireUserOrApiKey, SAFE_METHODS } from '../auth/guard.js';
 import { STATUS_OF_KIND } from './error-handler.js';
 import { isRateLimitedPath } from './rate-limit.js';
-
-/** Methods whose requests carry no body and need no csrf token. */
-const SAFE_METHODS: ReadonlySet<string> = new Set(['GET']);
 
 /** 415: Fastify refuses a body of a type it cannot read, under the code bad_request. */
 const UNSUPPORTED_MEDIA_TYPE = 415;
@@ -33,33 +30,35 @@ const ERROR_TITLES: Record<number, string> = {
  */
 export function errorAnswersOf(e: Endpoint): Map<number, Set<string>> {
   const answers = new Map<number, Set<string>>();
-  const add = (status: number, code: string) => {
+  const answer = (status: number, code: ErrorCode) => {
     const codes = answers.get(status) ?? new Set<string>();
     answers.set(status, codes.add(code));
   };
+  const add = (code: ErrorCode) => answer(STATUS_OF_KIND[ERROR_CODES[code]], code);
+  // Non-GET requests may carry a body, which Fastify reads whatever the route.
   const hasBody = !SAFE_METHODS.has(e.method);
-  add(400, 'invalid_text');
-  if (e.params || e.query || e.headers || e.body) add(400, 'invalid_request');
+  add('invalid_text');
+  if (e.params || e.query || e.headers || e.body) add('invalid_request');
   if (hasBody) {
-    add(400, 'bad_request');
-    add(STATUS_OF_KIND.too_large, 'payload_too_large');
-    add(UNSUPPORTED_MEDIA_TYPE, 'bad_request');
+    add('bad_request');
+    add('payload_too_large');
+    answer(UNSUPPORTED_MEDIA_TYPE, 'bad_request');
   }
   const { session, apiKey } = e.access;
   if (session) {
-    add(401, 'unauthorized');
-    if (session.length > 0) add(403, 'forbidden');
-    if (hasBody) add(403, 'csrf_failed');
+    add('unauthorized');
+    if (session.length > 0) add('forbidden');
+    if (hasBody) add('csrf_failed');
   }
   if (apiKey) {
-    add(401, 'invalid_api_key');
-    add(403, 'insufficient_scope');
+    add('invalid_api_key');
+    add('insufficient_scope');
   }
   if (isRateLimitedPath(e.path)) {
-    add(STATUS_OF_KIND.throttled, 'rate_limited');
-    add(STATUS_OF_KIND.unavailable, 'database_unavailable');
+    add('rate_limited');
+    add('database_unavailable');
   }
-  for (const code of e.errors ?? []) add(STATUS_OF_KIND[ERROR_CODES[code]], code);
+  for (const code of e.errors ?? []) add(code);
   return answers;
 }
 
