@@ -527,7 +527,7 @@ describe('POST /api/v1/credits/reversals', () => {
     expect(await verifyTenant(env.t.db, tenant.id)).toEqual([]);
   });
 
-  it('gives back overage first: the overdraft shrinks before any lot is credited', async () => {
+  it('gives back overage first: the overage shrinks before any lot is credited', async () => {
     const tenant = await newTenant({ allotmentMilli: 1000, overageMode: 'allow', overageLimitMilli: 5000 });
     const admin = await signIn(env.app, env.t.db, tenant.id, 'account_admin');
     const first = await interview(tenant, 'completed'); // from the grant
@@ -644,7 +644,7 @@ describe('ledger verify', () => {
       ),
     );
     const problems = await verifyTenant(env.t.db, tenant.id);
-    expect(problems.map((p) => p.check).sort()).toEqual(['balance', 'interview_charge', 'overdraft']);
+    expect(problems.map((p) => p.check).sort()).toEqual(['balance', 'interview_charge', 'overage']);
     expect(problems.find((p) => p.check === 'interview_charge')?.message).toContain(charged);
   });
 

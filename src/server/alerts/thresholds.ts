@@ -18,7 +18,8 @@ export function reachedThresholds(
 /** Credits left as a percentage of the allotment, to one decimal (negative in overage). */
 export function percentLeft(balanceMilli: number, allotmentMilli: number): number {
   if (allotmentMilli <= 0) return 0;
-  return Math.round((balanceMilli * 1000) / allotmentMilli) / 10;
+  // In tenths of a percent, on integers, then to one decimal.
+  return Math.round((balanceMilli * 100 * 10) / allotmentMilli) / 10;
 }
 
 /** Thresholds as stored: distinct whole percentages, highest first. */

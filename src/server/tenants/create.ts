@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { isValidDate, isValidTimeZone } from '../../shared/calendar.js';
+import { milliToCredits } from '../../shared/credits.js';
 import { writeAudit } from '../auth/audit.js';
 import type { Database } from '../db/database.js';
 import { badRequest } from '../http/errors.js';
@@ -73,7 +74,7 @@ export async function createTenant(
   ) {
     throw badRequest(
       'invalid_purchase_limit',
-      `The purchase limit must be more than 0 and at most ${MAX_PURCHASE_MILLI / 1000} credits.`,
+      `The purchase limit must be more than 0 and at most ${milliToCredits(MAX_PURCHASE_MILLI)} credits.`,
     );
   }
   const partialRule = parsePartialRule(plan.partialRule ?? DEFAULT_PARTIAL_RULE);
