@@ -2,12 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli/main.js';
-import type { Database } from '../src/server/db/database.js';
 import { migrate } from '../src/server/db/migrate.js';
-import { openPglite } from '../src/server/db/pglite.js';
-import { openPostgres } from '../src/server/db/postgres.js';
 import { verifyTenant } from '../src/server/ledger/verify.js';
 import { API_KEY_SCOPES, type ApiKeyScope } from '../src/shared/api-key-scopes.js';
+import { openBareDatabase } from './helpers/db.js';
 import {
   interviewEvents,
   postEvents,
@@ -371,29 +369,6 @@ describe('apikey commands', () => {
     expect(malformed.code).toBe(2);
   });
 });
-
-/** A database with no schema at all, as its owner: PGlite in memory, or a new PostgreSQL database. */
-async function openBareDatabase(): Promise<{ db: Database; close(): Promise<void> }> {
-  const server = process.env.TEST_DATABASE_URL;
-  if (process.env.METERLINE_TEST_DB !== 'postgres' || !server) {
-    const { db } = await openPglite({});
-    return { db, close: () => db.close() };
-  }
-  const name = `meterline_scopes_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
-  const admin = openPostgres({ url: server, max: 1 });
-  await admin.query(`create database ${name}`);
-  const url = new URL(server);
-  url.pathname = `/${name}`;
-  const db = openPostgres({ url: url.toString(), max: 1 });
-  return {
-    db,
-    async close() {
-      await db.close();
-      await admin.query(`drop database if exists ${name} with (force)`);
-      await admin.close();
-    },
-  };
-}
 
 describe('migration 008', () => {
   it('leaves the keys made before it with events:write alone, and gives existing plans the default limit', async () => {

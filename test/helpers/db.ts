@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { inject } from 'vitest';
 import { connect } from '../../src/server/db/connect.js';
 import type { Database } from '../../src/server/db/database.js';
+import { openPglite } from '../../src/server/db/pglite.js';
 import { openPostgres } from '../../src/server/db/postgres.js';
 
 export interface TestDatabase {
@@ -53,6 +54,29 @@ async function openPostgresTestDatabase(): Promise<TestDatabase> {
     async close() {
       await db.close();
       await owner.close();
+      await admin.query(`drop database if exists ${name} with (force)`);
+      await admin.close();
+    },
+  };
+}
+
+/** A database with no schema at all, as its owner: PGlite in memory, or a new PostgreSQL database. */
+export async function openBareDatabase(): Promise<{ db: Database; close(): Promise<void> }> {
+  const server = process.env.TEST_DATABASE_URL;
+  if (process.env.METERLINE_TEST_DB !== 'postgres' || !server) {
+    const { db } = await openPglite({});
+    return { db, close: () => db.close() };
+  }
+  const name = `meterline_bare_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+  const admin = openPostgres({ url: server, max: 1 });
+  await admin.query(`create database ${name}`);
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  const db = openPostgres({ url: url.toString(), max: 1 });
+  return {
+    db,
+    async close() {
+      await db.close();
       await admin.query(`drop database if exists ${name} with (force)`);
       await admin.close();
     },
