@@ -16,7 +16,7 @@ import {
 } from './helpers/factories.js';
 
 /**
- * Scoped API keys (issue 9): a key does what its scopes say and nothing more; purchases stay
+ * Scoped API keys: a key does what its scopes say and nothing more; purchases stay
  * within the tenant's limit per purchase.
  */
 

@@ -16,7 +16,7 @@ import {
 } from './helpers/factories.js';
 
 /**
- * Tenant isolation in the database itself (issue 2 §3): row-level security on every
+ * Tenant isolation in the database itself (docs/decisions/002-…): row-level security on every
  * tenant-owned table, proved table by table with SQL that leaves the tenant filter out, and
  * through every HTTP route. Tenant A holds data in every table; tenant B is the one looking.
  *

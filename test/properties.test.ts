@@ -9,8 +9,8 @@ import type { ApiKeyScope } from '../src/shared/api-key-scopes.js';
 import { makeTenant, postEvents, TestClock, type TestTenant, testAppForFile } from './helpers/factories.js';
 
 /**
- * Properties of ingestion against the real database (issue 2 §9, PRODUCT.md §2–3): events
- * arrive late, repeated and out of order, in batches of any size, and the books come out the
+ * Properties of ingestion against the real database (docs/product.md, Credit rules and Credit
+ * alerts): events arrive late, repeated and out of order, in batches of any size, and the books come out the
  * same; the ledger always adds up; no interview ever costs more than one credit. Each run
  * uses fresh tenants, so runs do not see each other.
  */

@@ -56,7 +56,7 @@ export const METRIC_DEFINITIONS = {
   share: 'This opening’s share of the credits used in the range.',
 } as const;
 
-/** The states an interview can be in (PRODUCT.md §1). */
+/** The states an interview can be in (docs/product.md, Interview states). */
 export const INTERVIEW_STATES = [
   'invited',
   'started',

@@ -77,7 +77,7 @@ function checkWebhookUrl(url: string, allowPrivate: boolean): string {
   return parsed.toString();
 }
 
-/** Credit alerts and the webhook that carries them (PRODUCT.md §3); account admins only. */
+/** Credit alerts and the webhook that carries them (docs/product.md, Credit alerts); account admins only. */
 export const alertRoutes: FastifyPluginAsyncZod = async (app) => {
   const admins = requireUser('account_admin');
 

@@ -1,6 +1,6 @@
 /**
- * Credit alert thresholds (PRODUCT.md §3): shares of the period's allotment. A threshold is
- * reached when the credits left are at or below that share of it; 0 % means none left.
+ * Credit alert thresholds (docs/product.md, Credit alerts): shares of the period's allotment. A
+ * threshold is reached when the credits left are at or below that share of it; 0 % means none left.
  */
 export const DEFAULT_THRESHOLDS: readonly number[] = [25, 10, 0];
 

@@ -1,5 +1,5 @@
-// The credit rules (PRODUCT.md §2) and the rollover plan at a period's close. Pure and exact: credits are
-// integer thousandths ("milli"), so no float ever reaches the ledger.
+// The credit rules (docs/product.md, Credit rules) and the rollover plan at a period's close. Pure
+// and exact: credits are integer thousandths ("milli"), so no float ever reaches the ledger.
 import { MILLI_PER_CREDIT } from '../../shared/credits.js';
 import type { InterviewState } from '../../shared/metrics.js';
 

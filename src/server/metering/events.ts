@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** What the interview engine sends, one event at a time (PRODUCT.md §2). */
+/** What the interview engine sends, one event at a time (docs/product.md, Events). */
 export const EVENT_TYPES = [
   'interview.invited',
   'interview.started',
