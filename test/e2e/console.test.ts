@@ -284,6 +284,33 @@ describe('the web console in Chromium', () => {
     );
     expect(await rows.count()).toBe(api.items.length);
     await shot('07-opening-interviews');
+    // An invitation that expired before it started never finished: its Finished cell is empty.
+    const openingId = urlParam('opening') ?? '';
+    const me = await apiGet<{ tenant: { id: string } }>('/me');
+    const { key } = await createApiKey(db.db, me.tenant.id, { name: 'e2e drawer', scopes: ['events:write'] });
+    const invited = new Date(Date.now() - 2 * 60_000).toISOString();
+    const posted = await page.request.post(`${base}/api/v1/events`, {
+      headers: { authorization: `Bearer ${key}` },
+      data: {
+        events: interviewEvents({
+          openingId,
+          jobTitle: title,
+          outcome: 'expired',
+          at: invited,
+          expiresAfterHours: 1 / 60,
+        }),
+      },
+    });
+    expect((await posted.json()).rejected).toEqual([]);
+    const expired = await apiGet<{ total: number; items: { finishedAt: string | null }[] }>(
+      `/openings/${encodeURIComponent(openingId)}/interviews?pageSize=25&status=expired`,
+    );
+    expect(expired.total).toBeGreaterThan(0);
+    expect(expired.items.every((i) => i.finishedAt === null)).toBe(true);
+    await page.getByTestId('interview-state-filter').click();
+    await page.getByRole('option', { name: 'Expired' }).click();
+    await poll(() => rows.count()).toBe(expired.items.length);
+    expect(await rows.locator('td:nth-child(4)').allTextContents()).toEqual(expired.items.map(() => '—'));
     await page.keyboard.press('Escape');
     await poll(() => urlParam('opening')).toBe(null);
     // A mouse click anywhere on the row opens it too.
