@@ -183,7 +183,7 @@ describe('migration 009', () => {
         );
       });
 
-      expect(await migrate(bare.db)).toContain(10);
+      expect(await migrate(bare.db)).toContain(9);
 
       await bare.db.transaction(async (tx) => {
         await tx.query(`select set_config('app.tenant_id', $1, true)`, [tenantId]);
