@@ -202,3 +202,18 @@ export interface UserListItem extends SessionUser {
   active: boolean;
   createdAt: string;
 }
+
+export interface AuditEntry {
+  id: number;
+  at: string;
+  /** 'user:<email>', 'api_key:<key id>', 'cli', 'system', … */
+  actor: string;
+  actorName: string | null;
+  action: string;
+  details: Record<string, unknown>;
+}
+
+export interface AuditPage {
+  entries: AuditEntry[];
+  nextCursor: string | null;
+}
