@@ -469,7 +469,7 @@ describe('the web console in Chromium', () => {
     expect(await table.getByText('{').count(), 'no raw JSON').toBe(0);
     await shot('16-audit-log');
 
-    await page.getByRole('textbox', { name: 'Action' }).click();
+    await page.getByLabel('Action', { exact: true }).first().click();
     await page.getByRole('option', { name: 'User added' }).click();
     await poll(() => urlParam('action')).toBe('user.added');
     await poll(async () => {
