@@ -9,9 +9,16 @@ import { auditActionLabel, auditActor, describeAudit } from '../lib/audit';
 import { formatDateTime, formatNumber } from '../lib/format';
 import { useSearchParams } from '../lib/router';
 
-const ACTION_OPTIONS = Object.entries(AUDIT_ACTIONS)
-  .map(([value, label]) => ({ value, label }))
-  .sort((a, b) => a.label.localeCompare(b.label));
+/** The known actions, and one from the address that this console does not know yet. */
+function actionOptions(selected: string | null) {
+  const options: { value: string; label: string }[] = Object.entries(AUDIT_ACTIONS).map(([value, label]) => ({
+    value,
+    label,
+  }));
+  if (selected && !(selected in AUDIT_ACTIONS))
+    options.push({ value: selected, label: auditActionLabel(selected) });
+  return options.sort((a, b) => a.label.localeCompare(b.label));
+}
 
 /** The actor filter offers the tenant's users, the actors on the rows shown, and the operators. */
 function useActorOptions(entries: AuditEntry[], selected: string | null) {
@@ -85,7 +92,7 @@ export default function AuditLogPage() {
           <Select
             label="Action"
             placeholder="All actions"
-            data={ACTION_OPTIONS}
+            data={actionOptions(action)}
             value={action}
             onChange={(v) => setParams({ action: v })}
             clearable

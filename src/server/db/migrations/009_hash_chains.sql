@@ -67,8 +67,8 @@ create table chain_heads (
 alter table ledger_entries add column prev_id bigint, add column hash bytea;
 alter table audit_log add column prev_id bigint, add column hash bytea;
 
--- The rows written before this migration, chained in id order: the order they were appended in,
--- since each append took its ids under the tenant's account lock.
+-- The rows written before this migration, chained per tenant in id order (for the ledger, the order
+-- its appends took their ids in, each under the tenant's account lock).
 alter table ledger_entries disable trigger ledger_entries_no_update;
 update ledger_entries e set prev_id = c.prev_id, hash = c.hash
   from (select tenant_id, id, prev_id,
