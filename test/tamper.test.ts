@@ -192,7 +192,7 @@ describe('a tampered ledger', () => {
     ['kind', `kind = 'adjustment'`],
     ['reason: NULL made empty', `reason = ''`],
     ['interview', `interview_id = interview_id || '-x'`],
-    ['the stored hash', `hash = sha256(hash)`],
+    ['hash', `hash = sha256(hash)`],
   ])('names an entry whose %s was rewritten', async (_, set) => {
     const { tenant, twice } = await books();
     const target = (await entries(tenant.id)).find((e) => e.interview_id === twice);
