@@ -374,7 +374,7 @@ describe('migration 008', () => {
   it('leaves the keys made before it with events:write alone, and gives existing plans the default limit', async () => {
     const bare = await openBareDatabase();
     try {
-      await migrate(bare.db, { before: 8 });
+      await migrate(bare.db, { through: 7 });
       const tenantId = randomUUID();
       await bare.db.transaction(async (tx) => {
         await tx.query(`select set_config('app.tenant_id', $1, true)`, [tenantId]);

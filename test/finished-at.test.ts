@@ -138,7 +138,7 @@ describe('migration 009', () => {
   it("backfills finished_at as deriveState's for every life, and renames overdraft to overage keeping the amounts", async () => {
     const bare = await openBareDatabase();
     try {
-      await migrate(bare.db, { before: 9 });
+      await migrate(bare.db, { through: 8 });
       const tenantId = randomUUID();
       const records = everyRecord();
       const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());

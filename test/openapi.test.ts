@@ -34,6 +34,7 @@ it('serves an OpenAPI document of every route, and a browsable page', async () =
     '/api/v1/consumption/timeseries',
     '/api/v1/consumption/year-over-year',
     '/api/v1/openings/{openingId}/interviews',
+    '/api/v1/audit',
   ]) {
     expect(paths, path).toContain(path);
   }

@@ -38,7 +38,27 @@ export async function openTestDatabase(): Promise<TestDatabase> {
   };
 }
 
-async function openPostgresTestDatabase(): Promise<TestDatabase> {
+/**
+ * A new database with no migration applied, as its owner (a superuser: row-level security does not
+ * apply), for tests that migrate step by step. PGlite in memory, or a new PostgreSQL database.
+ */
+export async function openEmptyDatabase(): Promise<{ db: Database; close(): Promise<void> }> {
+  if (process.env.METERLINE_TEST_DB !== 'postgres') {
+    const { db } = await openPglite({});
+    return { db, close: () => db.close() };
+  }
+  const { url, drop } = await createPostgresDatabase();
+  const db = openPostgres({ url, max: 1 });
+  return {
+    db,
+    async close() {
+      await db.close();
+      await drop();
+    },
+  };
+}
+
+async function createPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl) throw new Error('METERLINE_TEST_DB=postgres needs TEST_DATABASE_URL');
   const name = `meterline_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
@@ -46,16 +66,26 @@ async function openPostgresTestDatabase(): Promise<TestDatabase> {
   await admin.query(`create database ${name}`);
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  const { db } = await connect({ DATABASE_URL: url.toString(), METERLINE_DATA_DIR: '' });
-  const owner = openPostgres({ url: url.toString(), max: 1 });
+  return {
+    url: url.toString(),
+    async drop() {
+      await admin.query(`drop database if exists ${name} with (force)`);
+      await admin.close();
+    },
+  };
+}
+
+async function openPostgresTestDatabase(): Promise<TestDatabase> {
+  const { url, drop } = await createPostgresDatabase();
+  const { db } = await connect({ DATABASE_URL: url, METERLINE_DATA_DIR: '' });
+  const owner = openPostgres({ url, max: 1 });
   return {
     db,
     asOwner: (fn) => fn(owner),
     async close() {
       await db.close();
       await owner.close();
-      await admin.query(`drop database if exists ${name} with (force)`);
-      await admin.close();
+      await drop();
     },
   };
 }

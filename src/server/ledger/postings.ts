@@ -56,16 +56,10 @@ export async function appendEntries(tx: Queryable, account: Account, entries: En
   }
   account.balanceMilli += total;
   account.overageMilli -= unborne;
-  // The three statements depend on none of each other's answers: sent together.
+  // The three statements depend on none of each other's answers: sent together. The entries are
+  // chained (hashed after the tenant's last one) in the database, in the order given.
   await settleAll([
-    tx.query(
-      `insert into ledger_entries (tenant_id, kind, amount_milli, lot_id, interview_id, rule, rule_version,
-                                   reason, reference, effective_at, actor)
-       select $1, kind, amount_milli, lot_id, interview_id, rule, rule_version, reason, reference, effective_at, actor
-         from json_to_recordset($2::json) as r(kind text, amount_milli bigint, lot_id uuid, interview_id text,
-              rule text, rule_version int, reason text, reference text, effective_at timestamptz, actor text)`,
-      [account.tenantId, JSON.stringify(rows)],
-    ),
+    tx.query('select append_ledger_entries($1, $2::json)', [account.tenantId, JSON.stringify(rows)]),
     byLot.size === 0
       ? Promise.resolve([])
       : tx.query(

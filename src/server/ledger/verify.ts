@@ -14,23 +14,39 @@ import {
   rollupKey,
 } from '../metering/rollup.js';
 import { deriveState } from '../metering/state.js';
+import { verifyChain } from './chains.js';
 import { loadBillingContext } from './plans.js';
 
 export interface Disagreement {
-  check: 'balance' | 'overage' | 'lot' | 'interview_charge' | 'interview_state' | 'rollup';
+  check:
+    | 'ledger_chain'
+    | 'audit_chain'
+    | 'balance'
+    | 'overage'
+    | 'lot'
+    | 'interview_charge'
+    | 'interview_state'
+    | 'rollup';
   message: string;
+  /** For the chains: the first ledger entry or audit row that does not match. */
+  id?: number;
 }
 
 /**
- * Proves a tenant's books: the balance and the overage equal the sums of the ledger, each lot's
- * remainder equals the entries on it, each interview's charge equals its ledger entries, each
- * interview's stored state and finish time are deriveState of its stored milestones, and the
- * daily rollups equal a recount of the interviews they summarise (by the same contribution rule
- * ingest uses).
+ * Proves a tenant's books: the ledger and the audit log are each an unbroken hash chain (no row
+ * changed, removed or slipped in since it was appended), the balance and the overage equal the sums
+ * of the ledger, each lot's remainder equals the entries on it, each interview's charge equals its
+ * ledger entries, each interview's stored state and finish time are deriveState of its stored
+ * milestones, and the daily rollups equal a recount of the interviews they summarise (by the same
+ * contribution rule ingest uses).
  */
 export async function verifyTenant(db: Database, tenantId: string): Promise<Disagreement[]> {
   return db.withTenant(tenantId, async (tx) => {
     const problems: Disagreement[] = [];
+    for (const chain of ['ledger', 'audit'] as const) {
+      const broken = await verifyChain(tx, tenantId, chain);
+      if (broken) problems.push({ check: `${chain}_chain`, message: broken.message, id: broken.id });
+    }
     const [sums] = await tx.query<{ balance: number; total: number; unborne: number; overage: number }>(
       `select a.balance_milli as balance, a.overage_milli as overage,
               coalesce((select sum(amount_milli) from ledger_entries where tenant_id = $1), 0)::bigint as total,
@@ -39,7 +55,7 @@ export async function verifyTenant(db: Database, tenantId: string): Promise<Disa
          from credit_accounts a where a.tenant_id = $1`,
       [tenantId],
     );
-    if (!sums) return [{ check: 'balance', message: 'The tenant has no credit account.' }];
+    if (!sums) return [...problems, { check: 'balance', message: 'The tenant has no credit account.' }];
     if (Number(sums.balance) !== Number(sums.total)) {
       problems.push({
         check: 'balance',

@@ -225,3 +225,18 @@ export interface CreatedApiKey {
   scopes: ApiKeyScope[];
   key: string;
 }
+
+export interface AuditEntry {
+  id: number;
+  at: string;
+  /** 'user:<email>', 'api_key:<key id>', 'cli', 'system', … */
+  actor: string;
+  actorName: string | null;
+  action: string;
+  details: Record<string, unknown>;
+}
+
+export interface AuditPage {
+  entries: AuditEntry[];
+  nextCursor: string | null;
+}
