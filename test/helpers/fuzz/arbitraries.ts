@@ -122,6 +122,14 @@ const urls = fc.constantFrom(
   'ftp://example.com/',
   'javascript:alert(1)',
   'https://',
+  'http://[::]/',
+  'http://[64:ff9b::7f00:1]/',
+  'http://[2002:7f00:1::]/',
+  'http://xn--/',
+  `https://${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(61)}.com/`,
+  'http://a..b/',
+  'https://example.com:99999/',
+  'https://example.com/%00',
 );
 
 /** Words of a field's description, as candidate values (`csv or xlsx; csv when absent`). */
