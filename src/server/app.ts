@@ -11,7 +11,7 @@ import { consumptionRoutes } from './consumption/routes.js';
 import type { Database } from './db/database.js';
 import { exportRoutes } from './export/routes.js';
 import { forecastRoutes } from './forecast/routes.js';
-import { installErrorHandling } from './http/error-handler.js';
+import { frameworkErrors, installErrorHandling } from './http/error-handler.js';
 import { registerHardening } from './http/hardening.js';
 import { type RateLimitConfig, registerRateLimit } from './http/rate-limit.js';
 import { registerWebApp } from './http/static.js';
@@ -42,6 +42,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Behind a TLS-terminating proxy, X-Forwarded-Proto/-For give the request's protocol (so the
     // session cookie is Secure and HSTS is sent) and the client's address (login throttling).
     trustProxy: deps.config.METERLINE_TRUST_PROXY ?? false,
+    // Ids in paths are up to 200 characters, each up to 12 once percent-encoded (4 UTF-8 bytes).
+    maxParamLength: 200 * 12,
+    frameworkErrors,
   });
   app.decorate('deps', { now: () => new Date(), ...deps });
   app.setValidatorCompiler(validatorCompiler);

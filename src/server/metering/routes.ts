@@ -2,7 +2,19 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf, authOf, requireApiKey } from '../auth/guard.js';
 import { errorResponses, keyAccess } from '../http/schemas.js';
+import { InterviewEventSchema } from './events.js';
 import { ingestEvents, MAX_BATCH } from './ingest.js';
+
+/**
+ * An event as the document describes it. The body takes any item (ingest checks each on its own
+ * and rejects it by index, so one bad event does not refuse the batch); this only documents them.
+ */
+const DocumentedEvent = z.unknown().meta({
+  ...z.toJSONSchema(InterviewEventSchema, { target: 'openapi-3.0', io: 'input' }),
+  description:
+    'An interview event. interview.progress and interview.ended need completion; occurredAt must be ' +
+    "from 2000-01-01T00:00:00Z to 24 hours after the server's clock (else invalid_time).",
+});
 
 export const eventRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
@@ -20,8 +32,7 @@ export const eventRoutes: FastifyPluginAsyncZod = async (app) => {
             'Each event is validated on its own; the answer counts accepted and duplicate events and lists the ' +
             'rejected ones by index. Accepted events are durably stored before the answer is sent.',
         }),
-        // Events are checked one by one in ingest, so one bad event does not refuse the batch.
-        body: z.object({ events: z.array(z.unknown()).min(1).max(MAX_BATCH) }).strict(),
+        body: z.object({ events: z.array(DocumentedEvent).min(1).max(MAX_BATCH) }).strict(),
         response: {
           200: z.object({
             accepted: z.number(),
