@@ -78,6 +78,7 @@ const OPERATIONS = [
   'GET /api/v1/consumption/export',
   'GET /api/v1/consumption/forecast',
   'GET /api/v1/consumption/plan',
+  'GET /api/v1/audit',
 ];
 
 interface Principal {

@@ -14,7 +14,7 @@ const WRITTEN_AFTER_ANSWER = ['auth.login_failed', 'auth.throttled', 'usage.expo
  * is not a change made by the request.)
  */
 const FINGERPRINTS: Record<string, string> = {
-  balance: `select coalesce(sum(balance_milli), 0) || '/' || coalesce(sum(overdraft_milli), 0) from credit_accounts`,
+  balance: `select coalesce(sum(balance_milli), 0) || '/' || coalesce(sum(overage_milli), 0) from credit_accounts`,
   lots: 'select coalesce(sum(remaining_milli), 0) from credit_lots',
   charges: `select coalesce(sum(charged_milli), 0) || '/' || count(reversed_at) || '/' || md5(coalesce(string_agg(state, ',' order by tenant_id, id), '')) from interviews`,
   openings: `select md5(coalesce(string_agg(id || status, ',' order by tenant_id, id), '')) from openings`,
