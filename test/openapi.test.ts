@@ -299,6 +299,10 @@ describe('real answers', () => {
       () => ({ method: 'POST', url: '/api/v1/api-keys', headers: session(), payload: { name: 'Walk' } }),
     ],
     ['revokeApiKey', () => ({ method: 'DELETE', url: `/api/v1/api-keys/${ids.keyId}`, headers: session() })],
+    [
+      'listAuditEntries',
+      () => ({ method: 'GET', url: '/api/v1/audit?limit=2&action=user.added', headers: session() }),
+    ],
     ['logout', () => ({ method: 'POST', url: '/api/v1/auth/logout', headers: session() })],
   ];
 

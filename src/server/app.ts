@@ -3,13 +3,14 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { health } from '../shared/contract/service.js';
 import { alertRoutes } from './alerts/routes.js';
+import { auditRoutes } from './auth/audit-routes.js';
 import { authRoutes } from './auth/routes.js';
 import type { Config } from './config.js';
 import { consumptionRoutes } from './consumption/routes.js';
 import type { Database } from './db/database.js';
 import { exportRoutes } from './export/routes.js';
 import { forecastRoutes } from './forecast/routes.js';
-import { installErrorHandling } from './http/error-handler.js';
+import { frameworkErrors, installErrorHandling } from './http/error-handler.js';
 import { registerHardening } from './http/hardening.js';
 import { registerOpenApi } from './http/openapi.js';
 import { type RateLimitConfig, registerRateLimit } from './http/rate-limit.js';
@@ -42,6 +43,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Behind a TLS-terminating proxy, X-Forwarded-Proto/-For give the request's protocol (so the
     // session cookie is Secure and HSTS is sent) and the client's address (login throttling).
     trustProxy: deps.config.METERLINE_TRUST_PROXY ?? false,
+    // Ids in paths are up to 200 characters, each up to 12 once percent-encoded (4 UTF-8 bytes).
+    maxParamLength: 200 * 12,
+    frameworkErrors,
   });
   app.decorate('deps', { now: () => new Date(), ...deps });
   app.setValidatorCompiler(validatorCompiler);
@@ -61,6 +65,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(consumptionRoutes);
   await app.register(exportRoutes);
   await app.register(forecastRoutes);
+  await app.register(auditRoutes);
   await registerWebApp(app);
   return app;
 }

@@ -10,6 +10,7 @@ import {
   ROLLOVER_MODES,
   type RolloverMode,
 } from '../../shared/contract/credits.js';
+import { milliToCredits } from '../../shared/credits.js';
 import { type CliContext, CliError, parseCreditsMilli, parseWholeNumber } from '../context.js';
 
 interface Options {
@@ -40,7 +41,7 @@ export function registerTenantCreate(tenant: Command, ctx: CliContext): void {
     .option('--anchor <YYYY-MM-DD>', 'billing anchor date (default: the 1st of the current month)')
     .option(
       '--allotment <credits>',
-      `credits granted each period (default ${DEFAULT_PLAN.allotmentMilli / 1000})`,
+      `credits granted each period (default ${milliToCredits(DEFAULT_PLAN.allotmentMilli)})`,
       parseCreditsMilli,
     )
     .addOption(
@@ -80,7 +81,7 @@ export function registerTenantCreate(tenant: Command, ctx: CliContext): void {
     )
     .option(
       '--purchase-limit <credits>',
-      `the most credits one purchase may buy (default ${(DEFAULT_PURCHASE_LIMIT_MILLI / 1000).toLocaleString('en-US')})`,
+      `the most credits one purchase may buy (default ${milliToCredits(DEFAULT_PURCHASE_LIMIT_MILLI).toLocaleString('en-US')})`,
       parseCreditsMilli,
     )
     .option('--plan-name <name>', 'the plan name shown to the tenant')
@@ -98,8 +99,8 @@ export function registerTenantCreate(tenant: Command, ctx: CliContext): void {
       );
       ctx.io.out(
         `Created tenant ${slug} (${opts.name}), ${opts.timeZone}, anchored ${billingAnchor}: ` +
-          `${plan.allotmentMilli / 1000} credits a ${plan.periodUnit}, rollover ${plan.rolloverMode}, overage ${plan.overageMode}, ` +
-          `at most ${(plan.purchaseLimitMilli ?? DEFAULT_PURCHASE_LIMIT_MILLI) / 1000} credits a purchase.`,
+          `${milliToCredits(plan.allotmentMilli)} credits a ${plan.periodUnit}, rollover ${plan.rolloverMode}, overage ${plan.overageMode}, ` +
+          `at most ${milliToCredits(plan.purchaseLimitMilli ?? DEFAULT_PURCHASE_LIMIT_MILLI)} credits a purchase.`,
       );
       ctx.io.out(id);
     });
@@ -121,7 +122,8 @@ function planFrom(opts: Options): PlanInput {
   const expiresAfter = opts.rolloverExpiresAfter ?? DEFAULT_PLAN.rolloverExpiresAfterPeriods ?? null;
   return {
     name:
-      opts.planName ?? `${allotmentMilli / 1000} credits ${opts.period === 'year' ? 'yearly' : 'monthly'}`,
+      opts.planName ??
+      `${milliToCredits(allotmentMilli)} credits ${opts.period === 'year' ? 'yearly' : 'monthly'}`,
     periodUnit: opts.period,
     allotmentMilli,
     rolloverMode,

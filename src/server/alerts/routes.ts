@@ -6,9 +6,9 @@ import { writeAudit } from '../auth/audit.js';
 import { actorOf, authOf } from '../auth/guard.js';
 import { DomainError } from '../errors.js';
 import { routeOf } from '../http/route.js';
-import { periodContaining } from '../ledger/periods.js';
+import { readAccount } from '../ledger/account.js';
 import { loadBillingContext } from '../ledger/plans.js';
-import { accountOf } from '../ledger/queries.js';
+import { currentPeriod } from '../ledger/queries.js';
 import { isPlainlyPrivate } from './destination.js';
 import { newWebhookSecret } from './signature.js';
 import {
@@ -44,7 +44,7 @@ function checkWebhookUrl(url: string, allowPrivate: boolean): string {
   return parsed.toString();
 }
 
-/** Credit alerts and the webhook that carries them (PRODUCT.md §3); account admins only. */
+/** Credit alerts and the webhook that carries them (docs/product.md, Credit alerts); account admins only. */
 export const alertRoutes: FastifyPluginAsyncZod = async (app) => {
   app.route({
     ...routeOf(contract.getAlerts),
@@ -53,9 +53,9 @@ export const alertRoutes: FastifyPluginAsyncZod = async (app) => {
       const now = app.deps.now();
       return app.deps.db.withTenant(tenantId, async (tx) => {
         const ctx = await loadBillingContext(tx, tenantId);
-        const { balanceMilli } = await accountOf(tx, tenantId);
-        const period = periodContaining(ctx.anchor, ctx.plan.periodUnit, ctx.timeZone, now);
-        const allotmentMilli = ctx.plan.allotmentMilli;
+        const { balanceMilli } = await readAccount(tx, tenantId, { lock: false });
+        const period = await currentPeriod(tx, ctx, now);
+        const { allotmentMilli } = period;
         const alerts = await recentAlerts(tx, tenantId, 20);
         return {
           period: { start: period.start, end: period.end },

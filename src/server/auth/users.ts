@@ -160,25 +160,6 @@ export async function updateUser(
   });
 }
 
-export function setUserRole(
-  db: Database,
-  tenantId: string,
-  userId: string,
-  role: Role,
-  audit?: AuditContext,
-): Promise<UserListItem> {
-  return updateUser(db, tenantId, userId, { role }, audit);
-}
-
-export function deactivateUser(
-  db: Database,
-  tenantId: string,
-  userId: string,
-  audit?: AuditContext,
-): Promise<UserListItem> {
-  return updateUser(db, tenantId, userId, { active: false }, audit);
-}
-
 async function findUser(tx: Queryable, tenantId: string, userId: string): Promise<UserRow | undefined> {
   const rows = await tx.query<UserRow>(
     'select id, email, name, role, active, created_at from users where tenant_id = $1 and id = $2',

@@ -104,6 +104,7 @@ export interface InterviewRow {
   isSimulation: boolean;
   invitedAt: Date;
   startedAt: Date | null;
+  /** When it reached its charged state (stored at ingest from deriveState); null for the other states. */
   finishedAt: Date | null;
   completion: number;
   chargedMilli: number;
@@ -121,9 +122,8 @@ export async function openingInterviews(
   opts: { fromInstant: Date; toInstant: Date; status?: string; limit: number; offset: number },
 ): Promise<{ items: InterviewRow[]; total: number }> {
   const rows = await tx.query(
-    `select id, candidate_id, state, is_simulation, invited_at, started_at,
-            coalesce(completed_at, ended_at, least(expired_at, cancelled_at)) as finished_at, completion,
-            charged_milli, charge_rule, charge_rule_version, reversed_at, reversal_reason, count(*) over () as total
+    `select id, candidate_id, state, is_simulation, invited_at, started_at, finished_at, completion, charged_milli,
+            charge_rule, charge_rule_version, reversed_at, reversal_reason, count(*) over () as total
        from interviews
       where tenant_id = $1 and opening_id = $2 and invited_at >= $3 and invited_at < $4
         and ($5::text is null or ($5 = 'simulation' and is_simulation) or (state = $5 and not is_simulation))

@@ -11,12 +11,22 @@ export interface DateRange {
 
 export const MAX_RANGE_DAYS = 5 * 366;
 
+/**
+ * The dates a range may hold. Its figures reach past its ends (the range before it, for the
+ * summary's comparison; whole weeks and months; the day after it), and those dates must stay in
+ * the calendar (years 1…9999): the range before 0001-01-01 is in year 0, the day after 9999-12-31
+ * in year 10000. Usage exists from 2000 on, so these bounds refuse no question with an answer.
+ */
+export const EARLIEST_RANGE_DATE = '1900-01-01';
+export const LATEST_RANGE_DATE = '2999-12-31';
+
 /** The days from `from` to `to` inclusive. */
 export const rangeDays = (r: DateRange) => daysBetween(r.from, r.to) + 1;
 
 /**
  * The range a console request asks for: `from`/`to` as given (both or neither), else the
- * current billing period. Bad dates, a reversed range and ranges over five years are refused.
+ * current billing period. Bad dates, dates outside EARLIEST_RANGE_DATE … LATEST_RANGE_DATE, a
+ * reversed range and ranges over five years are refused.
  */
 export function resolveRange(q: { from?: string; to?: string }, ctx: BillingContext, now: Date): DateRange {
   if (q.from === undefined && q.to === undefined) return currentPeriodRange(ctx, now);
@@ -32,6 +42,12 @@ export function resolveRange(q: { from?: string; to?: string }, ctx: BillingCont
   ] as const) {
     if (!isValidDate(value))
       throw new DomainError('invalid_date', `${name} must be a date as YYYY-MM-DD, got ${value}.`);
+    if (value < EARLIEST_RANGE_DATE || value > LATEST_RANGE_DATE) {
+      throw new DomainError(
+        'invalid_date',
+        `${name} must be from ${EARLIEST_RANGE_DATE} to ${LATEST_RANGE_DATE}, got ${value}.`,
+      );
+    }
   }
   const range = { from: q.from, to: q.to };
   if (range.from > range.to) throw new DomainError('invalid_range', 'from must not be after to.');

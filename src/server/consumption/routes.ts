@@ -8,8 +8,9 @@ import { authOf } from '../auth/guard.js';
 import type { Queryable } from '../db/database.js';
 import { DomainError, notFound } from '../errors.js';
 import { routeOf } from '../http/route.js';
+import { readAccount } from '../ledger/account.js';
 import { type BillingContext, loadBillingContext } from '../ledger/plans.js';
-import { accountOf, openedPeriod } from '../ledger/queries.js';
+import { currentPeriod } from '../ledger/queries.js';
 import { findOpening } from '../openings/queries.js';
 import { bucketStarts } from './buckets.js';
 import { openingInterviews, usageByBucket, usageByOpening, usageTotals } from './queries.js';
@@ -54,14 +55,14 @@ export const consumptionRoutes: FastifyPluginAsyncZod = async (app) => {
         const range = resolveRange(request.query, ctx, now);
         const prev = previousRange(range, ctx);
         const elapsed = elapsedPart(range, prev, ctx, now);
-        const { balanceMilli } = await accountOf(tx, tenantId);
-        const period = await openedPeriod(tx, tenantId, now);
+        const { balanceMilli } = await readAccount(tx, tenantId, { lock: false });
+        const period = await currentPeriod(tx, ctx, now);
         return {
           periodStart: range.from,
           periodEnd: range.to,
           ...figures(await usageTotals(tx, tenantId, range)),
           remainingBalance: milliToCredits(balanceMilli),
-          allotment: milliToCredits(period?.allotmentMilli ?? ctx.plan.allotmentMilli),
+          allotment: milliToCredits(period.allotmentMilli),
           previous: {
             periodStart: prev.from,
             periodEnd: prev.to,

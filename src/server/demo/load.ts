@@ -1,9 +1,11 @@
 import { localDate, startOfLocalDate } from '../../shared/calendar.js';
 import { MAX_BATCH } from '../../shared/contract/events.js';
+import { creditsToMilli, milliToCredits } from '../../shared/credits.js';
 import { createApiKey } from '../auth/api-keys.js';
 import { addUser } from '../auth/users.js';
 import type { Database } from '../db/database.js';
 import { DomainError } from '../errors.js';
+import { readAccount } from '../ledger/account.js';
 import { closeDuePeriods } from '../ledger/close.js';
 import { purchaseCredits } from '../ledger/purchases.js';
 import { ingestEvents } from '../metering/ingest.js';
@@ -122,7 +124,7 @@ async function loadTenant(
       run: async () => {
         await purchaseCredits(db, id, {
           idempotencyKey: `demo-${spec.slug}-purchase-1`,
-          creditsMilli: purchase.credits * 1000,
+          creditsMilli: creditsToMilli(purchase.credits),
           actor: `user:${spec.users.find((u) => u.role === 'account_admin')?.email ?? ACTOR}`,
           now: new Date(purchaseAt),
         });
@@ -175,15 +177,12 @@ async function loadTenant(
       `demo: ${spec.slug}: ${totals.rejected} events were refused (the plan ran out of credits at this scale)`,
     );
   }
-  const [account] = await db.withTenant(id, (tx) =>
-    tx.query<{ balance_milli: number }>('select balance_milli from credit_accounts where tenant_id = $1', [
-      id,
-    ]),
-  );
-  const balanceCredits = Number(account?.balance_milli ?? 0) / 1000;
+  const account = await db.withTenant(id, (tx) => readAccount(tx, id, { lock: false }));
+  const balanceCredits = milliToCredits(account.balanceMilli);
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
   log(
     `demo: ${spec.slug}: ${totals.accepted} events accepted, ${totals.duplicates} duplicates, ` +
-      `balance ${balanceCredits} credits (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+      `balance ${balanceCredits} credits (${seconds} s)`,
   );
   return {
     slug: spec.slug,

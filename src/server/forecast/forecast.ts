@@ -7,15 +7,16 @@ import {
   startOfMonth,
 } from '../../shared/calendar.js';
 import { HORIZON_MONTHS } from '../../shared/contract/forecast.js';
-import { milliToCredits } from '../../shared/credits.js';
+import { milliToCredits, nearestMilli } from '../../shared/credits.js';
 import { usageTotals } from '../consumption/queries.js';
 import type { Queryable } from '../db/database.js';
 import { periodContaining } from '../ledger/periods.js';
 import type { BillingContext } from '../ledger/plans.js';
+import { currentPeriod } from '../ledger/queries.js';
 import { type Backtest, backtest } from './backtest.js';
 import { band } from './band.js';
 import { chooseModel, type ModelName } from './choose-model.js';
-import { completionRate, loadHistory, loadLedgerState, openInvitations } from './load.js';
+import { creditsPerInvitation, loadHistory, loadLedgerState, openInvitations } from './load.js';
 import { RECENT_DAYS } from './models/recent-mean.js';
 import { type SimulationResult, simulateLedger } from './runway.js';
 
@@ -40,6 +41,7 @@ export interface Forecast {
   history: { month: string; credits: number }[];
   model: { name: ModelName; reason: string; band: string };
   backtest: Backtest | null;
+  /** Credits per invitation over the last year (the API's name for it). */
   completionRate: number | null;
   runway: {
     date: string | null;
@@ -134,18 +136,18 @@ export async function computeForecast(
       : b,
   );
 
-  const rate = await completionRate(tx, tenantId, today);
+  const perInvitation = await creditsPerInvitation(tx, tenantId, today);
   const invitations = await openInvitations(tx, tenantId, now);
   // Without an observed rate, every open invitation is assumed to complete: the cautious side.
-  const pipelineMilli = Math.round(invitations * (rate ?? 1) * 1000);
+  const pipelineMilli = nearestMilli(invitations * (perInvitation ?? 1));
   const ledger = await loadLedgerState(tx, tenantId, now);
   const simulate = (pick: (b: { credits: number; lower: number; upper: number }) => number) =>
     simulateLedger({
       ctx,
       now,
       lots: ledger.lots,
-      overdraftMilli: ledger.overdraftMilli,
-      monthly: whole.map((b) => Math.round(pick(b) * 1000)),
+      overageMilli: ledger.overageMilli,
+      monthly: whole.map((b) => nearestMilli(pick(b))),
       pipelineMilli,
       horizonMonths: HORIZON_MONTHS,
     });
@@ -154,6 +156,7 @@ export async function computeForecast(
   const late = simulate((b) => b.lower);
 
   const period = periodContaining(ctx.anchor, ctx.plan.periodUnit, tz, now);
+  const { allotmentMilli } = await currentPeriod(tx, ctx, now);
   const usedInPeriod = milliToCredits(
     (await usageTotals(tx, tenantId, { from: period.startDate, to: today })).creditsMilli,
   );
@@ -173,7 +176,7 @@ export async function computeForecast(
     })),
     model: { name: choice.name, reason: choice.reason, band: BAND_METHOD },
     backtest: backtest(values, names),
-    completionRate: rate === null ? null : Math.round(rate * 1000) / 1000,
+    completionRate: perInvitation === null ? null : milliToCredits(nearestMilli(perInvitation)),
     runway: {
       date: point.runOut,
       early: early.runOut,
@@ -182,13 +185,13 @@ export async function computeForecast(
       summary: summary(point, early, late, HORIZON_MONTHS),
       balance: milliToCredits(ledger.balanceMilli),
       openInvitations: invitations,
-      expectedFromInvitations: round1(pipelineMilli / 1000),
+      expectedFromInvitations: round1(milliToCredits(pipelineMilli)),
       expiringUnused: round1(milliToCredits(Math.max(0, point.expiredMilli))),
     },
     endOfPeriod: {
       periodStart: period.startDate,
       periodEnd: addDays(period.endDate, -1),
-      allotment: milliToCredits(ctx.plan.allotmentMilli),
+      allotment: milliToCredits(allotmentMilli),
       usedSoFar: usedInPeriod,
       projected: round1(usedInPeriod + milliToCredits(point.period.usedMilli)),
       lower: round1(usedInPeriod + milliToCredits(late.period.usedMilli)),

@@ -1,12 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { localDate } from '../../shared/calendar.js';
 import * as contract from '../../shared/contract/index.js';
-import { milliToCredits } from '../../shared/credits.js';
+import { creditsToMilli, milliToCredits } from '../../shared/credits.js';
 import { authOf } from '../auth/guard.js';
 import { routeOf } from '../http/route.js';
 import { loadBillingContext } from '../ledger/plans.js';
 import { computeForecast } from './forecast.js';
-import { completionRate, loadLedgerState } from './load.js';
+import { creditsPerInvitation, loadLedgerState } from './load.js';
 import { planNeeds, planPace } from './planner.js';
 import { simulateLedger } from './runway.js';
 
@@ -30,7 +30,7 @@ export const forecastRoutes: FastifyPluginAsyncZod = async (app) => {
       return app.deps.db.withTenant(tenantId, async (tx) => {
         const ctx = await loadBillingContext(tx, tenantId);
         const today = localDate(now, ctx.timeZone);
-        const observed = await completionRate(tx, tenantId, today);
+        const observed = await creditsPerInvitation(tx, tenantId, today);
         const completion = q.completion ?? observed ?? 1;
         const needs = planNeeds({ ...q, completion });
         const ledger = await loadLedgerState(tx, tenantId, now);
@@ -38,8 +38,8 @@ export const forecastRoutes: FastifyPluginAsyncZod = async (app) => {
           ctx,
           now,
           lots: ledger.lots,
-          overdraftMilli: ledger.overdraftMilli,
-          monthly: planPace(needs.creditsWithBuffer * 1000, today, q.months),
+          overageMilli: ledger.overageMilli,
+          monthly: planPace(creditsToMilli(needs.creditsWithBuffer), today, q.months),
           pipelineMilli: 0,
           horizonMonths: q.months,
           topUp: true,

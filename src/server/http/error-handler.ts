@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { ErrorKind } from '../../shared/contract/errors.js';
 import { isDatabaseUnavailable } from '../db/unavailable.js';
@@ -82,4 +82,19 @@ export function installErrorHandling(app: FastifyInstance): void {
       error: { code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}` },
     }),
   );
+}
+
+/**
+ * The router's own refusals, which come before any route or error handler: a path that is not
+ * valid percent-encoded UTF-8 (`%ED%A0%80`, `%FF`, `%ZZ`) and a path parameter longer than the
+ * router takes (longer than any the API accepts: see MAX_PARAM_LENGTH). Fastify would answer them
+ * in a shape of its own; they get the API's, as 400s.
+ */
+export function frameworkErrors(err: FastifyError, _request: unknown, reply: FastifyReply): void {
+  const tooLong = err.code === 'FST_ERR_MAX_PARAM_LENGTH';
+  reply.status(400).send({
+    error: tooLong
+      ? { code: 'invalid_request', message: 'A path parameter is longer than any this API takes.' }
+      : { code: 'invalid_url', message: 'The path is not valid percent-encoded UTF-8.' },
+  });
 }

@@ -6,8 +6,9 @@ import { writeAudit } from '../auth/audit.js';
 import type { Database } from '../db/database.js';
 import { maybeOne } from '../db/database.js';
 import { DomainError } from '../errors.js';
+import { readAccount } from './account.js';
 import { loadBillingContext } from './plans.js';
-import { createLot, lockAccount } from './postings.js';
+import { createLot } from './postings.js';
 
 export interface PurchaseRequest {
   idempotencyKey: string;
@@ -80,7 +81,7 @@ export async function purchaseCredits(
     .update(JSON.stringify({ credits: req.creditsMilli }))
     .digest('hex');
   return db.withTenant(tenantId, async (tx) => {
-    const account = await lockAccount(tx, tenantId);
+    const account = await readAccount(tx, tenantId, { lock: true });
     const existing = await maybeOne<PurchaseRow>(
       tx,
       'select * from purchases where tenant_id = $1 and idempotency_key = $2',
@@ -135,7 +136,7 @@ export async function purchaseCredits(
     if (!row) throw new Error('purchase insert returned nothing');
     await writeAudit(tx, tenantId, { actor: req.actor, at: req.now }, 'credits.purchased', {
       purchaseId: row.id,
-      credits: req.creditsMilli / 1000,
+      credits: milliToCredits(req.creditsMilli),
       totalCents,
       currency: ctx.plan.currency,
     });

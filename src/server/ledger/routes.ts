@@ -39,13 +39,14 @@ export const creditRoutes: FastifyPluginAsyncZod = async (app) => {
       const { tenantId } = authOf(request);
       const { db, now } = app.deps;
       return db.withTenant(tenantId, async (tx) => {
-        const [view, ctx] = [await balanceOf(tx, tenantId, now()), await loadBillingContext(tx, tenantId)];
+        const ctx = await loadBillingContext(tx, tenantId);
+        const view = await balanceOf(tx, ctx, now());
         return {
           balance: milliToCredits(view.balanceMilli),
-          overage: milliToCredits(view.overdraftMilli),
+          overage: milliToCredits(view.overageMilli),
           overageMode: ctx.plan.overage.mode,
           overageLimit: milliToCredits(ctx.plan.overage.limitMilli),
-          period: view.period && {
+          period: {
             start: view.period.start,
             end: view.period.end,
             allotment: milliToCredits(view.period.allotmentMilli),

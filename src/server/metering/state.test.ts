@@ -6,10 +6,10 @@ import type { ParsedEvent } from './events.js';
 import { deriveState, type InterviewRecord, mergeEvent } from './state.js';
 
 /**
- * Pure properties of the interview merge (PRODUCT.md §1–2): the record is the same whatever
- * order events arrive in and however often one repeats, the state read from it follows the
- * state machine of §1, and the charge only grows as events arrive (which is what lets ingest
- * charge only the difference).
+ * Pure properties of the interview merge (docs/product.md, Events and Interview states): the
+ * record is the same whatever order events arrive in and however often one repeats, the state read
+ * from it follows the state machine, and the charge only grows as events arrive (which is what
+ * lets ingest charge only the difference).
  */
 
 const T0 = Date.parse('2026-03-01T00:00:00Z');
@@ -163,7 +163,7 @@ describe('mergeEvent', () => {
   });
 });
 
-/** The state machine of PRODUCT.md §1, with each state's direct successors. */
+/** The state machine of docs/product.md, Interview states, with each state's direct successors. */
 const NEXT: Record<InterviewState, InterviewState[]> = {
   invited: ['started', 'expired', 'cancelled'],
   started: ['completed', 'partially_completed'],
@@ -230,7 +230,7 @@ const lifeArb = fc
   });
 
 describe('deriveState', () => {
-  it('moves only along the transitions of PRODUCT.md §1 as a lawful life happens, ending in its state', () => {
+  it('moves only along the transitions of the state machine as a lawful life happens, ending in its state', () => {
     fc.assert(
       fc.property(lifeArb, ({ life, events }) => {
         let record: InterviewRecord | undefined;
@@ -302,7 +302,7 @@ describe('the charge of a merged interview', () => {
     );
   });
 
-  it('charges simulations nothing, completed interviews 1 credit, partial ones by the rule (PRODUCT.md §2)', () => {
+  it('charges simulations nothing, completed interviews 1 credit, partial ones by the partial rule', () => {
     fc.assert(
       fc.property(interviewEventsArb, (events) => {
         const r = fold(events);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isValidDate, isValidTimeZone } from '../../shared/calendar.js';
 import type { OverageMode, RolloverMode } from '../../shared/contract/credits.js';
+import { milliToCredits } from '../../shared/credits.js';
 import { writeAudit } from '../auth/audit.js';
 import type { Database } from '../db/database.js';
 import { DomainError } from '../errors.js';
@@ -74,7 +75,7 @@ export async function createTenant(
   ) {
     throw new DomainError(
       'invalid_purchase_limit',
-      `The purchase limit must be more than 0 and at most ${MAX_PURCHASE_MILLI / 1000} credits.`,
+      `The purchase limit must be more than 0 and at most ${milliToCredits(MAX_PURCHASE_MILLI)} credits.`,
     );
   }
   const partialRule = parsePartialRule(plan.partialRule ?? DEFAULT_PARTIAL_RULE);

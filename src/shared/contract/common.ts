@@ -122,6 +122,7 @@ export const TAGS = {
   forecast: 'The forecast, the runway and the hiring planner',
   credits: 'The balance, the ledger, purchases and reversals',
   alerts: 'Credit alerts and their webhook',
+  audit: 'The audit log: who did what, when',
   service: 'The service itself: health and this document',
 } as const;
 export type Tag = keyof typeof TAGS;

@@ -24,6 +24,7 @@ export type ErrorKind = (typeof ERROR_KINDS)[number];
 export const ERROR_CODES = {
   // Any operation's input
   invalid_request: 'invalid',
+  invalid_url: 'invalid',
   invalid_text: 'invalid',
   bad_request: 'invalid',
   payload_too_large: 'too_large',
@@ -72,6 +73,8 @@ export const ERROR_CODES = {
   invalid_purchase_limit: 'invalid',
   invalid_scale: 'invalid',
   demo_loaded: 'conflict',
+  // The audit log
+  invalid_cursor: 'invalid',
 } as const satisfies Record<string, ErrorKind>;
 export type ErrorCode = keyof typeof ERROR_CODES;
 

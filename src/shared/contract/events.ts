@@ -25,7 +25,9 @@ export const InterviewEventSchema = z
     openingId: Id,
     jobTitle: z.string().trim().min(1).max(300).optional(),
     candidateId: Id.optional(),
-    occurredAt: z.iso.datetime({ offset: true }),
+    occurredAt: z.iso
+      .datetime({ offset: true })
+      .describe("From 2000-01-01T00:00:00Z to 24 hours after the server's clock (else invalid_time)"),
     completion: z.number().min(0).max(1).optional(),
   })
   .strict()

@@ -4,6 +4,7 @@
  */
 import * as alerts from './alerts.js';
 import * as apiKeys from './api-keys.js';
+import * as audit from './audit.js';
 import * as auth from './auth.js';
 import type { Endpoint } from './common.js';
 import * as consumption from './consumption.js';
@@ -17,6 +18,7 @@ import * as users from './users.js';
 
 export * from './alerts.js';
 export * from './api-keys.js';
+export * from './audit.js';
 export * from './auth.js';
 export * from './common.js';
 export * from './consumption.js';
@@ -45,4 +47,5 @@ export const ENDPOINTS: readonly Endpoint[] = [
   forecast,
   credits,
   alerts,
+  audit,
 ].flatMap((area) => Object.values(area).filter(isEndpoint));

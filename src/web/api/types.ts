@@ -5,6 +5,7 @@
 import type {
   AnswerOf,
   ApiKeyListItem as ApiKeyListItemSchema,
+  AuditEntry as AuditEntrySchema,
   Balance as BalanceSchema,
   CreatedApiKey as CreatedApiKeySchema,
   getTimeseries,
@@ -35,3 +36,4 @@ export type Receipt = Json<typeof ReceiptSchema>;
 export type UserListItem = Json<typeof UserListItemSchema>;
 export type ApiKeyListItem = Json<typeof ApiKeyListItemSchema>;
 export type CreatedApiKey = Json<typeof CreatedApiKeySchema>;
+export type AuditEntry = Json<typeof AuditEntrySchema>;

@@ -127,6 +127,7 @@ export function OpeningDrawer({
         <Select
           label="State"
           placeholder="All states"
+          data-testid="interview-state-filter"
           data={INTERVIEW_FILTERS.map((s) => ({ value: s, label: formatLabel(s) }))}
           value={status}
           onChange={(v) => {
