@@ -4,6 +4,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { buildApp } from '../src/server/app.js';
 import { verifyTenant } from '../src/server/ledger/verify.js';
+import { milliToCredits } from '../src/shared/credits.js';
 import { initialJsGzip } from '../src/web/bundle-size.js';
 import {
   ADMIN_PASSWORD,
@@ -306,7 +307,7 @@ async function checkAnswers(size: Size, t: LoadedTenant, get: (url: string) => P
   if (days.points.length !== 31 || months.points.length !== 36) {
     throw new Error(`${size}: ${days.points.length} daily and ${months.points.length} monthly points`);
   }
-  if (Math.abs(credits(months.points) - Number(t.counts.charged_milli) / 1000) > 0.001) {
+  if (Math.abs(credits(months.points) - milliToCredits(Number(t.counts.charged_milli))) > 0.001) {
     throw new Error(
       `${size}: monthly points hold ${credits(months.points)} credits, the interviews were charged ${t.counts.charged_milli} milli`,
     );

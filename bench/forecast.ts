@@ -1,7 +1,8 @@
 import { loadDemo } from '../src/server/demo/load.js';
-import { computeForecast, HORIZON_MONTHS } from '../src/server/forecast/forecast.js';
+import { computeForecast } from '../src/server/forecast/forecast.js';
 import { forgetModelChoices } from '../src/server/forecast/model-cache.js';
 import { loadBillingContext } from '../src/server/ledger/plans.js';
+import { HORIZON_MONTHS } from '../src/shared/contract/forecast.js';
 import { openBenchDatabase } from './lib/database.js';
 import { quantiles } from './lib/latency.js';
 

@@ -295,6 +295,69 @@ describe('ledger verify', () => {
   });
 });
 
+describe('ledger verify on a tampered chain', () => {
+  it('exits 1 naming the ledger entry or audit row whose content was changed, though every sum agrees', async () => {
+    const { slug, id } = await createTenant();
+    const key = await cli('apikey', 'create', '--tenant', slug);
+    // An interview charged twice (partial, then completed): two entries on one lot.
+    const partial = interviewEvents({ interviewId: 'iv-cli', outcome: 'partial', completion: 0.6 });
+    const completed = {
+      id: 'ev-cli-completed',
+      type: 'interview.completed',
+      interviewId: 'iv-cli',
+      openingId: 'op-1',
+      occurredAt: '2026-01-10T13:00:00.000Z',
+    };
+    for (const batch of [partial, [completed]]) {
+      expect((await postEvents(env.app, key.lastLine, batch)).json()).toMatchObject({ rejected: [] });
+    }
+    const entries = await env.t.asOwner((q) =>
+      q.query<{ id: number }>(
+        `select id from ledger_entries where tenant_id = $1 and interview_id = 'iv-cli' order by id`,
+        [id],
+      ),
+    );
+    expect(entries).toHaveLength(2);
+    const first = Number(entries[0]?.id);
+    const second = Number(entries[1]?.id);
+    // Moves 100 thousandths between the two: the balance, the lot and the interview's charge still agree.
+    const move = (by: number) =>
+      env.t.asOwner(async (q) => {
+        await q.query('alter table ledger_entries disable trigger ledger_entries_no_update');
+        await q.query(
+          'update ledger_entries set amount_milli = amount_milli - $3 where tenant_id = $1 and id = $2',
+          [id, first, by],
+        );
+        await q.query(
+          'update ledger_entries set amount_milli = amount_milli + $3 where tenant_id = $1 and id = $2',
+          [id, second, by],
+        );
+        await q.query('alter table ledger_entries enable trigger ledger_entries_no_update');
+      });
+    await move(100);
+    const bad = await cli('ledger', 'verify', '--tenant', slug);
+    expect(bad.code).toBe(1);
+    expect(bad.out).toEqual([
+      `FAIL ${slug} ledger_chain: Ledger entry ${first} does not match its hash: it was changed after it was written.`,
+    ]);
+    expect(bad.stderr).toContain('disagree');
+    await move(-100);
+    expect((await cli('ledger', 'verify', '--tenant', slug)).code).toBe(0);
+
+    const [row] = await env.t.asOwner((q) =>
+      q.query<{ id: number }>(
+        `update audit_log set actor = 'user:someone@example.test' where tenant_id = $1 and action = 'api_key.created' returning id`,
+        [id],
+      ),
+    );
+    const audit = await cli('ledger', 'verify', '--tenant', slug);
+    expect(audit.code).toBe(1);
+    expect(audit.out.join('\n')).toContain(
+      `FAIL ${slug} audit_chain: Audit row ${row?.id} does not match its hash`,
+    );
+  });
+});
+
 describe('demo load', () => {
   it('loads the demo, prints the counts and logins, and refuses a second load', async () => {
     const res = await cli('demo', 'load', '--scale', '0.01');

@@ -182,6 +182,44 @@ describe('consumption API', () => {
     }
   });
 
+  // Found by the fuzz suite: a range by year 1 or 9999 passed validation, and the range before it
+  // (year 0) or the day after it (year 10000) was a 500.
+  it('answers ranges at the ends of the dates it takes, and refuses dates past them', async () => {
+    const routes = [
+      '/api/v1/consumption/summary',
+      '/api/v1/consumption/openings',
+      '/api/v1/consumption/timeseries?granularity=day',
+      '/api/v1/consumption/timeseries?granularity=week',
+      '/api/v1/consumption/timeseries?granularity=month',
+      '/api/v1/openings/op-data/interviews',
+    ];
+    const url = (route: string, from: string, to: string) =>
+      `${route}${route.includes('?') ? '&' : '?'}from=${from}&to=${to}`;
+    for (const route of routes) {
+      for (const [from, to] of [
+        ['1900-01-01', '1900-01-31'],
+        ['2999-12-01', '2999-12-31'],
+      ] as const) {
+        const res = await get(url(route, from, to));
+        expect({ route, from, status: res.statusCode }).toEqual({ route, from, status: 200 });
+      }
+      for (const [from, to] of [
+        ['0001-01-01', '0001-01-01'],
+        ['1899-12-31', '1900-01-31'],
+        ['2999-12-01', '3000-01-01'],
+        ['9999-12-31', '9999-12-31'],
+      ] as const) {
+        const res = await get(url(route, from, to));
+        expect({ route, from, status: res.statusCode, code: res.json().error?.code }).toEqual({
+          route,
+          from,
+          status: 400,
+          code: 'invalid_date',
+        });
+      }
+    }
+  });
+
   it('answers 401 without a session and 403 to recruiters and viewers', async () => {
     expect((await env.app.inject({ method: 'GET', url: '/api/v1/consumption/summary' })).statusCode).toBe(
       401,

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, loadDemo } from '../src/server/demo/load.js';
 import { MONTH_WEIGHTS } from '../src/server/demo/seasonality.js';
 import { addDays, addMonthsClamped } from '../src/shared/calendar.js';
+import type { Forecast, Json } from '../src/shared/contract/index.js';
 import { openTestDatabase, type TestDatabase } from './helpers/db.js';
 import {
   interviewEvents,
@@ -40,26 +41,8 @@ function veteranCount(month: string): number {
   return Math.round(10 * (MONTH_WEIGHTS[t % 12] as number) * 1.05 ** (t / 12));
 }
 
-interface Body {
-  model: {
-    name: string;
-    candidate: string | null;
-    reason: string;
-    candidates: { name: string; backtestMape: number | null; served: boolean }[];
-  };
-  backtest: {
-    candidate: string;
-    mape: number | null;
-    naiveLastMonthMape: number | null;
-    naiveLastYearMape: number | null;
-    origins: number;
-    heldOutMonths: number;
-    band: { closedFormCoverage: number; coverage: number; widenedBy: number };
-    points: { month: string; actual: number }[];
-  } | null;
-  history: { month: string; credits: number }[];
-  months: { month: string; credits: number; lower: number; upper: number }[];
-}
+/** The forecast's answer as it travels. */
+type Body = Json<typeof Forecast>;
 
 /** What every answer with a backtest must hold: the served model is the one scored, and no naive forecast beat it. */
 function expectHonestBacktest(body: Body) {

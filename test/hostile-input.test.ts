@@ -181,6 +181,22 @@ describe('text no one can store', () => {
     await stillServing();
   });
 
+  // Found by the fuzz suite: the router's refusals came in a shape of their own.
+  it('answers a path that is not valid percent-encoded UTF-8 in the API’s error shape', async () => {
+    for (const url of [
+      '/api/v1/openings/%ED%A0%80/interviews',
+      '/api/v1/users/%FF',
+      '/api/v1/openings/%ZZ/status',
+    ]) {
+      const res = await env.app.inject({ method: 'GET', url });
+      expect({ url, status: res.statusCode, body: res.json() }).toEqual({
+        url,
+        status: 400,
+        body: { error: { code: 'invalid_url', message: expect.any(String) } },
+      });
+    }
+  });
+
   it('treats a session cookie holding NUL as no session', async () => {
     const res = await env.app.inject({
       method: 'GET',

@@ -527,7 +527,7 @@ describe('POST /api/v1/credits/reversals', () => {
     expect(await verifyTenant(env.t.db, tenant.id)).toEqual([]);
   });
 
-  it('gives back overage first: the overdraft shrinks before any lot is credited', async () => {
+  it('gives back overage first: the overage shrinks before any lot is credited', async () => {
     const tenant = await newTenant({ allotmentMilli: 1000, overageMode: 'allow', overageLimitMilli: 5000 });
     const admin = await signIn(env.app, env.t.db, tenant.id, 'account_admin');
     const first = await interview(tenant, 'completed'); // from the grant
@@ -638,13 +638,19 @@ describe('ledger verify', () => {
     const { tenant, charged } = await busyTenant();
     await env.t.asOwner((q) =>
       q.query(
-        `insert into ledger_entries (tenant_id, kind, amount_milli, interview_id, effective_at, actor)
-         values ($1, 'adjustment', 5000, $2, now(), 'intruder')`,
+        `insert into ledger_entries (tenant_id, kind, amount_milli, interview_id, effective_at, actor, hash)
+         values ($1, 'adjustment', 5000, $2, now(), 'intruder', sha256('intruder'))`,
         [tenant.id, charged],
       ),
     );
     const problems = await verifyTenant(env.t.db, tenant.id);
-    expect(problems.map((p) => p.check).sort()).toEqual(['balance', 'interview_charge', 'overdraft']);
+    // The hash chain (test/tamper.test.ts) names the row too.
+    expect(problems.map((p) => p.check).sort()).toEqual([
+      'balance',
+      'interview_charge',
+      'ledger_chain',
+      'overage',
+    ]);
     expect(problems.find((p) => p.check === 'interview_charge')?.message).toContain(charged);
   });
 
@@ -652,13 +658,13 @@ describe('ledger verify', () => {
     const { tenant } = await busyTenant();
     await env.t.asOwner((q) =>
       q.query(
-        `insert into ledger_entries (tenant_id, kind, amount_milli, lot_id, effective_at, actor)
-         select tenant_id, 'consumption', -1, id, now(), 'intruder' from credit_lots
+        `insert into ledger_entries (tenant_id, kind, amount_milli, lot_id, effective_at, actor, hash)
+         select tenant_id, 'consumption', -1, id, now(), 'intruder', sha256('intruder') from credit_lots
           where tenant_id = $1 and kind = 'purchase'`,
         [tenant.id],
       ),
     );
-    expect((await checks(tenant)).sort()).toEqual(['balance', 'lot']);
+    expect((await checks(tenant)).sort()).toEqual(['balance', 'ledger_chain', 'lot']);
   });
 
   it('names a tampered daily usage count', async () => {

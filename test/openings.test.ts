@@ -92,4 +92,39 @@ describe('PUT /api/v1/openings/:openingId/status', () => {
     );
     expect(row?.status).toBe('open');
   });
+
+  // Found by the fuzz suite: the router took path parameters of 100 characters at most (as sent,
+  // percent-encoded), so an opening id of the 200 characters ingest takes could not be addressed,
+  // and a longer one got an answer outside the API's error shape.
+  it('addresses an opening by an id of 200 characters, however it is encoded', async () => {
+    const tenant = await makeTenant(env.t.db, clock, { scopes: [...SCOPES, 'usage:read'] });
+    const key = { authorization: `Bearer ${tenant.apiKey}` };
+    for (const openingId of ['o'.repeat(200), '職'.repeat(200), '🙂'.repeat(100)]) {
+      await postEvents(env.app, tenant.apiKey, interviewEvents({ openingId }));
+      const id = encodeURIComponent(openingId);
+      const closed = await env.app.inject({
+        method: 'PUT',
+        url: `/api/v1/openings/${id}/status`,
+        headers: key,
+        payload: { status: 'closed' },
+      });
+      expect(closed.json()).toMatchObject({ openingId, status: 'closed' });
+      const listed = await env.app.inject({
+        method: 'GET',
+        url: `/api/v1/openings/${id}/interviews?from=2026-01-01&to=2026-01-31`,
+        headers: key,
+      });
+      expect(listed.json()).toMatchObject({ openingId, total: 1 });
+    }
+    for (const openingId of ['o'.repeat(201), 'o'.repeat(5000)]) {
+      const res = await env.app.inject({
+        method: 'PUT',
+        url: `/api/v1/openings/${openingId}/status`,
+        headers: key,
+        payload: { status: 'closed' },
+      });
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toEqual({ error: expect.objectContaining({ code: 'invalid_request' }) });
+    }
+  });
 });

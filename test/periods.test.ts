@@ -121,14 +121,14 @@ async function lots(tenantId: string): Promise<LotRow[]> {
   }));
 }
 
-async function account(tenantId: string): Promise<{ balance: number; overdraft: number }> {
+async function account(tenantId: string): Promise<{ balance: number; overage: number }> {
   const [row] = await env.t.db.withTenant(tenantId, (tx) =>
-    tx.query<{ balance_milli: number; overdraft_milli: number }>(
-      'select balance_milli, overdraft_milli from credit_accounts where tenant_id = $1',
+    tx.query<{ balance_milli: number; overage_milli: number }>(
+      'select balance_milli, overage_milli from credit_accounts where tenant_id = $1',
       [tenantId],
     ),
   );
-  return { balance: Number(row?.balance_milli), overdraft: Number(row?.overdraft_milli) };
+  return { balance: Number(row?.balance_milli), overage: Number(row?.overage_milli) };
 }
 
 async function periods(tenantId: string): Promise<{ start: string; end: string; closed: boolean }[]> {
@@ -240,7 +240,7 @@ describe('period close', () => {
       }),
     ]);
     expect(log.filter((e) => e.kind === 'rollover')).toEqual([]);
-    expect(await account(tenant.id)).toEqual({ balance: 10 * CREDIT, overdraft: 0 });
+    expect(await account(tenant.id)).toEqual({ balance: 10 * CREDIT, overage: 0 });
     expect((await lots(tenant.id)).map((l) => [l.kind, l.remaining])).toEqual([
       ['grant', 0],
       ['grant', 10 * CREDIT],
@@ -263,7 +263,7 @@ describe('period close', () => {
       ['rollover', 7 * CREDIT, 7 * CREDIT, '2026-03-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z'],
       ['grant', 10 * CREDIT, 10 * CREDIT, '2026-03-01T00:00:00.000Z', '2026-02-01T00:00:00.000Z'],
     ]);
-    expect(await account(tenant.id)).toEqual({ balance: 17 * CREDIT, overdraft: 0 });
+    expect(await account(tenant.id)).toEqual({ balance: 17 * CREDIT, overage: 0 });
     await expectHealthy(tenant);
   });
 
@@ -561,14 +561,14 @@ describe('period close', () => {
       rolloverMode: 'all',
     });
     await consume(tenant, 12);
-    expect(await account(tenant.id)).toEqual({ balance: -2 * CREDIT, overdraft: 2 * CREDIT });
+    expect(await account(tenant.id)).toEqual({ balance: -2 * CREDIT, overage: 2 * CREDIT });
     await expectHealthy(tenant);
     expect(await closeAt(tenant, '2026-02-01T00:00:00Z')).toEqual({ closed: 1, opened: 1, expiredLots: 0 });
-    expect(await account(tenant.id)).toEqual({ balance: 8 * CREDIT, overdraft: 0 });
+    expect(await account(tenant.id)).toEqual({ balance: 8 * CREDIT, overage: 0 });
     const feb = (await lots(tenant.id)).filter((l) => l.periodStart === '2026-02-01T00:00:00.000Z');
     // Nothing was left to roll over; the new grant bears the two credits of overage.
     expect(feb.map((l) => [l.kind, l.amount, l.remaining])).toEqual([['grant', 10 * CREDIT, 8 * CREDIT]]);
-    const settlement = (await entries(tenant.id)).filter((e) => e.kind === 'overdraft_settlement');
+    const settlement = (await entries(tenant.id)).filter((e) => e.kind === 'overage_settlement');
     expect(settlement.map((e) => [e.lotId, e.amount, e.effectiveAt])).toEqual([
       [null, 2 * CREDIT, '2026-02-01T00:00:00.000Z'],
       [feb[0]?.id, -2 * CREDIT, '2026-02-01T00:00:00.000Z'],

@@ -9,8 +9,8 @@ import type { ApiKeyScope } from '../src/shared/api-key-scopes.js';
 import { makeTenant, postEvents, TestClock, type TestTenant, testAppForFile } from './helpers/factories.js';
 
 /**
- * Properties of ingestion against the real database (issue 2 §9, PRODUCT.md §2–3): events
- * arrive late, repeated and out of order, in batches of any size, and the books come out the
+ * Properties of ingestion against the real database (docs/product.md, Credit rules and Credit
+ * alerts): events arrive late, repeated and out of order, in batches of any size, and the books come out the
  * same; the ledger always adds up; no interview ever costs more than one credit. Each run
  * uses fresh tenants, so runs do not see each other.
  */
@@ -253,7 +253,7 @@ function batchesOf(stream: WireEvent[], d: Delivery): WireEvent[][] {
 
 interface Ledger {
   balanceMilli: number;
-  overdraftMilli: number;
+  overageMilli: number;
   ledgerSumMilli: number;
   /** Per interview: [id, charged_milli, sum of its ledger entries]. */
   charges: [string, number, number][];
@@ -270,8 +270,8 @@ interface Books extends Ledger {
 }
 
 async function ledger(tx: Queryable, tenantId: string): Promise<Ledger> {
-  const [account] = await tx.query<{ balance: number; overdraft: number; total: number; positive: number }>(
-    `select balance_milli as balance, overdraft_milli as overdraft,
+  const [account] = await tx.query<{ balance: number; overage: number; total: number; positive: number }>(
+    `select balance_milli as balance, overage_milli as overage,
             (select coalesce(sum(amount_milli), 0)::bigint from ledger_entries where tenant_id = $1) as total,
             (select count(*)::int from ledger_entries
               where tenant_id = $1 and kind = 'consumption' and amount_milli >= 0) as positive
@@ -287,7 +287,7 @@ async function ledger(tx: Queryable, tenantId: string): Promise<Ledger> {
   );
   return {
     balanceMilli: Number(account?.balance),
-    overdraftMilli: Number(account?.overdraft),
+    overageMilli: Number(account?.overage),
     ledgerSumMilli: Number(account?.total),
     charges: charges.map((c) => [c.id, Number(c.charged), Number(c.booked)]),
     positiveConsumption: Number(account?.positive),
@@ -351,7 +351,7 @@ async function post(tenant: TestTenant, events: WireEvent[]) {
 
 const sameBooks = (b: Books) => ({
   balanceMilli: b.balanceMilli,
-  overdraftMilli: b.overdraftMilli,
+  overageMilli: b.overageMilli,
   interviews: b.interviews,
   dailyUsage: b.dailyUsage,
   openings: b.openings,

@@ -13,7 +13,7 @@ import {
 } from './helpers/factories.js';
 
 /**
- * The API's rate limits (issue 9), turned down here to prove the 429: requests a minute per
+ * The API's rate limits, turned down here to prove the 429: requests a minute per
  * session, per API key, and per client address for anonymous callers. The plugin counts real
  * time, not the test clock; each test spends its own principal's budget.
  */

@@ -6,7 +6,7 @@ import { addUser } from '../src/server/auth/users.js';
 import { makeTenant, PASSWORD, TestClock, testApp, testAppForFile } from './helpers/factories.js';
 
 /**
- * Login throttling (issue 9): at most 10 failed logins per account and 100 per client address in
+ * Login throttling: at most 10 failed logins per account and 100 per client address in
  * any 15 minutes; over that, 429 too_many_attempts with Retry-After, even for the right password.
  * Each test uses its own emails and addresses and sets the clock it needs.
  */

@@ -1,16 +1,13 @@
 import { addUser } from '../../src/server/auth/users.js';
 import type { Database } from '../../src/server/db/database.js';
 import { MONTH_WEIGHTS } from '../../src/server/demo/seasonality.js';
+import { readAccount } from '../../src/server/ledger/account.js';
 import { closeDuePeriods } from '../../src/server/ledger/close.js';
 import { periodAt } from '../../src/server/ledger/periods.js';
-import {
-  type ChargeDelta,
-  loadOpenLots,
-  lockAccount,
-  postConsumption,
-} from '../../src/server/ledger/postings.js';
+import { type ChargeDelta, loadOpenLots, postConsumption } from '../../src/server/ledger/postings.js';
 import { createTenant } from '../../src/server/tenants/create.js';
 import { addDays, daysBetween, localDate, startOfLocalDate } from '../../src/shared/calendar.js';
+import { creditsToMilli } from '../../src/shared/credits.js';
 import type { BenchDatabase } from './database.js';
 import { prng, TITLES } from './events.js';
 
@@ -133,18 +130,19 @@ const r = (j: number) => `((hashint8(n * 16 + ${j} + salt) & 2147483647)::float8
 
 /**
  * Interviews from the plan, their whole life decided per row from hashes, then cut at $8 (now):
- * a milestone after now has not happened yet. The state, completion and charge follow
- * deriveState and chargeFor (default partial rule: under 25 % free, under 75 % half, else one).
+ * a milestone after now has not happened yet. The state, finish time, completion and charge follow
+ * deriveState and chargeFor (default partial rule: under 25 % free, under 75 % half, else one);
+ * verifyTenant (bench/console.ts) proves the state and finish time equal deriveState's.
  * Outcomes: 44 % completed, 12 % ended early, 7 % started then never finished (expire after 7
  * days: partially completed), 20 % never started (expired), 7 % cancelled, 10 % simulations.
  * Each level ends in `offset 0` so the planner does not fold it into the next: folded, every
  * reference to a column copies its whole expression, and planning alone took most of a minute.
  */
 const INSERT_INTERVIEWS = `
-insert into interviews (tenant_id, id, opening_id, candidate_id, is_simulation, state, invited_at, started_at,
-                        completed_at, ended_at, expired_at, cancelled_at, completion, charged_milli, charge_rule,
-                        charge_rule_version, updated_at)
-select $1, id, opening_id, candidate_id, is_sim, state, invited_at, started_at, completed_at, ended_at,
+insert into interviews (tenant_id, id, opening_id, candidate_id, is_simulation, state, finished_at, invited_at,
+                        started_at, completed_at, ended_at, expired_at, cancelled_at, completion, charged_milli,
+                        charge_rule, charge_rule_version, updated_at)
+select $1, id, opening_id, candidate_id, is_sim, state, finished_at, invited_at, started_at, completed_at, ended_at,
        expired_at, cancelled_at, completion, charged,
        case when is_sim then 'simulation' when state = 'completed' then 'completed'
             when state = 'partially_completed' then 'partial' else 'not_charged' end,
@@ -165,6 +163,8 @@ select $1, id, opening_id, candidate_id, is_sim, state, invited_at, started_at, 
                     when expired_at is not null and (cancelled_at is null or expired_at <= cancelled_at) then 'expired'
                     when cancelled_at is not null then 'cancelled'
                     else 'invited' end as state,
+               coalesce(completed_at, ended_at, case when started_at is not null then least(expired_at, cancelled_at) end)
+                 as finished_at,
                case when is_sim or completed_at is not null then 1
                     when started_at is null then 0
                     when ended_at is not null or expired_at is not null or cancelled_at is not null then target
@@ -226,7 +226,7 @@ select $1, id, opening_id, candidate_id, is_sim, state, invited_at, started_at, 
 /**
  * The daily rollups of a tenant's interviews, by the rules of addContribution: each count on the
  * local day it happened (a simulation on its run, invited on the invitation, started on the
- * start, an outcome and its credits on the day the interview reached it).
+ * start, an outcome and its credits on the day the interview reached it: its finished_at).
  */
 const INSERT_ROLLUPS = `
 insert into daily_usage (tenant_id, opening_id, day, invited, started, completed, partially_completed, expired,
@@ -234,11 +234,7 @@ insert into daily_usage (tenant_id, opening_id, day, invited, started, completed
 select $1, opening_id, day, sum(inv), sum(st), sum(comp), sum(part), sum(exp), sum(canc), sum(sims), sum(credits)
   from (
     select i.opening_id, x.*
-      from (
-        select *, coalesce(completed_at, ended_at, case when started_at is not null then least(expired_at, cancelled_at) end)
-                    as finished_at
-          from interviews where tenant_id = $1
-      ) i
+      from interviews i
       cross join lateral (values
         (case when is_simulation then (coalesce(completed_at, invited_at) at time zone $2)::date end,
           0, 0, 0, 0, 0, 0, 1, 0::bigint),
@@ -256,7 +252,7 @@ select $1, opening_id, day, sum(inv), sum(st), sum(comp), sum(part), sum(exp), s
         (case when not is_simulation and charged_milli <> 0 and finished_at is not null
               then (finished_at at time zone $2)::date end, 0, 0, 0, 0, 0, 0, 0, charged_milli)
       ) as x(day, inv, st, comp, part, exp, canc, sims, credits)
-     where x.day is not null
+     where i.tenant_id = $1 and x.day is not null
   ) contributions
  group by opening_id, day
  -- In day order, as ingest creates them day after day (the day-range scans depend on it).
@@ -271,11 +267,7 @@ insert into daily_candidates (tenant_id, opening_id, day, who, interviews)
 select $1, opening_id, day, who, count(distinct id)
   from (
     select i.id, i.opening_id, coalesce(i.candidate_id, '#' || i.id) as who, (m.at at time zone $2)::date as day
-      from (
-        select *, coalesce(completed_at, ended_at, case when started_at is not null then least(expired_at, cancelled_at) end)
-                    as finished_at
-          from interviews where tenant_id = $1 and not is_simulation
-      ) i
+      from interviews i
       cross join lateral (values
         (invited_at),
         (started_at),
@@ -283,7 +275,7 @@ select $1, opening_id, day, who, count(distinct id)
         (case when state = 'expired' then expired_at end),
         (case when state = 'cancelled' then cancelled_at end)
       ) as m(at)
-     where m.at is not null
+     where i.tenant_id = $1 and not i.is_simulation and m.at is not null
   ) active
  group by opening_id, day, who`;
 
@@ -339,12 +331,12 @@ export async function loadConsoleTenant(
       plan: {
         name: 'Bench (monthly)',
         periodUnit: 'month',
-        allotmentMilli: spec.allotmentCredits * 1000,
+        allotmentMilli: creditsToMilli(spec.allotmentCredits),
         rolloverMode: 'capped',
         rolloverCapPercent: 25,
         rolloverExpiresAfterPeriods: 1,
         overageMode: 'allow',
-        overageLimitMilli: spec.allotmentCredits * 1000,
+        overageLimitMilli: creditsToMilli(spec.allotmentCredits),
         creditPriceCents: 400,
       },
     },
@@ -443,8 +435,7 @@ export async function loadConsoleTenant(
 async function postLedger(db: Database, tenantId: string, tz: string): Promise<void> {
   const rows = await db.withTenant(tenantId, (tx) =>
     tx.query<{ id: string; charged_milli: number; charge_rule: string; finished_at: Date }>(
-      `select id, charged_milli, charge_rule,
-              coalesce(completed_at, ended_at, least(expired_at, cancelled_at)) as finished_at
+      `select id, charged_milli, charge_rule, finished_at
          from interviews where tenant_id = $1 and charged_milli > 0
         order by finished_at, id`,
       [tenantId],
@@ -467,7 +458,7 @@ async function postLedger(db: Database, tenantId: string, tz: string): Promise<v
       });
     }
     await db.withTenant(tenantId, async (tx) => {
-      const account = await lockAccount(tx, tenantId);
+      const account = await readAccount(tx, tenantId, { lock: true });
       const lots = await loadOpenLots(tx, tenantId, period.start);
       await postConsumption(tx, account, lots, charges, ACTOR);
     });

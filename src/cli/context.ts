@@ -2,6 +2,7 @@ import { InvalidArgumentError } from 'commander';
 import { loadConfig } from '../server/config.js';
 import { connect } from '../server/db/connect.js';
 import type { Database } from '../server/db/database.js';
+import { creditsToMilli } from '../shared/credits.js';
 
 /** Where the CLI writes: one call per line, without the newline. */
 export interface CliIo {
@@ -84,8 +85,7 @@ export function parseCreditsMilli(value: string): number {
   if (!/^\d{1,9}(\.\d{1,3})?$/.test(value.trim())) {
     throw new InvalidArgumentError('Expected credits as a non-negative number with at most 3 decimals.');
   }
-  const [whole, fraction = ''] = value.trim().split('.');
-  return Number(whole) * 1000 + Number(fraction.padEnd(3, '0'));
+  return creditsToMilli(Number(value.trim()));
 }
 
 export function parseWholeNumber(min: number, max: number) {

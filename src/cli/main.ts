@@ -2,7 +2,7 @@ import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { DatabaseInUseError } from '../server/db/pglite.js';
-import { ApiError } from '../server/http/errors.js';
+import { DomainError } from '../server/errors.js';
 import { registerApiKeyCreate } from './commands/apikey-create.js';
 import { registerApiKeyList } from './commands/apikey-list.js';
 import { registerApiKeyRevoke } from './commands/apikey-revoke.js';
@@ -76,7 +76,8 @@ export async function runCli(argv: string[], options: CliOptions = {}): Promise<
       ctx.io.err('Nothing was changed.');
       return EXIT.databaseInUse;
     }
-    if (err instanceof ApiError || err instanceof CliError) {
+    // A refusal of the domain (a bad value, a conflict): its message says what to change.
+    if (err instanceof DomainError || err instanceof CliError) {
       ctx.io.err(`error: ${err.message}`);
       return err instanceof CliError ? err.exitCode : EXIT.usage;
     }

@@ -1,18 +1,20 @@
 import cookie from '@fastify/cookie';
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { health } from '../shared/contract/service.js';
 import { alertRoutes } from './alerts/routes.js';
+import { auditRoutes } from './auth/audit-routes.js';
 import { authRoutes } from './auth/routes.js';
 import type { Config } from './config.js';
 import { consumptionRoutes } from './consumption/routes.js';
 import type { Database } from './db/database.js';
 import { exportRoutes } from './export/routes.js';
 import { forecastRoutes } from './forecast/routes.js';
-import { installErrorHandling } from './http/error-handler.js';
+import { frameworkErrors, installErrorHandling } from './http/error-handler.js';
 import { registerHardening } from './http/hardening.js';
+import { registerOpenApi } from './http/openapi.js';
 import { type RateLimitConfig, registerRateLimit } from './http/rate-limit.js';
+import { routeOf } from './http/route.js';
 import { registerWebApp } from './http/static.js';
 import { creditRoutes } from './ledger/routes.js';
 import { eventRoutes } from './metering/routes.js';
@@ -41,6 +43,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Behind a TLS-terminating proxy, X-Forwarded-Proto/-For give the request's protocol (so the
     // session cookie is Secure and HSTS is sent) and the client's address (login throttling).
     trustProxy: deps.config.METERLINE_TRUST_PROXY ?? false,
+    // Ids in paths are up to 200 characters, each up to 12 once percent-encoded (4 UTF-8 bytes).
+    maxParamLength: 200 * 12,
+    frameworkErrors,
   });
   app.decorate('deps', { now: () => new Date(), ...deps });
   app.setValidatorCompiler(validatorCompiler);
@@ -49,33 +54,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerHardening(app);
   await app.register(cookie);
   await registerRateLimit(app, deps.config);
-  await app.register(swagger, {
-    openapi: {
-      info: {
-        title: 'Meterline API',
-        version: '1.0.0',
-        description: 'Interview metering, the credit ledger and the Consumption console.',
-      },
-      components: {
-        securitySchemes: {
-          session: { type: 'apiKey', in: 'cookie', name: 'meterline_session' },
-          apiKey: { type: 'http', scheme: 'bearer' },
-        },
-      },
-    },
-    transform: jsonSchemaTransform,
-  });
-  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  await registerOpenApi(app);
 
-  app.get('/api/v1/health', { schema: { hide: true } }, async () => ({ ok: true }));
-  await app.register(authRoutes, { prefix: '/api/v1' });
-  await app.register(eventRoutes, { prefix: '/api/v1' });
-  await app.register(alertRoutes, { prefix: '/api/v1' });
-  await app.register(openingRoutes, { prefix: '/api/v1' });
-  await app.register(creditRoutes, { prefix: '/api/v1' });
-  await app.register(consumptionRoutes, { prefix: '/api/v1' });
-  await app.register(exportRoutes, { prefix: '/api/v1' });
-  await app.register(forecastRoutes, { prefix: '/api/v1' });
+  app.route({ ...routeOf(health), handler: async () => ({ ok: true as const }) });
+  await app.register(authRoutes);
+  await app.register(eventRoutes);
+  await app.register(alertRoutes);
+  await app.register(openingRoutes);
+  await app.register(creditRoutes);
+  await app.register(consumptionRoutes);
+  await app.register(exportRoutes);
+  await app.register(forecastRoutes);
+  await app.register(auditRoutes);
   await registerWebApp(app);
   return app;
 }

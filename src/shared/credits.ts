@@ -5,6 +5,11 @@ export function milliToCredits(milli: number): number {
   return milli / MILLI_PER_CREDIT;
 }
 
+/** The nearest whole thousandth to any number of credits (a projection, a rate times a count). */
+export function nearestMilli(credits: number): number {
+  return Math.round(credits * MILLI_PER_CREDIT);
+}
+
 /** Exact for any number of credits given with at most three decimals; rejects finer amounts. */
 export function creditsToMilli(credits: number): number {
   const milli = Math.round(credits * MILLI_PER_CREDIT);

@@ -2,38 +2,16 @@
  * The definitions of every figure the console, the API, the export and the CLI show.
  * The server computes them from these rules only; the web app shows these texts on hover.
  */
-export interface UsageCounts {
-  invited: number;
-  started: number;
-  completed: number;
-  partiallyCompleted: number;
-  expired: number;
-  cancelled: number;
-  simulations: number;
-  creditsMilli: number;
-}
+import { USAGE_COUNTERS, type UsageCounter } from './contract/consumption.js';
 
-export const USAGE_COUNT_KEYS = [
-  'invited',
-  'started',
-  'completed',
-  'partiallyCompleted',
-  'expired',
-  'cancelled',
-  'simulations',
-  'creditsMilli',
-] as const satisfies readonly (keyof UsageCounts)[];
+/** A range's counts (the rollups' counters) and the credits used, in thousandths. */
+export type UsageCounts = Record<UsageCounter, number> & { creditsMilli: number };
 
-export const emptyUsageCounts = (): UsageCounts => ({
-  invited: 0,
-  started: 0,
-  completed: 0,
-  partiallyCompleted: 0,
-  expired: 0,
-  cancelled: 0,
-  simulations: 0,
-  creditsMilli: 0,
-});
+export const USAGE_COUNT_KEYS = [...USAGE_COUNTERS, 'creditsMilli'] as const;
+
+const NO_USAGE = Object.fromEntries(USAGE_COUNT_KEYS.map((k) => [k, 0])) as UsageCounts;
+
+export const emptyUsageCounts = (): UsageCounts => ({ ...NO_USAGE });
 
 /** Interviews conducted: reached completed or partially completed; simulations excluded. */
 export const totalInterviews = (c: Pick<UsageCounts, 'completed' | 'partiallyCompleted'>) =>
@@ -55,17 +33,3 @@ export const METRIC_DEFINITIONS = {
   simulations: 'Practice runs by your own staff. Recorded, never charged.',
   share: 'This opening’s share of the credits used in the range.',
 } as const;
-
-/** The states an interview can be in (PRODUCT.md §1). */
-export const INTERVIEW_STATES = [
-  'invited',
-  'started',
-  'completed',
-  'partially_completed',
-  'expired',
-  'cancelled',
-] as const;
-export type InterviewState = (typeof INTERVIEW_STATES)[number];
-
-/** What an opening's interviews can be filtered by: a state, or simulation runs. */
-export const INTERVIEW_FILTERS = [...INTERVIEW_STATES, 'simulation'] as const;

@@ -12,12 +12,14 @@ import { NoAccessPage, NotFoundPage } from './pages/NoAccessPage';
 const ConsumptionPage = lazy(() => import('./pages/ConsumptionPage'));
 const CreditsPage = lazy(() => import('./pages/CreditsPage'));
 const UsersPage = lazy(() => import('./pages/UsersPage'));
+const AuditLogPage = lazy(() => import('./pages/AuditLogPage'));
 
 /** The pages only Account Admins may open (the API refuses the others too). */
 export const ADMIN_PAGES = {
   '/consumption': { title: 'Consumption', Page: ConsumptionPage },
   '/credits': { title: 'Plan & credits', Page: CreditsPage },
   '/users': { title: 'Users', Page: UsersPage },
+  '/audit': { title: 'Audit log', Page: AuditLogPage },
 } as const;
 
 const isAdminPath = (p: string): p is keyof typeof ADMIN_PAGES => p in ADMIN_PAGES;

@@ -131,7 +131,7 @@ describe('the web console in Chromium', () => {
     await signIn(ADMIN, DEMO_PASSWORD);
     const nav = page.getByRole('navigation', { name: 'Main navigation' });
     await nav.getByText('Tenant Management').waitFor();
-    for (const item of ['Consumption', 'Plan & credits', 'Users']) {
+    for (const item of ['Consumption', 'Plan & credits', 'Users', 'Audit log']) {
       expect(await nav.getByRole('link', { name: item }).isVisible()).toBe(true);
     }
     await shot('02-admin-home');
@@ -284,6 +284,33 @@ describe('the web console in Chromium', () => {
     );
     expect(await rows.count()).toBe(api.items.length);
     await shot('07-opening-interviews');
+    // An invitation that expired before it started never finished: its Finished cell is empty.
+    const openingId = urlParam('opening') ?? '';
+    const me = await apiGet<{ tenant: { id: string } }>('/me');
+    const { key } = await createApiKey(db.db, me.tenant.id, { name: 'e2e drawer', scopes: ['events:write'] });
+    const invited = new Date(Date.now() - 2 * 60_000).toISOString();
+    const posted = await page.request.post(`${base}/api/v1/events`, {
+      headers: { authorization: `Bearer ${key}` },
+      data: {
+        events: interviewEvents({
+          openingId,
+          jobTitle: title,
+          outcome: 'expired',
+          at: invited,
+          expiresAfterHours: 1 / 60,
+        }),
+      },
+    });
+    expect((await posted.json()).rejected).toEqual([]);
+    const expired = await apiGet<{ total: number; items: { finishedAt: string | null }[] }>(
+      `/openings/${encodeURIComponent(openingId)}/interviews?pageSize=25&status=expired`,
+    );
+    expect(expired.total).toBeGreaterThan(0);
+    expect(expired.items.every((i) => i.finishedAt === null)).toBe(true);
+    await page.getByTestId('interview-state-filter').click();
+    await page.getByRole('option', { name: 'Expired' }).click();
+    await poll(() => rows.count()).toBe(expired.items.length);
+    expect(await rows.locator('td:nth-child(4)').allTextContents()).toEqual(expired.items.map(() => '—'));
     await page.keyboard.press('Escape');
     await poll(() => urlParam('opening')).toBe(null);
     // A mouse click anywhere on the row opens it too.
@@ -504,6 +531,54 @@ describe('the web console in Chromium', () => {
     await poll(async () => (await roleOf('recruiter@acme.test'))?.active).toBe(false);
     await page.getByTestId('users-table').getByText('Deactivated').waitFor();
     await shot('13-users');
+    await signOut();
+  });
+
+  it('Audit log: who did what, in sentences, filtered by action, a page at a time', async () => {
+    await context.clearCookies();
+    await signIn(ADMIN, DEMO_PASSWORD);
+    await navLink('Audit log').click();
+    await page.getByRole('heading', { name: 'Audit log', level: 1 }).waitFor();
+    const table = page.getByTestId('audit-table');
+    // The Users test above, as the log tells it.
+    await table.getByText(`Added ${RECRUITER} as Recruiter.`).waitFor();
+    await table.getByText('Changed viewer@acme.test from Viewer to Recruiter.').waitFor();
+    await table.getByText('Deactivated recruiter@acme.test and ended their sessions.').waitFor();
+    expect(await table.getByText(/^Bought [\d.,]+ credits? for/).count()).toBeGreaterThan(0);
+    expect(await table.getByText('{').count(), 'no raw JSON').toBe(0);
+    await shot('16-audit-log');
+
+    await page.getByLabel('Action', { exact: true }).first().click();
+    await page.getByRole('option', { name: 'User added' }).click();
+    await poll(() => urlParam('action')).toBe('user.added');
+    await poll(async () => {
+      const badges = await table.locator('tbody tr td:nth-child(3)').allTextContents();
+      return badges.length > 0 && badges.every((b) => b === 'User added');
+    }).toBe(true);
+    await shot('17-audit-log-filtered');
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await poll(() => urlParam('action')).toBeNull();
+
+    // More than a page: 60 status changes of one opening, made through the API as the console would.
+    const [acme] = await db.db.query<{ id: string }>(`select id from system_tenants() where slug = 'acme'`);
+    const [opening] = await db.db.withTenant(acme?.id ?? '', (tx) =>
+      tx.query<{ id: string }>('select id from openings order by id limit 1'),
+    );
+    const { csrfToken } = await apiGet<{ csrfToken: string }>('/me');
+    for (let i = 0; i < 60; i++) {
+      const res = await page.request.put(`${base}/api/v1/openings/${opening?.id}/status`, {
+        headers: { 'x-csrf-token': csrfToken },
+        data: { status: i % 2 === 0 ? 'closed' : 'open' },
+      });
+      expect(res.status()).toBe(200);
+    }
+    await page.reload();
+    await table.getByText(`Reopened the opening ${opening?.id}.`).first().waitFor();
+    const rows = table.locator('tbody tr');
+    expect(await rows.count()).toBe(50);
+    await page.getByRole('button', { name: 'Load more' }).click();
+    await poll(() => rows.count()).toBeGreaterThan(50);
+    await table.getByText(`Added ${RECRUITER} as Recruiter.`).waitFor();
     await signOut();
   });
 

@@ -3,11 +3,13 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll } from 'vitest';
 import { type AppDeps, buildApp } from '../../src/server/app.js';
 import { createApiKey } from '../../src/server/auth/api-keys.js';
-import { addUser, type Role } from '../../src/server/auth/users.js';
+import { addUser } from '../../src/server/auth/users.js';
 import type { Database } from '../../src/server/db/database.js';
 import { createTenant, DEFAULT_PLAN, type PlanInput } from '../../src/server/tenants/create.js';
 import type { ApiKeyScope } from '../../src/shared/api-key-scopes.js';
+import type { Role } from '../../src/shared/contract/users.js';
 import { openTestDatabase, type TestDatabase } from './db.js';
+import { holdToDocument } from './documented-answers.js';
 
 export const PASSWORD = 'correct horse battery';
 
@@ -20,16 +22,19 @@ export class TestClock {
   }
 }
 
+/** The app on a test database and clock, held to its OpenAPI document (closing it fails on a misfit). */
 export async function testApp(
   db: Database,
   clock: TestClock,
   config: Partial<AppDeps['config']> = {},
 ): Promise<FastifyInstance> {
-  return buildApp({
+  const app = await buildApp({
     db,
     config: { LOG_LEVEL: 'silent', METERLINE_SESSION_HOURS: 12, ...config },
     now: clock.now,
   });
+  holdToDocument(app);
+  return app;
 }
 
 let counter = 0;

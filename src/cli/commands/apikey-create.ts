@@ -1,6 +1,6 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { createApiKey, parseScopes } from '../../server/auth/api-keys.js';
-import { ApiError } from '../../server/http/errors.js';
+import { DomainError } from '../../server/errors.js';
 import { API_KEY_SCOPES, type ApiKeyScope, DEFAULT_API_KEY_SCOPES } from '../../shared/api-key-scopes.js';
 import { type CliContext, tenantBySlug } from '../context.js';
 
@@ -9,7 +9,7 @@ export function collectScopes(value: string, previous: ApiKeyScope[] = []): ApiK
   try {
     return parseScopes([...previous, ...value.split(',').map((s) => s.trim())]);
   } catch (err) {
-    if (err instanceof ApiError) throw new InvalidArgumentError(err.message);
+    if (err instanceof DomainError) throw new InvalidArgumentError(err.message);
     throw err;
   }
 }

@@ -1,7 +1,7 @@
 import { createWriteStream, renameSync, rmSync } from 'node:fs';
 import { type Command, Option } from 'commander';
-import { EXPORT_FORMATS, type ExportFormat } from '../../server/export/columns.js';
 import { planExport, runExport } from '../../server/export/export.js';
+import { EXPORT_FORMATS, type ExportFormat } from '../../shared/contract/export.js';
 import { type CliContext, tenantBySlug } from '../context.js';
 
 interface Options {

@@ -2,12 +2,15 @@ import type { Command } from 'commander';
 import { type Disagreement, verifyAll, verifyTenant } from '../../server/ledger/verify.js';
 import { type CliContext, EXIT, tenantBySlug } from '../context.js';
 
-/** `ledger verify`: proves balances, lots, charges and rollups; exits 1 naming what disagrees. */
+/**
+ * `ledger verify`: proves the ledger's and the audit log's hash chains, balances, lots, charges and
+ * rollups; exits 1 naming what disagrees (for a chain, the first entry or audit row that does not match).
+ */
 export function registerLedgerVerify(ledger: Command, ctx: CliContext): void {
   ledger
     .command('verify')
     .description(
-      'Check, per tenant, that balance, lots and ledger entries agree and that rollups equal their interviews; exits 1 on any disagreement',
+      'Check, per tenant, that the ledger and audit log are unbroken hash chains, that balance, lots and ledger entries agree and that rollups equal their interviews; exits 1 on any disagreement, naming the first entry that does not match',
     )
     .option('--tenant <slug>', 'check one tenant only')
     .action(async (opts: { tenant?: string }) => {

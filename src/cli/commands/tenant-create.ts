@@ -2,6 +2,15 @@ import { type Command, Option } from 'commander';
 import { DEFAULT_PURCHASE_LIMIT_MILLI } from '../../server/ledger/purchases.js';
 import { createTenant, DEFAULT_PLAN, type PlanInput } from '../../server/tenants/create.js';
 import { isValidTimeZone, localDate, startOfMonth } from '../../shared/calendar.js';
+import {
+  OVERAGE_MODES,
+  type OverageMode,
+  PERIOD_UNITS,
+  type PeriodUnit,
+  ROLLOVER_MODES,
+  type RolloverMode,
+} from '../../shared/contract/credits.js';
+import { milliToCredits } from '../../shared/credits.js';
 import { type CliContext, CliError, parseCreditsMilli, parseWholeNumber } from '../context.js';
 
 interface Options {
@@ -10,11 +19,11 @@ interface Options {
   timeZone: string;
   anchor?: string;
   allotment?: number;
-  period: 'month' | 'year';
-  rollover?: 'none' | 'all' | 'capped';
+  period: PeriodUnit;
+  rollover?: RolloverMode;
   rolloverCapPercent?: number;
   rolloverExpiresAfter?: number;
-  overage?: 'allow' | 'block';
+  overage?: OverageMode;
   overageLimit?: number;
   priceCents?: number;
   purchaseLimit?: number;
@@ -32,17 +41,17 @@ export function registerTenantCreate(tenant: Command, ctx: CliContext): void {
     .option('--anchor <YYYY-MM-DD>', 'billing anchor date (default: the 1st of the current month)')
     .option(
       '--allotment <credits>',
-      `credits granted each period (default ${DEFAULT_PLAN.allotmentMilli / 1000})`,
+      `credits granted each period (default ${milliToCredits(DEFAULT_PLAN.allotmentMilli)})`,
       parseCreditsMilli,
     )
     .addOption(
-      new Option('--period <unit>', 'billing period length').choices(['month', 'year']).default('month'),
+      new Option('--period <unit>', 'billing period length').choices([...PERIOD_UNITS]).default('month'),
     )
     .addOption(
       new Option(
         '--rollover <mode>',
         `unused credits at period end (default ${DEFAULT_PLAN.rolloverMode})`,
-      ).choices(['none', 'all', 'capped']),
+      ).choices([...ROLLOVER_MODES]),
     )
     .option(
       '--rollover-cap-percent <n>',
@@ -58,7 +67,7 @@ export function registerTenantCreate(tenant: Command, ctx: CliContext): void {
       new Option(
         '--overage <mode>',
         `at zero balance: allow (to a limit) or block (default ${DEFAULT_PLAN.overageMode})`,
-      ).choices(['allow', 'block']),
+      ).choices([...OVERAGE_MODES]),
     )
     .option(
       '--overage-limit <credits>',
@@ -72,7 +81,7 @@ export function registerTenantCreate(tenant: Command, ctx: CliContext): void {
     )
     .option(
       '--purchase-limit <credits>',
-      `the most credits one purchase may buy (default ${(DEFAULT_PURCHASE_LIMIT_MILLI / 1000).toLocaleString('en-US')})`,
+      `the most credits one purchase may buy (default ${milliToCredits(DEFAULT_PURCHASE_LIMIT_MILLI).toLocaleString('en-US')})`,
       parseCreditsMilli,
     )
     .option('--plan-name <name>', 'the plan name shown to the tenant')
@@ -90,8 +99,8 @@ export function registerTenantCreate(tenant: Command, ctx: CliContext): void {
       );
       ctx.io.out(
         `Created tenant ${slug} (${opts.name}), ${opts.timeZone}, anchored ${billingAnchor}: ` +
-          `${plan.allotmentMilli / 1000} credits a ${plan.periodUnit}, rollover ${plan.rolloverMode}, overage ${plan.overageMode}, ` +
-          `at most ${(plan.purchaseLimitMilli ?? DEFAULT_PURCHASE_LIMIT_MILLI) / 1000} credits a purchase.`,
+          `${milliToCredits(plan.allotmentMilli)} credits a ${plan.periodUnit}, rollover ${plan.rolloverMode}, overage ${plan.overageMode}, ` +
+          `at most ${milliToCredits(plan.purchaseLimitMilli ?? DEFAULT_PURCHASE_LIMIT_MILLI)} credits a purchase.`,
       );
       ctx.io.out(id);
     });
@@ -113,7 +122,8 @@ function planFrom(opts: Options): PlanInput {
   const expiresAfter = opts.rolloverExpiresAfter ?? DEFAULT_PLAN.rolloverExpiresAfterPeriods ?? null;
   return {
     name:
-      opts.planName ?? `${allotmentMilli / 1000} credits ${opts.period === 'year' ? 'yearly' : 'monthly'}`,
+      opts.planName ??
+      `${milliToCredits(allotmentMilli)} credits ${opts.period === 'year' ? 'yearly' : 'monthly'}`,
     periodUnit: opts.period,
     allotmentMilli,
     rolloverMode,

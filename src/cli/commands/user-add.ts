@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type Command, Option } from 'commander';
-import { addUser, ROLES, type Role } from '../../server/auth/users.js';
+import { addUser } from '../../server/auth/users.js';
+import { ROLES, type Role } from '../../shared/contract/users.js';
 import { type CliContext, tenantBySlug } from '../context.js';
 
 interface Options {

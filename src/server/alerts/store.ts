@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { milliToCredits } from '../../shared/credits.js';
 import type { Queryable } from '../db/database.js';
-import type { BillingPeriod } from '../ledger/periods.js';
+import type { PeriodAllotment } from '../ledger/queries.js';
 import { DEFAULT_THRESHOLDS, percentLeft } from './thresholds.js';
 
 export const THRESHOLD_EVENT = 'credits.threshold_reached';
@@ -59,14 +59,14 @@ export async function rotateWebhookSecret(tx: Queryable, tenantId: string, secre
 export async function raiseAlerts(
   tx: Queryable,
   tenantId: string,
-  a: { period: BillingPeriod; thresholds: number[]; balanceMilli: number; allotmentMilli: number; at: Date },
+  a: { period: PeriodAllotment; thresholds: number[]; at: Date; balanceMilli: number },
 ): Promise<number[]> {
   const raised = await tx.query<{ threshold_percent: number }>(
     `insert into credit_alerts (tenant_id, period_start, threshold_percent, raised_at, balance_milli, allotment_milli)
      select $1, $2, t, $3, $4, $5 from unnest($6::int[]) as t
      on conflict do nothing
      returning threshold_percent`,
-    [tenantId, a.period.start, a.at, a.balanceMilli, a.allotmentMilli, a.thresholds],
+    [tenantId, a.period.start, a.at, a.balanceMilli, a.period.allotmentMilli, a.thresholds],
   );
   if (raised.length === 0) return [];
   const deliveries = raised.map(({ threshold_percent }) => {
@@ -77,9 +77,9 @@ export async function raiseAlerts(
       createdAt: a.at.toISOString(),
       data: {
         thresholdPercent: threshold_percent,
-        percentLeft: percentLeft(a.balanceMilli, a.allotmentMilli),
+        percentLeft: percentLeft(a.balanceMilli, a.period.allotmentMilli),
         balance: milliToCredits(a.balanceMilli),
-        allotment: milliToCredits(a.allotmentMilli),
+        allotment: milliToCredits(a.period.allotmentMilli),
         periodStart: a.period.start.toISOString(),
         periodEnd: a.period.end.toISOString(),
       },

@@ -1,6 +1,6 @@
 /**
- * Credit alert thresholds (PRODUCT.md §3): shares of the period's allotment. A threshold is
- * reached when the credits left are at or below that share of it; 0 % means none left.
+ * Credit alert thresholds (docs/product.md, Credit alerts): shares of the period's allotment. A
+ * threshold is reached when the credits left are at or below that share of it; 0 % means none left.
  */
 export const DEFAULT_THRESHOLDS: readonly number[] = [25, 10, 0];
 
@@ -18,7 +18,8 @@ export function reachedThresholds(
 /** Credits left as a percentage of the allotment, to one decimal (negative in overage). */
 export function percentLeft(balanceMilli: number, allotmentMilli: number): number {
   if (allotmentMilli <= 0) return 0;
-  return Math.round((balanceMilli * 1000) / allotmentMilli) / 10;
+  // In tenths of a percent, on integers, then to one decimal.
+  return Math.round((balanceMilli * 100 * 10) / allotmentMilli) / 10;
 }
 
 /** Thresholds as stored: distinct whole percentages, highest first. */

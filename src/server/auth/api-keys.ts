@@ -5,33 +5,15 @@ import {
   isApiKeyScope,
   normalizeScopes,
 } from '../../shared/api-key-scopes.js';
+import type { ApiKeyListItem, CreatedApiKey } from '../../shared/contract/api-keys.js';
 import type { Database } from '../db/database.js';
-import { badRequest, notFound } from '../http/errors.js';
+import { DomainError, notFound } from '../errors.js';
 import { type AuditContext, writeAudit } from './audit.js';
 import { randomToken, sha256Hex } from './tokens.js';
 
 export const API_KEY_PREFIX = 'ml_';
 /** How many leading characters of a key are kept for display ('ml_' and 7 more). */
 export const DISPLAY_PREFIX_LENGTH = 10;
-
-export interface CreatedApiKey {
-  id: string;
-  name: string;
-  prefix: string;
-  scopes: ApiKeyScope[];
-  /** The whole key: returned by createApiKey only, never stored or shown again. */
-  key: string;
-}
-
-export interface ApiKeyListItem {
-  id: string;
-  name: string;
-  prefix: string;
-  scopes: ApiKeyScope[];
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
 
 /**
  * The stored form of a key. A key carries 256 random bits, so a fast sha256 is enough: a
@@ -45,13 +27,13 @@ export function hashApiKey(key: string): string {
 export function parseScopes(names: readonly string[]): ApiKeyScope[] {
   const unknown = names.filter((n) => !isApiKeyScope(n));
   if (unknown.length > 0) {
-    throw badRequest(
+    throw new DomainError(
       'invalid_scope',
       `Unknown scope ${unknown.map((n) => `'${n}'`).join(', ')}; the scopes are ${API_KEY_SCOPES.join(', ')}.`,
     );
   }
   const scopes = normalizeScopes(names.filter(isApiKeyScope));
-  if (scopes.length === 0) throw badRequest('invalid_scope', 'A key needs at least one scope.');
+  if (scopes.length === 0) throw new DomainError('invalid_scope', 'A key needs at least one scope.');
   return scopes;
 }
 
@@ -66,7 +48,7 @@ export async function createApiKey(
   audit?: AuditContext,
 ): Promise<CreatedApiKey> {
   const name = input.name.trim();
-  if (!name) throw badRequest('invalid_name', 'The key needs a name.');
+  if (!name) throw new DomainError('invalid_name', 'The key needs a name.');
   const scopes = parseScopes(input.scopes ?? DEFAULT_API_KEY_SCOPES);
   const key = `${API_KEY_PREFIX}${randomToken(32)}`;
   const prefix = key.slice(0, DISPLAY_PREFIX_LENGTH);

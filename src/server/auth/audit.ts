@@ -11,7 +11,11 @@ export interface AuditContext {
   at?: Date;
 }
 
-/** Appends one audit_log row, inside the caller's tenant transaction. */
+/**
+ * Appends one audit_log row, inside the caller's tenant transaction, chained (hashed) after the
+ * tenant's last one in the database (migration 010). Holds the tenant's audit chain head until the
+ * transaction ends, so write it last in a transaction that does more.
+ */
 export async function writeAudit(
   tx: Queryable,
   tenantId: string,
@@ -19,9 +23,11 @@ export async function writeAudit(
   action: string,
   details: Record<string, unknown>,
 ): Promise<void> {
-  await tx.query(
-    `insert into audit_log (tenant_id, at, actor, action, details)
-     values ($1, coalesce($2::timestamptz, now()), $3, $4, $5::jsonb)`,
-    [tenantId, audit.at ?? null, audit.actor, action, JSON.stringify(details)],
-  );
+  await tx.query('select append_audit($1, coalesce($2::timestamptz, now()), $3, $4, $5::jsonb)', [
+    tenantId,
+    audit.at ?? null,
+    audit.actor,
+    action,
+    JSON.stringify(details),
+  ]);
 }

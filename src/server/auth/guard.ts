@@ -1,10 +1,11 @@
 import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import type { ApiKeyScope } from '../../shared/api-key-scopes.js';
-import { ApiError, forbidden, unauthorized } from '../http/errors.js';
+import { CSRF_HEADER } from '../../shared/contract/auth.js';
+import type { Role } from '../../shared/contract/users.js';
+import { DomainError } from '../errors.js';
 import { authenticateApiKey } from './api-keys.js';
 import { findSession, SESSION_COOKIE } from './sessions.js';
 import { safeEqual } from './tokens.js';
-import type { Role } from './users.js';
 
 export interface SessionAuth {
   kind: 'session';
@@ -31,10 +32,12 @@ declare module 'fastify' {
 // Routes install these guards as onRequest hooks, so a request is authenticated before its body
 // is read: an anonymous caller cannot make the server parse a large body.
 
-export const CSRF_HEADER = 'x-csrf-token';
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** Methods that change nothing: a session needs no csrf token for them. */
+export const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** The csrf token of each request's session, kept off `request.auth` so it is not logged or passed on. */
 const csrfTokens = new WeakMap<FastifyRequest, string>();
+
+const unauthorized = () => new DomainError('unauthorized', 'Sign in first.');
 
 /**
  * A signed-in user with one of `roles` (any role when none are given). Checks, in order:
@@ -50,10 +53,11 @@ export function requireUser(...roles: Role[]): onRequestAsyncHookHandler {
     if (!SAFE_METHODS.has(request.method)) {
       const sent = request.headers[CSRF_HEADER];
       if (typeof sent !== 'string' || !safeEqual(sent, session.csrfToken)) {
-        throw new ApiError(403, 'csrf_failed', `Missing or wrong ${CSRF_HEADER} header.`);
+        throw new DomainError('csrf_failed', `Missing or wrong ${CSRF_HEADER} header.`);
       }
     }
-    if (roles.length > 0 && !roles.includes(session.role)) throw forbidden();
+    if (roles.length > 0 && !roles.includes(session.role))
+      throw new DomainError('forbidden', 'Your role does not allow this.');
     request.auth = {
       kind: 'session',
       tenantId: session.tenantId,
@@ -81,11 +85,10 @@ export function requireApiKey(scope: ApiKeyScope): onRequestAsyncHookHandler {
     const token = bearerTokenOf(request);
     const holder = token ? await authenticateApiKey(db, token, now()) : undefined;
     if (!holder) {
-      throw new ApiError(401, 'invalid_api_key', 'Send a valid API key as "Authorization: Bearer <key>".');
+      throw new DomainError('invalid_api_key', 'Send a valid API key as "Authorization: Bearer <key>".');
     }
     if (!holder.scopes.includes(scope)) {
-      throw new ApiError(
-        403,
+      throw new DomainError(
         'insufficient_scope',
         `This API key does not have the scope ${scope}, which this route needs; create a key with it.`,
       );

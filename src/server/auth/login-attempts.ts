@@ -1,7 +1,7 @@
 import { normalizeIP } from '@fastify/rate-limit';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Database } from '../db/database.js';
-import { ApiError } from '../http/errors.js';
+import { DomainError } from '../errors.js';
 import { writeAudit } from './audit.js';
 
 /**
@@ -37,10 +37,10 @@ export interface KnownAccount {
 const asDate = (v: unknown) => (v === null || v === undefined ? undefined : new Date(v as string | Date));
 
 export const tooManyAttempts = (retryAfterSeconds: number) =>
-  new ApiError(
-    429,
+  new DomainError(
     'too_many_attempts',
     `Too many failed sign-in attempts. Try again in ${Math.ceil(retryAfterSeconds / 60)} minute(s).`,
+    { retryAfterSeconds },
   );
 
 /**

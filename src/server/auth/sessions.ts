@@ -1,8 +1,9 @@
 import type {} from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Role } from '../../shared/contract/users.js';
 import type { Database } from '../db/database.js';
 import { randomToken, sha256Hex } from './tokens.js';
-import { isRole, type Role } from './users.js';
+import { isRole } from './users.js';
 
 export const SESSION_COOKIE = 'meterline_session';
 

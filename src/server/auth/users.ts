@@ -1,23 +1,9 @@
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../../shared/accounts.js';
+import { ROLES, type Role, type User, type UserListItem } from '../../shared/contract/users.js';
 import type { Database, Queryable } from '../db/database.js';
-import { badRequest, conflict, notFound } from '../http/errors.js';
+import { DomainError, notFound } from '../errors.js';
 import { type AuditContext, writeAudit } from './audit.js';
 import { hashPassword } from './passwords.js';
-
-export const ROLES = ['account_admin', 'recruiter', 'viewer'] as const;
-export type Role = (typeof ROLES)[number];
-
-export interface User {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-}
-
-export interface UserListItem extends User {
-  active: boolean;
-  createdAt: string;
-}
 
 export interface NewUser {
   email: string;
@@ -52,18 +38,19 @@ export async function addUser(
 ): Promise<User> {
   const email = normalizeEmail(input.email);
   const name = input.name.trim();
-  if (!email.includes('@')) throw badRequest('invalid_email', 'The email address is not valid.');
-  if (!name) throw badRequest('invalid_name', 'The name must not be empty.');
-  if (!isRole(input.role)) throw badRequest('invalid_role', `The role must be one of ${ROLES.join(', ')}.`);
+  if (!email.includes('@')) throw new DomainError('invalid_email', 'The email address is not valid.');
+  if (!name) throw new DomainError('invalid_name', 'The name must not be empty.');
+  if (!isRole(input.role))
+    throw new DomainError('invalid_role', `The role must be one of ${ROLES.join(', ')}.`);
   if (input.password.length < MIN_PASSWORD_LENGTH || input.password.length > MAX_PASSWORD_LENGTH) {
-    throw badRequest(
+    throw new DomainError(
       'weak_password',
       `The password must have ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters.`,
     );
   }
   // The lookup sees every tenant; it gives the clear answer without aborting a transaction.
   const taken = await db.query('select 1 from auth_login_lookup($1)', [email]);
-  if (taken.length > 0) throw conflict('email_taken', EMAIL_TAKEN);
+  if (taken.length > 0) throw new DomainError('email_taken', EMAIL_TAKEN);
   const passwordHash = await hashPassword(input.password);
   try {
     return await db.withTenant(tenantId, async (tx) => {
@@ -79,7 +66,7 @@ export async function addUser(
     });
   } catch (err) {
     // Two requests adding the same address at once: the unique index decides.
-    if (isUniqueViolation(err)) throw conflict('email_taken', EMAIL_TAKEN);
+    if (isUniqueViolation(err)) throw new DomainError('email_taken', EMAIL_TAKEN);
     throw err;
   }
 }
@@ -134,7 +121,7 @@ export async function updateUser(
   audit?: AuditContext,
 ): Promise<UserListItem> {
   if (change.role !== undefined && !isRole(change.role)) {
-    throw badRequest('invalid_role', `The role must be one of ${ROLES.join(', ')}.`);
+    throw new DomainError('invalid_role', `The role must be one of ${ROLES.join(', ')}.`);
   }
   return db.withTenant(tenantId, async (tx) => {
     // Locks the tenant's admins, so two concurrent demotions cannot both pass the check.
@@ -149,7 +136,7 @@ export async function updateUser(
     const wasAdmin = before.role === 'account_admin' && before.active;
     const staysAdmin = role === 'account_admin' && active;
     if (wasAdmin && !staysAdmin && admins.every((a) => a.id === userId)) {
-      throw conflict('last_admin', 'A tenant must keep at least one active account admin.');
+      throw new DomainError('last_admin', 'A tenant must keep at least one active account admin.');
     }
     if (role !== before.role) {
       await tx.query('update users set role = $3 where tenant_id = $1 and id = $2', [tenantId, userId, role]);
@@ -171,25 +158,6 @@ export async function updateUser(
     }
     return toListItem({ ...before, role, active });
   });
-}
-
-export function setUserRole(
-  db: Database,
-  tenantId: string,
-  userId: string,
-  role: Role,
-  audit?: AuditContext,
-): Promise<UserListItem> {
-  return updateUser(db, tenantId, userId, { role }, audit);
-}
-
-export function deactivateUser(
-  db: Database,
-  tenantId: string,
-  userId: string,
-  audit?: AuditContext,
-): Promise<UserListItem> {
-  return updateUser(db, tenantId, userId, { active: false }, audit);
 }
 
 async function findUser(tx: Queryable, tenantId: string, userId: string): Promise<UserRow | undefined> {

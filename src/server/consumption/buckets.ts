@@ -1,5 +1,5 @@
 import { addDays, addMonthsClamped, startOfMonth, startOfWeek } from '../../shared/calendar.js';
-import type { Granularity } from './queries.js';
+import type { Granularity } from '../../shared/contract/consumption.js';
 import type { DateRange } from './range.js';
 
 /** Every bucket start (local date) a range touches, so empty buckets show as zero. */

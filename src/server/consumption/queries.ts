@@ -1,3 +1,10 @@
+import type {
+  Granularity,
+  InterviewState,
+  OpeningSort,
+  SortOrder,
+} from '../../shared/contract/consumption.js';
+import type { OpeningStatus } from '../../shared/contract/openings.js';
 import type { UsageCounts } from '../../shared/metrics.js';
 import type { Queryable } from '../db/database.js';
 import { countsFromRow } from '../metering/rollup.js';
@@ -20,8 +27,6 @@ export async function usageTotals(tx: Queryable, tenantId: string, range: DateRa
   return countsFromRow(row ?? {});
 }
 
-export type Granularity = 'day' | 'week' | 'month';
-
 /** Sums per bucket start (a local date); buckets with no rows are absent here and filled by the caller. */
 export async function usageByBucket(
   tx: Queryable,
@@ -40,20 +45,20 @@ export async function usageByBucket(
   return new Map(rows.map((r) => [r.bucket as string, countsFromRow(r)]));
 }
 
-export const OPENING_SORTS = {
+/** The SQL each sort of usage by opening orders by. */
+const OPENING_SORT_COLUMNS: Record<OpeningSort, string> = {
   jobTitle: 'o.job_title',
   invited: 'invited',
   completed: 'completed',
   partiallyCompleted: 'partially_completed',
   simulations: 'simulations',
   creditsUsed: 'credits_milli',
-} as const;
-export type OpeningSort = keyof typeof OPENING_SORTS;
+};
 
 export interface OpeningUsage extends UsageCounts {
   openingId: string;
   jobTitle: string;
-  status: string;
+  status: OpeningStatus;
 }
 
 /**
@@ -64,7 +69,7 @@ export async function usageByOpening(
   tx: Queryable,
   tenantId: string,
   range: DateRange,
-  opts: { q?: string; sort: OpeningSort; order: 'asc' | 'desc'; limit: number; offset: number },
+  opts: { q?: string; sort: OpeningSort; order: SortOrder; limit: number; offset: number },
 ): Promise<{ items: OpeningUsage[]; total: number }> {
   const direction = opts.order === 'asc' ? 'asc' : 'desc';
   const rows = await tx.query(
@@ -75,7 +80,7 @@ export async function usageByOpening(
      select o.id as opening_id, o.job_title, o.status, u.*, count(*) over () as total
        from usage u join openings o on o.tenant_id = $1 and o.id = u.opening_id
       where $4::text is null or o.job_title ilike '%' || $4 || '%' or o.id ilike '%' || $4 || '%'
-      order by ${OPENING_SORTS[opts.sort]} ${direction}, o.job_title asc, o.id asc
+      order by ${OPENING_SORT_COLUMNS[opts.sort]} ${direction}, o.job_title asc, o.id asc
       limit $5 offset $6`,
     [tenantId, range.from, range.to, opts.q ? escapeLike(opts.q) : null, opts.limit, opts.offset],
   );
@@ -83,7 +88,7 @@ export async function usageByOpening(
     items: rows.map((r) => ({
       openingId: r.opening_id as string,
       jobTitle: r.job_title as string,
-      status: r.status as string,
+      status: r.status as OpeningStatus,
       ...countsFromRow(r),
     })),
     total: rows.length > 0 ? Number(rows[0]?.total) : 0,
@@ -95,10 +100,11 @@ const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 export interface InterviewRow {
   id: string;
   candidateId: string | null;
-  state: string;
+  state: InterviewState;
   isSimulation: boolean;
   invitedAt: Date;
   startedAt: Date | null;
+  /** When it reached its charged state (stored at ingest from deriveState); null for the other states. */
   finishedAt: Date | null;
   completion: number;
   chargedMilli: number;
@@ -116,9 +122,8 @@ export async function openingInterviews(
   opts: { fromInstant: Date; toInstant: Date; status?: string; limit: number; offset: number },
 ): Promise<{ items: InterviewRow[]; total: number }> {
   const rows = await tx.query(
-    `select id, candidate_id, state, is_simulation, invited_at, started_at,
-            coalesce(completed_at, ended_at, least(expired_at, cancelled_at)) as finished_at, completion,
-            charged_milli, charge_rule, charge_rule_version, reversed_at, reversal_reason, count(*) over () as total
+    `select id, candidate_id, state, is_simulation, invited_at, started_at, finished_at, completion, charged_milli,
+            charge_rule, charge_rule_version, reversed_at, reversal_reason, count(*) over () as total
        from interviews
       where tenant_id = $1 and opening_id = $2 and invited_at >= $3 and invited_at < $4
         and ($5::text is null or ($5 = 'simulation' and is_simulation) or (state = $5 and not is_simulation))
@@ -130,7 +135,7 @@ export async function openingInterviews(
     items: rows.map((r) => ({
       id: r.id as string,
       candidateId: (r.candidate_id as string | null) ?? null,
-      state: r.state as string,
+      state: r.state as InterviewState,
       isSimulation: r.is_simulation as boolean,
       invitedAt: r.invited_at as Date,
       startedAt: (r.started_at as Date | null) ?? null,

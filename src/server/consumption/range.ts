@@ -1,5 +1,5 @@
 import { addDays, daysBetween, isValidDate, localDate, startOfLocalDate } from '../../shared/calendar.js';
-import { badRequest } from '../http/errors.js';
+import { DomainError } from '../errors.js';
 import { periodContaining } from '../ledger/periods.js';
 import type { BillingContext } from '../ledger/plans.js';
 
@@ -11,29 +11,48 @@ export interface DateRange {
 
 export const MAX_RANGE_DAYS = 5 * 366;
 
+/**
+ * The dates a range may hold. Its figures reach past its ends (the range before it, for the
+ * summary's comparison; whole weeks and months; the day after it), and those dates must stay in
+ * the calendar (years 1…9999): the range before 0001-01-01 is in year 0, the day after 9999-12-31
+ * in year 10000. Usage exists from 2000 on, so these bounds refuse no question with an answer.
+ */
+export const EARLIEST_RANGE_DATE = '1900-01-01';
+export const LATEST_RANGE_DATE = '2999-12-31';
+
 /** The days from `from` to `to` inclusive. */
 export const rangeDays = (r: DateRange) => daysBetween(r.from, r.to) + 1;
 
 /**
  * The range a console request asks for: `from`/`to` as given (both or neither), else the
- * current billing period. Bad dates, a reversed range and ranges over five years are refused.
+ * current billing period. Bad dates, dates outside EARLIEST_RANGE_DATE … LATEST_RANGE_DATE, a
+ * reversed range and ranges over five years are refused.
  */
 export function resolveRange(q: { from?: string; to?: string }, ctx: BillingContext, now: Date): DateRange {
   if (q.from === undefined && q.to === undefined) return currentPeriodRange(ctx, now);
   if (q.from === undefined || q.to === undefined) {
-    throw badRequest('invalid_range', 'Give both from and to, or neither for the current billing period.');
+    throw new DomainError(
+      'invalid_range',
+      'Give both from and to, or neither for the current billing period.',
+    );
   }
   for (const [name, value] of [
     ['from', q.from],
     ['to', q.to],
   ] as const) {
     if (!isValidDate(value))
-      throw badRequest('invalid_date', `${name} must be a date as YYYY-MM-DD, got ${value}.`);
+      throw new DomainError('invalid_date', `${name} must be a date as YYYY-MM-DD, got ${value}.`);
+    if (value < EARLIEST_RANGE_DATE || value > LATEST_RANGE_DATE) {
+      throw new DomainError(
+        'invalid_date',
+        `${name} must be from ${EARLIEST_RANGE_DATE} to ${LATEST_RANGE_DATE}, got ${value}.`,
+      );
+    }
   }
   const range = { from: q.from, to: q.to };
-  if (range.from > range.to) throw badRequest('invalid_range', 'from must not be after to.');
+  if (range.from > range.to) throw new DomainError('invalid_range', 'from must not be after to.');
   if (rangeDays(range) > MAX_RANGE_DAYS)
-    throw badRequest('range_too_long', 'A range can span at most five years.');
+    throw new DomainError('range_too_long', 'A range can span at most five years.');
   return range;
 }
 

@@ -25,9 +25,9 @@ export function listMigrations(): Migration[] {
  * Applies the forward-only migrations not yet applied, in one transaction, holding an
  * advisory lock so two servers starting together do not both migrate.
  * Must run as the schema owner, before the connection drops to the application role.
- * `before` stops short of that version: tests of a migration make the rows it must carry over.
+ * `through`: stop after that version (a test writes rows as an older schema did, then migrates on).
  */
-export async function migrate(db: Database, options: { before?: number } = {}): Promise<number[]> {
+export async function migrate(db: Database, opts: { through?: number } = {}): Promise<number[]> {
   return db.transaction(async (tx) => {
     await tx.query(`select pg_advisory_xact_lock(hashtext('meterline.migrate'))`);
     await tx.query(`create table if not exists schema_migrations (
@@ -38,7 +38,7 @@ export async function migrate(db: Database, options: { before?: number } = {}): 
     const applied: number[] = [];
     for (const m of listMigrations()) {
       if (done.has(m.version)) continue;
-      if (options.before !== undefined && m.version >= options.before) break;
+      if (opts.through !== undefined && m.version > opts.through) break;
       await tx.exec(m.sql);
       await tx.query('insert into schema_migrations (version, name) values ($1, $2)', [m.version, m.name]);
       applied.push(m.version);

@@ -7,7 +7,7 @@ import {
   startOfLocalDate,
   startOfMonth,
 } from '../../shared/calendar.js';
-import type { EventType, InterviewEvent } from '../metering/events.js';
+import type { EventType, InterviewEvent } from '../../shared/contract/events.js';
 import { Random } from './random.js';
 import { hiringIntensity } from './seasonality.js';
 import type { DemoTenantSpec } from './tenants.js';

@@ -1,11 +1,14 @@
 import { localDate, startOfLocalDate } from '../../shared/calendar.js';
+import { MAX_BATCH } from '../../shared/contract/events.js';
+import { creditsToMilli, milliToCredits } from '../../shared/credits.js';
 import { createApiKey } from '../auth/api-keys.js';
 import { addUser } from '../auth/users.js';
 import type { Database } from '../db/database.js';
-import { ApiError, badRequest, conflict } from '../http/errors.js';
+import { DomainError } from '../errors.js';
+import { readAccount } from '../ledger/account.js';
 import { closeDuePeriods } from '../ledger/close.js';
 import { purchaseCredits } from '../ledger/purchases.js';
-import { ingestEvents, MAX_BATCH } from '../metering/ingest.js';
+import { ingestEvents } from '../metering/ingest.js';
 import { createTenant } from '../tenants/create.js';
 import { type Delivery, generateStream } from './interviews.js';
 import { DEMO_API_KEY_NAME, DEMO_PASSWORD, DEMO_TENANTS, type DemoTenantSpec } from './tenants.js';
@@ -47,9 +50,12 @@ export async function loadDemo(
 ): Promise<DemoResult> {
   const scale = opts.scale ?? 1;
   if (!Number.isFinite(scale) || scale <= 0 || scale > MAX_SCALE) {
-    throw badRequest('invalid_scale', `The demo scale must be a number above 0 and at most ${MAX_SCALE}.`);
+    throw new DomainError(
+      'invalid_scale',
+      `The demo scale must be a number above 0 and at most ${MAX_SCALE}.`,
+    );
   }
-  if (Number.isNaN(opts.now.getTime())) throw badRequest('invalid_time', 'now must be a valid time.');
+  if (Number.isNaN(opts.now.getTime())) throw new DomainError('invalid_time', 'now must be a valid time.');
   await refuseIfLoaded(db);
   const log = opts.log ?? (() => {});
   const tenants: DemoTenantResult[] = [];
@@ -64,7 +70,7 @@ async function refuseIfLoaded(db: Database): Promise<void> {
     [slugs],
   );
   if (existing.length > 0) {
-    throw conflict(
+    throw new DomainError(
       'demo_loaded',
       `The demo is loaded already (tenant ${existing.map((t) => t.slug).join(', ')} exists); it is loaded once, into a new database.`,
     );
@@ -72,7 +78,7 @@ async function refuseIfLoaded(db: Database): Promise<void> {
   for (const user of DEMO_TENANTS.flatMap((t) => t.users)) {
     const taken = await db.query('select 1 from auth_login_lookup($1)', [user.email]);
     if (taken.length > 0) {
-      throw conflict(
+      throw new DomainError(
         'demo_loaded',
         `The demo login ${user.email} exists already; the demo cannot be loaded.`,
       );
@@ -118,7 +124,7 @@ async function loadTenant(
       run: async () => {
         await purchaseCredits(db, id, {
           idempotencyKey: `demo-${spec.slug}-purchase-1`,
-          creditsMilli: purchase.credits * 1000,
+          creditsMilli: creditsToMilli(purchase.credits),
           actor: `user:${spec.users.find((u) => u.role === 'account_admin')?.email ?? ACTOR}`,
           now: new Date(purchaseAt),
         });
@@ -171,15 +177,12 @@ async function loadTenant(
       `demo: ${spec.slug}: ${totals.rejected} events were refused (the plan ran out of credits at this scale)`,
     );
   }
-  const [account] = await db.withTenant(id, (tx) =>
-    tx.query<{ balance_milli: number }>('select balance_milli from credit_accounts where tenant_id = $1', [
-      id,
-    ]),
-  );
-  const balanceCredits = Number(account?.balance_milli ?? 0) / 1000;
+  const account = await db.withTenant(id, (tx) => readAccount(tx, id, { lock: false }));
+  const balanceCredits = milliToCredits(account.balanceMilli);
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
   log(
     `demo: ${spec.slug}: ${totals.accepted} events accepted, ${totals.duplicates} duplicates, ` +
-      `balance ${balanceCredits} credits (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+      `balance ${balanceCredits} credits (${seconds} s)`,
   );
   return {
     slug: spec.slug,
@@ -201,8 +204,8 @@ async function createDemoTenant(db: Database, spec: DemoTenantSpec, anchor: stri
       { now: at, actor: ACTOR },
     );
   } catch (err) {
-    if (err instanceof ApiError && err.code === 'slug_taken') {
-      throw conflict('demo_loaded', `The demo is loaded already (tenant ${spec.slug} exists).`);
+    if (err instanceof DomainError && err.code === 'slug_taken') {
+      throw new DomainError('demo_loaded', `The demo is loaded already (tenant ${spec.slug} exists).`);
     }
     throw err;
   }

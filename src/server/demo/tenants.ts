@@ -1,4 +1,4 @@
-import type { Role } from '../auth/users.js';
+import type { Role } from '../../shared/contract/users.js';
 import type { PlanInput } from '../tenants/create.js';
 
 /** The one password of every demo login (printed by `npm start` and `demo load`). */

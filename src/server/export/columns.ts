@@ -1,9 +1,7 @@
+import { EXPORT_FORMATS, type ExportFormat } from '../../shared/contract/export.js';
 import { milliToCredits } from '../../shared/credits.js';
 import { METRIC_DEFINITIONS, totalInterviews, type UsageCounts } from '../../shared/metrics.js';
 import type { ExportRow } from './rows.js';
-
-export const EXPORT_FORMATS = ['csv', 'xlsx'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export const isExportFormat = (v: unknown): v is ExportFormat =>
   typeof v === 'string' && (EXPORT_FORMATS as readonly string[]).includes(v);

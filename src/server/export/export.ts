@@ -1,21 +1,17 @@
 import type { Writable } from 'node:stream';
+import { EXPORT_FORMATS, type ExportFormat } from '../../shared/contract/export.js';
 import { writeAudit } from '../auth/audit.js';
 import { usageTotals } from '../consumption/queries.js';
 import { type DateRange, resolveRange } from '../consumption/range.js';
 import { cancelOnAbort } from '../db/cancel.js';
 import { type Database, one } from '../db/database.js';
-import { badRequest } from '../http/errors.js';
+import { DomainError } from '../errors.js';
 import { loadBillingContext } from '../ledger/plans.js';
-import { EXPORT_FORMATS, type ExportFormat, isExportFormat } from './columns.js';
+import { isExportFormat } from './columns.js';
 import { csvWriter } from './csv.js';
 import { ExportAborted } from './output.js';
 import { openExportRows } from './rows.js';
 import { xlsxWriter } from './xlsx.js';
-
-export const CONTENT_TYPES: Record<ExportFormat, string> = {
-  csv: 'text/csv; charset=utf-8',
-  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-};
 
 /** An export checked and ready to stream: the tenant, the range and the file's name. */
 export interface ExportPlan {
@@ -35,7 +31,7 @@ export const exportFileName = (slug: string, range: DateRange, format: ExportFor
 /**
  * Checks an export request before anything is sent: the format (csv when absent) and the range
  * by the console's own rule (both dates or neither for the current billing period; valid dates,
- * from not after to, at most five years). Throws a 400 ApiError with a stable code.
+ * from not after to, at most five years). Throws a DomainError with a stable code.
  */
 export async function planExport(
   db: Database,
@@ -45,7 +41,10 @@ export async function planExport(
 ): Promise<ExportPlan> {
   const format = query.format ?? 'csv';
   if (!isExportFormat(format)) {
-    throw badRequest('invalid_format', `format must be one of ${EXPORT_FORMATS.join(', ')}, got ${format}.`);
+    throw new DomainError(
+      'invalid_format',
+      `format must be one of ${EXPORT_FORMATS.join(', ')}, got ${format}.`,
+    );
   }
   return db.withTenant(tenantId, async (tx) => {
     const ctx = await loadBillingContext(tx, tenantId);

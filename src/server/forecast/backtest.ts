@@ -1,5 +1,7 @@
+import type { z } from 'zod';
+import type { Backtest as BacktestSchema, ModelName } from '../../shared/contract/forecast.js';
 import type { StepForecast } from './band.js';
-import type { Candidate, ModelName } from './candidates.js';
+import type { Candidate } from './candidates.js';
 import { MONTHS_PER_YEAR, SEASONAL_MONTHS, TREND_MONTHS } from './models/holt-winters.js';
 
 /** Each origin forecasts this many months ahead (horizons 1–6). */
@@ -112,14 +114,6 @@ export function pickWinner(scores: readonly CandidateScore[]): CandidateScore {
   return best;
 }
 
-export interface BacktestPoint {
-  month: string;
-  actual: number;
-  forecast: number;
-  naiveLastMonth: number;
-  naiveLastYear: number | null;
-}
-
 export interface BandCalibration {
   /** Share of the held-out months inside the model's closed-form 80 % band. */
   closedFormCoverage: number;
@@ -129,26 +123,8 @@ export interface BandCalibration {
   widenedBy: number;
 }
 
-export interface Backtest {
-  /** The model served, scored here. */
-  model: ModelName;
-  candidate: string;
-  /** Distinct months forecast (held out) across the origins. */
-  heldOutMonths: number;
-  origins: number;
-  horizonMonths: number;
-  /** Mean absolute percentage error over held-out months with usage, in percent. */
-  mape: number | null;
-  naiveLastMonthMape: number | null;
-  naiveLastYearMape: number | null;
-  /** Mean absolute error per held-out month, in credits. */
-  errorCredits: number;
-  naiveLastMonthErrorCredits: number;
-  naiveLastYearErrorCredits: number | null;
-  band: BandCalibration;
-  /** The latest origin's forecasts of the last six complete months, beside both naive forecasts. */
-  points: BacktestPoint[];
-}
+/** The backtest as the answer gives it (the contract's schema). */
+export type Backtest = z.output<typeof BacktestSchema>;
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
 const round3 = (x: number) => Math.round(x * 1000) / 1000;

@@ -1,3 +1,4 @@
+import type { CandidateName, ModelName } from '../../shared/contract/forecast.js';
 import type { StepForecast } from './band.js';
 import {
   MONTHS_PER_YEAR,
@@ -8,9 +9,6 @@ import {
 } from './models/holt-winters.js';
 import { lastMonth, RECENT_MONTHS, recentRate, seasonalNaive } from './models/naive.js';
 
-/** The kinds of model a forecast can be served by. */
-export type ModelName = 'holt-winters' | 'holt' | 'seasonal-naive' | 'naive' | 'recent-rate' | 'none';
-
 export interface CandidateForecast {
   steps: StepForecast[];
   /** Indexes of the months damped as one-off spikes for the fit. */
@@ -19,7 +17,7 @@ export interface CandidateForecast {
 
 /** A model the backtest can try on a tenant's monthly history. */
 export interface Candidate {
-  name: string;
+  name: CandidateName;
   model: ModelName;
   /** What it is, in words an admin can read. */
   label: string;
@@ -35,7 +33,7 @@ export interface Candidate {
 const plain = (steps: StepForecast[] | null): CandidateForecast | null =>
   steps ? { steps, spikes: [] } : null;
 
-function smoothingCandidate(name: string, label: string, spec: SmoothingSpec): Candidate {
+function smoothingCandidate(name: CandidateName, label: string, spec: SmoothingSpec): Candidate {
   return {
     name,
     model: spec.season === 'none' ? 'holt' : 'holt-winters',
@@ -120,5 +118,3 @@ export const CANDIDATES: readonly Candidate[] = [
     { season: 'additive', damped: false, log: true },
   ),
 ];
-
-export const CANDIDATE_NAMES = CANDIDATES.map((c) => c.name);

@@ -1,4 +1,10 @@
+import type { z } from 'zod';
 import { addMonthsClamped, daysBetween } from '../../shared/calendar.js';
+import type {
+  CandidateName,
+  CandidateSummary as CandidateSummarySchema,
+  ModelName,
+} from '../../shared/contract/forecast.js';
 import {
   type Backtest,
   backtestOrigins,
@@ -11,11 +17,9 @@ import {
 } from './backtest.js';
 import { type StepForecast, widen } from './band.js';
 import { calibrateBand } from './calibrate.js';
-import { CANDIDATES, type CandidateForecast, type ModelName } from './candidates.js';
+import { CANDIDATES, type CandidateForecast } from './candidates.js';
 import { smoothing, TREND_MONTHS } from './models/holt-winters.js';
 import { RECENT_DAYS, recentMean } from './models/recent-mean.js';
-
-export type { ModelName } from './candidates.js';
 
 /** What a tenant's history offers the models. */
 export interface History {
@@ -31,19 +35,13 @@ export interface History {
   usageBegan?: string;
 }
 
-export interface CandidateSummary {
-  name: string;
-  /** Its backtest's MAPE, in percent (null without usage in the held-out months). */
-  backtestMape: number | null;
-  /** Its backtest's mean absolute error per held-out month, in credits. */
-  backtestErrorCredits: number;
-  served: boolean;
-}
+/** A candidate as the answer lists it: its backtest's MAPE and mean error in credits, and whether it serves. */
+export type CandidateSummary = z.output<typeof CandidateSummarySchema>;
 
 export interface ModelChoice {
   name: ModelName;
   /** The candidate served, when the backtest chose one. */
-  candidate: string | null;
+  candidate: CandidateName | null;
   /** Why this model runs, in sentences an admin can read. */
   reason: string;
   /** How its 80 % band is made. */

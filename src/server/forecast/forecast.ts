@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import {
   addDays,
   addMonthsClamped,
@@ -6,71 +7,25 @@ import {
   startOfLocalDate,
   startOfMonth,
 } from '../../shared/calendar.js';
-import { milliToCredits } from '../../shared/credits.js';
+import { type Forecast as ForecastSchema, HORIZON_MONTHS } from '../../shared/contract/forecast.js';
+import { milliToCredits, nearestMilli } from '../../shared/credits.js';
 import { usageTotals } from '../consumption/queries.js';
 import type { Queryable } from '../db/database.js';
 import { periodContaining } from '../ledger/periods.js';
 import type { BillingContext } from '../ledger/plans.js';
-import type { Backtest } from './backtest.js';
+import { currentPeriod } from '../ledger/queries.js';
 import { band } from './band.js';
-import { type CandidateSummary, type ModelName, monthLengths } from './choose-model.js';
-import { completionRate, loadHistory, loadLedgerState, openInvitations } from './load.js';
+import { monthLengths } from './choose-model.js';
+import { creditsPerInvitation, loadHistory, loadLedgerState, openInvitations } from './load.js';
 import { cachedChoice } from './model-cache.js';
 import { RECENT_DAYS } from './models/recent-mean.js';
 import { type SimulationResult, simulateLedger } from './runway.js';
 
-/** How far the projection, the runway and the planner look ahead. */
-export const HORIZON_MONTHS = 12;
 /** Months of history the answer carries for the chart. */
 const HISTORY_SHOWN = 36;
 
-export interface ForecastMonth {
-  /** 'YYYY-MM' */
-  month: string;
-  credits: number;
-  lower: number;
-  upper: number;
-}
-
-export interface Forecast {
-  today: string;
-  months: ForecastMonth[];
-  /** Credits used so far in the current month (months[0] includes them). */
-  currentMonthSoFar: number;
-  history: { month: string; credits: number }[];
-  model: {
-    name: ModelName;
-    /** The candidate served, when the backtest chose one. */
-    candidate: string | null;
-    reason: string;
-    band: string;
-    candidates: CandidateSummary[];
-  };
-  backtest: Backtest | null;
-  completionRate: number | null;
-  runway: {
-    date: string | null;
-    early: string | null;
-    late: string | null;
-    horizonEnd: string;
-    summary: string;
-    balance: number;
-    openInvitations: number;
-    expectedFromInvitations: number;
-    expiringUnused: number;
-  };
-  endOfPeriod: {
-    periodStart: string;
-    periodEnd: string;
-    allotment: number;
-    usedSoFar: number;
-    projected: number;
-    lower: number;
-    upper: number;
-    expiringUnused: number;
-    rollingOver: number;
-  };
-}
+/** Everything the Forecast view shows: the contract's answer, as the server builds it. */
+export type Forecast = z.output<typeof ForecastSchema>;
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
 const monthName = (date: string) => date.slice(0, 7);
@@ -134,18 +89,18 @@ export async function computeForecast(
       : b,
   );
 
-  const rate = await completionRate(tx, tenantId, today);
+  const perInvitation = await creditsPerInvitation(tx, tenantId, today);
   const invitations = await openInvitations(tx, tenantId, now);
   // Without an observed rate, every open invitation is assumed to complete: the cautious side.
-  const pipelineMilli = Math.round(invitations * (rate ?? 1) * 1000);
+  const pipelineMilli = nearestMilli(invitations * (perInvitation ?? 1));
   const ledger = await loadLedgerState(tx, tenantId, now);
   const simulate = (pick: (b: { credits: number; lower: number; upper: number }) => number) =>
     simulateLedger({
       ctx,
       now,
       lots: ledger.lots,
-      overdraftMilli: ledger.overdraftMilli,
-      monthly: whole.map((b) => Math.round(pick(b) * 1000)),
+      overageMilli: ledger.overageMilli,
+      monthly: whole.map((b) => nearestMilli(pick(b))),
       pipelineMilli,
       horizonMonths: HORIZON_MONTHS,
     });
@@ -154,6 +109,7 @@ export async function computeForecast(
   const late = simulate((b) => b.lower);
 
   const period = periodContaining(ctx.anchor, ctx.plan.periodUnit, tz, now);
+  const { allotmentMilli } = await currentPeriod(tx, ctx, now);
   const usedInPeriod = milliToCredits(
     (await usageTotals(tx, tenantId, { from: period.startDate, to: today })).creditsMilli,
   );
@@ -178,7 +134,7 @@ export async function computeForecast(
       candidates: choice.candidates,
     },
     backtest: choice.backtest,
-    completionRate: rate === null ? null : Math.round(rate * 1000) / 1000,
+    completionRate: perInvitation === null ? null : milliToCredits(nearestMilli(perInvitation)),
     runway: {
       date: point.runOut,
       early: early.runOut,
@@ -187,13 +143,13 @@ export async function computeForecast(
       summary: summary(point, early, late, HORIZON_MONTHS),
       balance: milliToCredits(ledger.balanceMilli),
       openInvitations: invitations,
-      expectedFromInvitations: round1(pipelineMilli / 1000),
+      expectedFromInvitations: round1(milliToCredits(pipelineMilli)),
       expiringUnused: round1(milliToCredits(Math.max(0, point.expiredMilli))),
     },
     endOfPeriod: {
       periodStart: period.startDate,
       periodEnd: addDays(period.endDate, -1),
-      allotment: milliToCredits(ctx.plan.allotmentMilli),
+      allotment: milliToCredits(allotmentMilli),
       usedSoFar: usedInPeriod,
       projected: round1(usedInPeriod + milliToCredits(point.period.usedMilli)),
       lower: round1(usedInPeriod + milliToCredits(late.period.usedMilli)),

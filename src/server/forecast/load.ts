@@ -1,9 +1,10 @@
 import { addDays, addMonthsClamped, startOfMonth } from '../../shared/calendar.js';
+import { milliToCredits } from '../../shared/credits.js';
 import { usageByBucket, usageTotals } from '../consumption/queries.js';
 import type { DateRange } from '../consumption/range.js';
 import type { Queryable } from '../db/database.js';
+import { readAccount } from '../ledger/account.js';
 import { loadOpenLots } from '../ledger/postings.js';
-import { accountOf } from '../ledger/queries.js';
 import { RECENT_DAYS } from './models/recent-mean.js';
 import type { SimLot } from './runway.js';
 
@@ -11,7 +12,7 @@ import type { SimLot } from './runway.js';
 export const MAX_HISTORY_MONTHS = 60;
 /** A first month with usage starting after this day of the month is partial: history starts the month after. */
 const LATEST_FULL_START_DAY = 7;
-/** The completion rate is read over the last year, up to two weeks ago (recent invitations are still open). */
+/** Credits per invitation are read over the last year, up to two weeks ago (recent invitations are still open). */
 const RATE_WINDOW_MONTHS = 12;
 const RATE_LAG_DAYS = 14;
 /** Invitations older than this no longer count as likely to complete. */
@@ -65,7 +66,7 @@ export async function loadHistory(tx: Queryable, tenantId: string, today: string
   const currentMonth = startOfMonth(today);
   const first = firstMonthRead(firstDay, today);
   const toCredits = (sums: Map<string, { creditsMilli: number }>) =>
-    new Map([...sums].map(([k, c]) => [k, c.creditsMilli / 1000]));
+    new Map([...sums].map(([k, c]) => [k, milliToCredits(c.creditsMilli)]));
   // Local dates compare as strings: the earlier of the first month read and the current one.
   const from = [first.month, currentMonth].sort()[0] as string;
   const monthly = toCredits(await usageByBucket(tx, tenantId, { from, to: today }, 'month'));
@@ -84,12 +85,19 @@ export async function loadHistory(tx: Queryable, tenantId: string, today: string
   };
 }
 
-/** Credits per invited candidate over the last year: the tenant's observed completion rate (null without invitations). */
-export async function completionRate(tx: Queryable, tenantId: string, today: string): Promise<number | null> {
+/**
+ * Credits per invited candidate over the last year (null without invitations): at one credit per
+ * completed interview, what the planner takes as the tenant's observed completion.
+ */
+export async function creditsPerInvitation(
+  tx: Queryable,
+  tenantId: string,
+  today: string,
+): Promise<number | null> {
   const to = addDays(today, -RATE_LAG_DAYS);
   const totals = await usageTotals(tx, tenantId, { from: addMonthsClamped(to, -RATE_WINDOW_MONTHS), to });
   if (totals.invited === 0) return null;
-  return Math.min(1, Math.max(0, totals.creditsMilli / 1000 / totals.invited));
+  return Math.min(1, Math.max(0, milliToCredits(totals.creditsMilli) / totals.invited));
 }
 
 /** Interviews invited (or started) in the last weeks and not finished yet. */
@@ -105,11 +113,14 @@ export async function openInvitations(tx: Queryable, tenantId: string, now: Date
 
 export interface LedgerState {
   balanceMilli: number;
-  overdraftMilli: number;
+  overageMilli: number;
   lots: SimLot[];
 }
 
 /** The balance and open lots (as ingest draws from them, with each lot's kind). */
 export async function loadLedgerState(tx: Queryable, tenantId: string, now: Date): Promise<LedgerState> {
-  return { ...(await accountOf(tx, tenantId)), lots: await loadOpenLots(tx, tenantId, now) };
+  return {
+    ...(await readAccount(tx, tenantId, { lock: false })),
+    lots: await loadOpenLots(tx, tenantId, now),
+  };
 }

@@ -43,7 +43,7 @@ const simulate = (over: Partial<Parameters<typeof simulateLedger>[0]>) =>
     ctx: ctx(NONE),
     now: NOW,
     lots: [grant(70_000)],
-    overdraftMilli: 0,
+    overageMilli: 0,
     monthly: daily(1),
     pipelineMilli: 0,
     horizonMonths: 12,
@@ -113,6 +113,6 @@ describe('the runway simulation', () => {
   });
 
   it('is out today when the account is already overdrawn', () => {
-    expect(simulate({ lots: [], overdraftMilli: 5000 }).runOut).toBe('2026-03-10');
+    expect(simulate({ lots: [], overageMilli: 5000 }).runOut).toBe('2026-03-10');
   });
 });

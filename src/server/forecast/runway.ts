@@ -12,7 +12,7 @@ import { allocateDraw, type OpenLot, sortForDrawing } from '../ledger/lots.js';
 import { periodContaining } from '../ledger/periods.js';
 import { periodByIndex, periodIndexOf } from '../ledger/periods-store.js';
 import type { BillingContext } from '../ledger/plans.js';
-import { overdraftSettlement } from '../ledger/postings.js';
+import { overageSettlement } from '../ledger/postings.js';
 import { planRollover } from '../ledger/rules.js';
 
 /** An open lot as the simulation carries it: the draw rule's view plus its kind. */
@@ -24,7 +24,7 @@ export interface SimulationInput {
   ctx: BillingContext;
   now: Date;
   lots: readonly SimLot[];
-  overdraftMilli: number;
+  overageMilli: number;
   /** Projected usage (milli) of each whole calendar month, the first being the current month. */
   monthly: readonly number[];
   /** Credits (milli) expected from open invitations: a floor on the first week's usage. */
@@ -60,7 +60,7 @@ const SIM_ACTOR = 'forecast';
  * Plays the ledger forward a day at a time at a projected pace, with the ledger's own rules:
  * draws from the lot that expires first (sortForDrawing, allocateDraw), at each billing period's
  * end the plan's expiry and rollover (planRollover) and the next grant, which settles any overage
- * first (overdraftSettlement), and purchased credits lapsing on their dates. The balance runs out
+ * first (overageSettlement), and purchased credits lapsing on their dates. The balance runs out
  * on the first day a draw finds no credits left.
  */
 export function simulateLedger(input: SimulationInput): SimulationResult {
@@ -70,11 +70,11 @@ export function simulateLedger(input: SimulationInput): SimulationResult {
   const horizonEnd = addMonthsClamped(today, input.horizonMonths);
   const horizonAt = startOfLocalDate(horizonEnd, tz).getTime();
   const lots: SimLot[] = input.lots.map((l) => ({ ...l }));
-  const account = { tenantId: ctx.tenantId, balanceMilli: 0, overdraftMilli: input.overdraftMilli };
+  const account = { tenantId: ctx.tenantId, balanceMilli: 0, overageMilli: input.overageMilli };
   let period = periodContaining(ctx.anchor, ctx.plan.periodUnit, tz, now);
   const firstPeriodEnd = period.end.getTime();
   const result: SimulationResult = {
-    runOut: account.overdraftMilli > 0 ? today : null,
+    runOut: account.overageMilli > 0 ? today : null,
     horizonEnd,
     period: { usedMilli: 0, expiredMilli: 0, rolledMilli: 0 },
     expiredMilli: 0,
@@ -102,10 +102,10 @@ export function simulateLedger(input: SimulationInput): SimulationResult {
   };
   const credit = (lot: Omit<SimLot, 'id' | 'remainingMilli'>, amountMilli: number, at: number) => {
     const id = `sim-${++lotCounter}`;
-    const settled = overdraftSettlement(account, id, amountMilli, new Date(at), SIM_ACTOR)
+    const settled = overageSettlement(account, id, amountMilli, new Date(at), SIM_ACTOR)
       .filter((e) => e.lotId === id)
       .reduce((sum, e) => sum - e.amountMilli, 0);
-    account.overdraftMilli -= settled;
+    account.overageMilli -= settled;
     lots.push({ ...lot, id, remainingMilli: amountMilli - settled });
   };
 
@@ -187,7 +187,7 @@ export function simulateLedger(input: SimulationInput): SimulationResult {
     // allocateDraw takes from the lot objects themselves (sortForDrawing copies the array, not them).
     const draws = allocateDraw(sortForDrawing(lots.filter((l) => l.remainingMilli > 0)), milli);
     const unborne = draws.filter((d) => d.lotId === null).reduce((s, d) => s + d.milli, 0);
-    account.overdraftMilli += unborne;
+    account.overageMilli += unborne;
     if (dayStart < firstPeriodEnd) result.period.usedMilli += milli;
     if (unborne > 0 && result.runOut === null && inHorizon) result.runOut = day;
   }

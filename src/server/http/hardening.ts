@@ -1,7 +1,7 @@
 import helmet from '@fastify/helmet';
 import type { FastifyInstance } from 'fastify';
 import { unsafeTextPath } from '../../shared/text.js';
-import { badRequest } from './errors.js';
+import { DomainError } from '../errors.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -54,7 +54,7 @@ export async function registerHardening(app: FastifyInstance): Promise<void> {
       unsafeTextPath(request.query, 'query') ??
       (request.routeOptions.config.checksBodyTextPerItem ? undefined : unsafeTextPath(request.body, 'body'));
     if (where !== undefined) {
-      throw badRequest(
+      throw new DomainError(
         'invalid_text',
         `${where} contains a NUL character or a lone surrogate, which no text may hold.`,
       );

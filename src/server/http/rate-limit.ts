@@ -1,14 +1,17 @@
 import rateLimit, { normalizeIP } from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { API_PREFIX } from '../../shared/contract/common.js';
+import { health } from '../../shared/contract/service.js';
 import { bearerTokenOf } from '../auth/guard.js';
 import { SESSION_COOKIE } from '../auth/sessions.js';
 import { sha256Hex } from '../auth/tokens.js';
 import { RATE_LIMIT_DEFAULTS } from '../config.js';
-import { ApiError } from './errors.js';
+import { DomainError } from '../errors.js';
 
 export type RateLimitConfig = Partial<Record<keyof typeof RATE_LIMIT_DEFAULTS, number>>;
 
-const HEALTH = '/api/v1/health';
+/** Whether the rate limits count requests to `path`: every API path but the health check's. */
+export const isRateLimitedPath = (path: string) => path.startsWith(`${API_PREFIX}/`) && path !== health.path;
 
 /**
  * Only the API is limited: the console's files and the health check are not. A matched route is
@@ -16,7 +19,7 @@ const HEALTH = '/api/v1/health';
  */
 function isLimited(request: FastifyRequest): boolean {
   const path = request.routeOptions.url ?? request.url.split('?')[0] ?? '';
-  return path.startsWith('/api/v1/') && path !== HEALTH;
+  return isRateLimitedPath(path);
 }
 
 /**
@@ -56,7 +59,7 @@ export async function registerRateLimit(app: FastifyInstance, config: RateLimitC
     max: (_request, key) => perPrincipal[key.slice(0, key.indexOf(':'))] ?? anonymous,
     allowList: (request) => !isLimited(request),
     errorResponseBuilder: (_request, context) =>
-      new ApiError(429, 'rate_limited', `Too many requests; retry in ${context.after}.`),
+      new DomainError('rate_limited', `Too many requests; retry in ${context.after}.`),
   });
   app.addHook('onRequest', app.rateLimit());
 }

@@ -1,9 +1,10 @@
 import type { Database, Queryable } from '../db/database.js';
+import { type Account, readAccount } from './account.js';
 import type { BillingPeriod } from './periods.js';
 import { periodContaining } from './periods.js';
 import { latestPeriod, periodByIndex, periodIndexOf } from './periods-store.js';
 import { type BillingContext, loadBillingContext } from './plans.js';
-import { type Account, appendEntries, createLot, type EntryInput, lockAccount } from './postings.js';
+import { appendEntries, createLot, type EntryInput } from './postings.js';
 import { planRollover } from './rules.js';
 
 export const SYSTEM_ACTOR = 'system';
@@ -25,7 +26,7 @@ export interface CloseResult {
  */
 export async function closeDuePeriods(db: Database, tenantId: string, now: Date): Promise<CloseResult> {
   return db.withTenant(tenantId, async (tx) => {
-    const account = await lockAccount(tx, tenantId);
+    const account = await readAccount(tx, tenantId, { lock: true });
     const ctx = await loadBillingContext(tx, tenantId);
     const result: CloseResult = { closed: 0, opened: 0, expiredLots: 0 };
     let current = await latestPeriod(tx, ctx);

@@ -6,7 +6,9 @@ import {
   startOfLocalDate,
 } from '../../shared/calendar.js';
 
-export type PeriodUnit = 'month' | 'year';
+import type { PeriodUnit } from '../../shared/contract/credits.js';
+
+export type { PeriodUnit };
 
 /** A half-open period [start, end). endDate is the next period's startDate. */
 export interface BillingPeriod {

@@ -1,3 +1,4 @@
+import type { OverageMode, RolloverMode } from '../../shared/contract/credits.js';
 import { DEFAULT_THRESHOLDS, normalizeThresholds } from '../alerts/thresholds.js';
 import type { Queryable } from '../db/database.js';
 import { one } from '../db/database.js';
@@ -12,7 +13,7 @@ export interface Plan {
   allotmentMilli: number;
   rollover: RolloverPolicy;
   partialRule: PartialRule;
-  overage: { mode: 'allow' | 'block'; limitMilli: number };
+  overage: { mode: OverageMode; limitMilli: number };
   creditPriceCents: number;
   currency: string;
   purchaseValidityMonths: number;
@@ -35,12 +36,12 @@ interface PlanRow extends Record<string, unknown> {
   name: string;
   period_unit: PeriodUnit;
   allotment_milli: number;
-  rollover_mode: 'none' | 'all' | 'capped';
+  rollover_mode: RolloverMode;
   rollover_cap_milli: number | null;
   rollover_cap_percent: number | null;
   rollover_expires_after_periods: number | null;
   partial_rule: unknown;
-  overage_mode: 'allow' | 'block';
+  overage_mode: OverageMode;
   overage_limit_milli: number;
   credit_price_cents: number;
   currency: string;

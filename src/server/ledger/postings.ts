@@ -1,5 +1,6 @@
 import type { Queryable } from '../db/database.js';
 import { one, settleAll } from '../db/database.js';
+import type { Account } from './account.js';
 import { allocateDraw, type OpenLot, sortForDrawing } from './lots.js';
 
 /**
@@ -15,7 +16,7 @@ export type EntryKind =
   | 'consumption'
   | 'reversal'
   | 'expiry'
-  | 'overdraft_settlement';
+  | 'overage_settlement';
 
 export interface EntryInput {
   kind: EntryKind;
@@ -30,23 +31,7 @@ export interface EntryInput {
   actor: string;
 }
 
-export interface Account {
-  tenantId: string;
-  balanceMilli: number;
-  overdraftMilli: number;
-}
-
-/** Locks the tenant's account row: ledger writes of one tenant run one at a time. */
-export async function lockAccount(tx: Queryable, tenantId: string): Promise<Account> {
-  const row = await one<{ balance_milli: number; overdraft_milli: number }>(
-    tx,
-    'select balance_milli, overdraft_milli from credit_accounts where tenant_id = $1 for update',
-    [tenantId],
-  );
-  return { tenantId, balanceMilli: Number(row.balance_milli), overdraftMilli: Number(row.overdraft_milli) };
-}
-
-/** Appends entries and moves the caches (lot remainders, balance, overdraft) by the same amounts. */
+/** Appends entries and moves the caches (lot remainders, balance, overage) by the same amounts. */
 export async function appendEntries(tx: Queryable, account: Account, entries: EntryInput[]): Promise<void> {
   if (entries.length === 0) return;
   const rows = entries.map((e) => ({
@@ -70,17 +55,11 @@ export async function appendEntries(tx: Queryable, account: Account, entries: En
     else byLot.set(e.lotId, (byLot.get(e.lotId) ?? 0) + e.amountMilli);
   }
   account.balanceMilli += total;
-  account.overdraftMilli -= unborne;
-  // The three statements depend on none of each other's answers: sent together.
+  account.overageMilli -= unborne;
+  // The three statements depend on none of each other's answers: sent together. The entries are
+  // chained (hashed after the tenant's last one) in the database, in the order given.
   await settleAll([
-    tx.query(
-      `insert into ledger_entries (tenant_id, kind, amount_milli, lot_id, interview_id, rule, rule_version,
-                                   reason, reference, effective_at, actor)
-       select $1, kind, amount_milli, lot_id, interview_id, rule, rule_version, reason, reference, effective_at, actor
-         from json_to_recordset($2::json) as r(kind text, amount_milli bigint, lot_id uuid, interview_id text,
-              rule text, rule_version int, reason text, reference text, effective_at timestamptz, actor text)`,
-      [account.tenantId, JSON.stringify(rows)],
-    ),
+    tx.query('select append_ledger_entries($1, $2::json)', [account.tenantId, JSON.stringify(rows)]),
     byLot.size === 0
       ? Promise.resolve([])
       : tx.query(
@@ -90,8 +69,8 @@ export async function appendEntries(tx: Queryable, account: Account, entries: En
           [account.tenantId, JSON.stringify([...byLot].map(([id, delta]) => ({ id, delta })))],
         ),
     tx.query(
-      'update credit_accounts set balance_milli = $2, overdraft_milli = $3, updated_at = now() where tenant_id = $1',
-      [account.tenantId, account.balanceMilli, account.overdraftMilli],
+      'update credit_accounts set balance_milli = $2, overage_milli = $3, updated_at = now() where tenant_id = $1',
+      [account.tenantId, account.balanceMilli, account.overageMilli],
     ),
   ]);
 }
@@ -137,7 +116,7 @@ export async function createLot(
   const effectiveAt = entry.effectiveAt ?? lot.grantedAt;
   await appendEntries(tx, account, [
     { ...entry, kind: entry.kind ?? lot.kind, amountMilli: lot.amountMilli, lotId: id, effectiveAt },
-    ...overdraftSettlement(account, id, lot.amountMilli, effectiveAt, entry.actor),
+    ...overageSettlement(account, id, lot.amountMilli, effectiveAt, entry.actor),
   ]);
   return id;
 }
@@ -146,18 +125,18 @@ export async function createLot(
  * The pair of entries (netting to zero) that moves outstanding overage onto a lot just credited
  * with `creditedMilli`, as far as that covers it; none when there is no overage.
  */
-export function overdraftSettlement(
+export function overageSettlement(
   account: Account,
   lotId: string,
   creditedMilli: number,
   effectiveAt: Date,
   actor: string,
 ): EntryInput[] {
-  const settle = Math.min(account.overdraftMilli, creditedMilli);
+  const settle = Math.min(account.overageMilli, creditedMilli);
   if (settle <= 0) return [];
   return [
-    { kind: 'overdraft_settlement', amountMilli: settle, lotId: null, effectiveAt, actor },
-    { kind: 'overdraft_settlement', amountMilli: -settle, lotId, effectiveAt, actor },
+    { kind: 'overage_settlement', amountMilli: settle, lotId: null, effectiveAt, actor },
+    { kind: 'overage_settlement', amountMilli: -settle, lotId, effectiveAt, actor },
   ];
 }
 

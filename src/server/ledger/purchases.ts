@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
-import { milliToCredits, purchaseTotalCents } from '../../shared/credits.js';
+import { MAX_PURCHASE_CREDITS } from '../../shared/contract/credits.js';
+import { creditsToMilli, milliToCredits, purchaseTotalCents } from '../../shared/credits.js';
 import { writeAudit } from '../auth/audit.js';
 import type { Database } from '../db/database.js';
 import { maybeOne } from '../db/database.js';
-import { ApiError, badRequest } from '../http/errors.js';
+import { DomainError } from '../errors.js';
+import { readAccount } from './account.js';
 import { loadBillingContext } from './plans.js';
-import { createLot, lockAccount } from './postings.js';
+import { createLot } from './postings.js';
 
 export interface PurchaseRequest {
   idempotencyKey: string;
@@ -28,7 +30,7 @@ export interface PurchaseReceipt {
 }
 
 /** The most any purchase may buy, whatever the tenant's own limit (the API's bound on a request). */
-export const MAX_PURCHASE_MILLI = 1_000_000_000;
+export const MAX_PURCHASE_MILLI = creditsToMilli(MAX_PURCHASE_CREDITS);
 /** A tenant's limit per purchase unless set otherwise: a mistyped or stolen purchase stays bounded. */
 export const DEFAULT_PURCHASE_LIMIT_MILLI = 100_000_000;
 
@@ -73,13 +75,13 @@ export async function purchaseCredits(
     req.creditsMilli <= 0 ||
     req.creditsMilli > MAX_PURCHASE_MILLI
   ) {
-    throw badRequest('invalid_credits', 'Credits must be a positive amount of at most 1,000,000.');
+    throw new DomainError('invalid_credits', 'Credits must be a positive amount of at most 1,000,000.');
   }
   const requestHash = createHash('sha256')
     .update(JSON.stringify({ credits: req.creditsMilli }))
     .digest('hex');
   return db.withTenant(tenantId, async (tx) => {
-    const account = await lockAccount(tx, tenantId);
+    const account = await readAccount(tx, tenantId, { lock: true });
     const existing = await maybeOne<PurchaseRow>(
       tx,
       'select * from purchases where tenant_id = $1 and idempotency_key = $2',
@@ -87,8 +89,7 @@ export async function purchaseCredits(
     );
     if (existing) {
       if (existing.request_hash !== requestHash) {
-        throw new ApiError(
-          409,
+        throw new DomainError(
           'idempotency_key_reused',
           'This Idempotency-Key was used for a different purchase; use a new key for a new purchase.',
         );
@@ -97,7 +98,7 @@ export async function purchaseCredits(
     }
     const ctx = await loadBillingContext(tx, tenantId);
     if (req.creditsMilli > ctx.plan.purchaseLimitMilli) {
-      throw badRequest(
+      throw new DomainError(
         'purchase_limit_exceeded',
         `One purchase may buy at most ${milliToCredits(ctx.plan.purchaseLimitMilli).toLocaleString('en-US')} credits for this tenant.`,
       );
@@ -135,7 +136,7 @@ export async function purchaseCredits(
     if (!row) throw new Error('purchase insert returned nothing');
     await writeAudit(tx, tenantId, { actor: req.actor, at: req.now }, 'credits.purchased', {
       purchaseId: row.id,
-      credits: req.creditsMilli / 1000,
+      credits: milliToCredits(req.creditsMilli),
       totalCents,
       currency: ctx.plan.currency,
     });

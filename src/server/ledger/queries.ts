@@ -1,10 +1,17 @@
 import type { Queryable } from '../db/database.js';
-import { one } from '../db/database.js';
+import { type Account, readAccount } from './account.js';
+import { periodContaining } from './periods.js';
+import type { BillingContext } from './plans.js';
 
-export interface BalanceView {
-  balanceMilli: number;
-  overdraftMilli: number;
-  period: { start: Date; end: Date; allotmentMilli: number } | null;
+/** A billing period and the allotment it grants. */
+export interface PeriodAllotment {
+  start: Date;
+  end: Date;
+  allotmentMilli: number;
+}
+
+export interface BalanceView extends Account {
+  period: PeriodAllotment;
   lots: {
     id: string;
     kind: string;
@@ -15,41 +22,30 @@ export interface BalanceView {
   }[];
 }
 
-export interface AccountView {
-  balanceMilli: number;
-  overdraftMilli: number;
-}
-
-/** The account's balance and outstanding overage (the caches of the ledger's sums). */
-export async function accountOf(tx: Queryable, tenantId: string): Promise<AccountView> {
-  const account = await one<{ balance_milli: number; overdraft_milli: number }>(
-    tx,
-    'select balance_milli, overdraft_milli from credit_accounts where tenant_id = $1',
-    [tenantId],
-  );
-  return { balanceMilli: Number(account.balance_milli), overdraftMilli: Number(account.overdraft_milli) };
-}
-
-/** The billing period opened last at `now`, with the allotment it granted; null before the first. */
-export async function openedPeriod(
-  tx: Queryable,
-  tenantId: string,
-  now: Date,
-): Promise<BalanceView['period']> {
+/**
+ * The billing period in force at `now` and its allotment, the one source of "the period's allotment"
+ * (docs/product.md, Ledger and periods): the period opened last at `now`, with the allotment stored
+ * when it opened, so a plan changed mid-period changes only the periods opened after. Before the
+ * tenant's first period opens, the period `now` falls in and the allotment the plan will grant it.
+ */
+export async function currentPeriod(tx: Queryable, ctx: BillingContext, now: Date): Promise<PeriodAllotment> {
   const [period] = await tx.query<{ start_at: Date; end_at: Date; allotment_milli: number }>(
     `select start_at, end_at, allotment_milli from billing_periods
       where tenant_id = $1 and start_at <= $2 order by start_at desc limit 1`,
-    [tenantId, now],
+    [ctx.tenantId, now],
   );
-  return period
-    ? { start: period.start_at, end: period.end_at, allotmentMilli: Number(period.allotment_milli) }
-    : null;
+  if (period) {
+    return { start: period.start_at, end: period.end_at, allotmentMilli: Number(period.allotment_milli) };
+  }
+  const { start, end } = periodContaining(ctx.anchor, ctx.plan.periodUnit, ctx.timeZone, now);
+  return { start, end, allotmentMilli: ctx.plan.allotmentMilli };
 }
 
 /** Balance, period and every lot with credits left: what the Plan & credits page shows. */
-export async function balanceOf(tx: Queryable, tenantId: string, now: Date): Promise<BalanceView> {
-  const account = await accountOf(tx, tenantId);
-  const period = await openedPeriod(tx, tenantId, now);
+export async function balanceOf(tx: Queryable, ctx: BillingContext, now: Date): Promise<BalanceView> {
+  const { tenantId } = ctx;
+  const account = await readAccount(tx, tenantId, { lock: false });
+  const period = await currentPeriod(tx, ctx, now);
   const lots = await tx.query<{
     id: string;
     kind: string;

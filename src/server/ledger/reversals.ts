@@ -1,19 +1,14 @@
+import { milliToCredits } from '../../shared/credits.js';
 import { writeAudit } from '../auth/audit.js';
 import type { Database, Queryable } from '../db/database.js';
-import { ApiError, notFound } from '../http/errors.js';
+import { DomainError, notFound } from '../errors.js';
 import { addToRollups, findInterviews } from '../metering/queries.js';
 import { addContribution, nonZero, type RollupDelta } from '../metering/rollup.js';
 import { deriveState } from '../metering/state.js';
+import { type Account, readAccount } from './account.js';
 import { periodContaining } from './periods.js';
 import { loadBillingContext } from './plans.js';
-import {
-  type Account,
-  appendEntries,
-  createLot,
-  type EntryInput,
-  lockAccount,
-  overdraftSettlement,
-} from './postings.js';
+import { appendEntries, createLot, type EntryInput, overageSettlement } from './postings.js';
 
 export interface ReversalResult {
   interviewId: string;
@@ -33,14 +28,14 @@ export async function reverseCharge(
   req: { interviewId: string; reason: string; actor: string; now: Date },
 ): Promise<ReversalResult> {
   return db.withTenant(tenantId, async (tx) => {
-    const account = await lockAccount(tx, tenantId);
+    const account = await readAccount(tx, tenantId, { lock: true });
     const ctx = await loadBillingContext(tx, tenantId);
     const found = (await findInterviews(tx, tenantId, [req.interviewId])).get(req.interviewId);
     if (!found) throw notFound(`Interview ${req.interviewId}`);
     if (found.reversed)
-      throw new ApiError(409, 'already_reversed', 'This interview’s charge was reversed already.');
+      throw new DomainError('already_reversed', 'This interview’s charge was reversed already.');
     if (found.chargedMilli === 0)
-      throw new ApiError(409, 'nothing_to_reverse', 'This interview was not charged.');
+      throw new DomainError('nothing_to_reverse', 'This interview was not charged.');
 
     const entryBase = {
       kind: 'reversal' as const,
@@ -67,11 +62,11 @@ export async function reverseCharge(
     // do in createLot): a lot must not hold credits while overage is owed, or they would expire
     // at the period end and the overage be paid a second time from the next grant.
     for (const e of entries) {
-      if (e.lotId === null || account.overdraftMilli === 0) continue;
+      if (e.lotId === null || account.overageMilli === 0) continue;
       await appendEntries(
         tx,
         account,
-        overdraftSettlement(account, e.lotId, e.amountMilli, req.now, req.actor),
+        overageSettlement(account, e.lotId, e.amountMilli, req.now, req.actor),
       );
     }
     if (leftover > 0) {
@@ -97,7 +92,7 @@ export async function reverseCharge(
     await addToRollups(tx, tenantId, nonZero(rollups));
     await writeAudit(tx, tenantId, { actor: req.actor, at: req.now }, 'charge.reversed', {
       interviewId: req.interviewId,
-      credits: found.chargedMilli / 1000,
+      credits: milliToCredits(found.chargedMilli),
       reason: req.reason,
       state: deriveState(found.record).state,
     });
@@ -133,7 +128,7 @@ async function refundDraws(
     const drawn = Number(d.drawn);
     if (drawn <= 0 || left === 0) continue;
     // Overage is given back only as far as it is still outstanding (a later lot may have settled it).
-    const room = d.lot_id === null ? Math.min(drawn, account.overdraftMilli) : d.open ? drawn : 0;
+    const room = d.lot_id === null ? Math.min(drawn, account.overageMilli) : d.open ? drawn : 0;
     const give = Math.min(room, left);
     if (give > 0) {
       entries.push({ amountMilli: give, lotId: d.lot_id });

@@ -1,8 +1,8 @@
-// The credit rules (PRODUCT.md §2) and the rollover plan at a period's close. Pure and exact: credits are
-// integer thousandths ("milli"), so no float ever reaches the ledger.
-import type { InterviewState } from '../../shared/metrics.js';
-
-export const CREDIT_MILLI = 1000;
+// The credit rules (docs/product.md, Credit rules) and the rollover plan at a period's close. Pure
+// and exact: credits are integer thousandths ("milli"), so no float ever reaches the ledger.
+import type { InterviewState } from '../../shared/contract/consumption.js';
+import type { RolloverMode } from '../../shared/contract/credits.js';
+import { MILLI_PER_CREDIT } from '../../shared/credits.js';
 
 export interface PartialTier {
   minCompletion: number;
@@ -19,8 +19,8 @@ export const DEFAULT_PARTIAL_RULE: PartialRule = Object.freeze({
   version: 1,
   tiers: Object.freeze([
     Object.freeze({ minCompletion: 0, creditsMilli: 0 }),
-    Object.freeze({ minCompletion: 0.25, creditsMilli: 500 }),
-    Object.freeze({ minCompletion: 0.75, creditsMilli: 1000 }),
+    Object.freeze({ minCompletion: 0.25, creditsMilli: MILLI_PER_CREDIT / 2 }),
+    Object.freeze({ minCompletion: 0.75, creditsMilli: MILLI_PER_CREDIT }),
   ]) as PartialTier[],
 });
 
@@ -58,9 +58,9 @@ export function parsePartialRule(x: unknown): PartialRule {
     if (typeof creditsMilli !== 'number' || !Number.isInteger(creditsMilli)) {
       throw new Error(`${where}: creditsMilli must be an integer (thousandths of a credit)`);
     }
-    if (creditsMilli < 0 || creditsMilli > CREDIT_MILLI) {
+    if (creditsMilli < 0 || creditsMilli > MILLI_PER_CREDIT) {
       throw new Error(
-        `${where}: creditsMilli must be from 0 to ${CREDIT_MILLI} (one interview costs at most 1 credit)`,
+        `${where}: creditsMilli must be from 0 to ${MILLI_PER_CREDIT} (one interview costs at most 1 credit)`,
       );
     }
     const prev = parsed[i - 1];
@@ -106,7 +106,7 @@ export function chargeFor(input: ChargeInput, partialRule: PartialRule): Charge 
   if (input.reversed) return { milli: 0, rule: 'reversed', ruleVersion: 1 };
   switch (input.state) {
     case 'completed':
-      return { milli: CREDIT_MILLI, rule: 'completed', ruleVersion: 1 };
+      return { milli: MILLI_PER_CREDIT, rule: 'completed', ruleVersion: 1 };
     case 'partially_completed':
       return {
         milli: partialMilli(input.completion, partialRule),
@@ -133,7 +133,7 @@ function partialMilli(completion: number, rule: PartialRule): number {
     if (tier.minCompletion <= share) milli = tier.creditsMilli;
     else break;
   }
-  return Math.min(CREDIT_MILLI, Math.max(0, milli));
+  return Math.min(MILLI_PER_CREDIT, Math.max(0, milli));
 }
 
 /** Credits expiring at a period's close; origin is the period whose grant they first came from. */
@@ -144,7 +144,7 @@ export interface ExpiringLot {
 }
 
 export interface RolloverPolicy {
-  mode: 'none' | 'all' | 'capped';
+  mode: RolloverMode;
   capMilli: number | null;
   capPercent: number | null;
   /** Credits granted in period g may be used in periods g..g+K; null: no age limit. */

@@ -13,41 +13,59 @@ import {
   type RollupDelta,
   rollupKey,
 } from '../metering/rollup.js';
+import { deriveState } from '../metering/state.js';
+import { verifyChain } from './chains.js';
 import { loadBillingContext } from './plans.js';
 
 export interface Disagreement {
-  check: 'balance' | 'overdraft' | 'lot' | 'interview_charge' | 'rollup';
+  check:
+    | 'ledger_chain'
+    | 'audit_chain'
+    | 'balance'
+    | 'overage'
+    | 'lot'
+    | 'interview_charge'
+    | 'interview_state'
+    | 'rollup';
   message: string;
+  /** For the chains: the first ledger entry or audit row that does not match. */
+  id?: number;
 }
 
 /**
- * Proves a tenant's books: the balance and the overage equal the sums of the ledger, each lot's
- * remainder equals the entries on it, each interview's charge equals its ledger entries, and the
- * daily rollups equal a recount of the interviews they summarise (by the same contribution rule
- * ingest uses).
+ * Proves a tenant's books: the ledger and the audit log are each an unbroken hash chain (no row
+ * changed, removed or slipped in since it was appended), the balance and the overage equal the sums
+ * of the ledger, each lot's remainder equals the entries on it, each interview's charge equals its
+ * ledger entries, each interview's stored state and finish time are deriveState of its stored
+ * milestones, and the daily rollups equal a recount of the interviews they summarise (by the same
+ * contribution rule ingest uses).
  */
 export async function verifyTenant(db: Database, tenantId: string): Promise<Disagreement[]> {
   return db.withTenant(tenantId, async (tx) => {
     const problems: Disagreement[] = [];
-    const [sums] = await tx.query<{ balance: number; total: number; unborne: number; overdraft: number }>(
-      `select a.balance_milli as balance, a.overdraft_milli as overdraft,
+    for (const chain of ['ledger', 'audit'] as const) {
+      const broken = await verifyChain(tx, tenantId, chain);
+      if (broken) problems.push({ check: `${chain}_chain`, message: broken.message, id: broken.id });
+    }
+    const [sums] = await tx.query<{ balance: number; total: number; unborne: number; overage: number }>(
+      `select a.balance_milli as balance, a.overage_milli as overage,
               coalesce((select sum(amount_milli) from ledger_entries where tenant_id = $1), 0)::bigint as total,
               coalesce((select -sum(amount_milli) from ledger_entries where tenant_id = $1 and lot_id is null), 0)::bigint
                 as unborne
          from credit_accounts a where a.tenant_id = $1`,
       [tenantId],
     );
-    if (!sums) return [{ check: 'balance', message: 'The tenant has no credit account.' }];
+    if (!sums) return [...problems, { check: 'balance', message: 'The tenant has no credit account.' }];
     if (Number(sums.balance) !== Number(sums.total)) {
       problems.push({
         check: 'balance',
         message: `Balance ${sums.balance} ≠ sum of ledger entries ${sums.total}`,
       });
     }
-    if (Number(sums.overdraft) !== Number(sums.unborne)) {
+    if (Number(sums.overage) !== Number(sums.unborne)) {
       problems.push({
-        check: 'overdraft',
-        message: `Overage ${sums.overdraft} ≠ unborne entries ${sums.unborne}`,
+        check: 'overage',
+        message: `Overage ${sums.overage} ≠ unborne entries ${sums.unborne}`,
       });
     }
     const lots = await tx.query<{ id: string; remaining_milli: number; total: number }>(
@@ -79,7 +97,7 @@ export async function verifyTenant(db: Database, tenantId: string): Promise<Disa
         message: `Interview ${c.id}: charged ${c.charged} ≠ its ledger entries ${c.booked}`,
       });
     }
-    problems.push(...(await verifyRollups(tx, tenantId)));
+    problems.push(...(await verifyInterviews(tx, tenantId)));
     problems.push(...(await verifyDayTotals(tx, tenantId)));
     return problems;
   });
@@ -87,28 +105,56 @@ export async function verifyTenant(db: Database, tenantId: string): Promise<Disa
 
 const PAGE = 5000;
 
-async function verifyRollups(tx: Queryable, tenantId: string): Promise<Disagreement[]> {
+const isoOrNull = (ms: number | null) => (ms === null ? 'null' : new Date(ms).toISOString());
+
+/** Each interview's stored state and finish time, and the rollups, against its stored milestones. */
+async function verifyInterviews(tx: Queryable, tenantId: string): Promise<Disagreement[]> {
   const { timeZone } = await loadBillingContext(tx, tenantId);
+  const problems: Disagreement[] = [];
   const expected: RollupDelta = new Map();
   const candidates: CandidateDelta = new Map();
   let after = '';
   for (;;) {
-    const ids = await tx.query<{ id: string }>(
-      'select id from interviews where tenant_id = $1 and id > $2 order by id limit $3',
+    const stored = await tx.query<{ id: string; state: string; finished_at: string | null }>(
+      `select id, state, (extract(epoch from finished_at) * 1000)::int8 as finished_at
+         from interviews where tenant_id = $1 and id > $2 order by id limit $3`,
       [tenantId, after, PAGE],
     );
-    if (ids.length === 0) break;
-    after = ids[ids.length - 1]?.id ?? after;
+    if (stored.length === 0) break;
+    after = stored[stored.length - 1]?.id ?? after;
     const page = await findInterviews(
       tx,
       tenantId,
-      ids.map((r) => r.id),
+      stored.map((r) => r.id),
     );
-    for (const i of page.values()) {
+    for (const row of stored) {
+      const i = page.get(row.id);
+      if (!i) continue;
+      const derived = deriveState(i.record);
+      const finishedAt = row.finished_at === null ? null : Number(row.finished_at);
+      if (row.state !== derived.state || finishedAt !== derived.finishedAt) {
+        problems.push({
+          check: 'interview_state',
+          message: `Interview ${row.id}: stored ${row.state} finished ${isoOrNull(finishedAt)} ≠ its milestones' ${
+            derived.state
+          } finished ${isoOrNull(derived.finishedAt)}`,
+        });
+      }
       addContribution(expected, i.record, i.chargedMilli, timeZone, 1);
       addCandidateDays(candidates, i.record, timeZone, 1);
     }
   }
+  problems.push(...(await compareRollups(tx, tenantId, expected, candidates)));
+  return problems;
+}
+
+/** The stored rollups and candidate days against those recounted from the interviews. */
+async function compareRollups(
+  tx: Queryable,
+  tenantId: string,
+  expected: RollupDelta,
+  candidates: CandidateDelta,
+): Promise<Disagreement[]> {
   const stored = await tx.query<Record<string, unknown>>(
     `select opening_id, to_char(day, 'YYYY-MM-DD') as day, ${Object.values(COUNTER_COLUMNS).join(', ')}
        from daily_usage where tenant_id = $1`,

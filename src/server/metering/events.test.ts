@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EVENT_TYPES, fastParseEvent, InterviewEventSchema, parseEvent } from './events.js';
+import { EVENT_TYPES, InterviewEventSchema } from '../../shared/contract/events.js';
+import { fastParseEvent, parseEvent } from './events.js';
 
 /**
  * `parseEvent` checks the common case by hand and leaves the rest to zod: it must accept only what

@@ -1,17 +1,13 @@
 import { hash } from 'node:crypto';
+import type { IngestResult, Rejection } from '../../shared/contract/events.js';
 import { isUnsafeText, unsafeTextPath } from '../../shared/text.js';
 import { raiseAlerts } from '../alerts/store.js';
 import { reachedThresholds } from '../alerts/thresholds.js';
 import { type Database, type Queryable, settleAll } from '../db/database.js';
-import { periodContaining } from '../ledger/periods.js';
+import { type Account, readAccount } from '../ledger/account.js';
 import { type BillingContext, loadBillingContext } from '../ledger/plans.js';
-import {
-  type Account,
-  type ChargeDelta,
-  loadOpenLots,
-  lockAccount,
-  postConsumption,
-} from '../ledger/postings.js';
+import { type ChargeDelta, loadOpenLots, postConsumption } from '../ledger/postings.js';
+import { currentPeriod } from '../ledger/queries.js';
 import { chargeFor } from '../ledger/rules.js';
 import { eventTimeProblem, type ParsedEvent, parseEvent } from './events.js';
 import {
@@ -36,20 +32,6 @@ import {
   type RollupDelta,
 } from './rollup.js';
 import { deriveState, type InterviewRecord, mergeEvent } from './state.js';
-
-export const MAX_BATCH = 1000;
-
-export interface Rejection {
-  index: number;
-  code: string;
-  message: string;
-}
-
-export interface IngestResult {
-  accepted: number;
-  duplicates: number;
-  rejected: Rejection[];
-}
 
 type HashedEvent = ParsedEvent & { hash: string; index: number };
 
@@ -163,7 +145,7 @@ async function ingestBatch(
     // Sent before validating, which then runs while the database answers: the interviews and the
     // opening events the batch names, as far as they can be read before validation.
     const early = settleAll([
-      lockAccount(tx, tenantId),
+      readAccount(tx, tenantId, { lock: true }),
       loadBillingContext(tx, tenantId),
       loadOpenLots(tx, tenantId, opts.now),
       findInterviews(tx, tenantId, guess.interviewIds),
@@ -278,11 +260,10 @@ async function alertIfLow(
   balanceMilli: number,
   now: Date,
 ): Promise<void> {
-  const allotmentMilli = ctx.plan.allotmentMilli;
-  const thresholds = reachedThresholds(ctx.alertThresholds, balanceMilli, allotmentMilli);
+  const period = await currentPeriod(tx, ctx, now);
+  const thresholds = reachedThresholds(ctx.alertThresholds, balanceMilli, period.allotmentMilli);
   if (thresholds.length === 0) return;
-  const period = periodContaining(ctx.anchor, ctx.plan.periodUnit, ctx.timeZone, now);
-  await raiseAlerts(tx, ctx.tenantId, { period, thresholds, balanceMilli, allotmentMilli, at: now });
+  await raiseAlerts(tx, ctx.tenantId, { period, thresholds, balanceMilli, at: now });
 }
 
 /** What the merged interviews change: their rows, the charge differences, the rollup and candidate deltas. */
@@ -318,6 +299,7 @@ function consequences(
     writes.push({
       record: next.record,
       state,
+      finishedAt,
       chargedMilli,
       chargeRule: charge.rule,
       chargeRuleVersion: charge.ruleVersion,

@@ -181,7 +181,9 @@ export async function upsertCandidates(
 
 export interface InterviewWrite {
   record: InterviewRecord;
+  /** deriveState of the record: its state and when it finished (stored so readers need no rule of their own). */
   state: string;
+  finishedAt: number | null;
   chargedMilli: number;
   chargeRule: string;
   chargeRuleVersion: number;
@@ -201,6 +203,7 @@ export async function upsertInterviews(
     candidate_id: r.candidateId,
     is_simulation: r.isSimulation,
     state: w.state,
+    finished_at: iso(w.finishedAt),
     invited_at: iso(r.invitedAt),
     started_at: iso(r.startedAt),
     completed_at: iso(r.completedAt),
@@ -213,17 +216,18 @@ export async function upsertInterviews(
     charge_rule_version: w.chargeRuleVersion,
   }));
   await tx.query(
-    `insert into interviews (tenant_id, id, opening_id, candidate_id, is_simulation, state, invited_at, started_at,
-                             completed_at, ended_at, expired_at, cancelled_at, completion, charged_milli,
+    `insert into interviews (tenant_id, id, opening_id, candidate_id, is_simulation, state, finished_at, invited_at,
+                             started_at, completed_at, ended_at, expired_at, cancelled_at, completion, charged_milli,
                              charge_rule, charge_rule_version)
-     select $1, id, opening_id, candidate_id, is_simulation, state, invited_at, started_at, completed_at, ended_at,
-            expired_at, cancelled_at, completion, charged_milli, charge_rule, charge_rule_version
+     select $1, id, opening_id, candidate_id, is_simulation, state, finished_at, invited_at, started_at, completed_at,
+            ended_at, expired_at, cancelled_at, completion, charged_milli, charge_rule, charge_rule_version
        from json_to_recordset($2::json) as r(id text, opening_id text, candidate_id text, is_simulation boolean,
-            state text, invited_at timestamptz, started_at timestamptz, completed_at timestamptz,
-            ended_at timestamptz, expired_at timestamptz, cancelled_at timestamptz, completion float8,
-            charged_milli bigint, charge_rule text, charge_rule_version int)
+            state text, finished_at timestamptz, invited_at timestamptz, started_at timestamptz,
+            completed_at timestamptz, ended_at timestamptz, expired_at timestamptz, cancelled_at timestamptz,
+            completion float8, charged_milli bigint, charge_rule text, charge_rule_version int)
      on conflict (tenant_id, id) do update set
-       candidate_id = excluded.candidate_id, state = excluded.state, invited_at = excluded.invited_at,
+       candidate_id = excluded.candidate_id, state = excluded.state, finished_at = excluded.finished_at,
+       invited_at = excluded.invited_at,
        started_at = excluded.started_at, completed_at = excluded.completed_at, ended_at = excluded.ended_at,
        expired_at = excluded.expired_at, cancelled_at = excluded.cancelled_at, completion = excluded.completion,
        charged_milli = excluded.charged_milli, charge_rule = excluded.charge_rule,

@@ -1,14 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { EventType } from '../../shared/contract/events.js';
 import { chargeFor, DEFAULT_PARTIAL_RULE, type InterviewState, parsePartialRule } from '../ledger/rules.js';
-import type { EventType, ParsedEvent } from './events.js';
+import type { ParsedEvent } from './events.js';
 import { deriveState, type InterviewRecord, mergeEvent } from './state.js';
 
 /**
- * Pure properties of the interview merge (PRODUCT.md §1–2): the record is the same whatever
- * order events arrive in and however often one repeats, the state read from it follows the
- * state machine of §1, and the charge only grows as events arrive (which is what lets ingest
- * charge only the difference).
+ * Pure properties of the interview merge (docs/product.md, Events and Interview states): the
+ * record is the same whatever order events arrive in and however often one repeats, the state read
+ * from it follows the state machine, and the charge only grows as events arrive (which is what
+ * lets ingest charge only the difference).
  */
 
 const T0 = Date.parse('2026-03-01T00:00:00Z');
@@ -162,7 +163,7 @@ describe('mergeEvent', () => {
   });
 });
 
-/** The state machine of PRODUCT.md §1, with each state's direct successors. */
+/** The state machine of docs/product.md, Interview states, with each state's direct successors. */
 const NEXT: Record<InterviewState, InterviewState[]> = {
   invited: ['started', 'expired', 'cancelled'],
   started: ['completed', 'partially_completed'],
@@ -229,7 +230,7 @@ const lifeArb = fc
   });
 
 describe('deriveState', () => {
-  it('moves only along the transitions of PRODUCT.md §1 as a lawful life happens, ending in its state', () => {
+  it('moves only along the transitions of the state machine as a lawful life happens, ending in its state', () => {
     fc.assert(
       fc.property(lifeArb, ({ life, events }) => {
         let record: InterviewRecord | undefined;
@@ -301,7 +302,7 @@ describe('the charge of a merged interview', () => {
     );
   });
 
-  it('charges simulations nothing, completed interviews 1 credit, partial ones by the rule (PRODUCT.md §2)', () => {
+  it('charges simulations nothing, completed interviews 1 credit, partial ones by the partial rule', () => {
     fc.assert(
       fc.property(interviewEventsArb, (events) => {
         const r = fold(events);

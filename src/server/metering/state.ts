@@ -93,9 +93,10 @@ export interface DerivedState {
 }
 
 /**
- * The state machine of PRODUCT.md §1 read from the milestones: completed wins (a resumed
- * partial interview can complete), then ended early; a started interview that expires or is
- * cancelled ended early too; one never started expired or was cancelled, whichever came first.
+ * The state machine of docs/product.md, Interview states, read from the milestones: completed wins
+ * (a resumed partial interview can complete), then ended early; a started interview that expires or
+ * is cancelled ended early too; one never started expired or was cancelled, whichever came first.
+ * The one rule for an interview's state and finish time: ingest stores both, readers read them.
  */
 export function deriveState(r: InterviewRecord): DerivedState {
   if (r.completedAt !== null) return { state: 'completed', finishedAt: r.completedAt };

@@ -1,7 +1,5 @@
+import type { OpeningStatus } from '../../shared/contract/openings.js';
 import type { Queryable } from '../db/database.js';
-
-export const OPENING_STATUSES = ['open', 'closed'] as const;
-export type OpeningStatus = (typeof OPENING_STATUSES)[number];
 
 export interface Opening {
   id: string;

@@ -1,17 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
+import * as contract from '../../shared/contract/index.js';
 import { writeAudit } from '../auth/audit.js';
-import { actorOf, authOf, requireUserOrApiKey } from '../auth/guard.js';
-import { notFound } from '../http/errors.js';
-import { errorResponses, keyAccess } from '../http/schemas.js';
-import { OPENING_STATUSES, setOpeningStatus } from './queries.js';
-
-const Opening = z.object({
-  openingId: z.string(),
-  jobTitle: z.string(),
-  status: z.enum(OPENING_STATUSES),
-  createdAt: z.date().describe('When the opening was first seen in an event'),
-});
+import { actorOf, authOf } from '../auth/guard.js';
+import { notFound } from '../errors.js';
+import { routeOf } from '../http/route.js';
+import { setOpeningStatus } from './queries.js';
 
 /**
  * Openings come into being with their first interview event; their status is set here, by the
@@ -19,20 +12,9 @@ const Opening = z.object({
  * the interviews already under way.
  */
 export const openingRoutes: FastifyPluginAsyncZod = async (app) => {
-  app.put(
-    '/openings/:openingId/status',
-    {
-      onRequest: requireUserOrApiKey({ roles: ['account_admin'], scope: 'openings:write' }),
-      schema: {
-        tags: ['openings'],
-        summary: 'Open or close an opening (account admins, or the platform with an API key)',
-        ...keyAccess('openings:write', { session: true }),
-        params: z.object({ openingId: z.string().min(1).max(200) }),
-        body: z.object({ status: z.enum(OPENING_STATUSES) }).strict(),
-        response: { 200: Opening, ...errorResponses },
-      },
-    },
-    async (request) => {
+  app.route({
+    ...routeOf(contract.setOpeningStatus),
+    handler: async (request) => {
       const auth = authOf(request);
       const { openingId } = request.params;
       const { status } = request.body;
@@ -57,5 +39,5 @@ export const openingRoutes: FastifyPluginAsyncZod = async (app) => {
         };
       });
     },
-  );
+  });
 };

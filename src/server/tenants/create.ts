@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { isValidDate, isValidTimeZone } from '../../shared/calendar.js';
+import type { OverageMode, RolloverMode } from '../../shared/contract/credits.js';
+import { milliToCredits } from '../../shared/credits.js';
 import { writeAudit } from '../auth/audit.js';
 import type { Database } from '../db/database.js';
-import { badRequest } from '../http/errors.js';
+import { DomainError } from '../errors.js';
 import { closeDuePeriods } from '../ledger/close.js';
 import type { PeriodUnit } from '../ledger/periods.js';
 import { DEFAULT_PURCHASE_LIMIT_MILLI, MAX_PURCHASE_MILLI } from '../ledger/purchases.js';
@@ -12,12 +14,12 @@ export interface PlanInput {
   name: string;
   periodUnit: PeriodUnit;
   allotmentMilli: number;
-  rolloverMode: 'none' | 'all' | 'capped';
+  rolloverMode: RolloverMode;
   rolloverCapMilli?: number | null;
   rolloverCapPercent?: number | null;
   rolloverExpiresAfterPeriods?: number | null;
   partialRule?: PartialRule;
-  overageMode: 'allow' | 'block';
+  overageMode: OverageMode;
   overageLimitMilli?: number;
   creditPriceCents: number;
   currency?: string;
@@ -58,12 +60,12 @@ export async function createTenant(
   opts: { now: Date; actor: string },
 ): Promise<{ id: string; slug: string }> {
   if (!/^[a-z0-9][a-z0-9-]{1,62}$/.test(input.slug)) {
-    throw badRequest('invalid_slug', 'A slug is 2-63 lowercase letters, digits or dashes.');
+    throw new DomainError('invalid_slug', 'A slug is 2-63 lowercase letters, digits or dashes.');
   }
   if (!isValidTimeZone(input.timeZone))
-    throw badRequest('invalid_time_zone', `Unknown time zone ${input.timeZone}`);
+    throw new DomainError('invalid_time_zone', `Unknown time zone ${input.timeZone}`);
   if (!isValidDate(input.billingAnchor))
-    throw badRequest('invalid_date', 'The billing anchor must be YYYY-MM-DD.');
+    throw new DomainError('invalid_date', 'The billing anchor must be YYYY-MM-DD.');
   const plan = input.plan ?? DEFAULT_PLAN;
   const purchaseLimitMilli = plan.purchaseLimitMilli ?? DEFAULT_PURCHASE_LIMIT_MILLI;
   if (
@@ -71,14 +73,15 @@ export async function createTenant(
     purchaseLimitMilli < 1 ||
     purchaseLimitMilli > MAX_PURCHASE_MILLI
   ) {
-    throw badRequest(
+    throw new DomainError(
       'invalid_purchase_limit',
-      `The purchase limit must be more than 0 and at most ${MAX_PURCHASE_MILLI / 1000} credits.`,
+      `The purchase limit must be more than 0 and at most ${milliToCredits(MAX_PURCHASE_MILLI)} credits.`,
     );
   }
   const partialRule = parsePartialRule(plan.partialRule ?? DEFAULT_PARTIAL_RULE);
   const taken = await db.query('select 1 from system_tenants() where slug = $1', [input.slug]);
-  if (taken.length > 0) throw badRequest('slug_taken', `A tenant with slug ${input.slug} exists already.`);
+  if (taken.length > 0)
+    throw new DomainError('slug_taken', `A tenant with slug ${input.slug} exists already.`);
   const id = randomUUID();
   await db.withTenant(id, async (tx) => {
     await tx.query(

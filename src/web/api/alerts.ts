@@ -1,46 +1,27 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api } from './client';
+import {
+  type AlertSettings as AlertSettingsSchema,
+  type AnswerOf,
+  getAlertSettings,
+  getAlerts,
+  type Json,
+  listWebhookDeliveries,
+  rotateWebhookSecret,
+  saveAlertSettings,
+  sendTestWebhook,
+  type WebhookDelivery as WebhookDeliverySchema,
+} from '../../shared/contract/index';
+import { call } from './client';
 
 /** GET /alerts: the current period's credits left against the alert thresholds. */
-export interface AlertsView {
-  period: { start: string; end: string };
-  balance: number;
-  allotment: number;
-  percentLeft: number;
-  thresholds: number[];
-  /** Thresholds the balance is at or below now, highest first. */
-  reached: number[];
-  alerts: {
-    periodStart: string;
-    thresholdPercent: number;
-    raisedAt: string;
-    balance: number;
-    allotment: number;
-  }[];
-}
-
-export interface AlertSettings {
-  thresholds: number[];
-  webhookUrl: string | null;
-  hasSecret: boolean;
-}
-
-export interface WebhookDelivery {
-  id: string;
-  eventType: string;
-  createdAt: string;
-  attempts: number;
-  nextAttemptAt: string | null;
-  deliveredAt: string | null;
-  abandonedAt: string | null;
-  lastStatus: number | null;
-  lastError: string | null;
-}
+export type AlertsView = AnswerOf<typeof getAlerts>;
+export type AlertSettings = Json<typeof AlertSettingsSchema>;
+export type WebhookDelivery = Json<typeof WebhookDeliverySchema>;
 
 export function useAlerts(enabled = true) {
   return useQuery({
     queryKey: ['alerts'],
-    queryFn: ({ signal }) => api<AlertsView>('/alerts', { signal }),
+    queryFn: ({ signal }) => call(getAlerts, { signal }),
     enabled,
     // Credits are used while the page is open: look again now and then.
     refetchInterval: 60_000,
@@ -50,14 +31,14 @@ export function useAlerts(enabled = true) {
 export function useAlertSettings() {
   return useQuery({
     queryKey: ['alerts', 'settings'],
-    queryFn: ({ signal }) => api<AlertSettings>('/alerts/settings', { signal }),
+    queryFn: ({ signal }) => call(getAlertSettings, { signal }),
   });
 }
 
 export function useWebhookDeliveries() {
   return useQuery({
     queryKey: ['alerts', 'deliveries'],
-    queryFn: ({ signal }) => api<{ deliveries: WebhookDelivery[] }>('/alerts/webhook/deliveries', { signal }),
+    queryFn: ({ signal }) => call(listWebhookDeliveries, { signal }),
     refetchInterval: 10_000,
   });
 }
@@ -66,7 +47,7 @@ export function useSaveAlertSettings() {
   const client = useQueryClient();
   return useMutation({
     mutationFn: (body: { thresholds: number[]; webhookUrl: string | null }) =>
-      api<AlertSettings & { secret: string | null }>('/alerts/settings', { method: 'PUT', body }),
+      call(saveAlertSettings, { body }),
     onSuccess: () => void client.invalidateQueries({ queryKey: ['alerts'] }),
   });
 }
@@ -74,7 +55,7 @@ export function useSaveAlertSettings() {
 export function useRotateWebhookSecret() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: () => api<{ secret: string }>('/alerts/webhook/secret', { method: 'POST' }),
+    mutationFn: () => call(rotateWebhookSecret),
     onSuccess: () => void client.invalidateQueries({ queryKey: ['alerts', 'settings'] }),
   });
 }
@@ -82,7 +63,7 @@ export function useRotateWebhookSecret() {
 export function useSendTestWebhook() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: () => api<{ id: string }>('/alerts/webhook/test', { method: 'POST' }),
+    mutationFn: () => call(sendTestWebhook),
     onSuccess: () => void client.invalidateQueries({ queryKey: ['alerts', 'deliveries'] }),
   });
 }

@@ -1,22 +1,20 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { ApiKeyScope } from '../../shared/api-key-scopes';
-import { api } from './client';
-import type { ApiKeyListItem, CreatedApiKey } from './types';
+import { type ApiKeyScope, createApiKey, listApiKeys, revokeApiKey } from '../../shared/contract/index';
+import { call } from './client';
 
 const apiKeysKey = ['api-keys'] as const;
 
 export function useApiKeys() {
   return useQuery({
     queryKey: apiKeysKey,
-    queryFn: ({ signal }) => api<{ apiKeys: ApiKeyListItem[] }>('/api-keys', { signal }),
+    queryFn: ({ signal }) => call(listApiKeys, { signal }),
   });
 }
 
 export function useCreateApiKey() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (body: { name: string; scopes: ApiKeyScope[] }) =>
-      api<{ apiKey: CreatedApiKey }>('/api-keys', { method: 'POST', body }),
+    mutationFn: (body: { name: string; scopes: ApiKeyScope[] }) => call(createApiKey, { body }),
     onSuccess: () => client.invalidateQueries({ queryKey: apiKeysKey }),
   });
 }
@@ -24,7 +22,7 @@ export function useCreateApiKey() {
 export function useRevokeApiKey() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (keyId: string) => api<void>(`/api-keys/${encodeURIComponent(keyId)}`, { method: 'DELETE' }),
+    mutationFn: (keyId: string) => call(revokeApiKey, { params: { keyId } }),
     onSuccess: () => client.invalidateQueries({ queryKey: apiKeysKey }),
   });
 }

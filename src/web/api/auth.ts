@@ -1,6 +1,7 @@
 import { type QueryClient, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { login, logout, me } from '../../shared/contract/index';
 import { setDisplayTimeZone } from '../lib/format';
-import { ApiError, api, setCsrfToken } from './client';
+import { ApiError, call, setCsrfToken } from './client';
 import type { Session } from './types';
 
 export const sessionKey = ['session'] as const;
@@ -22,7 +23,7 @@ export function useSession() {
     queryKey: sessionKey,
     queryFn: async (): Promise<Session | null> => {
       try {
-        return remember(await api<Session>('/me'));
+        return remember(await call(me));
       } catch (err) {
         if (err instanceof ApiError && err.status === 401) {
           setCsrfToken(undefined);
@@ -39,8 +40,7 @@ export function useSession() {
 export function useLogin() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (body: { email: string; password: string }) =>
-      api<Session>('/auth/login', { method: 'POST', body }),
+    mutationFn: (body: { email: string; password: string }) => call(login, { body }),
     onSuccess: (session) => {
       forgetData(client);
       client.setQueryData(sessionKey, remember(session));
@@ -51,7 +51,7 @@ export function useLogin() {
 export function useLogout() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: () => api<void>('/auth/logout', { method: 'POST' }),
+    mutationFn: () => call(logout),
     onSettled: () => {
       setCsrfToken(undefined);
       forgetData(client);

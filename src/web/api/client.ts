@@ -1,7 +1,19 @@
+import {
+  type AnswerOf,
+  CSRF_HEADER,
+  type Endpoint,
+  type ErrorBody,
+  type InputOf,
+  login,
+  me,
+  pathOf,
+} from '../../shared/contract/index';
+
 /**
  * The one way the console talks to the API: same-origin fetch with the session cookie, the
  * csrf header on writes, JSON in and out, and errors mapped to ApiError with the API's stable
- * code (`{"error": {"code", "message"}}`).
+ * code (`{"error": {"code", "message"}}`). Operations, their paths and their answers' types
+ * come from the contract (src/shared/contract).
  */
 export class ApiError extends Error {
   constructor(
@@ -16,7 +28,7 @@ export class ApiError extends Error {
 
 let csrfToken: string | undefined;
 
-/** Set from the login and /me answers; sent back as x-csrf-token on every write. */
+/** Set from the login and /me answers; sent back in the csrf header on every write. */
 export function setCsrfToken(token: string | undefined): void {
   csrfToken = token;
 }
@@ -34,12 +46,31 @@ export function withQuery(path: string, query?: Query): string {
   return qs ? `${path}?${qs}` : path;
 }
 
-export interface RequestOptions {
-  method?: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
-  query?: Query;
+interface RequestOptions {
+  method: Endpoint['method'];
+  query?: object;
   body?: unknown;
   headers?: Record<string, string>;
   signal?: AbortSignal;
+}
+
+/** What a call of `E` takes: its input (path values, query, body), headers and an abort signal. */
+export type CallOptions<E extends Endpoint> = InputOf<E> & {
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+};
+
+/** Calls operation `e` of the contract; its answer is typed as the contract's schema says. */
+export function call<E extends Endpoint>(
+  e: E,
+  ...[options]: object extends CallOptions<E> ? [CallOptions<E>?] : [CallOptions<E>]
+): Promise<AnswerOf<E>> {
+  const { params, query, body, headers, signal } = (options ?? {}) as CallOptions<Endpoint> & {
+    params?: Record<string, string>;
+    query?: object;
+    body?: unknown;
+  };
+  return request<AnswerOf<E>>(pathOf(e, params), { method: e.method, query, body, headers, signal });
 }
 
 /** Listeners told when the API answers 401 (the session ended): the app shows the login page. */
@@ -49,14 +80,14 @@ export function onUnauthorized(fn: () => void): () => void {
   return () => unauthorizedListeners.delete(fn);
 }
 
-export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T> {
-  const method = opts.method ?? 'GET';
+async function request<T>(path: string, opts: RequestOptions): Promise<T> {
+  const { method } = opts;
   const headers: Record<string, string> = { accept: 'application/json', ...opts.headers };
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
-  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+  if (method !== 'GET' && csrfToken) headers[CSRF_HEADER] = csrfToken;
   let res: Response;
   try {
-    res = await fetch(withQuery(`/api/v1${path}`, opts.query), {
+    res = await fetch(withQuery(path, opts.query as Query | undefined), {
       method,
       headers,
       credentials: 'same-origin',
@@ -76,13 +107,13 @@ export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T
     data = undefined;
   }
   if (!res.ok) {
-    const error = (data as { error?: { code?: string; message?: string } } | undefined)?.error;
+    const error = (data as Partial<ErrorBody> | undefined)?.error;
     const apiError = new ApiError(
       res.status,
       error?.code ?? `http_${res.status}`,
       error?.message ?? `The server answered ${res.status} ${res.statusText}.`,
     );
-    if (res.status === 401 && path !== '/auth/login' && path !== '/me') {
+    if (res.status === 401 && path !== login.path && path !== me.path) {
       for (const fn of unauthorizedListeners) fn();
     }
     throw apiError;

@@ -1,42 +1,38 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api } from './client';
-import type {
-  Granularity,
-  OpeningInterviews,
-  OpeningSort,
-  OpeningsPage,
-  Summary,
-  Timeseries,
-  YearOverYear,
-} from './types';
+import {
+  type Granularity,
+  getSummary,
+  getTimeseries,
+  getYearOverYear,
+  type InputOf,
+  listOpeningInterviews,
+  listOpeningUsage,
+  type OpeningStatus,
+  setOpeningStatus,
+} from '../../shared/contract/index';
+import { call } from './client';
 
 /** A range of local dates (both included); undefined ends mean the current billing period. */
-export interface RangeParams {
-  from?: string;
-  to?: string;
-}
+export type RangeParams = NonNullable<InputOf<typeof getSummary>['query']>;
 
 export function useSummary(range: RangeParams | undefined) {
   return useQuery({
     queryKey: ['consumption', 'summary', range?.from ?? null, range?.to ?? null],
-    queryFn: ({ signal }) => api<Summary>('/consumption/summary', { query: { ...range }, signal }),
+    queryFn: ({ signal }) => call(getSummary, { query: { ...range }, signal }),
     enabled: range !== undefined,
     placeholderData: keepPreviousData,
   });
 }
 
-export interface OpeningsParams extends RangeParams {
-  q?: string;
-  sort: OpeningSort;
-  order: 'asc' | 'desc';
-  page: number;
-  pageSize: number;
-}
+export type OpeningsParams = Required<
+  Pick<NonNullable<InputOf<typeof listOpeningUsage>['query']>, 'sort' | 'order' | 'page' | 'pageSize'>
+> &
+  RangeParams & { q?: string };
 
 export function useOpenings(params: OpeningsParams | undefined) {
   return useQuery({
     queryKey: ['consumption', 'openings', params],
-    queryFn: ({ signal }) => api<OpeningsPage>('/consumption/openings', { query: { ...params }, signal }),
+    queryFn: ({ signal }) => call(listOpeningUsage, { query: { ...params }, signal }),
     enabled: params !== undefined,
     placeholderData: keepPreviousData,
   });
@@ -45,8 +41,7 @@ export function useOpenings(params: OpeningsParams | undefined) {
 export function useTimeseries(granularity: Granularity, range: RangeParams | undefined) {
   return useQuery({
     queryKey: ['consumption', 'timeseries', granularity, range?.from ?? null, range?.to ?? null],
-    queryFn: ({ signal }) =>
-      api<Timeseries>('/consumption/timeseries', { query: { granularity, ...range }, signal }),
+    queryFn: ({ signal }) => call(getTimeseries, { query: { granularity, ...range }, signal }),
     enabled: range !== undefined,
     placeholderData: keepPreviousData,
   });
@@ -55,7 +50,7 @@ export function useTimeseries(granularity: Granularity, range: RangeParams | und
 export function useYearOverYear(year: number | undefined) {
   return useQuery({
     queryKey: ['consumption', 'year-over-year', year ?? null],
-    queryFn: ({ signal }) => api<YearOverYear>('/consumption/year-over-year', { query: { year }, signal }),
+    queryFn: ({ signal }) => call(getYearOverYear, { query: { year }, signal }),
     enabled: year !== undefined,
   });
 }
@@ -64,12 +59,13 @@ export function useOpeningInterviews(
   openingId: string | undefined,
   range: RangeParams | undefined,
   page: number,
-  status?: string,
+  status?: NonNullable<InputOf<typeof listOpeningInterviews>['query']>['status'],
 ) {
   return useQuery({
     queryKey: ['consumption', 'opening-interviews', openingId, range?.from, range?.to, page, status ?? null],
     queryFn: ({ signal }) =>
-      api<OpeningInterviews>(`/openings/${encodeURIComponent(openingId ?? '')}/interviews`, {
+      call(listOpeningInterviews, {
+        params: { openingId: openingId ?? '' },
         query: { ...range, page, pageSize: 25, status },
         signal,
       }),
@@ -82,11 +78,8 @@ export function useOpeningInterviews(
 export function useSetOpeningStatus() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: ({ openingId, status }: { openingId: string; status: 'open' | 'closed' }) =>
-      api<{ openingId: string; status: string }>(`/openings/${encodeURIComponent(openingId)}/status`, {
-        method: 'PUT',
-        body: { status },
-      }),
+    mutationFn: ({ openingId, status }: { openingId: string; status: OpeningStatus }) =>
+      call(setOpeningStatus, { params: { openingId }, body: { status } }),
     onSuccess: () => {
       void client.invalidateQueries({ queryKey: ['consumption', 'openings'] });
       void client.invalidateQueries({ queryKey: ['consumption', 'opening-interviews'] });

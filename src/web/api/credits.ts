@@ -1,11 +1,11 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api } from './client';
-import type { Balance, LedgerPage, Receipt } from './types';
+import { getBalance, listLedger, purchaseCredits } from '../../shared/contract/index';
+import { call } from './client';
 
 export function useBalance() {
   return useQuery({
     queryKey: ['credits', 'balance'],
-    queryFn: ({ signal }) => api<Balance>('/credits/balance', { signal }),
+    queryFn: ({ signal }) => call(getBalance, { signal }),
   });
 }
 
@@ -13,8 +13,7 @@ export function useBalance() {
 export function useLedger(limit = 25) {
   return useInfiniteQuery({
     queryKey: ['credits', 'ledger', limit],
-    queryFn: ({ pageParam, signal }) =>
-      api<LedgerPage>('/credits/ledger', { query: { limit, cursor: pageParam }, signal }),
+    queryFn: ({ pageParam, signal }) => call(listLedger, { query: { limit, cursor: pageParam }, signal }),
     initialPageParam: undefined as number | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
@@ -25,11 +24,7 @@ export function usePurchase() {
   const client = useQueryClient();
   return useMutation({
     mutationFn: ({ credits, idempotencyKey }: { credits: number; idempotencyKey: string }) =>
-      api<Receipt>('/credits/purchases', {
-        method: 'POST',
-        body: { credits },
-        headers: { 'idempotency-key': idempotencyKey },
-      }),
+      call(purchaseCredits, { body: { credits }, headers: { 'idempotency-key': idempotencyKey } }),
     onSuccess: () => {
       void client.invalidateQueries({ queryKey: ['credits'] });
       void client.invalidateQueries({ queryKey: ['consumption', 'summary'] });

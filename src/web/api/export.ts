@@ -1,6 +1,7 @@
+import { type ErrorBody, type ExportFormat, exportUsage } from '../../shared/contract/index';
 import { ApiError, withQuery } from './client';
 
-export type ExportFormat = 'csv' | 'xlsx';
+export type { ExportFormat };
 
 export interface ExportProgress {
   bytes: number;
@@ -30,7 +31,7 @@ export async function downloadExport(
 ): Promise<DownloadedExport> {
   let res: Response;
   try {
-    res = await fetch(withQuery('/api/v1/consumption/export', query), {
+    res = await fetch(withQuery(exportUsage.path, query), {
       credentials: 'same-origin',
       signal: opts.signal,
     });
@@ -39,9 +40,7 @@ export async function downloadExport(
     throw new ApiError(0, 'network_error', 'Cannot reach the server. Check your connection and try again.');
   }
   if (!res.ok || !res.body) {
-    const body = (await res.json().catch(() => undefined)) as
-      | { error?: { code?: string; message?: string } }
-      | undefined;
+    const body = (await res.json().catch(() => undefined)) as Partial<ErrorBody> | undefined;
     throw new ApiError(
       res.status,
       body?.error?.code ?? `http_${res.status}`,

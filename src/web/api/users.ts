@@ -1,13 +1,13 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api } from './client';
-import type { Role, SessionUser, UserListItem } from './types';
+import { addUser, listUsers, type Role, updateUser } from '../../shared/contract/index';
+import { call } from './client';
 
 const usersKey = ['users'] as const;
 
 export function useUsers() {
   return useQuery({
     queryKey: usersKey,
-    queryFn: ({ signal }) => api<{ users: UserListItem[] }>('/users', { signal }),
+    queryFn: ({ signal }) => call(listUsers, { signal }),
   });
 }
 
@@ -15,7 +15,7 @@ export function useInviteUser() {
   const client = useQueryClient();
   return useMutation({
     mutationFn: (body: { email: string; name: string; role: Role; password: string }) =>
-      api<{ user: SessionUser }>('/users', { method: 'POST', body }),
+      call(addUser, { body }),
     onSuccess: () => client.invalidateQueries({ queryKey: usersKey }),
   });
 }
@@ -24,7 +24,7 @@ export function useUpdateUser() {
   const client = useQueryClient();
   return useMutation({
     mutationFn: ({ userId, ...body }: { userId: string; role?: Role; active?: false }) =>
-      api<{ user: UserListItem }>(`/users/${encodeURIComponent(userId)}`, { method: 'PATCH', body }),
+      call(updateUser, { params: { userId }, body }),
     onSuccess: () => client.invalidateQueries({ queryKey: usersKey }),
   });
 }

@@ -17,12 +17,13 @@ import type { Session } from '../api/types';
 import { formatRole } from '../lib/format';
 import { linkClick, navigate, useLocation } from '../lib/router';
 import { CreditAlertBanner } from './CreditAlertBanner';
-import { ChartIcon, CoinsIcon, HomeIcon, LogoutIcon, UsersIcon } from './icons';
+import { ChartIcon, CoinsIcon, HistoryIcon, HomeIcon, LogoutIcon, UsersIcon } from './icons';
 
 const TENANT_MANAGEMENT = [
   { to: '/consumption', label: 'Consumption', icon: <ChartIcon /> },
   { to: '/credits', label: 'Plan & credits', icon: <CoinsIcon /> },
   { to: '/users', label: 'Users', icon: <UsersIcon /> },
+  { to: '/audit', label: 'Audit log', icon: <HistoryIcon /> },
 ];
 
 /** The shell: header with the tenant and the user menu, sidebar with the console's items. */

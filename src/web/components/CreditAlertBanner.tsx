@@ -7,8 +7,8 @@ import { linkClick } from '../lib/router';
 const colorOf = (threshold: number) => (threshold <= 0 ? 'red' : threshold <= 10 ? 'orange' : 'yellow');
 
 /**
- * The console's credit alert (PRODUCT.md §3): shown to account admins on every page while the
- * balance is at or below one of the tenant's thresholds of the period's allotment.
+ * The console's credit alert (docs/product.md, Credit alerts): shown to account admins on every
+ * page while the balance is at or below one of the tenant's thresholds of the period's allotment.
  */
 export function CreditAlertBanner() {
   const alerts = useAlerts();

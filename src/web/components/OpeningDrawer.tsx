@@ -12,7 +12,11 @@ import {
 } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
 import { useState } from 'react';
-import { INTERVIEW_FILTERS } from '../../shared/metrics';
+import {
+  INTERVIEW_FILTERS,
+  type InterviewFilter,
+  type OpeningStatus as Status,
+} from '../../shared/contract/index';
 import { type RangeParams, useOpeningInterviews, useSetOpeningStatus } from '../api/consumption';
 import type { InterviewRow } from '../api/types';
 import {
@@ -46,7 +50,7 @@ function ruleText(i: InterviewRow): string {
 }
 
 /** The opening's status, and the button that closes or reopens it. */
-function OpeningStatus({ openingId, status }: { openingId: string; status: 'open' | 'closed' }) {
+function OpeningStatus({ openingId, status }: { openingId: string; status: Status }) {
   const change = useSetOpeningStatus();
   const next = status === 'open' ? 'closed' : 'open';
   return (
@@ -82,7 +86,7 @@ export function OpeningDrawer({
   onClose: () => void;
 }) {
   const [page, setPage] = useState(1);
-  const [status, setStatus] = useState<string | null>(null);
+  const [status, setStatus] = useState<InterviewFilter | null>(null);
   const narrow = useMediaQuery('(max-width: 48em)');
   // Another opening starts on its first page with every state.
   const [shownFor, setShownFor] = useState(openingId);
@@ -123,10 +127,12 @@ export function OpeningDrawer({
         <Select
           label="State"
           placeholder="All states"
+          data-testid="interview-state-filter"
           data={INTERVIEW_FILTERS.map((s) => ({ value: s, label: formatLabel(s) }))}
           value={status}
           onChange={(v) => {
-            setStatus(v);
+            // One of the options, which are the filters.
+            setStatus(v as InterviewFilter | null);
             setPage(1);
           }}
           clearable

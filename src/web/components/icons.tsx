@@ -95,3 +95,8 @@ export const AlertIcon = (p: IconProps) => (
     <path d="M12 3 2 20h20zM12 10v4M12 17h.01" />
   </Svg>
 );
+export const HistoryIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M3 12a9 9 0 1 0 3-6.7L3 8M3 3v5h5M12 7v5l3 2" />
+  </Svg>
+);

@@ -1,8 +1,18 @@
+import {
+  addDays,
+  addMonthsClamped,
+  daysBetween,
+  endOfMonth,
+  isValidDate,
+  startOfMonth,
+  startOfWeek,
+} from '../../shared/local-dates';
 import type { Granularity } from '../api/types';
 
 /**
- * Date arithmetic on local dates (YYYY-MM-DD) for the period picker and the chart windows.
- * Pure: "today" is passed in (the tenant's local date), nothing reads the browser's zone.
+ * The period picker's presets and the chart windows, on local dates (YYYY-MM-DD) with the
+ * server's own date arithmetic (shared/local-dates.ts). Pure: "today" is passed in (the tenant's
+ * local date), nothing reads the browser's zone.
  */
 export type PresetKey = 'current' | 'previous' | 'month' | 'last3' | 'year' | 'custom';
 
@@ -22,52 +32,17 @@ export interface LocalRange {
   to: string;
 }
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
+/** A real calendar date written YYYY-MM-DD (a query parameter, an input). */
 export function isLocalDate(s: string | null | undefined): s is string {
-  if (!s || !DATE.test(s)) return false;
-  const [y, m, d] = s.split('-').map(Number) as [number, number, number];
-  const t = new Date(Date.UTC(y, m - 1, d));
-  return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
+  return typeof s === 'string' && isValidDate(s);
 }
-
-const toUtc = (s: string) => {
-  const [y, m, d] = s.split('-').map(Number) as [number, number, number];
-  return new Date(Date.UTC(y, m - 1, d));
-};
-const fromUtc = (t: Date) => t.toISOString().slice(0, 10);
-
-export function addDays(s: string, n: number): string {
-  const t = toUtc(s);
-  t.setUTCDate(t.getUTCDate() + n);
-  return fromUtc(t);
-}
-
-/** The Monday of the ISO week holding the date (the API's weekly buckets start on Mondays). */
-export function startOfWeek(s: string): string {
-  const sinceMonday = (toUtc(s).getUTCDay() + 6) % 7;
-  return addDays(s, -sinceMonday);
-}
-
-export const daysBetween = (from: string, to: string) =>
-  Math.round((toUtc(to).getTime() - toUtc(from).getTime()) / 86_400_000);
 
 export const rangeDays = (r: LocalRange) => daysBetween(r.from, r.to) + 1;
-
-export function startOfMonth(s: string, monthsBack = 0): string {
-  const t = toUtc(s);
-  return fromUtc(new Date(Date.UTC(t.getUTCFullYear(), t.getUTCMonth() - monthsBack, 1)));
-}
-
-export function endOfMonth(s: string): string {
-  const t = toUtc(s);
-  return fromUtc(new Date(Date.UTC(t.getUTCFullYear(), t.getUTCMonth() + 1, 0)));
-}
 
 /** The calendar ranges of the presets that do not depend on the billing period. */
 export function calendarPreset(key: 'month' | 'last3' | 'year', today: string): LocalRange {
   if (key === 'month') return { from: startOfMonth(today), to: endOfMonth(today) };
-  if (key === 'last3') return { from: startOfMonth(today, 2), to: endOfMonth(today) };
+  if (key === 'last3') return { from: startOfMonth(addMonthsClamped(today, -2)), to: endOfMonth(today) };
   return { from: `${today.slice(0, 4)}-01-01`, to: `${today.slice(0, 4)}-12-31` };
 }
 
@@ -119,7 +94,7 @@ export function chartWindow(view: Exclude<ViewKey, 'yoy' | 'forecast'>, r: Local
   }
   if (daysBetween(startOfMonth(r.from), r.to) >= 85) return { ...r, granularity: 'month' };
   return {
-    from: startOfMonth(r.to, 11),
+    from: startOfMonth(addMonthsClamped(r.to, -11)),
     to: r.to,
     granularity: 'month',
     note: 'the 12 months to the end of the range',

@@ -17,6 +17,7 @@ import {
 } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { MIN_PASSWORD_LENGTH } from '../../shared/accounts';
+import { EMAIL_PATTERN, ROLES } from '../../shared/contract/index';
 import { useSession } from '../api/auth';
 import type { Role, UserListItem } from '../api/types';
 import { useInviteUser, useUpdateUser, useUsers } from '../api/users';
@@ -24,13 +25,12 @@ import { ApiKeysCard } from '../components/ApiKeysCard';
 import { Empty, ErrorState, errorMessage } from '../components/States';
 import { formatDay, formatRole } from '../lib/format';
 
-const ROLES: Role[] = ['account_admin', 'recruiter', 'viewer'];
 const ROLE_OPTIONS = ROLES.map((r) => ({ value: r, label: formatRole(r) }));
 
 function InviteModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {
   const invite = useInviteUser();
   const [form, setForm] = useState({ email: '', name: '', role: 'recruiter' as Role, password: '' });
-  const emailOk = /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(form.email.trim());
+  const emailOk = EMAIL_PATTERN.test(form.email.trim());
   const valid = emailOk && form.name.trim() !== '' && form.password.length >= MIN_PASSWORD_LENGTH;
   const close = () => {
     invite.reset();

@@ -1,6 +1,6 @@
--- Credit alerts (PRODUCT.md §3): when the credits left fall to a threshold share of the period's
--- allotment (default 25 %, 10 %, 0 %), an alert is raised in the console and a signed webhook is
--- sent to the tenant's endpoint, each once per period.
+-- Credit alerts (docs/product.md, Credit alerts): when the credits left fall to a threshold share
+-- of the period's allotment (default 25 %, 10 %, 0 %), an alert is raised in the console and a
+-- signed webhook is sent to the tenant's endpoint, each once per period.
 
 -- A tenant's alert settings; a tenant without a row has the default thresholds (alerts/thresholds.ts)
 -- and no webhook.

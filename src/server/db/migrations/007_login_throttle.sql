@@ -1,4 +1,4 @@
--- Login throttling (issue 9): failed sign-ins counted per account and per client address over a
+-- Login throttling: failed sign-ins counted per account and per client address over a
 -- sliding window, in the database, so that every server on it sees the same counts and a restart
 -- forgets none.
 --

@@ -1,0 +1,24 @@
+/**
+ * The actions the audit log records, each with the label the console's filter shows. The API's
+ * `action` filter takes any action name (a new one needs no change there); list it here too, so the
+ * console offers it.
+ */
+export const AUDIT_ACTIONS = {
+  'tenant.created': 'Tenant created',
+  'user.added': 'User added',
+  'user.role_changed': 'User role changed',
+  'user.deactivated': 'User deactivated',
+  'api_key.created': 'API key created',
+  'api_key.revoked': 'API key revoked',
+  'credits.purchased': 'Credits bought',
+  'charge.reversed': 'Charge reversed',
+  'alerts.settings_changed': 'Alert settings changed',
+  'alerts.webhook_secret_rotated': 'Webhook secret replaced',
+  'opening.status_changed': 'Opening opened or closed',
+  'usage.exported': 'Usage exported',
+} as const satisfies Record<string, string>;
+
+export type KnownAuditAction = keyof typeof AUDIT_ACTIONS;
+
+/** What an action name looks like: lowercase words joined by dots or underscores. */
+export const AUDIT_ACTION_PATTERN = /^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$/;

@@ -1,0 +1,218 @@
+import { z } from 'zod';
+import { Credits, endpoint, Instant, LocalDate, Paging, QueryInt, RangeQuery } from './common.js';
+import { OpeningIdParams, OpeningStatusSchema } from './openings.js';
+
+/** The states an interview can be in (docs/product.md, Interview states). */
+export const INTERVIEW_STATES = [
+  'invited',
+  'started',
+  'completed',
+  'partially_completed',
+  'expired',
+  'cancelled',
+] as const;
+export type InterviewState = (typeof INTERVIEW_STATES)[number];
+
+/** What an opening's interviews can be filtered by: a state, or simulation runs. */
+export const INTERVIEW_FILTERS = [...INTERVIEW_STATES, 'simulation'] as const;
+export type InterviewFilter = (typeof INTERVIEW_FILTERS)[number];
+
+/** The columns usage by opening can be sorted by. */
+export const OPENING_SORTS = [
+  'jobTitle',
+  'invited',
+  'completed',
+  'partiallyCompleted',
+  'simulations',
+  'creditsUsed',
+] as const;
+export type OpeningSort = (typeof OPENING_SORTS)[number];
+
+export const SORT_ORDERS = ['asc', 'desc'] as const;
+export type SortOrder = (typeof SORT_ORDERS)[number];
+
+/** The buckets of usage over time. */
+export const GRANULARITIES = ['day', 'week', 'month'] as const;
+export type Granularity = (typeof GRANULARITIES)[number];
+
+/** The headline figures of a range (the summary cards). */
+export const Figures = z.object({
+  totalInterviews: z.number(),
+  creditsUsed: Credits,
+  completed: z.number(),
+  partiallyCompleted: z.number(),
+  invited: z.number(),
+  simulations: z.number(),
+});
+
+/** What is counted per local day and opening (the rollups' counters), by what happened to interviews. */
+export const USAGE_COUNTERS = [
+  'invited',
+  'started',
+  'completed',
+  'partiallyCompleted',
+  'expired',
+  'cancelled',
+  'simulations',
+] as const;
+export type UsageCounter = (typeof USAGE_COUNTERS)[number];
+
+/** Every count of a range, as the tables and charts show them. */
+export const Counts = z.object({
+  ...(Object.fromEntries(USAGE_COUNTERS.map((k) => [k, z.number()])) as Record<UsageCounter, z.ZodNumber>),
+  creditsUsed: Credits,
+});
+
+const Range = { periodStart: LocalDate, periodEnd: LocalDate };
+
+const readers = { session: ['account_admin'], apiKey: 'usage:read' } as const;
+const RANGE_ERRORS = ['invalid_range', 'invalid_date', 'range_too_long'] as const;
+
+export const Summary = z.object({
+  ...Range,
+  ...Figures.shape,
+  remainingBalance: Credits,
+  allotment: Credits,
+  previous: z.object({
+    ...Range,
+    ...Figures.shape,
+    toDate: z
+      .object({ ...Range, ...Figures.shape })
+      .nullable()
+      .describe(
+        'While the range is in progress: the same number of days from the start of the previous range',
+      ),
+  }),
+});
+
+export const getSummary = endpoint({
+  method: 'GET',
+  path: '/api/v1/consumption/summary',
+  operationId: 'getConsumptionSummary',
+  tag: 'consumption',
+  summary: 'The summary cards: interviews, credits used, balance and allotment, with the previous range',
+  access: readers,
+  query: RangeQuery,
+  responses: { 200: Summary },
+  errors: RANGE_ERRORS,
+});
+
+export const OpeningUsage = z.object({
+  openingId: z.string(),
+  jobTitle: z.string(),
+  status: OpeningStatusSchema,
+  ...Counts.shape,
+  share: z.number().describe('This opening’s share of the credits used in the range, 0..1'),
+});
+
+export const listOpeningUsage = endpoint({
+  method: 'GET',
+  path: '/api/v1/consumption/openings',
+  operationId: 'listOpeningUsage',
+  tag: 'consumption',
+  summary: 'Usage by opening: sortable, searchable, paginated, with totals',
+  access: readers,
+  query: RangeQuery.extend({
+    q: z.string().trim().max(200).optional().describe('Part of a job title or opening id'),
+    sort: z.enum(OPENING_SORTS).default('creditsUsed'),
+    order: z.enum(SORT_ORDERS).default('desc'),
+    page: QueryInt().min(1).default(1),
+    pageSize: QueryInt().min(1).max(500).default(25),
+  }),
+  responses: {
+    200: z.object({
+      ...Range,
+      items: z.array(OpeningUsage),
+      totals: Counts.extend({ totalInterviews: z.number() }),
+      ...Paging,
+    }),
+  },
+  errors: RANGE_ERRORS,
+});
+
+export const getTimeseries = endpoint({
+  method: 'GET',
+  path: '/api/v1/consumption/timeseries',
+  operationId: 'getUsageTimeseries',
+  tag: 'consumption',
+  summary: 'Usage per day, week or month; every bucket present, empty ones as zero',
+  description: 'Daily points cover at most two years (else 400 range_too_long).',
+  access: readers,
+  query: RangeQuery.extend({ granularity: z.enum(GRANULARITIES).default('day') }),
+  responses: {
+    200: z.object({
+      granularity: z.enum(GRANULARITIES),
+      ...Range,
+      points: z.array(
+        Counts.extend({
+          start: LocalDate.describe("The bucket's first local date"),
+          interviews: z.number(),
+        }),
+      ),
+    }),
+  },
+  errors: RANGE_ERRORS,
+});
+
+const MonthUsage = z.object({ interviews: z.number(), creditsUsed: Credits });
+
+export const getYearOverYear = endpoint({
+  method: 'GET',
+  path: '/api/v1/consumption/year-over-year',
+  operationId: 'getYearOverYear',
+  tag: 'consumption',
+  summary: 'Twelve months of a year against the same months of the year before',
+  access: readers,
+  query: z.object({
+    year: QueryInt().min(2000).max(2100).optional().describe('The current year when absent'),
+  }),
+  responses: {
+    200: z.object({
+      year: z.number(),
+      months: z.array(z.object({ month: z.number(), thisYear: MonthUsage, lastYear: MonthUsage })),
+    }),
+  },
+});
+
+export const InterviewRow = z.object({
+  interviewId: z.string(),
+  candidateId: z.string().nullable(),
+  state: z.enum(INTERVIEW_STATES),
+  isSimulation: z.boolean(),
+  invitedAt: Instant,
+  startedAt: Instant.nullable(),
+  finishedAt: Instant.nullable(),
+  completion: z.number().describe('The share of the interview answered, 0..1'),
+  credits: Credits,
+  rule: z.string().nullable().describe('The rule that charged it'),
+  ruleVersion: z.number().nullable(),
+  reversedAt: Instant.nullable(),
+  reversalReason: z.string().nullable(),
+});
+
+export const listOpeningInterviews = endpoint({
+  method: 'GET',
+  path: '/api/v1/openings/:openingId/interviews',
+  operationId: 'listOpeningInterviews',
+  tag: 'consumption',
+  summary:
+    "An opening's interviews invited in the range: state, times, credits and the rule that charged them",
+  access: readers,
+  params: OpeningIdParams,
+  query: RangeQuery.extend({
+    status: z.enum(INTERVIEW_FILTERS).optional(),
+    page: QueryInt().min(1).default(1),
+    pageSize: QueryInt().min(1).max(500).default(50),
+  }),
+  responses: {
+    200: z.object({
+      openingId: z.string(),
+      jobTitle: z.string(),
+      openingStatus: OpeningStatusSchema,
+      ...Range,
+      items: z.array(InterviewRow),
+      ...Paging,
+    }),
+  },
+  errors: [...RANGE_ERRORS, 'not_found'],
+});

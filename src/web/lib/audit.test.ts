@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { auditActionLabel, auditActor, describeAudit } from './audit';
+
+describe('describeAudit', () => {
+  it('writes each known action as a sentence', () => {
+    expect(describeAudit('credits.purchased', { credits: 12.5, totalCents: 5000, currency: 'USD' })).toBe(
+      'Bought 12.5 credits for $50.00.',
+    );
+    expect(
+      describeAudit('charge.reversed', {
+        interviewId: 'iv-1',
+        credits: 1,
+        reason: 'technical failure',
+        state: 'partially_completed',
+      }),
+    ).toBe('Gave back 1 credit charged for interview iv-1 (partially completed): “technical failure”.');
+    expect(
+      describeAudit('user.role_changed', { email: 'a@b.test', from: 'recruiter', to: 'account_admin' }),
+    ).toBe('Changed a@b.test from Recruiter to Account Admin.');
+    expect(describeAudit('alerts.settings_changed', { thresholds: [25, 10, 0], webhookUrl: null })).toBe(
+      'Set credit alerts at 25 %, 10 % and 0 % of the allotment left; no webhook.',
+    );
+    expect(describeAudit('opening.status_changed', { openingId: 'op-7', status: 'open' })).toBe(
+      'Reopened the opening op-7.',
+    );
+    expect(
+      describeAudit('usage.exported', {
+        from: '2026-01-01',
+        to: '2026-03-31',
+        format: 'xlsx',
+        rows: 1200,
+        status: 'aborted',
+      }),
+    ).toBe(
+      'Started exporting usage from 1 Jan 2026 to 31 Mar 2026 as Excel; it was cancelled after 1,200 rows.',
+    );
+  });
+
+  it('lists the fields of an action it does not know, or of details a sentence cannot use, without JSON', () => {
+    expect(
+      describeAudit('auth.login_throttled', { email: 'a@b.test', retryAfterSeconds: 900, ips: ['1', '2'] }),
+    ).toBe('Email: a@b.test · Retry after seconds: 900 · Ips: 1, 2');
+    expect(describeAudit('credits.purchased', { purchaseId: 'p-1' })).toBe('Purchase id: p-1');
+    expect(describeAudit('alerts.webhook_secret_rotated', {})).toContain('signing secret');
+    expect(describeAudit('something.else', {})).toBe('—');
+  });
+});
+
+describe('auditActor and auditActionLabel', () => {
+  it('names people and programs for people', () => {
+    expect(auditActor('user:ada@acme.test', 'Ada Admin')).toEqual({
+      name: 'Ada Admin',
+      kind: 'ada@acme.test',
+    });
+    expect(auditActor('user:gone@acme.test', null)).toEqual({ name: 'gone@acme.test', kind: 'User' });
+    expect(auditActor('api_key:3f2a', 'Interview engine')).toEqual({
+      name: '“Interview engine”',
+      kind: 'API key',
+    });
+    expect(auditActor('cli', null)).toEqual({ name: 'An operator', kind: 'Command line' });
+    expect(auditActionLabel('usage.exported')).toBe('Usage exported');
+    expect(auditActionLabel('auth.login_failed')).toBe('Auth login failed');
+  });
+});
