@@ -8,7 +8,6 @@ import {
   CopyButton,
   Group,
   Modal,
-  Skeleton,
   Stack,
   Table,
   Text,
@@ -26,7 +25,7 @@ import {
 import { useApiKeys, useCreateApiKey, useRevokeApiKey } from '../api/apiKeys';
 import type { ApiKeyListItem, CreatedApiKey } from '../api/types';
 import { formatDateTime, formatDay } from '../lib/format';
-import { Empty, ErrorState, errorMessage } from './States';
+import { Empty, errorMessage, QueryStates } from './States';
 
 /** The new key, shown once with a copy button. */
 function KeyShown({ created }: { created: CreatedApiKey }) {
@@ -194,50 +193,49 @@ export function ApiKeysCard() {
         </div>
         <Button onClick={() => setCreating(true)}>Create an API key</Button>
       </Group>
-      {keys.isError && !keys.data ? (
-        <ErrorState error={keys.error} onRetry={() => void keys.refetch()} />
-      ) : !keys.data ? (
-        <Stack gap="xs">
-          {Array.from({ length: 2 }, (_, i) => (
-            // biome-ignore lint/suspicious/noArrayIndexKey: placeholders
-            <Skeleton key={i} h={30} />
-          ))}
-        </Stack>
-      ) : keys.data.apiKeys.length === 0 ? (
-        <Empty
-          title="No API keys yet"
-          description="Create one for the interview engine to send its events."
-        />
-      ) : (
-        <Table.ScrollContainer minWidth={760}>
-          <Table verticalSpacing="sm" aria-label="API keys" data-testid="api-keys-table">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Key</Table.Th>
-                <Table.Th>Scopes</Table.Th>
-                <Table.Th>Created</Table.Th>
-                <Table.Th>Last used</Table.Th>
-                <Table.Th>Status</Table.Th>
-                <Table.Th>
-                  <VisuallyHidden>Actions</VisuallyHidden>
-                </Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {keys.data.apiKeys.map((k) => (
-                <KeyRow
-                  key={k.id}
-                  apiKey={k}
-                  onRevoke={() => {
-                    revoke.reset();
-                    setRevoking(k);
-                  }}
-                />
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-      )}
+      <QueryStates
+        query={keys}
+        placeholders={2}
+        rowHeight={30}
+        isEmpty={keys.data?.apiKeys.length === 0}
+        empty={
+          <Empty
+            title="No API keys yet"
+            description="Create one for the interview engine to send its events."
+          />
+        }
+      >
+        {keys.data && (
+          <Table.ScrollContainer minWidth={760}>
+            <Table verticalSpacing="sm" aria-label="API keys" data-testid="api-keys-table">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Key</Table.Th>
+                  <Table.Th>Scopes</Table.Th>
+                  <Table.Th>Created</Table.Th>
+                  <Table.Th>Last used</Table.Th>
+                  <Table.Th>Status</Table.Th>
+                  <Table.Th>
+                    <VisuallyHidden>Actions</VisuallyHidden>
+                  </Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {keys.data.apiKeys.map((k) => (
+                  <KeyRow
+                    key={k.id}
+                    apiKey={k}
+                    onRevoke={() => {
+                      revoke.reset();
+                      setRevoking(k);
+                    }}
+                  />
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        )}
+      </QueryStates>
       <CreateKeyModal opened={creating} onClose={() => setCreating(false)} />
       <Modal
         opened={revoking !== undefined}

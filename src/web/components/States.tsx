@@ -1,4 +1,4 @@
-import { Alert, Button, Center, EmptyState, Group, Loader, Text } from '@mantine/core';
+import { Alert, Button, Center, EmptyState, Group, Loader, Skeleton, Stack, Text } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { ApiError } from '../api/client';
 import { AlertIcon, InboxIcon } from './icons';
@@ -55,6 +55,39 @@ export function Empty({
       {action && <EmptyState.Actions>{action}</EmptyState.Actions>}
     </EmptyState>
   );
+}
+
+/**
+ * What a list shows for its query: the error with a retry (unless earlier data is still shown),
+ * placeholder rows while it first loads, the empty state, or the list itself (`children`).
+ */
+export function QueryStates({
+  query,
+  placeholders,
+  rowHeight,
+  isEmpty,
+  empty,
+  children,
+}: {
+  query: { isError: boolean; error: unknown; data: unknown; refetch: () => unknown };
+  placeholders: number;
+  rowHeight: number;
+  isEmpty: boolean;
+  empty: ReactNode;
+  children: ReactNode;
+}) {
+  if (query.data === undefined) {
+    if (query.isError) return <ErrorState error={query.error} onRetry={() => void query.refetch()} />;
+    return (
+      <Stack gap="xs">
+        {Array.from({ length: placeholders }, (_, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: placeholders
+          <Skeleton key={i} h={rowHeight} />
+        ))}
+      </Stack>
+    );
+  }
+  return isEmpty ? empty : children;
 }
 
 export function PageLoader({ label = 'Loading' }: { label?: string }) {

@@ -1,10 +1,10 @@
-import { Badge, Button, Card, Group, Select, Skeleton, Stack, Table, Text, Title } from '@mantine/core';
+import { Badge, Button, Card, Group, Select, Stack, Table, Text, Title } from '@mantine/core';
 import { useMemo } from 'react';
 import { AUDIT_ACTIONS } from '../../shared/audit-actions';
 import { useAuditLog } from '../api/audit';
 import type { AuditEntry } from '../api/types';
 import { useUsers } from '../api/users';
-import { Empty, ErrorState } from '../components/States';
+import { Empty, QueryStates } from '../components/States';
 import { auditActionLabel, auditActor, describeAudit } from '../lib/audit';
 import { formatDateTime, formatNumber } from '../lib/format';
 import { useSearchParams } from '../lib/router';
@@ -117,59 +117,58 @@ export default function AuditLogPage() {
             </Button>
           )}
         </Group>
-        {log.isError && !log.data ? (
-          <ErrorState error={log.error} onRetry={() => void log.refetch()} />
-        ) : !log.data ? (
-          <Stack gap="xs">
-            {Array.from({ length: 8 }, (_, i) => (
-              // biome-ignore lint/suspicious/noArrayIndexKey: placeholders
-              <Skeleton key={i} h={30} />
-            ))}
-          </Stack>
-        ) : entries.length === 0 ? (
-          <Empty
-            title={filtered ? 'Nothing matches these filters' : 'Nothing recorded yet'}
-            description={
-              filtered
-                ? 'Try another action or person, or clear the filters.'
-                : 'Purchases, reversals and changes to users, keys and settings appear here as they happen.'
-            }
-          />
-        ) : (
-          <>
-            <Table.ScrollContainer minWidth={760}>
-              <Table striped fz="sm" aria-label="Audit log" data-testid="audit-table">
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th w={170}>When</Table.Th>
-                    <Table.Th w={220}>Who</Table.Th>
-                    <Table.Th w={200}>Action</Table.Th>
-                    <Table.Th>What was done</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {entries.map((e) => (
-                    <AuditRow key={e.id} entry={e} />
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
-            <Group justify="space-between" mt="sm">
-              <Text size="sm" c="dimmed">
-                {formatNumber(entries.length)} {entries.length === 1 ? 'entry' : 'entries'} shown
-              </Text>
-              {log.hasNextPage && (
-                <Button
-                  variant="light"
-                  onClick={() => void log.fetchNextPage()}
-                  loading={log.isFetchingNextPage}
-                >
-                  Load more
-                </Button>
-              )}
-            </Group>
-          </>
-        )}
+        <QueryStates
+          query={log}
+          placeholders={8}
+          rowHeight={30}
+          isEmpty={entries.length === 0}
+          empty={
+            <Empty
+              title={filtered ? 'Nothing matches these filters' : 'Nothing recorded yet'}
+              description={
+                filtered
+                  ? 'Try another action or person, or clear the filters.'
+                  : 'Purchases, reversals and changes to users, keys and settings appear here as they happen.'
+              }
+            />
+          }
+        >
+          {log.data && (
+            <>
+              <Table.ScrollContainer minWidth={760}>
+                <Table striped fz="sm" aria-label="Audit log" data-testid="audit-table">
+                  <Table.Thead>
+                    <Table.Tr>
+                      <Table.Th w={170}>When</Table.Th>
+                      <Table.Th w={220}>Who</Table.Th>
+                      <Table.Th w={200}>Action</Table.Th>
+                      <Table.Th>What was done</Table.Th>
+                    </Table.Tr>
+                  </Table.Thead>
+                  <Table.Tbody>
+                    {entries.map((e) => (
+                      <AuditRow key={e.id} entry={e} />
+                    ))}
+                  </Table.Tbody>
+                </Table>
+              </Table.ScrollContainer>
+              <Group justify="space-between" mt="sm">
+                <Text size="sm" c="dimmed">
+                  {formatNumber(entries.length)} {entries.length === 1 ? 'entry' : 'entries'} shown
+                </Text>
+                {log.hasNextPage && (
+                  <Button
+                    variant="light"
+                    onClick={() => void log.fetchNextPage()}
+                    loading={log.isFetchingNextPage}
+                  >
+                    Load more
+                  </Button>
+                )}
+              </Group>
+            </>
+          )}
+        </QueryStates>
       </Card>
     </Stack>
   );

@@ -7,7 +7,6 @@ import {
   Modal,
   PasswordInput,
   Select,
-  Skeleton,
   Stack,
   Table,
   Text,
@@ -22,7 +21,7 @@ import { useSession } from '../api/auth';
 import type { Role, UserListItem } from '../api/types';
 import { useInviteUser, useUpdateUser, useUsers } from '../api/users';
 import { ApiKeysCard } from '../components/ApiKeysCard';
-import { Empty, ErrorState, errorMessage } from '../components/States';
+import { Empty, errorMessage, QueryStates } from '../components/States';
 import { formatDay, formatRole } from '../lib/format';
 
 const ROLE_OPTIONS = ROLES.map((r) => ({ value: r, label: formatRole(r) }));
@@ -175,51 +174,50 @@ export default function UsersPage() {
         <Button onClick={() => setInviting(true)}>Invite a user</Button>
       </Group>
       <Card withBorder padding="md">
-        {users.isError && !users.data ? (
-          <ErrorState error={users.error} onRetry={() => void users.refetch()} />
-        ) : !users.data ? (
-          <Stack gap="xs">
-            {Array.from({ length: 4 }, (_, i) => (
-              // biome-ignore lint/suspicious/noArrayIndexKey: placeholders
-              <Skeleton key={i} h={30} />
-            ))}
-          </Stack>
-        ) : users.data.users.length === 0 ? (
-          <Empty
-            title="No users yet"
-            description="Invite the people who run interviews or read the figures."
-          />
-        ) : (
-          <Table.ScrollContainer minWidth={760}>
-            <Table verticalSpacing="sm" aria-label="Users" data-testid="users-table">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Name</Table.Th>
-                  <Table.Th>Email</Table.Th>
-                  <Table.Th>Role</Table.Th>
-                  <Table.Th>Status</Table.Th>
-                  <Table.Th>Added</Table.Th>
-                  <Table.Th>
-                    <VisuallyHidden>Actions</VisuallyHidden>
-                  </Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {users.data.users.map((u) => (
-                  <UserRow
-                    key={u.id}
-                    user={u}
-                    isSelf={u.id === session.data?.user.id}
-                    onDeactivate={() => {
-                      update.reset();
-                      setDeactivating(u);
-                    }}
-                  />
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        )}
+        <QueryStates
+          query={users}
+          placeholders={4}
+          rowHeight={30}
+          isEmpty={users.data?.users.length === 0}
+          empty={
+            <Empty
+              title="No users yet"
+              description="Invite the people who run interviews or read the figures."
+            />
+          }
+        >
+          {users.data && (
+            <Table.ScrollContainer minWidth={760}>
+              <Table verticalSpacing="sm" aria-label="Users" data-testid="users-table">
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>Name</Table.Th>
+                    <Table.Th>Email</Table.Th>
+                    <Table.Th>Role</Table.Th>
+                    <Table.Th>Status</Table.Th>
+                    <Table.Th>Added</Table.Th>
+                    <Table.Th>
+                      <VisuallyHidden>Actions</VisuallyHidden>
+                    </Table.Th>
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {users.data.users.map((u) => (
+                    <UserRow
+                      key={u.id}
+                      user={u}
+                      isSelf={u.id === session.data?.user.id}
+                      onDeactivate={() => {
+                        update.reset();
+                        setDeactivating(u);
+                      }}
+                    />
+                  ))}
+                </Table.Tbody>
+              </Table>
+            </Table.ScrollContainer>
+          )}
+        </QueryStates>
       </Card>
       <ApiKeysCard />
       <InviteModal opened={inviting} onClose={() => setInviting(false)} />
