@@ -121,6 +121,15 @@ export function localDateOf(instant: Date | string): string {
 /** An instant's date only: "9 Mar 2026". */
 export const formatDay = (iso: string | null | undefined) => (iso ? formatDate(localDateOf(iso)) : '—');
 
+/**
+ * A span of instants, its end excluded (a billing period as the ledger keeps it), as the range of
+ * local days it covers: "1 – 31 Mar 2026", as the same period reads on the Consumption page.
+ */
+export function formatPeriod(startIso: string, endIso: string): string {
+  const lastDay = localDateOf(new Date(Date.parse(endIso) - 1));
+  return formatDateRange(localDateOf(startIso), lastDay);
+}
+
 const words = (s: string) => s.replaceAll('_', ' ').replace(/^./, (c) => c.toUpperCase());
 
 const ROLE_LABELS: Record<string, string> = {
