@@ -85,8 +85,11 @@ function SeriesView({ view, range }: { view: Exclude<ViewKey, 'yoy' | 'forecast'
   const interviews = sumOf(points, 'interviews');
   const unit = window.granularity;
   const span = formatDateRange(window.from, window.to);
-  const current = points.find((p) => p.throughDay);
-  const soFar = current?.throughDay ? ` to ${formatDate(current.throughDay)}` : '';
+  // While the range runs past today: the last day counted, where the chart stops.
+  const begun = points.filter((p) => p.interviews !== null);
+  const last = begun[begun.length - 1];
+  const through = last && begun.length < points.length ? (last.throughDay ?? last.to) : last?.throughDay;
+  const soFar = through ? ` to ${formatDate(through)}` : '';
   const peak = points.reduce<TimeseriesPoint | undefined>(
     (a, p) => (!a || (p.creditsUsed ?? 0) > (a.creditsUsed ?? 0) ? p : a),
     undefined,
