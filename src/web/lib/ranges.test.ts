@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type BillingPeriods, calendarPreset, PRESETS, presetRange } from './ranges';
+import { type BillingPeriods, calendarPreset, chartWindow, PRESETS, presetRange } from './ranges';
 
 const range = (from: string, to: string) => ({ from, to });
 
@@ -76,5 +76,28 @@ describe('presetRange', () => {
       expect(r, value).toBeDefined();
       expect(r && r.from <= r.to, value).toBe(true);
     }
+  });
+});
+
+describe('chartWindow: one range per screen', () => {
+  const period = { from: '2026-12-01', to: '2026-12-31' };
+
+  it('draws the range picked in every view, so the chart adds up to the cards', () => {
+    expect(chartWindow('daily', period)).toEqual({ ...period, granularity: 'day' });
+    expect(chartWindow('weekly', period)).toEqual({ ...period, granularity: 'week' });
+    expect(chartWindow('monthly', period)).toEqual({ ...period, granularity: 'month' });
+    const years = { from: '2022-01-01', to: '2026-12-31' };
+    expect(chartWindow('monthly', years)).toEqual({ ...years, granularity: 'month' });
+  });
+
+  it('draws a range longer than daily points allow by day for its last twelve months, and says so', () => {
+    const years = { from: '2022-01-01', to: '2026-12-31' };
+    expect(chartWindow('daily', years)).toMatchObject({
+      from: '2026-01-01',
+      to: '2026-12-31',
+      granularity: 'day',
+      note: expect.stringContaining('last 12 months'),
+    });
+    expect(chartWindow('daily', { from: '2025-01-01', to: '2026-12-31' })).not.toHaveProperty('note');
   });
 });

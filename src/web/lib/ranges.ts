@@ -5,7 +5,6 @@ import {
   endOfMonth,
   isValidDate,
   startOfMonth,
-  startOfWeek,
 } from '../../shared/local-dates';
 import type { Granularity, Summary } from '../api/types';
 
@@ -143,35 +142,25 @@ export const isView = (v: string | null): v is ViewKey => VIEWS.some((x) => x.va
 
 export interface ChartWindow extends LocalRange {
   granularity: Granularity;
-  /** Why the window differs from the chosen range, when it does. */
+  /** Why the window is not the chosen range, when it is not. */
   note?: string;
 }
 
+/** The longest range the API gives daily points for (two years). */
+export const MAX_DAILY_DAYS = 2 * 366;
+
 /**
- * What a time view draws for the chosen range. Daily: the month of the range's end, day by day
- * (the current month for the current period). Weekly: the range by week, at least the 12 weeks
- * to its end. Monthly: the range by month, at least the 12 months to its end.
+ * What a time view draws for the chosen range: the range itself, by day, week or month, so the
+ * chart's totals are the cards' (docs/product.md, Time series and comparisons). Daily points
+ * cover two years at most: a longer range is drawn by day for its last twelve months, and says so.
  */
 export function chartWindow(view: Exclude<ViewKey, 'yoy' | 'forecast'>, r: LocalRange): ChartWindow {
-  if (view === 'daily') {
-    if (rangeDays(r) <= 62) return { ...r, granularity: 'day' };
-    const from = startOfMonth(r.to);
-    return { from, to: endOfMonth(r.to), granularity: 'day', note: 'the last month of the range' };
-  }
-  if (view === 'weekly') {
-    if (rangeDays(r) >= 56) return { ...r, granularity: 'week' };
-    return {
-      from: startOfWeek(addDays(r.to, -77)),
-      to: r.to,
-      granularity: 'week',
-      note: 'the 12 weeks to the end of the range',
-    };
-  }
-  if (daysBetween(startOfMonth(r.from), r.to) >= 85) return { ...r, granularity: 'month' };
+  const granularity = view === 'daily' ? 'day' : view === 'weekly' ? 'week' : 'month';
+  if (view !== 'daily' || rangeDays(r) <= MAX_DAILY_DAYS) return { ...r, granularity };
   return {
     from: startOfMonth(addMonthsClamped(r.to, -11)),
     to: r.to,
-    granularity: 'month',
-    note: 'the 12 months to the end of the range',
+    granularity,
+    note: 'its last 12 months: daily points go back two years at most',
   };
 }
