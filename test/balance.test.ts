@@ -128,9 +128,10 @@ describe('credits expiring soon', () => {
     const tenant = await newTenant();
     await buy(tenant, 10, new Date('2026-01-10T09:00:00Z'));
     await buy(tenant, 5.5, new Date('2026-01-10T09:00:00Z'));
-    await buy(tenant, 7, new Date('2026-01-12T09:00:00Z'));
-    // Purchases last the plan's 12 months: the first two end together.
-    const expiry = { credits: 15.5, expiresAt: '2027-01-10T09:00:00.000Z', kinds: ['purchase'] };
+    await buy(tenant, 2, new Date('2026-01-10T23:00:00Z'));
+    await buy(tenant, 7, new Date('2026-01-11T00:00:00Z'));
+    // Purchases last the plan's 12 months: the first three end on one day (the fourth the day after).
+    const expiry = { credits: 17.5, expiresAt: '2027-01-10T09:00:00.000Z', kinds: ['purchase'] };
     const at = (days: number) => new Date(Date.parse(expiry.expiresAt) - days * 86_400_000).toISOString();
 
     clock.set(at(31));

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { ledgerActorName } from '../../shared/actors.js';
+import { localDate } from '../../shared/calendar.js';
 import {
   EXPIRY_WARNING_DAYS,
   type LedgerKind,
@@ -65,18 +66,20 @@ export async function currentPeriod(tx: Queryable, ctx: BillingContext, now: Dat
 }
 
 /**
- * The earliest date on which credits expire for good, and how many: purchased and given-back lots
- * end on their own dates, while the period's lots (grant, rollover) expire or roll over at the
- * period's end as the plan says, so they are not counted (docs/product.md, The balance).
+ * The earliest day (in the tenant's zone) on which credits expire for good, its first expiry and
+ * every credit expiring that day: purchased and given-back lots end on their own dates, while the
+ * period's lots (grant, rollover) expire or roll over at the period's end as the plan says, so they
+ * are not counted (docs/product.md, The balance).
  */
-export function nextExpiryOf(lots: readonly LotView[]): ExpiryView | null {
+export function nextExpiryOf(lots: readonly LotView[], timeZone: string): ExpiryView | null {
   const own = lots.filter(
     (l): l is LotView & { expiresAt: Date } =>
       l.expiresAt !== null && l.remainingMilli > 0 && !PERIOD_LOT_KINDS.includes(l.kind),
   );
+  if (own.length === 0) return null;
   const first = Math.min(...own.map((l) => l.expiresAt.getTime()));
-  const due = own.filter((l) => l.expiresAt.getTime() === first);
-  if (due.length === 0) return null;
+  const day = localDate(new Date(first), timeZone);
+  const due = own.filter((l) => localDate(l.expiresAt, timeZone) === day);
   return {
     milli: due.reduce((sum, l) => sum + l.remainingMilli, 0),
     expiresAt: new Date(first),
@@ -124,7 +127,7 @@ export async function balanceOf(tx: Queryable, ctx: BillingContext, now: Date): 
        from purchases where tenant_id = $1 and currency = $2 and created_at >= $3 and created_at < $4`,
     [tenantId, ctx.plan.currency, period.start, period.end],
   );
-  const nextExpiry = nextExpiryOf(lots);
+  const nextExpiry = nextExpiryOf(lots, ctx.timeZone);
   return {
     ...account,
     period,

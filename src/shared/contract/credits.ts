@@ -82,8 +82,8 @@ export const Balance = z.object({
       "Credits left in open lots, by where they came from: this period's grant, rolled over, purchased, given back",
     ),
   nextExpiry: Expiry.nullable().describe(
-    'The earliest date on which purchased or given-back credits expire, and how many; period credits ' +
-      'expire or roll over at the period end as the plan says',
+    'The earliest day (tenant time zone) on which purchased or given-back credits expire: its first expiry ' +
+      "and every credit expiring that day; the period's credits expire or roll over at its end as the plan says",
   ),
   expiringSoon: Expiry.nullable().describe(
     `nextExpiry when it falls within ${EXPIRY_WARNING_DAYS} days (in the tenant's time zone), else null`,
