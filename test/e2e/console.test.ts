@@ -11,7 +11,13 @@ import { createApiKey } from '../../src/server/auth/api-keys.js';
 import { DEMO_PASSWORD, loadDemo } from '../../src/server/demo/load.js';
 import { METRIC_DEFINITIONS } from '../../src/shared/metrics.js';
 import { initialJsGzip } from '../../src/web/bundle-size.js';
-import { formatCredits, formatDate, formatNumber } from '../../src/web/lib/format.js';
+import {
+  formatCredits,
+  formatDate,
+  formatNumber,
+  formatPoint,
+  formatYearOverYearMonth,
+} from '../../src/web/lib/format.js';
 import { launchChromium, SHOTS } from '../helpers/browser.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { interviewEvents } from '../helpers/factories.js';
@@ -183,6 +189,57 @@ describe('the web console in Chromium', () => {
       await panel.getByTestId(param === 'yoy' ? 'yoy-chart' : 'usage-chart').waitFor();
       await shot(`04-view-${param ?? 'daily'}`);
     }
+  });
+
+  it("draws the cards' range in every view, stops at today and names the days of a bucket in progress", async () => {
+    type Point = { start: string; from: string; to: string; partial: boolean; throughDay: string | null };
+    type Month = { periodStart: string; periodEnd: string; creditsUsed: number };
+    const summary = await apiGet<{ totalInterviews: number; creditsUsed: number; periodEnd: string }>(
+      '/consumption/summary',
+    );
+    const panel = page.getByRole('tabpanel');
+    /** Hovers bucket i of n and reads the tooltip's heading. */
+    const tooltipOf = async (i: number, n: number) => {
+      const grid = panel.locator('.recharts-cartesian-grid').first();
+      const box = await grid.boundingBox();
+      if (!box) throw new Error('no chart grid');
+      await page.mouse.move(box.x + (box.width * (i + 0.5)) / n, box.y + box.height / 2);
+      return panel.locator('.mantine-ChartTooltip-tooltipLabel').first().textContent();
+    };
+    for (const [tab, granularity] of [
+      ['Daily', 'day'],
+      ['Weekly', 'week'],
+      ['Monthly', 'month'],
+    ] as const) {
+      await page.getByRole('tab', { name: tab }).click();
+      // One range per screen: the chart adds up to the cards.
+      await poll(() => panel.getByTestId('chart-totals').textContent()).toContain(
+        `${formatNumber(summary.totalInterviews)} interviews · ${formatCredits(summary.creditsUsed)} credits`,
+      );
+      const { points } = await apiGet<{ points: Point[] }>(
+        `/consumption/timeseries?granularity=${granularity}`,
+      );
+      const i = points.findIndex((p) => p.throughDay);
+      if (i >= 0) {
+        await panel.getByTestId('usage-chart').waitFor();
+        await poll(() => tooltipOf(i, points.length)).toBe(formatPoint(points[i] as Point, granularity));
+        expect(await panel.getByTestId('chart-totals').textContent()).toContain(' to ');
+        await shot(`04-view-${granularity}-in-progress`);
+      }
+    }
+    await page.getByRole('tab', { name: 'Year over year' }).click();
+    const yoy = await apiGet<{
+      months: { month: number; throughDay: string | null; thisYear: Month | null; lastYear: Month | null }[];
+    }>(`/consumption/year-over-year?year=${summary.periodEnd.slice(0, 4)}`);
+    const m = yoy.months.find((x) => x.throughDay);
+    if (m) {
+      await panel.getByTestId('yoy-chart').waitFor();
+      await poll(() => tooltipOf(m.month - 1, 12)).toBe(formatYearOverYearMonth(m));
+      await shot('04-view-yoy-in-progress');
+    }
+    for (const later of yoy.months.filter((x) => m && x.month > m.month)) expect(later.thisYear).toBeNull();
+    await page.mouse.move(0, 0);
+    await page.getByRole('tab', { name: 'Daily' }).click();
   });
 
   it('Forecast: the projection with its band, the backtest, runway and period cards, and the planner', async () => {

@@ -1,15 +1,4 @@
-import {
-  Badge,
-  Button,
-  Drawer,
-  Group,
-  Pagination,
-  Select,
-  Skeleton,
-  Stack,
-  Table,
-  Text,
-} from '@mantine/core';
+import { Badge, Drawer, Group, Pagination, Select, Skeleton, Stack, Table, Text } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
 import { useState } from 'react';
 import {
@@ -27,6 +16,7 @@ import {
   formatNumber,
   formatPercent,
 } from '../lib/format';
+import { OpeningStatusButton } from './OpeningStatusButton';
 import { Empty, ErrorState, errorMessage } from './States';
 
 const STATE_COLORS: Record<string, string> = {
@@ -50,22 +40,27 @@ function ruleText(i: InterviewRow): string {
 }
 
 /** The opening's status, and the button that closes or reopens it. */
-function OpeningStatus({ openingId, status }: { openingId: string; status: Status }) {
+function OpeningStatus({
+  openingId,
+  jobTitle,
+  status,
+}: {
+  openingId: string;
+  jobTitle: string;
+  status: Status;
+}) {
   const change = useSetOpeningStatus();
-  const next = status === 'open' ? 'closed' : 'open';
   return (
     <Group gap={6}>
       <Badge color={status === 'open' ? 'teal' : 'gray'} variant="light" data-testid="opening-status">
         {status === 'open' ? 'Open' : 'Closed'}
       </Badge>
-      <Button
-        size="compact-xs"
-        variant="subtle"
+      <OpeningStatusButton
+        jobTitle={jobTitle}
+        status={status}
         loading={change.isPending}
-        onClick={() => change.mutate({ openingId, status: next })}
-      >
-        {next === 'closed' ? 'Close opening' : 'Reopen'}
-      </Button>
+        onChange={(next) => change.mutate({ openingId, status: next })}
+      />
       {change.isError && (
         <Text size="xs" c="red" role="alert">
           {errorMessage(change.error)}
@@ -111,7 +106,13 @@ export function OpeningDrawer({
             <Text fw={700} size="lg" data-testid="drawer-title">
               {data?.jobTitle ?? 'Interviews'}
             </Text>
-            {data && <OpeningStatus openingId={data.openingId} status={data.openingStatus} />}
+            {data && (
+              <OpeningStatus
+                openingId={data.openingId}
+                jobTitle={data.jobTitle}
+                status={data.openingStatus}
+              />
+            )}
           </Group>
           {data && (
             <Text size="sm" c="dimmed">
