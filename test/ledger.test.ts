@@ -139,6 +139,10 @@ describe('GET /api/v1/credits/balance', () => {
           expiresAt: '2026-02-01T00:00:00.000Z',
         },
       ],
+      breakdown: { grant: 498.5, rollover: 0, purchase: 0, adjustment: 0 },
+      nextExpiry: null,
+      expiringSoon: null,
+      purchasedThisPeriod: { credits: 0, totalCents: 0, currency: 'USD' },
       plan: {
         name: 'Growth (monthly)',
         periodUnit: 'month',
@@ -212,7 +216,7 @@ describe('GET /api/v1/credits/ledger', () => {
 
   it('walks every entry exactly once, newest first, page by page with limit and cursor', async () => {
     const all = await env.t.db.withTenant(tenant.id, (tx) =>
-      tx.query<{ id: number }>('select id from ledger_entries order by id desc'),
+      tx.query<{ id: number }>('select id from ledger_entries order by effective_at desc, id desc'),
     );
     const expected = all.map((r) => Number(r.id));
     expect(expected.length).toBeGreaterThan(15);
@@ -226,6 +230,7 @@ describe('GET /api/v1/credits/ledger', () => {
         const entries = res.body.entries as EntryJson[];
         expect(entries.length).toBeLessThanOrEqual(limit);
         seen.push(...entries.map((e) => e.id));
+        expect(res.body.total).toBe(expected.length);
         cursor = res.body.nextCursor;
         pages++;
       } while (cursor !== null && pages < 1000);
@@ -279,7 +284,7 @@ describe('GET /api/v1/credits/ledger', () => {
     const foreign = await page(`?interviewId=${encodeURIComponent(id)}`, bearer(other));
     expect(foreign.body.entries).toEqual([]);
     const unknown = await page('?interviewId=iv-unknown');
-    expect(unknown.body).toEqual({ entries: [], nextCursor: null });
+    expect(unknown.body).toEqual({ entries: [], nextCursor: null, total: 0 });
   });
 
   it('shows a tenant its own entries only', async () => {

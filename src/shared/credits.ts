@@ -30,3 +30,9 @@ export function hasAtMostThreeDecimals(credits: number): boolean {
 export function purchaseTotalCents(creditsMilli: number, unitPriceCents: number): number {
   return Math.ceil((creditsMilli * unitPriceCents) / MILLI_PER_CREDIT);
 }
+
+/**
+ * What credits are worth at the plan's price, in whole cents: what buying them would cost
+ * (docs/product.md, The balance). Integer arithmetic, so a sum of values is exact.
+ */
+export const creditsValueCents = purchaseTotalCents;

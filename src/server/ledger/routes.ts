@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { LEDGER_KINDS, type LedgerKind, LOT_KINDS, type LotKind } from '../../shared/contract/credits.js';
 import * as contract from '../../shared/contract/index.js';
 import { creditsToMilli, milliToCredits } from '../../shared/credits.js';
 import { actorOf, authOf } from '../auth/guard.js';
@@ -6,7 +7,7 @@ import { DomainError } from '../errors.js';
 import { routeOf } from '../http/route.js';
 import { loadBillingContext, type Plan } from './plans.js';
 import { purchaseCredits } from './purchases.js';
-import { balanceOf, ledgerPage } from './queries.js';
+import { balanceOf, type ExpiryView, ledgerCount, ledgerPage } from './queries.js';
 import { reverseCharge } from './reversals.js';
 
 const planTerms = (plan: Plan): contract.PlanTerms => ({
@@ -31,6 +32,22 @@ const planTerms = (plan: Plan): contract.PlanTerms => ({
   purchaseValidityMonths: plan.purchaseValidityMonths,
   purchaseLimit: milliToCredits(plan.purchaseLimitMilli),
 });
+
+const expiryOut = (e: ExpiryView | null) =>
+  e && { credits: milliToCredits(e.milli), expiresAt: e.expiresAt, kinds: e.kinds };
+
+/** `kind=consumption,reversal`: each a known ledger kind, else 400 invalid_kind. */
+function parseKinds(list: string): LedgerKind[] {
+  const kinds = list.split(',').map((k) => k.trim());
+  const unknown = kinds.filter((k) => !(LEDGER_KINDS as readonly string[]).includes(k));
+  if (unknown.length > 0) {
+    throw new DomainError(
+      'invalid_kind',
+      `Unknown ledger kind ${unknown.map((k) => JSON.stringify(k)).join(', ')}; kinds are ${LEDGER_KINDS.join(', ')}.`,
+    );
+  }
+  return [...new Set(kinds as LedgerKind[])];
+}
 
 export const creditRoutes: FastifyPluginAsyncZod = async (app) => {
   app.route({
@@ -59,6 +76,16 @@ export const creditRoutes: FastifyPluginAsyncZod = async (app) => {
             grantedAt: l.grantedAt,
             expiresAt: l.expiresAt,
           })),
+          breakdown: Object.fromEntries(
+            LOT_KINDS.map((k) => [k, milliToCredits(view.breakdownMilli[k])]),
+          ) as Record<LotKind, number>,
+          nextExpiry: expiryOut(view.nextExpiry),
+          expiringSoon: expiryOut(view.expiringSoon),
+          purchasedThisPeriod: {
+            credits: milliToCredits(view.purchasedThisPeriod.milli),
+            totalCents: view.purchasedThisPeriod.totalCents,
+            currency: view.purchasedThisPeriod.currency,
+          },
           plan: planTerms(ctx.plan),
         };
       });
@@ -69,14 +96,18 @@ export const creditRoutes: FastifyPluginAsyncZod = async (app) => {
     ...routeOf(contract.listLedger),
     handler: async (request) => {
       const { tenantId } = authOf(request);
-      const { limit, cursor, interviewId } = request.query;
-      const rows = await app.deps.db.withTenant(tenantId, (tx) =>
-        ledgerPage(tx, tenantId, { limit: limit + 1, before: cursor, interviewId }),
-      );
+      const { limit, cursor, interviewId, kind } = request.query;
+      const filter = { interviewId, kinds: kind === undefined ? undefined : parseKinds(kind) };
+      const { rows, total } = await app.deps.db.withTenant(tenantId, async (tx) => ({
+        rows: await ledgerPage(tx, tenantId, { ...filter, limit: limit + 1, after: cursor }),
+        total: await ledgerCount(tx, tenantId, filter),
+      }));
+      if (!rows) throw new DomainError('invalid_cursor', 'The cursor names no ledger entry of this tenant.');
       const page = rows.slice(0, limit);
       return {
         entries: page.map(({ amountMilli, ...e }) => ({ ...e, credits: milliToCredits(amountMilli) })),
         nextCursor: rows.length > limit ? (page[page.length - 1]?.id ?? null) : null,
+        total,
       };
     },
   });

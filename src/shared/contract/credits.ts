@@ -16,9 +16,26 @@ export type OverageMode = (typeof OVERAGE_MODES)[number];
 /** The most credits one purchase may buy, whatever the tenant's own limit. */
 export const MAX_PURCHASE_CREDITS = 1_000_000;
 
+/** Where a lot's credits came from. */
+export const LOT_KINDS = ['grant', 'rollover', 'purchase', 'adjustment'] as const;
+export type LotKind = (typeof LOT_KINDS)[number];
+
+/** What a ledger entry records (docs/product.md, Ledger and periods). */
+export const LEDGER_KINDS = [
+  ...LOT_KINDS,
+  'consumption',
+  'reversal',
+  'expiry',
+  'overage_settlement',
+] as const;
+export type LedgerKind = (typeof LEDGER_KINDS)[number];
+
+/** Credits that expire on their own date within the warning window (docs/product.md, The balance). */
+export const EXPIRY_WARNING_DAYS = 30;
+
 export const Lot = z.object({
   id: z.string(),
-  kind: z.string().describe('grant, rollover, purchase or adjustment'),
+  kind: z.enum(LOT_KINDS),
   amount: Credits,
   remaining: Credits,
   grantedAt: Instant,
@@ -46,19 +63,40 @@ export const PlanTerms = z.object({
 });
 export type PlanTerms = z.infer<typeof PlanTerms>;
 
+const Expiry = z.object({
+  credits: Credits,
+  expiresAt: Instant,
+  kinds: z.array(z.enum(LOT_KINDS)).describe('Where the expiring credits came from'),
+});
+
 export const Balance = z.object({
-  balance: Credits,
+  balance: Credits.describe('grant + rollover + purchase + adjustment of the breakdown, less the overage'),
   overage: Credits.describe('Credits used beyond every lot, shown as a negative balance'),
   overageMode: z.enum(OVERAGE_MODES),
   overageLimit: Credits,
   period: z.object({ start: Instant, end: Instant, allotment: Credits }).nullable(),
   lots: z.array(Lot),
+  breakdown: z
+    .object(Object.fromEntries(LOT_KINDS.map((k) => [k, Credits])) as Record<LotKind, typeof Credits>)
+    .describe(
+      "Credits left in open lots, by where they came from: this period's grant, rolled over, purchased, given back",
+    ),
+  nextExpiry: Expiry.nullable().describe(
+    'The earliest day (tenant time zone) on which purchased or given-back credits expire: its first expiry ' +
+      "and every credit expiring that day; the period's credits expire or roll over at its end as the plan says",
+  ),
+  expiringSoon: Expiry.nullable().describe(
+    `nextExpiry when it falls within ${EXPIRY_WARNING_DAYS} days (in the tenant's time zone), else null`,
+  ),
+  purchasedThisPeriod: z
+    .object({ credits: Credits, totalCents: z.number().int(), currency: z.string() })
+    .describe("Credits bought in the current period and what they cost, in the plan's currency"),
   plan: PlanTerms,
 });
 
 export const LedgerEntry = z.object({
   id: z.number(),
-  kind: z.string(),
+  kind: z.enum(LEDGER_KINDS),
   credits: Credits.describe('Signed: grants and purchases positive, consumption and expiry negative'),
   lotId: z.string().nullable(),
   interviewId: z.string().nullable(),
@@ -66,9 +104,17 @@ export const LedgerEntry = z.object({
   ruleVersion: z.number().nullable(),
   reason: z.string().nullable(),
   reference: z.string().nullable(),
-  effectiveAt: Instant,
-  createdAt: Instant,
-  actor: z.string(),
+  openingId: z.string().nullable().describe("The charged interview's opening"),
+  jobTitle: z.string().nullable().describe("The charged interview's opening's job title"),
+  candidateId: z.string().nullable().describe("The charged interview's candidate"),
+  effectiveAt: Instant.describe('When it took effect; the ledger is ordered by it, newest first'),
+  createdAt: Instant.describe('When it was written'),
+  actor: z
+    .string()
+    .describe("Who wrote it: 'user:<email>', 'api_key:<key id>', 'system' (period close, expiry) or 'cli'"),
+  actorName: z
+    .string()
+    .describe("Who, for people: a user's name, 'Interview engine — key “prod”', 'Meterline'"),
 });
 
 export const Receipt = z.object({
@@ -101,13 +147,24 @@ export const listLedger = endpoint({
   operationId: 'listLedgerEntries',
   tag: 'credits',
   summary: 'Ledger entries, newest first; pass nextCursor as cursor for the next page',
+  description:
+    'Newest first by effectiveAt, entries of one instant by id, highest first. Filters are exact; `kind` ' +
+    `takes one kind or several, comma-separated (${LEDGER_KINDS.join(', ')}; else 400 invalid_kind).`,
   access: readers,
   query: z.object({
     limit: QueryInt().min(1).max(500).default(50),
-    cursor: QueryInt().positive().optional(),
+    cursor: QueryInt().positive().optional().describe('The nextCursor of the page before'),
     interviewId: z.string().min(1).max(200).optional(),
+    kind: z.string().min(1).max(200).optional().describe('Ledger kinds, comma-separated'),
   }),
-  responses: { 200: z.object({ entries: z.array(LedgerEntry), nextCursor: z.number().nullable() }) },
+  responses: {
+    200: z.object({
+      entries: z.array(LedgerEntry),
+      nextCursor: z.number().nullable(),
+      total: z.number().describe('Entries matching the filters, all pages'),
+    }),
+  },
+  errors: ['invalid_kind', 'invalid_cursor'],
 });
 
 export const purchaseCredits = endpoint({

@@ -63,6 +63,7 @@ export const ERROR_CODES = {
   idempotency_key_reused: 'conflict',
   already_reversed: 'conflict',
   nothing_to_reverse: 'conflict',
+  invalid_kind: 'invalid',
   // Alerts
   invalid_webhook_url: 'invalid',
   webhook_url_not_public: 'invalid',
@@ -73,7 +74,7 @@ export const ERROR_CODES = {
   invalid_purchase_limit: 'invalid',
   invalid_scale: 'invalid',
   demo_loaded: 'conflict',
-  // The audit log
+  // The audit log and the ledger
   invalid_cursor: 'invalid',
 } as const satisfies Record<string, ErrorKind>;
 export type ErrorCode = keyof typeof ERROR_CODES;

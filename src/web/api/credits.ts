@@ -1,5 +1,11 @@
-import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { getBalance, listLedger, purchaseCredits } from '../../shared/contract/index';
+import {
+  keepPreviousData,
+  useInfiniteQuery,
+  useMutation,
+  useQuery,
+  useQueryClient,
+} from '@tanstack/react-query';
+import { getBalance, type LedgerKind, listLedger, purchaseCredits } from '../../shared/contract/index';
 import { call } from './client';
 
 export function useBalance() {
@@ -9,11 +15,14 @@ export function useBalance() {
   });
 }
 
-/** The ledger, newest first, one page of `limit` entries at a time (cursor paging). */
-export function useLedger(limit = 25) {
+/** The ledger, newest first, one page of `limit` entries at a time (cursor paging), of `kinds` only when given. */
+export function useLedger(limit = 25, kinds: readonly LedgerKind[] = []) {
+  const kind = kinds.length > 0 ? kinds.join(',') : undefined;
   return useInfiniteQuery({
-    queryKey: ['credits', 'ledger', limit],
-    queryFn: ({ pageParam, signal }) => call(listLedger, { query: { limit, cursor: pageParam }, signal }),
+    queryKey: ['credits', 'ledger', limit, kind ?? null],
+    queryFn: ({ pageParam, signal }) =>
+      call(listLedger, { query: { limit, cursor: pageParam, kind }, signal }),
+    placeholderData: keepPreviousData,
     initialPageParam: undefined as number | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });

@@ -1,10 +1,13 @@
-import { Card, Group, Progress, SimpleGrid, Skeleton, Stack, Text } from '@mantine/core';
+import { Card, Group, SimpleGrid, Skeleton, Stack, Text } from '@mantine/core';
 import type { UseQueryResult } from '@tanstack/react-query';
 import { lazy, type ReactNode, Suspense } from 'react';
 import { useTimeseries } from '../api/consumption';
+import { useBalance } from '../api/credits';
 import type { Summary } from '../api/types';
 import { formatChange, formatCredits, formatDateRange, formatNumber } from '../lib/format';
 import { type LocalRange, rangeDays, trendGranularity } from '../lib/ranges';
+import { BalanceBreakdown } from './credits/BalanceBreakdown';
+import { CreditsValue } from './credits/CreditsValue';
 import { DefinitionHint, MetricLabel } from './Metric';
 import { ErrorState } from './States';
 
@@ -80,6 +83,8 @@ export function SummaryCards({
   summary: UseQueryResult<Summary>;
   range: LocalRange | undefined;
 }) {
+  // The balance's parts and the plan's price; the cards read without them until they come.
+  const balance = useBalance();
   if (summary.isError && !summary.data) {
     return (
       <ErrorState
@@ -104,7 +109,6 @@ export function SummaryCards({
       </SimpleGrid>
     );
   }
-  const ratio = s.allotment > 0 ? s.remainingBalance / s.allotment : 0;
   return (
     <SimpleGrid cols={{ base: 1, xs: 2, lg: 4 }}>
       <StatCard
@@ -127,6 +131,7 @@ export function SummaryCards({
         <Text size="xs" c="dimmed">
           {formatDateRange(s.periodStart, s.periodEnd)}
         </Text>
+        {balance.data && <CreditsValue credits={s.creditsUsed} plan={balance.data.plan} />}
         <Compare summary={s} metric="creditsUsed" format={formatCredits} />
       </StatCard>
       <StatCard
@@ -135,18 +140,13 @@ export function SummaryCards({
         loading={loading}
       >
         <Big testId="value-remaining-balance">{formatCredits(s.remainingBalance)}</Big>
+        {balance.data && <BalanceBreakdown balance={balance.data} />}
         <Group gap={4} wrap="nowrap">
           <Text size="xs" c="dimmed" data-testid="value-allotment">
-            of {formatCredits(s.allotment)} allotment per period
+            The plan grants {formatCredits(s.allotment)} a period
           </Text>
           <DefinitionHint metric="allotment" label="the allotment" />
         </Group>
-        <Progress
-          value={Math.max(0, Math.min(100, ratio * 100))}
-          color={ratio < 0.1 ? 'red' : ratio < 0.25 ? 'orange' : 'indigo'}
-          size="sm"
-          aria-label={`Balance is ${Math.round(ratio * 100)}% of the allotment`}
-        />
         <Text size="xs" c="dimmed">
           Available now, whatever range is picked
         </Text>

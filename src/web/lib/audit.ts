@@ -1,3 +1,4 @@
+import { FIXED_ACTORS } from '../../shared/actors';
 import { AUDIT_ACTIONS } from '../../shared/audit-actions';
 import {
   formatCreditsUnit,
@@ -147,10 +148,5 @@ export function auditActor(actor: string, name: string | null): { name: string; 
     return name ? { name, kind: email } : { name: email, kind: 'User' };
   }
   if (actor.startsWith('api_key:')) return { name: name ? quoted(name) : 'An API key', kind: 'API key' };
-  const fixed: Record<string, { name: string; kind: string }> = {
-    cli: { name: 'An operator', kind: 'Command line' },
-    system: { name: 'Meterline', kind: 'Scheduled work' },
-    demo: { name: 'Meterline', kind: 'Demo data' },
-  };
-  return fixed[actor] ?? { name: actor, kind: '' };
+  return FIXED_ACTORS[actor] ?? { name: actor, kind: '' };
 }

@@ -1,6 +1,7 @@
 import { Group, Stack, Text, Title } from '@mantine/core';
 import { useMemo } from 'react';
 import { type RangeParams, useSummary } from '../api/consumption';
+import { ExpiringCredits } from '../components/credits/ExpiringCredits';
 import { ExportDialog } from '../components/ExportDialog';
 import { OpeningDrawer } from '../components/OpeningDrawer';
 import { OpeningsTable } from '../components/OpeningsTable';
@@ -66,6 +67,7 @@ export default function ConsumptionPage() {
           <ExportDialog summary={current.data} preset={preset} range={range} />
         </Group>
       </Group>
+      <ExpiringCredits linkToCredits />
       <SummaryCards summary={summary} range={range} />
       <UsageOverTime
         view={state.view}

@@ -2,8 +2,11 @@ import { Grid, SimpleGrid, Skeleton, Stack, Title } from '@mantine/core';
 import { useBalance } from '../api/credits';
 import { AlertSettingsCard } from '../components/AlertSettingsCard';
 import { BalanceCard } from '../components/credits/BalanceCard';
+import { ExpiringCredits } from '../components/credits/ExpiringCredits';
 import { LedgerCard } from '../components/credits/LedgerCard';
 import { LotsCard } from '../components/credits/LotsCard';
+import { PartialTiers } from '../components/credits/PartialTiers';
+import { PeriodMoney } from '../components/credits/PeriodMoney';
 import { PlanCard } from '../components/credits/PlanCard';
 import { ErrorState } from '../components/States';
 
@@ -22,6 +25,7 @@ export default function CreditsPage() {
         </SimpleGrid>
       ) : (
         <>
+          <ExpiringCredits />
           <PlanCard balance={balance.data} />
           <Grid>
             <Grid.Col span={{ base: 12, lg: 5 }}>
@@ -29,6 +33,12 @@ export default function CreditsPage() {
             </Grid.Col>
             <Grid.Col span={{ base: 12, lg: 7 }}>
               <LotsCard balance={balance.data} />
+            </Grid.Col>
+            <Grid.Col span={{ base: 12, lg: 5 }}>
+              <PartialTiers plan={balance.data.plan} />
+            </Grid.Col>
+            <Grid.Col span={{ base: 12, lg: 7 }}>
+              <PeriodMoney balance={balance.data} />
             </Grid.Col>
           </Grid>
         </>

@@ -2,6 +2,7 @@ import { Card, Group, Text, Title } from '@mantine/core';
 import type { Balance } from '../../api/types';
 import { formatCredits } from '../../lib/format';
 import { DefinitionHint } from '../Metric';
+import { BalanceBreakdown } from './BalanceBreakdown';
 import { BuyCredits } from './BuyCredits';
 
 /** The remaining balance, any overage, and the purchase of extra credits. */
@@ -17,6 +18,7 @@ export function BalanceCard({ balance }: { balance: Balance }) {
       <Text fz={34} fw={700} data-testid="credits-balance" style={{ fontVariantNumeric: 'tabular-nums' }}>
         {formatCredits(balance.balance)}
       </Text>
+      <BalanceBreakdown balance={balance} />
       {balance.overage > 0 && (
         <Text c="red.7" size="sm" data-testid="credits-overage">
           Overage: {formatCredits(balance.overage)} credits used beyond every lot
