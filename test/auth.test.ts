@@ -191,6 +191,44 @@ describe('login, me, logout', () => {
     expect(forged.statusCode).toBe(401);
   });
 
+  it('answers /auth/session 200 with or without a session: the /me answer, or authenticated: false', async () => {
+    const tenantId = await makeTenant();
+    const user = await makeUser(tenantId, 'viewer');
+    const s = await login(user.email);
+    const signedIn = await as(s, 'GET', '/api/v1/auth/session');
+    expect(signedIn.statusCode).toBe(200);
+    expect(signedIn.headers['cache-control']).toBe('no-store');
+    expect(signedIn.json()).toEqual({ authenticated: true, ...s.body });
+
+    const none = await app.inject({ method: 'GET', url: '/api/v1/auth/session' });
+    expect(none.statusCode).toBe(200);
+    expect(none.json()).toEqual({ authenticated: false });
+    const forged = await app.inject({
+      method: 'GET',
+      url: '/api/v1/auth/session',
+      cookies: { meterline_session: 'x' },
+    });
+    expect(forged.json()).toEqual({ authenticated: false });
+
+    // A deactivated user's session, an expired one and one signed out of are no session either.
+    try {
+      clock = new Date(Date.now() + 12.1 * 3_600_000);
+      expect((await as(s, 'GET', '/api/v1/auth/session')).json()).toEqual({ authenticated: false });
+    } finally {
+      clock = undefined;
+    }
+    const other = await makeUser(tenantId, 'recruiter');
+    const live = await login(other.email);
+    await db.withTenant(tenantId, (tx) =>
+      tx.query('update users set active = false where tenant_id = $1 and id = $2', [tenantId, other.id]),
+    );
+    expect((await as(live, 'GET', '/api/v1/auth/session')).json()).toEqual({ authenticated: false });
+    const third = await makeUser(tenantId, 'account_admin');
+    const out = await login(third.email);
+    expect((await as(out, 'POST', '/api/v1/auth/logout')).statusCode).toBe(204);
+    expect((await as(out, 'GET', '/api/v1/auth/session')).json()).toEqual({ authenticated: false });
+  });
+
   it('expires sessions after METERLINE_SESSION_HOURS', async () => {
     const tenantId = await makeTenant();
     const user = await makeUser(tenantId, 'viewer');
@@ -547,11 +585,14 @@ describe('openapi', () => {
       expect.arrayContaining([
         '/api/v1/auth/login',
         '/api/v1/me',
+        '/api/v1/auth/session',
         '/api/v1/users/{userId}',
         '/api/v1/api-keys/{keyId}',
       ]),
     );
     expect(paths['/api/v1/auth/login'].post.tags).toEqual(['auth']);
     expect(paths['/api/v1/auth/login'].post.security).toEqual([]);
+    expect(paths['/api/v1/auth/session'].get.security).toEqual([]);
+    expect(Object.keys(paths['/api/v1/auth/session'].get.responses)).toEqual(['200', '400', '429', '503']);
   });
 });

@@ -241,10 +241,14 @@ describe('every view of usage', () => {
           expect(new Set(rows.map((r) => r.openingId)).size).toBe(rows.length);
           expect(sum(rows), 'openings rows').toEqual(expected);
 
-          // The time series: buckets sum only the range's days, even a week or month reaching past it.
+          // The time series: each point counts only its days within the range (a week or month the
+          // range cuts is clipped to it), so the points add up to the range.
           const series = (
             await get(`/api/v1/consumption/timeseries?${query}&granularity=${granularity}`)
           ).json();
+          for (const p of series.points) {
+            expect(p.from >= series.periodStart && p.to <= series.periodEnd, `${p.from}…${p.to}`).toBe(true);
+          }
           expect(sum(series.points.map(figuresOf)), `${granularity} buckets`).toEqual(expected);
 
           // The export's columns.

@@ -124,31 +124,46 @@ describe('consumption API', () => {
     });
   });
 
-  it('gives every bucket of a time series, empty ones as zero, adding up to the summary', async () => {
+  it('gives every bucket of a time series, empty ones as zero, ones not begun as null, adding up to the summary', async () => {
     const days = (await get('/api/v1/consumption/timeseries?granularity=day')).json();
     expect(days.points).toHaveLength(31);
     expect(days.points[1]).toMatchObject({ start: '2026-03-02', interviews: 1, creditsUsed: 1 });
     expect(days.points[0]).toMatchObject({ start: '2026-03-01', interviews: 0, creditsUsed: 0 });
-    const sum = days.points.reduce((s: number, p: { creditsUsed: number }) => s + p.creditsUsed, 0);
+    // 20 March is today in New York: the 21st on have not happened.
+    expect(days.points[19]).toMatchObject({ start: '2026-03-20', interviews: 0, creditsUsed: 0 });
+    expect(days.points[20]).toMatchObject({ start: '2026-03-21', interviews: null, creditsUsed: null });
+    const sum = days.points.reduce(
+      (s: number, p: { creditsUsed: number | null }) => s + (p.creditsUsed ?? 0),
+      0,
+    );
     expect(sum).toBe(3.5);
     const months = (
       await get('/api/v1/consumption/timeseries?granularity=month&from=2025-01-01&to=2026-03-31')
     ).json();
     expect(months.points).toHaveLength(15);
+    expect(months.points[14]).toMatchObject({ start: '2026-03-01', partial: true, throughDay: '2026-03-20' });
     const weeks = (
       await get('/api/v1/consumption/timeseries?granularity=week&from=2026-03-01&to=2026-03-31')
     ).json();
-    expect(weeks.points[0].start).toBe('2026-02-23');
+    expect(weeks.points[0]).toMatchObject({ start: '2026-02-23', from: '2026-03-01', partial: true });
   });
 
-  it('compares twelve months with the year before', async () => {
+  it('compares twelve months with the year before, the month in progress with its same days', async () => {
     const body = (await get('/api/v1/consumption/year-over-year?year=2026')).json();
     expect(body.months).toHaveLength(12);
+    expect(body.months[1]).toEqual({
+      month: 2,
+      throughDay: null,
+      thisYear: { periodStart: '2026-02-01', periodEnd: '2026-02-28', interviews: 1, creditsUsed: 1 },
+      lastYear: { periodStart: '2025-02-01', periodEnd: '2025-02-28', interviews: 0, creditsUsed: 0 },
+    });
     expect(body.months[2]).toEqual({
       month: 3,
-      thisYear: { interviews: 4, creditsUsed: 3.5 },
-      lastYear: { interviews: 1, creditsUsed: 1 },
+      throughDay: '2026-03-20',
+      thisYear: { periodStart: '2026-03-01', periodEnd: '2026-03-31', interviews: 4, creditsUsed: 3.5 },
+      lastYear: { periodStart: '2025-03-01', periodEnd: '2025-03-20', interviews: 1, creditsUsed: 1 },
     });
+    expect(body.months[3]).toMatchObject({ month: 4, throughDay: null, thisYear: null });
   });
 
   it("opens an opening's interviews with state, credits and the charging rule", async () => {

@@ -52,6 +52,7 @@ const OPERATIONS = [
   'GET /api/v1/health',
   'POST /api/v1/auth/login',
   'POST /api/v1/auth/logout',
+  'GET /api/v1/auth/session',
   'GET /api/v1/me',
   'GET /api/v1/users',
   'POST /api/v1/users',

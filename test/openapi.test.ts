@@ -90,10 +90,14 @@ function registeredRoutes(): string[] {
 
 /**
  * Routes of the server that are not operations of the API: the documentation page and its files
- * (the document itself, /api/docs/json, is an operation), and the console's files. Fastify answers
- * HEAD for every GET route; the document lists the GET.
+ * (the document itself, /api/docs/json, is an operation), the console's files and robots.txt.
+ * Fastify answers HEAD for every GET route; the document lists the GET.
  */
-const NOT_OPERATIONS = [/^GET \/api\/docs(\/|\/static\/.*|\/\*|\/yaml)?$/, /^GET \/(\*)?$/];
+const NOT_OPERATIONS = [
+  /^GET \/api\/docs(\/|\/static\/.*|\/\*|\/yaml)?$/,
+  /^GET \/(\*)?$/,
+  /^GET \/robots\.txt$/,
+];
 
 describe('the OpenAPI document', () => {
   it('documents every route the server registered, and each is an operation of the contract', async () => {
@@ -185,6 +189,7 @@ describe('real answers', () => {
       () => ({ method: 'POST', url: '/api/v1/auth/login', payload: { email: walker, password: PASSWORD } }),
     ],
     ['getSession', () => ({ method: 'GET', url: '/api/v1/me', headers: session() })],
+    ['getSessionState', () => ({ method: 'GET', url: '/api/v1/auth/session', headers: session() })],
     [
       'ingestEvents',
       () => ({

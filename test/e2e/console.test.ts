@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { deliverDueWebhooks } from '../../src/server/alerts/delivery.js';
 import { SIGNATURE_HEADER, verifySignature } from '../../src/server/alerts/signature.js';
 import { buildApp } from '../../src/server/app.js';
@@ -11,15 +11,23 @@ import { createApiKey } from '../../src/server/auth/api-keys.js';
 import { DEMO_PASSWORD, loadDemo } from '../../src/server/demo/load.js';
 import { METRIC_DEFINITIONS } from '../../src/shared/metrics.js';
 import { initialJsGzip } from '../../src/web/bundle-size.js';
-import { formatCredits, formatDate, formatNumber } from '../../src/web/lib/format.js';
-import { launchChromium, SHOTS } from '../helpers/browser.js';
+import {
+  formatCredits,
+  formatDate,
+  formatNumber,
+  formatPoint,
+  formatYearOverYearMonth,
+} from '../../src/web/lib/format.js';
+import { expectAccessible } from '../helpers/axe.js';
+import { type ConsoleErrors, launchChromium, SHOTS, watchConsoleErrors } from '../helpers/browser.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { interviewEvents } from '../helpers/factories.js';
 
 /**
  * The console in a real browser: the built app served by the real server (in this process, on
  * a fresh database with the demo tenants), driven through Debian's Chromium. Each screen is
- * saved to test-results/screenshots/.
+ * saved to test-results/screenshots/; axe-core judges each page and the drawer, and any error in
+ * the browser's console fails the test it happened in.
  */
 const ADMIN = 'admin@acme.test';
 const RECRUITER = 'e2e-recruiter@acme.test';
@@ -31,6 +39,7 @@ let base: string;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
+let consoleErrors: ConsoleErrors;
 
 const shot = (name: string, p: Page = page) =>
   p.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
@@ -87,12 +96,16 @@ describe('the web console in Chromium', () => {
 
     context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'en-GB' });
     context.setDefaultTimeout(20_000);
+    consoleErrors = watchConsoleErrors(context);
     page = await context.newPage();
-    page.on('pageerror', (err) => console.error('[browser error]', err));
     context.on('console', (msg) => {
       if (msg.type() === 'error' && msg.text().includes('Content Security Policy'))
         cspViolations.push(msg.text());
     });
+  });
+
+  afterEach(() => {
+    expect(consoleErrors.take(), 'errors in the browser console').toEqual([]);
   });
 
   afterAll(async () => {
@@ -119,13 +132,29 @@ describe('the web console in Chromium', () => {
     expect(await missing.json()).toMatchObject({ error: { code: 'not_found' } });
   });
 
+  it('serves robots.txt as text, and no page for a file the build does not have', async () => {
+    const robots = await fetch(`${base}/robots.txt`);
+    expect(robots.status).toBe(200);
+    expect(robots.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+    expect(await robots.text()).toBe('User-agent: *\nDisallow: /\n');
+    const favicon = await fetch(`${base}/favicon.ico`);
+    expect(favicon.status).toBe(404);
+    expect(await favicon.text()).not.toContain('<div id="root">');
+  });
+
   it('an admin signs in and sees Tenant Management in the sidebar', async () => {
+    // Anonymous: the console asks for the session without a refused request.
     await page.goto(`${base}/`);
     await page.getByRole('heading', { name: 'Sign in to Meterline' }).waitFor();
+    expect(consoleErrors.take()).toEqual([]);
+    await expectAccessible(page, 'Login');
     await page.getByLabel('Email').fill(ADMIN);
     await page.locator('input[type="password"]').fill('wrong password!');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('alert').filter({ hasText: 'not correct' }).waitFor();
+    // The wrong password's 401, and nothing else.
+    expect(consoleErrors.take(/status of 401 .*\/api\/v1\/auth\/login\)$/)).toEqual([]);
+    await expectAccessible(page, 'Login with its error');
     await shot('01-login-error');
 
     await signIn(ADMIN, DEMO_PASSWORD);
@@ -134,6 +163,7 @@ describe('the web console in Chromium', () => {
     for (const item of ['Consumption', 'Plan & credits', 'Users', 'Audit log']) {
       expect(await nav.getByRole('link', { name: item }).isVisible()).toBe(true);
     }
+    await expectAccessible(page, 'Home');
     await shot('02-admin-home');
   });
 
@@ -160,6 +190,7 @@ describe('the web console in Chromium', () => {
     );
     await page.getByTestId('trend-chart').waitFor();
     await page.getByTestId('opening-row').first().waitFor();
+    await expectAccessible(page, 'Consumption (by opening, daily)');
 
     await page.getByTestId('card-total-interviews').locator('[data-metric="totalInterviews"]').hover();
     await page.getByRole('tooltip').filter({ hasText: METRIC_DEFINITIONS.totalInterviews }).waitFor();
@@ -181,8 +212,60 @@ describe('the web console in Chromium', () => {
       if (caption) await panel.getByTestId('chart-caption').filter({ hasText: caption }).waitFor();
       else await panel.getByTestId('yoy-compare').waitFor();
       await panel.getByTestId(param === 'yoy' ? 'yoy-chart' : 'usage-chart').waitFor();
+      await expectAccessible(page, `Consumption, ${tab}`);
       await shot(`04-view-${param ?? 'daily'}`);
     }
+  });
+
+  it("draws the cards' range in every view, stops at today and names the days of a bucket in progress", async () => {
+    type Point = { start: string; from: string; to: string; partial: boolean; throughDay: string | null };
+    type Month = { periodStart: string; periodEnd: string; creditsUsed: number };
+    const summary = await apiGet<{ totalInterviews: number; creditsUsed: number; periodEnd: string }>(
+      '/consumption/summary',
+    );
+    const panel = page.getByRole('tabpanel');
+    /** Hovers bucket i of n and reads the tooltip's heading. */
+    const tooltipOf = async (i: number, n: number) => {
+      const grid = panel.locator('.recharts-cartesian-grid').first();
+      const box = await grid.boundingBox();
+      if (!box) throw new Error('no chart grid');
+      await page.mouse.move(box.x + (box.width * (i + 0.5)) / n, box.y + box.height / 2);
+      return panel.locator('.mantine-ChartTooltip-tooltipLabel').first().textContent();
+    };
+    for (const [tab, granularity] of [
+      ['Daily', 'day'],
+      ['Weekly', 'week'],
+      ['Monthly', 'month'],
+    ] as const) {
+      await page.getByRole('tab', { name: tab }).click();
+      // One range per screen: the chart adds up to the cards.
+      await poll(() => panel.getByTestId('chart-totals').textContent()).toContain(
+        `${formatNumber(summary.totalInterviews)} interviews · ${formatCredits(summary.creditsUsed)} credits`,
+      );
+      const { points } = await apiGet<{ points: Point[] }>(
+        `/consumption/timeseries?granularity=${granularity}`,
+      );
+      const i = points.findIndex((p) => p.throughDay);
+      if (i >= 0) {
+        await panel.getByTestId('usage-chart').waitFor();
+        await poll(() => tooltipOf(i, points.length)).toBe(formatPoint(points[i] as Point, granularity));
+        expect(await panel.getByTestId('chart-totals').textContent()).toContain(' to ');
+        await shot(`04-view-${granularity}-in-progress`);
+      }
+    }
+    await page.getByRole('tab', { name: 'Year over year' }).click();
+    const yoy = await apiGet<{
+      months: { month: number; throughDay: string | null; thisYear: Month | null; lastYear: Month | null }[];
+    }>(`/consumption/year-over-year?year=${summary.periodEnd.slice(0, 4)}`);
+    const m = yoy.months.find((x) => x.throughDay);
+    if (m) {
+      await panel.getByTestId('yoy-chart').waitFor();
+      await poll(() => tooltipOf(m.month - 1, 12)).toBe(formatYearOverYearMonth(m));
+      await shot('04-view-yoy-in-progress');
+    }
+    for (const later of yoy.months.filter((x) => m && x.month > m.month)) expect(later.thisYear).toBeNull();
+    await page.mouse.move(0, 0);
+    await page.getByRole('tab', { name: 'Daily' }).click();
   });
 
   it('Forecast: the projection with its band, the backtest, runway and period cards, and the planner', async () => {
@@ -206,6 +289,7 @@ describe('the web console in Chromium', () => {
     expect(await panel.getByTestId('card-end-of-period').textContent()).toContain(
       `of ${formatCredits(api.endOfPeriod.allotment)} allotted`,
     );
+    await expectAccessible(page, 'Consumption, Forecast');
     await shot('04-view-forecast');
 
     // The help article's example; the answer follows the form as it is typed.
@@ -219,6 +303,7 @@ describe('the web console in Chromium', () => {
     expect(await panel.getByTestId('plan-with-buffer').textContent()).toBe('300');
     await panel.getByTestId('plan-roles').fill('8');
     await poll(() => panel.getByTestId('plan-with-buffer').textContent()).toBe('480');
+    await expectAccessible(page, 'Consumption, Forecast with the planner filled in');
     await panel.getByTestId('planner').scrollIntoViewIfNeeded();
     await shot('04-view-forecast-planner');
 
@@ -283,6 +368,7 @@ describe('the web console in Chromium', () => {
       `/openings/${encodeURIComponent(urlParam('opening') ?? '')}/interviews?pageSize=25`,
     );
     expect(await rows.count()).toBe(api.items.length);
+    await expectAccessible(page, 'the opening drawer');
     await shot('07-opening-interviews');
     // An invitation that expired before it started never finished: its Finished cell is empty.
     const openingId = urlParam('opening') ?? '';
@@ -369,6 +455,42 @@ describe('the web console in Chromium', () => {
     await phone.close();
   });
 
+  it('Consumption, the opening drawer and Plan & credits at 1440×900 and 390×844: saved and accessible', async () => {
+    const { items } = await apiGet<{ items: { openingId: string }[] }>(
+      '/consumption/openings?sort=creditsUsed&pageSize=1',
+    );
+    const opening = encodeURIComponent(items[0]?.openingId ?? '');
+    for (const [width, height] of [
+      [1440, 900],
+      [390, 844],
+    ] as const) {
+      const p = await context.newPage();
+      try {
+        await p.setViewportSize({ width, height });
+        await p.goto(`${base}/consumption`);
+        await p.getByTestId('value-credits-used').waitFor();
+        await p.getByTestId('opening-row').first().waitFor();
+        await p.getByTestId('trend-chart').waitFor();
+        await expectAccessible(p, `Consumption at ${width} px`);
+        await shot(`20-consumption-${width}`, p);
+
+        await p.goto(`${base}/consumption?opening=${opening}`);
+        await p.getByTestId('interviews-table').locator('tbody tr').first().waitFor();
+        await expectAccessible(p, `the opening drawer at ${width} px`);
+        // The drawer is fixed to the window: the whole page would show it cut off.
+        await p.screenshot({ path: join(SHOTS, `21-drawer-${width}.png`) });
+
+        await p.goto(`${base}/credits`);
+        await p.getByTestId('ledger-table').waitFor();
+        await p.getByTestId('credits-balance').waitFor();
+        await expectAccessible(p, `Plan & credits at ${width} px`);
+        await shot(`22-plan-and-credits-${width}`, p);
+      } finally {
+        await p.close();
+      }
+    }
+  });
+
   it('Plan & credits: buys credits after a confirmation and shows the new balance', async () => {
     await page.goto(`${base}/`);
     await navLink('Plan & credits').click();
@@ -378,12 +500,14 @@ describe('the web console in Chromium', () => {
       .poll(() => page.getByTestId('credits-balance').textContent())
       .toBe(formatCredits(before.balance));
     await page.getByTestId('ledger-table').waitFor();
+    await expectAccessible(page, 'Plan & credits');
     await shot('10-plan-and-credits');
 
     await page.getByTestId('buy-amount').fill('25');
     await page.getByRole('button', { name: 'Buy credits' }).click();
     const dialog = page.getByRole('dialog', { name: 'Confirm the purchase' });
     await dialog.waitFor();
+    await expectAccessible(page, 'Plan & credits, confirming a purchase');
     await shot('11-purchase-confirm');
     await dialog.getByTestId('confirm-purchase').click();
     const expected = formatCredits(before.balance + 25);
@@ -471,6 +595,7 @@ describe('the web console in Chromium', () => {
     await dialog.getByTestId('api-key-name').fill('Finance reports');
     await dialog.getByRole('checkbox', { name: 'events:write' }).uncheck();
     await dialog.getByRole('checkbox', { name: 'usage:read' }).check();
+    await expectAccessible(page, 'Users, creating an API key');
     await shot('13a-api-key-create');
     await dialog.getByRole('button', { name: 'Create key' }).click();
     const key = (await dialog.getByTestId('api-key-value').textContent()) ?? '';
@@ -530,6 +655,7 @@ describe('the web console in Chromium', () => {
     await confirm.waitFor({ state: 'hidden' });
     await poll(async () => (await roleOf('recruiter@acme.test'))?.active).toBe(false);
     await page.getByTestId('users-table').getByText('Deactivated').waitFor();
+    await expectAccessible(page, 'Users');
     await shot('13-users');
     await signOut();
   });
@@ -546,6 +672,7 @@ describe('the web console in Chromium', () => {
     await table.getByText('Deactivated recruiter@acme.test and ended their sessions.').waitFor();
     expect(await table.getByText(/^Bought [\d.,]+ credits? for/).count()).toBeGreaterThan(0);
     expect(await table.getByText('{').count(), 'no raw JSON').toBe(0);
+    await expectAccessible(page, 'Audit log');
     await shot('16-audit-log');
 
     await page.getByLabel('Action', { exact: true }).first().click();
@@ -593,6 +720,7 @@ describe('the web console in Chromium', () => {
     await page.goto(`${base}/consumption`);
     await page.getByRole('heading', { name: 'No access' }).waitFor();
     expect(await page.getByTestId('value-credits-used').count()).toBe(0);
+    await expectAccessible(page, 'No access');
     await shot('15-recruiter-no-access');
   });
 

@@ -4,11 +4,11 @@ import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import type { FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/server/app.js';
 import { addUser } from '../../src/server/auth/users.js';
 import { localDate } from '../../src/shared/calendar.js';
-import { launchChromium, SHOTS } from '../helpers/browser.js';
+import { type ConsoleErrors, launchChromium, SHOTS, watchConsoleErrors } from '../helpers/browser.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { interviewEvents, makeTenant, PASSWORD, postEvents, TestClock } from '../helpers/factories.js';
 
@@ -25,6 +25,7 @@ let app: FastifyInstance;
 let base: string;
 let browser: Browser;
 let page: Page;
+let consoleErrors: ConsoleErrors;
 
 const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 
@@ -59,8 +60,12 @@ beforeAll(async () => {
     acceptDownloads: true,
   });
   context.setDefaultTimeout(20_000);
+  consoleErrors = watchConsoleErrors(context);
   page = await context.newPage();
-  page.on('pageerror', (err) => console.error('[browser error]', err));
+});
+
+afterEach(() => {
+  expect(consoleErrors.take(), 'errors in the browser console').toEqual([]);
 });
 
 afterAll(async () => {

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium } from 'playwright-core';
 
 /** Where the browser tests save their screenshots (looked at by people, not compared). */
 export const SHOTS = 'test-results/screenshots';
@@ -34,4 +34,41 @@ export async function launchChromium(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+/** What the pages of a browser context logged as errors: console errors and uncaught exceptions. */
+export interface ConsoleErrors {
+  /**
+   * The errors logged since the last call, less one for each of `expected` that matches one
+   * (a refusal a test provokes on purpose, such as a wrong password's 401); then forgets them all.
+   */
+  take(...expected: RegExp[]): string[];
+}
+
+/**
+ * Starts collecting every page's console errors in `context` — a failed request (its status and
+ * URL), a refused script or style (the CSP), a React warning logged as an error — and uncaught
+ * exceptions. The console tests fail on any that was not expected.
+ */
+export function watchConsoleErrors(context: BrowserContext): ConsoleErrors {
+  let errors: string[] = [];
+  context.on('console', (msg) => {
+    if (msg.type() !== 'error') return;
+    const where = msg.location().url;
+    errors.push(where ? `${msg.text()} (${where})` : msg.text());
+  });
+  context.on('weberror', (e) => errors.push(`uncaught: ${e.error().stack ?? e.error().message}`));
+  return {
+    take(...expected) {
+      const left = [...expected];
+      const unexpected = errors.filter((e) => {
+        const i = left.findIndex((p) => p.test(e));
+        if (i < 0) return true;
+        left.splice(i, 1);
+        return false;
+      });
+      errors = [];
+      return unexpected;
+    },
+  };
 }

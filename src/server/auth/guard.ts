@@ -4,7 +4,7 @@ import { CSRF_HEADER } from '../../shared/contract/auth.js';
 import type { Role } from '../../shared/contract/users.js';
 import { DomainError } from '../errors.js';
 import { authenticateApiKey } from './api-keys.js';
-import { findSession, SESSION_COOKIE } from './sessions.js';
+import { type FoundSession, findSession, SESSION_COOKIE } from './sessions.js';
 import { safeEqual } from './tokens.js';
 
 export interface SessionAuth {
@@ -39,6 +39,13 @@ const csrfTokens = new WeakMap<FastifyRequest, string>();
 
 const unauthorized = () => new DomainError('unauthorized', 'Sign in first.');
 
+/** The live session of the request's cookie (see findSession), or undefined without one. */
+export async function liveSessionOf(request: FastifyRequest): Promise<FoundSession | undefined> {
+  const { db, now } = request.server.deps;
+  const token = request.cookies?.[SESSION_COOKIE];
+  return token ? findSession(db, token, now()) : undefined;
+}
+
 /**
  * A signed-in user with one of `roles` (any role when none are given). Checks, in order:
  * a live session of an active user (else 401 unauthorized), the `x-csrf-token` header on
@@ -46,9 +53,7 @@ const unauthorized = () => new DomainError('unauthorized', 'Sign in first.');
  */
 export function requireUser(...roles: Role[]): onRequestAsyncHookHandler {
   return async (request) => {
-    const { db, now } = request.server.deps;
-    const token = request.cookies?.[SESSION_COOKIE];
-    const session = token ? await findSession(db, token, now()) : undefined;
+    const session = await liveSessionOf(request);
     if (!session) throw unauthorized();
     if (!SAFE_METHODS.has(request.method)) {
       const sent = request.headers[CSRF_HEADER];

@@ -6,7 +6,7 @@ import { DomainError } from '../errors.js';
 import { routeOf } from '../http/route.js';
 import { createApiKey, listApiKeys, revokeApiKey } from './api-keys.js';
 import type { AuditContext } from './audit.js';
-import { actorOf, csrfTokenOf, sessionOf } from './guard.js';
+import { actorOf, csrfTokenOf, liveSessionOf, sessionOf } from './guard.js';
 import { AfterAnswer, beginLogin, loginFailed, loginSucceeded, tooManyAttempts } from './login-attempts.js';
 import { dummyVerify, hashPassword, needsRehash, verifyPassword } from './passwords.js';
 import { clearSessionCookie, createSession, deleteSession, setSessionCookie } from './sessions.js';
@@ -108,6 +108,19 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
       await deleteSession(app.deps.db, auth.tenantId, auth.sessionId);
       clearSessionCookie(request, reply);
       return reply.status(204).send();
+    },
+  });
+
+  app.route({
+    ...routeOf(contract.sessionState),
+    handler: async (request) => {
+      const session = await liveSessionOf(request);
+      if (!session) return { authenticated: false as const };
+      const { tenantId, userId, csrfToken } = session;
+      return {
+        authenticated: true as const,
+        ...(await loadSessionBody(app.deps.db, tenantId, userId, csrfToken)),
+      };
     },
   });
 

@@ -85,18 +85,21 @@ export function previousRange(range: DateRange, ctx: BillingContext): DateRange 
 export const today = (ctx: BillingContext, now: Date) => localDate(now, ctx.timeZone);
 
 /**
- * For a range still in progress, the part of `previous` as long as the part of `range` gone by
- * (today included), so that figures so far are set against the same days of the range before,
- * not all of it; null for a range that is over or not begun.
+ * A range is in progress on `day` from its first day to the day before its last: on its last day
+ * every day of it is counted, and it is set against the whole of the range before
+ * (docs/product.md, Time series and comparisons).
  */
-export function elapsedPart(
-  range: DateRange,
-  previous: DateRange,
-  ctx: BillingContext,
-  now: Date,
-): DateRange | null {
-  const day = today(ctx, now);
-  if (day < range.from || day >= range.to) return null;
+export const inProgressOn = (range: DateRange, day: string) => range.from <= day && day < range.to;
+
+/**
+ * For a range in progress on `day`, the part of `previous` as long as the part of `range` gone by
+ * (`day` included, clipped to `previous`'s length), so that figures so far are set against the
+ * same days of the range before, not all of it; null for a range that is over or not begun. The
+ * summary cards (against the previous range) and the year over year's month in progress (against
+ * the same month a year before: 1–3 Dec against 1–3 Dec) both compare by it.
+ */
+export function elapsedPart(range: DateRange, previous: DateRange, day: string): DateRange | null {
+  if (!inProgressOn(range, day)) return null;
   const gone = Math.min(daysBetween(range.from, day), daysBetween(previous.from, previous.to));
   return { from: previous.from, to: addDays(previous.from, gone) };
 }

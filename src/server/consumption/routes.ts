@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
+import { USAGE_COUNTERS } from '../../shared/contract/consumption.js';
 import * as contract from '../../shared/contract/index.js';
 import { milliToCredits } from '../../shared/credits.js';
 import { emptyUsageCounts, totalInterviews, type UsageCounts } from '../../shared/metrics.js';
@@ -11,9 +12,9 @@ import { readAccount } from '../ledger/account.js';
 import { type BillingContext, loadBillingContext } from '../ledger/plans.js';
 import { currentPeriod } from '../ledger/queries.js';
 import { findOpening } from '../openings/queries.js';
-import { bucketStarts } from './buckets.js';
+import { type Bucket, bucketsOf } from './buckets.js';
 import { openingInterviews, usageByBucket, usageByOpening, usageTotals } from './queries.js';
-import { type DateRange, elapsedPart, previousRange, rangeDays, resolveRange } from './range.js';
+import { type DateRange, elapsedPart, previousRange, rangeDays, resolveRange, today } from './range.js';
 
 const figures = (c: UsageCounts): z.output<typeof contract.Figures> => ({
   totalInterviews: totalInterviews(c),
@@ -35,6 +36,21 @@ const counts = (c: UsageCounts): z.output<typeof contract.Counts> => ({
   creditsUsed: milliToCredits(c.creditsMilli),
 });
 
+/** Every count of a bucket that has not happened yet (the time series' null points). */
+const notYet = Object.fromEntries([...USAGE_COUNTERS, 'creditsUsed'].map((k) => [k, null])) as Record<
+  keyof z.output<typeof contract.Counts>,
+  null
+>;
+
+/**
+ * A bucket's counts, or null while it has not happened: every day of it after today and nothing
+ * recorded on them. Events may be dated up to a day ahead of the clock; what they recorded is
+ * shown, so the points always add up to the summary (docs/product.md, Time series and comparisons).
+ */
+function countsOf(b: Bucket, sums: Map<string, UsageCounts>): UsageCounts | null {
+  return sums.get(b.start) ?? (b.begun ? emptyUsageCounts() : null);
+}
+
 /** Usage share in [0, 1], to four decimals. */
 const share = (part: number, whole: number) =>
   whole === 0 ? 0 : Math.round((part / whole) * 10_000) / 10_000;
@@ -53,7 +69,7 @@ export const consumptionRoutes: FastifyPluginAsyncZod = async (app) => {
       return inTenant(tenantId, async (tx, ctx) => {
         const range = resolveRange(request.query, ctx, now);
         const prev = previousRange(range, ctx);
-        const elapsed = elapsedPart(range, prev, ctx, now);
+        const elapsed = elapsedPart(range, prev, today(ctx, now));
         const { balanceMilli } = await readAccount(tx, tenantId, { lock: false });
         const period = await currentPeriod(tx, ctx, now);
         return {
@@ -116,8 +132,9 @@ export const consumptionRoutes: FastifyPluginAsyncZod = async (app) => {
     handler: async (request) => {
       const { tenantId } = authOf(request);
       const { granularity } = request.query;
+      const now = app.deps.now();
       return inTenant(tenantId, async (tx, ctx) => {
-        const range = resolveRange(request.query, ctx, app.deps.now());
+        const range = resolveRange(request.query, ctx, now);
         if (granularity === 'day' && rangeDays(range) > 2 * 366) {
           throw new DomainError(
             'range_too_long',
@@ -129,9 +146,12 @@ export const consumptionRoutes: FastifyPluginAsyncZod = async (app) => {
           granularity,
           periodStart: range.from,
           periodEnd: range.to,
-          points: bucketStarts(range, granularity).map((start) => {
-            const c = sums.get(start) ?? emptyUsageCounts();
-            return { start, interviews: totalInterviews(c), ...counts(c) };
+          points: bucketsOf(range, granularity, today(ctx, now)).map((b) => {
+            const { begun: _, ...bucket } = b;
+            const c = countsOf(b, sums);
+            return c
+              ? { ...bucket, interviews: totalInterviews(c), ...counts(c) }
+              : { ...bucket, interviews: null, ...notYet };
           }),
         };
       });
@@ -142,22 +162,44 @@ export const consumptionRoutes: FastifyPluginAsyncZod = async (app) => {
     ...routeOf(contract.getYearOverYear),
     handler: async (request) => {
       const { tenantId } = authOf(request);
+      const now = app.deps.now();
       return inTenant(tenantId, async (tx, ctx) => {
-        const year = request.query.year ?? Number(resolveRange({}, ctx, app.deps.now()).to.slice(0, 4));
-        const range: DateRange = { from: `${year - 1}-01-01`, to: `${year}-12-31` };
-        const sums = await usageByBucket(tx, tenantId, range, 'month');
-        const at = (y: number, m: number) => {
-          const c = sums.get(`${y}-${String(m).padStart(2, '0')}-01`) ?? emptyUsageCounts();
-          return { interviews: totalInterviews(c), creditsUsed: milliToCredits(c.creditsMilli) };
+        const day = today(ctx, now);
+        const year = request.query.year ?? Number(day.slice(0, 4));
+        const sums = await usageByBucket(
+          tx,
+          tenantId,
+          { from: `${year - 1}-01-01`, to: `${year}-12-31` },
+          'month',
+        );
+        const usage = (r: DateRange, c: UsageCounts) => ({
+          periodStart: r.from,
+          periodEnd: r.to,
+          interviews: totalInterviews(c),
+          creditsUsed: milliToCredits(c.creditsMilli),
+        });
+        const monthOf = (m: Bucket) => {
+          const c = countsOf(m, sums);
+          return c && usage({ from: m.start, to: m.to }, c);
         };
-        return {
-          year,
-          months: Array.from({ length: 12 }, (_, i) => ({
+        const lastYear = bucketsOf({ from: `${year - 1}-01-01`, to: `${year - 1}-12-31` }, 'month', day);
+        const months = [];
+        for (const [i, m] of bucketsOf(
+          { from: `${year}-01-01`, to: `${year}-12-31` },
+          'month',
+          day,
+        ).entries()) {
+          const before = lastYear[i] as Bucket;
+          // Like for like, by the summary cards' rule: the month in progress against the same days.
+          const same = elapsedPart(m, before, day);
+          months.push({
             month: i + 1,
-            thisYear: at(year, i + 1),
-            lastYear: at(year - 1, i + 1),
-          })),
-        };
+            throughDay: m.throughDay,
+            thisYear: monthOf(m),
+            lastYear: same ? usage(same, await usageTotals(tx, tenantId, same)) : monthOf(before),
+          });
+        }
+        return { year, months };
       });
     },
   });

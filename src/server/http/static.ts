@@ -25,12 +25,23 @@ function fileIn(root: string, urlPath: string): string | undefined {
   }
 }
 
+/** The console is private to each tenant's users: no crawler has anything to index. */
+export const ROBOTS_TXT = 'User-agent: *\nDisallow: /\n';
+
+/** A last path segment with a file extension: asked for as a file, never a page of the app. */
+const FILE_NAME = /\/[^/]*\.[^/]*$/;
+
 /**
  * Serves the built web console at `/` with a single-page-app fallback: any GET that is not a
- * file and not under /api answers index.html. `/api/*` paths without a route keep the JSON 404.
- * Registered only when the build exists; otherwise `/` says how to build it.
+ * file, does not look like one (`/favicon.ico`, an old build's asset: a 404, not the app's HTML)
+ * and is not under /api answers index.html. `/api/*` paths without a route keep the JSON 404.
+ * `/robots.txt` is plain text. Registered only when the build exists; otherwise `/` says how to
+ * build it.
  */
 export async function registerWebApp(app: FastifyInstance, root = WEB_ROOT): Promise<void> {
+  app.get('/robots.txt', { schema: { hide: true } }, async (_request, reply) =>
+    reply.type('text/plain; charset=utf-8').header('cache-control', 'max-age=86400').send(ROBOTS_TXT),
+  );
   if (!existsSync(resolve(root, 'index.html'))) {
     app.get('/', { schema: { hide: true } }, async (_request, reply) =>
       reply
@@ -50,6 +61,7 @@ export async function registerWebApp(app: FastifyInstance, root = WEB_ROOT): Pro
       const hashed = file.startsWith(`assets${sep}`);
       return reply.sendFile(file, hashed ? { maxAge: '365d', immutable: true } : { maxAge: 0 });
     }
+    if (FILE_NAME.test(path)) return reply.callNotFound();
     reply.header('cache-control', 'no-cache');
     return reply.sendFile('index.html', { maxAge: 0 });
   });

@@ -43,6 +43,27 @@ export const logout = endpoint({
   responses: { 204: NoContent },
 });
 
+/** Whether the browser is signed in: no session is an answer here, not a refusal. */
+export const SessionState = z
+  .discriminatedUnion('authenticated', [
+    z.object({ authenticated: z.literal(false) }),
+    Session.extend({ authenticated: z.literal(true) }),
+  ])
+  .describe('authenticated: false without a live session; with one, the /me answer and authenticated: true');
+
+export const sessionState = endpoint({
+  method: 'GET',
+  path: '/api/v1/auth/session',
+  operationId: 'getSessionState',
+  tag: 'auth',
+  summary: 'Whether this browser is signed in, and if so the /me answer',
+  description:
+    'Answers 200 with or without a session (an unknown, expired or deactivated one is no session), ' +
+    'so the console can ask on its sign-in page without a refused request; GET /api/v1/me answers 401 instead.',
+  access: PUBLIC,
+  responses: { 200: SessionState },
+});
+
 export const me = endpoint({
   method: 'GET',
   path: '/api/v1/me',

@@ -130,38 +130,74 @@ export const listOpeningUsage = endpoint({
   errors: RANGE_ERRORS,
 });
 
+/**
+ * A count of a bucket that may not have happened yet. A bucket whose days in the range all lie
+ * after today (the tenant's local date) and hold nothing is null, not 0: a zero would read as a
+ * collapse of usage, where there is simply no day yet (docs/product.md, Time series and comparisons).
+ */
+const NOT_YET =
+  'null while every day of the bucket lies after today (tenant time zone) and nothing is recorded on them: not happened yet, not zero';
+const LaterCount = z.number().nullable().describe(NOT_YET);
+
+export const TimeseriesPoint = z.object({
+  start: LocalDate.describe(
+    "The bucket's first local date (a week's Monday, a month's first), maybe before the range",
+  ),
+  from: LocalDate.describe(
+    "The first day the point counts: the bucket's start, or the range's when the range clips it",
+  ),
+  to: LocalDate.describe(
+    "The last day the point counts: the bucket's last, or the range's when the range clips it",
+  ),
+  partial: z
+    .boolean()
+    .describe('True when the point counts part of its bucket: the range clips it, or it is in progress'),
+  throughDay: LocalDate.nullable().describe(
+    'While the bucket is in progress (today lies in it, before its last day): today, the last day gone by; else null',
+  ),
+  interviews: LaterCount,
+  ...(Object.fromEntries(USAGE_COUNTERS.map((k) => [k, LaterCount])) as Record<
+    UsageCounter,
+    typeof LaterCount
+  >),
+  creditsUsed: Credits.nullable().describe(NOT_YET),
+});
+
 export const getTimeseries = endpoint({
   method: 'GET',
   path: '/api/v1/consumption/timeseries',
   operationId: 'getUsageTimeseries',
   tag: 'consumption',
-  summary: 'Usage per day, week or month; every bucket present, empty ones as zero',
-  description: 'Daily points cover at most two years (else 400 range_too_long).',
+  summary: 'Usage per day, week or month; every bucket present, empty ones as zero, ones not begun as null',
+  description:
+    'The points add up to the summary of the same range. Buckets cut by the range or in progress are marked `partial` with the days they count. Daily points cover at most two years (else 400 range_too_long).',
   access: readers,
   query: RangeQuery.extend({ granularity: z.enum(GRANULARITIES).default('day') }),
   responses: {
     200: z.object({
       granularity: z.enum(GRANULARITIES),
       ...Range,
-      points: z.array(
-        Counts.extend({
-          start: LocalDate.describe("The bucket's first local date"),
-          interviews: z.number(),
-        }),
-      ),
+      points: z.array(TimeseriesPoint),
     }),
   },
   errors: RANGE_ERRORS,
 });
 
-const MonthUsage = z.object({ interviews: z.number(), creditsUsed: Credits });
+/** A month's usage over the days periodStart … periodEnd. */
+const MonthUsage = z.object({
+  ...Range,
+  interviews: z.number(),
+  creditsUsed: Credits,
+});
 
 export const getYearOverYear = endpoint({
   method: 'GET',
   path: '/api/v1/consumption/year-over-year',
   operationId: 'getYearOverYear',
   tag: 'consumption',
-  summary: 'Twelve months of a year against the same months of the year before',
+  summary: 'Twelve months of a year against the same months of the year before, like for like',
+  description:
+    "The month in progress is set against the same days of last year's month (1–3 Dec against 1–3 Dec), as the summary cards compare a range in progress; months not begun are null.",
   access: readers,
   query: z.object({
     year: QueryInt().min(2000).max(2100).optional().describe('The current year when absent'),
@@ -169,7 +205,20 @@ export const getYearOverYear = endpoint({
   responses: {
     200: z.object({
       year: z.number(),
-      months: z.array(z.object({ month: z.number(), thisYear: MonthUsage, lastYear: MonthUsage })),
+      months: z.array(
+        z.object({
+          month: z.number(),
+          throughDay: LocalDate.nullable().describe(
+            'The month in progress (today in it, before its last day): today, the last day counted; null for a whole month or one not begun',
+          ),
+          thisYear: MonthUsage.nullable().describe(
+            'The whole month (so far, while in progress); null for a month not begun (after today) with nothing recorded',
+          ),
+          lastYear: MonthUsage.nullable().describe(
+            'The same month a year before; for the month in progress only its same first days (periodStart … periodEnd). null for a month not begun',
+          ),
+        }),
+      ),
     }),
   },
 });

@@ -1,7 +1,7 @@
 import { type QueryClient, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { login, logout, me } from '../../shared/contract/index';
+import { login, logout, sessionState } from '../../shared/contract/index';
 import { setDisplayTimeZone } from '../lib/format';
-import { ApiError, call, setCsrfToken } from './client';
+import { call, setCsrfToken } from './client';
 import type { Session } from './types';
 
 export const sessionKey = ['session'] as const;
@@ -17,20 +17,18 @@ function remember(session: Session): Session {
   return session;
 }
 
-/** The signed-in session, or null when there is none (401). */
+/** The signed-in session, or null when there is none (asked without a 401, so none is logged). */
 export function useSession() {
   return useQuery({
     queryKey: sessionKey,
     queryFn: async (): Promise<Session | null> => {
-      try {
-        return remember(await call(me));
-      } catch (err) {
-        if (err instanceof ApiError && err.status === 401) {
-          setCsrfToken(undefined);
-          return null;
-        }
-        throw err;
+      const state = await call(sessionState);
+      if (!state.authenticated) {
+        setCsrfToken(undefined);
+        return null;
       }
+      const { authenticated: _, ...session } = state;
+      return remember(session);
     },
     staleTime: Number.POSITIVE_INFINITY,
     retry: false,

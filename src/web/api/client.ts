@@ -5,7 +5,6 @@ import {
   type ErrorBody,
   type InputOf,
   login,
-  me,
   pathOf,
 } from '../../shared/contract/index';
 
@@ -28,7 +27,7 @@ export class ApiError extends Error {
 
 let csrfToken: string | undefined;
 
-/** Set from the login and /me answers; sent back in the csrf header on every write. */
+/** Set from the login and session answers; sent back in the csrf header on every write. */
 export function setCsrfToken(token: string | undefined): void {
   csrfToken = token;
 }
@@ -113,7 +112,7 @@ async function request<T>(path: string, opts: RequestOptions): Promise<T> {
       error?.code ?? `http_${res.status}`,
       error?.message ?? `The server answered ${res.status} ${res.statusText}.`,
     );
-    if (res.status === 401 && path !== login.path && path !== me.path) {
+    if (res.status === 401 && path !== login.path) {
       for (const fn of unauthorizedListeners) fn();
     }
     throw apiError;

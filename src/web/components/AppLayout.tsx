@@ -9,6 +9,7 @@ import {
   Stack,
   Text,
   UnstyledButton,
+  VisuallyHidden,
 } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import type { ReactNode } from 'react';
@@ -83,11 +84,16 @@ export function AppLayout({ session, children }: { session: Session; children: R
           </Group>
           <Menu position="bottom-end" withinPortal>
             <Menu.Target>
-              <UnstyledButton aria-label={`Account menu for ${session.user.name}`}>
+              {/* Named by what it shows (the user and role), so the spoken name matches the visible
+                  one; on a phone, where only the initial shows, by the same words kept off screen. */}
+              <UnstyledButton>
                 <Group gap="xs" wrap="nowrap">
-                  <Avatar size="sm" color="indigo" radius="xl">
+                  <Avatar size="sm" color="indigo" radius="xl" aria-hidden>
                     {session.user.name.slice(0, 1).toUpperCase()}
                   </Avatar>
+                  <VisuallyHidden hiddenFrom="sm">
+                    {session.user.name}, {formatRole(session.user.role)}
+                  </VisuallyHidden>
                   <Stack gap={0} visibleFrom="sm">
                     <Text size="sm" fw={500} lh={1.2}>
                       {session.user.name}

@@ -1,6 +1,7 @@
 import '@mantine/dates/styles.css';
 import { DatePickerInput } from '@mantine/dates';
 import { useState } from 'react';
+import { formatDate, formatDateRange } from '../lib/format';
 
 /** The custom range picker (loaded on demand with @mantine/dates). Dates are YYYY-MM-DD. */
 export default function CustomRangeInput({
@@ -28,7 +29,13 @@ export default function CustomRangeInput({
         if (next[0] && next[1]) onChange(next[0], next[1]);
       }}
       allowSingleDateInRange
-      valueFormat="D MMM YYYY"
+      valueFormatter={({ date }) => {
+        // The field reads like every other range on the page (lib/format.ts), not dayjs's format.
+        const [from, to] = Array.isArray(date) ? date : [date, null];
+        if (!from) return '';
+        const first = String(from).slice(0, 10);
+        return to ? formatDateRange(first, String(to).slice(0, 10)) : `${formatDate(first)} – …`;
+      }}
       numberOfColumns={1}
       w={{ base: '100%', xs: 260 }}
       popoverProps={{ withinPortal: true }}

@@ -9,22 +9,10 @@ import {
 } from '../api/export';
 import type { Summary } from '../api/types';
 import { formatDateRange, formatNumber, localDateOf } from '../lib/format';
-import { calendarPreset, isLocalDate, type LocalRange, type PresetKey } from '../lib/ranges';
+import { billingPeriods, type LocalRange, type PresetKey, presetRange } from '../lib/ranges';
 import { AlertIcon, DownloadIcon } from './icons';
 import { PeriodPicker } from './PeriodPicker';
 import { errorMessage } from './States';
-
-/** The dates of a preset, as the page computes them: billing periods from the summary, the rest by the calendar. */
-function presetRange(preset: PresetKey, summary: Summary | undefined, custom: Partial<LocalRange>) {
-  if (preset === 'current') return summary && { from: summary.periodStart, to: summary.periodEnd };
-  if (preset === 'previous')
-    return summary && { from: summary.previous.periodStart, to: summary.previous.periodEnd };
-  if (preset === 'custom') {
-    const { from, to } = custom;
-    return isLocalDate(from) && isLocalDate(to) && from <= to ? { from, to } : undefined;
-  }
-  return calendarPreset(preset, localDateOf(new Date()));
-}
 
 const formatBytes = (n: number) =>
   n < 1024 * 1024 ? `${formatNumber(Math.ceil(n / 1024))} KB` : `${(n / 1024 / 1024).toFixed(1)} MB`;
@@ -51,7 +39,11 @@ export function ExportDialog({
   const [error, setError] = useState<unknown>();
   const [done, setDone] = useState<DownloadedExport | undefined>();
   const abort = useRef<AbortController | undefined>(undefined);
-  const range = presetRange(preset, summary, custom);
+  const range = presetRange(preset, {
+    today: localDateOf(new Date()),
+    periods: billingPeriods(summary),
+    custom,
+  });
   const busy = progress !== undefined;
 
   const open = () => {

@@ -1,6 +1,5 @@
 import {
   Badge,
-  Button,
   Drawer,
   Group,
   Pagination,
@@ -35,6 +34,7 @@ import {
   formatPercent,
 } from '../lib/format';
 import { MetricLabel } from './Metric';
+import { OpeningStatusButton } from './OpeningStatusButton';
 import { Empty, ErrorState, errorMessage } from './States';
 
 const STATE_COLORS: Record<string, string> = {
@@ -58,22 +58,27 @@ function ruleText(i: InterviewRow): string {
 }
 
 /** The opening's status, and the button that closes or reopens it. */
-function OpeningStatus({ openingId, status }: { openingId: string; status: Status }) {
+function OpeningStatus({
+  openingId,
+  jobTitle,
+  status,
+}: {
+  openingId: string;
+  jobTitle: string;
+  status: Status;
+}) {
   const change = useSetOpeningStatus();
-  const next = status === 'open' ? 'closed' : 'open';
   return (
     <Group gap={6}>
       <Badge color={status === 'open' ? 'teal' : 'gray'} variant="light" data-testid="opening-status">
         {status === 'open' ? 'Open' : 'Closed'}
       </Badge>
-      <Button
-        size="compact-xs"
-        variant="subtle"
+      <OpeningStatusButton
+        jobTitle={jobTitle}
+        status={status}
         loading={change.isPending}
-        onClick={() => change.mutate({ openingId, status: next })}
-      >
-        {next === 'closed' ? 'Close opening' : 'Reopen'}
-      </Button>
+        onChange={(next) => change.mutate({ openingId, status: next })}
+      />
       {change.isError && (
         <Text size="xs" c="red" role="alert">
           {errorMessage(change.error)}
@@ -162,7 +167,13 @@ export function OpeningDrawer({
             <Text fw={700} size="lg" data-testid="drawer-title">
               {data?.jobTitle ?? 'Interviews'}
             </Text>
-            {data && <OpeningStatus openingId={data.openingId} status={data.openingStatus} />}
+            {data && (
+              <OpeningStatus
+                openingId={data.openingId}
+                jobTitle={data.jobTitle}
+                status={data.openingStatus}
+              />
+            )}
           </Group>
           {data && (
             <Text size="sm" c="dimmed">

@@ -1,4 +1,5 @@
 import {
+  ActionIcon,
   Anchor,
   Badge,
   Button,
@@ -13,43 +14,145 @@ import {
   TextInput,
   Title,
   UnstyledButton,
+  VisuallyHidden,
 } from '@mantine/core';
 import { useDebouncedCallback } from '@mantine/hooks';
-import { useEffect, useState } from 'react';
+import { Fragment, useEffect, useState } from 'react';
 import { type RangeParams, useOpenings } from '../api/consumption';
 import type { OpeningRow, OpeningSort } from '../api/types';
 import type { ConsumptionState } from '../lib/consumptionState';
 import { PAGE_SIZES } from '../lib/consumptionState';
+import { ROW_FIGURE_LABELS } from '../lib/figures';
 import { formatCredits, formatNumber, formatPercent } from '../lib/format';
-import { SearchIcon, SortIcon } from './icons';
+import { ChevronIcon, SearchIcon, SortIcon } from './icons';
 import { DefinitionHint, type MetricKey } from './Metric';
+import classes from './OpeningsTable.module.css';
 import { Empty, ErrorState } from './States';
 
 interface Column {
   key: OpeningSort | 'share';
   label: string;
+  /** The header on a narrow card, where the column stays. */
+  short?: string;
   metric?: MetricKey;
   numeric: boolean;
+  /** Shown on a narrow card too; the others open under their row there. */
+  narrow: boolean;
 }
 
 const COLUMNS: Column[] = [
-  { key: 'jobTitle', label: 'Job Title', numeric: false },
-  { key: 'invited', label: 'Interviews Invited', metric: 'invited', numeric: true },
-  { key: 'completed', label: 'Interviews Completed', metric: 'completed', numeric: true },
-  { key: 'partiallyCompleted', label: 'Partially Completed', metric: 'partiallyCompleted', numeric: true },
-  { key: 'simulations', label: 'Simulations', metric: 'simulations', numeric: true },
-  { key: 'creditsUsed', label: 'Credits Used', metric: 'creditsUsed', numeric: true },
-  { key: 'share', label: 'Share', metric: 'share', numeric: true },
+  { key: 'jobTitle', label: 'Job Title', numeric: false, narrow: true },
+  { key: 'invited', label: ROW_FIGURE_LABELS.invited, metric: 'invited', numeric: true, narrow: false },
+  {
+    key: 'completed',
+    label: ROW_FIGURE_LABELS.completed,
+    short: 'Completed',
+    metric: 'completed',
+    numeric: true,
+    narrow: true,
+  },
+  {
+    key: 'partiallyCompleted',
+    label: ROW_FIGURE_LABELS.partiallyCompleted,
+    metric: 'partiallyCompleted',
+    numeric: true,
+    narrow: false,
+  },
+  {
+    key: 'simulations',
+    label: ROW_FIGURE_LABELS.simulations,
+    metric: 'simulations',
+    numeric: true,
+    narrow: false,
+  },
+  {
+    key: 'creditsUsed',
+    label: ROW_FIGURE_LABELS.creditsUsed,
+    metric: 'creditsUsed',
+    numeric: true,
+    narrow: true,
+  },
+  { key: 'share', label: 'Share', metric: 'share', numeric: true, narrow: false },
 ];
 
-const cell = (row: OpeningRow, key: Column['key']) =>
-  key === 'jobTitle'
-    ? row.jobTitle
-    : key === 'share'
-      ? formatPercent(row.share)
-      : key === 'creditsUsed'
-        ? formatCredits(row.creditsUsed)
-        : formatNumber(row[key]);
+/** The columns a narrow card shows, and the cell that opens the rest. */
+const NARROW_COLUMNS = COLUMNS.filter((c) => c.narrow).length + 1;
+
+type Figures = Pick<
+  OpeningRow,
+  'invited' | 'completed' | 'partiallyCompleted' | 'simulations' | 'creditsUsed' | 'share'
+>;
+type FigureKey = Exclude<Column['key'], 'jobTitle'>;
+
+const figure = (f: Figures, key: FigureKey) =>
+  key === 'share'
+    ? formatPercent(f.share)
+    : key === 'creditsUsed'
+      ? formatCredits(f.creditsUsed)
+      : formatNumber(f[key]);
+
+const cellClass = (c: Column) =>
+  [c.numeric ? classes.figure : classes.title, c.narrow ? undefined : classes.wideOnly]
+    .filter(Boolean)
+    .join(' ');
+
+/** The button that opens a row's other figures on a narrow card. */
+function MoreButton({
+  open,
+  label,
+  controls,
+  onToggle,
+}: {
+  open: boolean;
+  label: string;
+  controls: string;
+  onToggle: () => void;
+}) {
+  return (
+    <Table.Td className={classes.narrowOnly} w={40} px={4}>
+      <ActionIcon
+        variant="subtle"
+        color="gray"
+        aria-expanded={open}
+        aria-controls={controls}
+        aria-label={`More figures for ${label}`}
+        onClick={(e) => {
+          e.stopPropagation();
+          onToggle();
+        }}
+        data-testid="opening-more"
+      >
+        <ChevronIcon open={open} />
+      </ActionIcon>
+    </Table.Td>
+  );
+}
+
+/** A row's other figures, under it on a narrow card. */
+function MoreFigures({ id, figures }: { id: string; figures: Figures }) {
+  return (
+    <Table.Tr className={classes.narrowOnly} id={id} data-testid="opening-figures">
+      <Table.Td colSpan={NARROW_COLUMNS} pt={0}>
+        <dl className={classes.figures}>
+          {COLUMNS.filter((c): c is Column & { key: FigureKey } => !c.narrow && c.key !== 'jobTitle').map(
+            (c) => (
+              <Fragment key={c.key}>
+                <Text component="dt" size="sm" c="dimmed">
+                  {c.label}
+                </Text>
+                <Text component="dd" size="sm">
+                  {figure(figures, c.key)}
+                </Text>
+              </Fragment>
+            ),
+          )}
+        </dl>
+      </Table.Td>
+    </Table.Tr>
+  );
+}
+
+const figuresId = (openingId: string) => `opening-figures-${openingId || 'total'}`;
 
 /** Usage by opening: sort by a header, search, pages, a totals row; a row opens its interviews. */
 export function OpeningsTable({ state, range }: { state: ConsumptionState; range: RangeParams | undefined }) {
@@ -72,12 +175,30 @@ export function OpeningsTable({ state, range }: { state: ConsumptionState; range
     });
   };
   const open = (row: OpeningRow) => set({ opening: row.openingId }, { push: true });
+  // Rows whose other figures are open on a narrow card (the totals row is '').
+  const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
+  const toggle = (id: string) =>
+    setExpanded((prev) => {
+      const next = new Set(prev);
+      if (!next.delete(id)) next.add(id);
+      return next;
+    });
 
   const data = openings.data;
+  const totals: Figures | undefined = data && {
+    ...data.totals,
+    share: data.totals.creditsUsed > 0 ? 1 : 0,
+  };
   const pages = data ? Math.max(1, Math.ceil(data.total / data.pageSize)) : 1;
 
   return (
-    <Card withBorder padding="md" component="section" aria-labelledby="usage-by-opening">
+    <Card
+      withBorder
+      padding="md"
+      component="section"
+      aria-labelledby="usage-by-opening"
+      className={classes.card}
+    >
       <Group justify="space-between" mb="sm" gap="sm">
         <Title order={2} size="h4" id="usage-by-opening">
           Usage by opening
@@ -119,13 +240,17 @@ export function OpeningsTable({ state, range }: { state: ConsumptionState; range
         />
       ) : (
         <>
-          <Table.ScrollContainer minWidth={760}>
+          <Text size="sm" c="dimmed" mb="xs" className={classes.narrowOnly}>
+            Invited, partially completed, simulations and share: tap › on a row.
+          </Text>
+          <Table.ScrollContainer minWidth={0}>
             <Table
               highlightOnHover
               verticalSpacing="xs"
               aria-label="Usage by opening"
               aria-busy={openings.isFetching || undefined}
               data-testid="openings-table"
+              className={classes.table}
               style={{ opacity: openings.isPlaceholderData ? 0.6 : 1 }}
             >
               <Table.Thead>
@@ -138,9 +263,15 @@ export function OpeningsTable({ state, range }: { state: ConsumptionState; range
                         key={c.key}
                         ta={c.numeric ? 'right' : 'left'}
                         aria-sort={active ? (order === 'asc' ? 'ascending' : 'descending') : undefined}
-                        style={{ verticalAlign: 'bottom', minWidth: c.numeric ? 96 : 200 }}
+                        className={cellClass(c)}
+                        style={{ verticalAlign: 'bottom' }}
                       >
-                        <Group gap={2} justify={c.numeric ? 'flex-end' : 'flex-start'} wrap="nowrap">
+                        <Group
+                          gap={2}
+                          justify={c.numeric ? 'flex-end' : 'flex-start'}
+                          wrap="nowrap"
+                          className={classes.head}
+                        >
                           {sortable ? (
                             <UnstyledButton
                               onClick={() => sortBy(c.key as OpeningSort)}
@@ -148,7 +279,12 @@ export function OpeningsTable({ state, range }: { state: ConsumptionState; range
                               data-testid={`sort-${c.key}`}
                               data-active={active || undefined}
                             >
-                              <Group gap={4} wrap="nowrap" justify={c.numeric ? 'flex-end' : 'flex-start'}>
+                              <Group
+                                gap={4}
+                                wrap="nowrap"
+                                justify={c.numeric ? 'flex-end' : 'flex-start'}
+                                className={classes.head}
+                              >
                                 <Text
                                   size="sm"
                                   fw={600}
@@ -156,7 +292,14 @@ export function OpeningsTable({ state, range }: { state: ConsumptionState; range
                                   lh={1.25}
                                   c={active ? 'indigo.7' : undefined}
                                 >
-                                  {c.label}
+                                  {c.short ? (
+                                    <>
+                                      <span className={classes.long}>{c.label}</span>
+                                      <span className={classes.short}>{c.short}</span>
+                                    </>
+                                  ) : (
+                                    c.label
+                                  )}
                                 </Text>
                                 <SortIcon direction={active ? order : undefined} style={{ flex: 'none' }} />
                               </Group>
@@ -171,6 +314,9 @@ export function OpeningsTable({ state, range }: { state: ConsumptionState; range
                       </Table.Th>
                     );
                   })}
+                  <Table.Th className={classes.narrowOnly}>
+                    <VisuallyHidden>More figures</VisuallyHidden>
+                  </Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
@@ -179,63 +325,84 @@ export function OpeningsTable({ state, range }: { state: ConsumptionState; range
                       // biome-ignore lint/suspicious/noArrayIndexKey: placeholders
                       <Table.Tr key={i}>
                         {COLUMNS.map((c) => (
-                          <Table.Td key={c.key}>
+                          <Table.Td key={c.key} className={cellClass(c)}>
                             <Skeleton h={14} />
                           </Table.Td>
                         ))}
+                        <Table.Td className={classes.narrowOnly} />
                       </Table.Tr>
                     ))
                   : data.items.map((row) => (
-                      <Table.Tr
-                        key={row.openingId}
-                        onClick={() => open(row)}
-                        style={{ cursor: 'pointer' }}
-                        data-testid="opening-row"
-                      >
-                        {COLUMNS.map((c) => (
-                          <Table.Td
-                            key={c.key}
-                            ta={c.numeric ? 'right' : 'left'}
-                            style={{ fontVariantNumeric: 'tabular-nums' }}
-                          >
-                            {c.key === 'jobTitle' ? (
-                              <Anchor
-                                component="button"
-                                type="button"
-                                fz="sm"
-                                ta="left"
-                                onClick={(e) => {
-                                  e.stopPropagation();
-                                  open(row);
-                                }}
-                                aria-label={`${row.jobTitle}${row.status === 'closed' ? ' (closed)' : ''}: show its interviews`}
-                              >
-                                {row.jobTitle}
-                                {row.status === 'closed' && (
-                                  <Badge size="xs" color="gray" variant="light" ml={6} component="span">
-                                    Closed
-                                  </Badge>
-                                )}
-                              </Anchor>
-                            ) : (
-                              cell(row, c.key)
-                            )}
-                          </Table.Td>
-                        ))}
-                      </Table.Tr>
+                      <Fragment key={row.openingId}>
+                        <Table.Tr
+                          onClick={() => open(row)}
+                          style={{ cursor: 'pointer' }}
+                          data-testid="opening-row"
+                        >
+                          {COLUMNS.map((c) => (
+                            <Table.Td
+                              key={c.key}
+                              className={cellClass(c)}
+                              ta={c.numeric ? 'right' : 'left'}
+                              style={{ fontVariantNumeric: 'tabular-nums' }}
+                            >
+                              {c.key === 'jobTitle' ? (
+                                <Anchor
+                                  component="button"
+                                  type="button"
+                                  fz="sm"
+                                  ta="left"
+                                  onClick={(e) => {
+                                    e.stopPropagation();
+                                    open(row);
+                                  }}
+                                  aria-label={`${row.jobTitle}${row.status === 'closed' ? ' (closed)' : ''}: show its interviews`}
+                                >
+                                  {row.jobTitle}
+                                  {row.status === 'closed' && (
+                                    <Badge size="xs" color="gray" variant="light" ml={6} component="span">
+                                      Closed
+                                    </Badge>
+                                  )}
+                                </Anchor>
+                              ) : (
+                                figure(row, c.key)
+                              )}
+                            </Table.Td>
+                          ))}
+                          <MoreButton
+                            open={expanded.has(row.openingId)}
+                            label={row.jobTitle}
+                            controls={figuresId(row.openingId)}
+                            onToggle={() => toggle(row.openingId)}
+                          />
+                        </Table.Tr>
+                        {expanded.has(row.openingId) && (
+                          <MoreFigures id={figuresId(row.openingId)} figures={row} />
+                        )}
+                      </Fragment>
                     ))}
               </Table.Tbody>
-              {data && data.total > 0 && (
+              {data && totals && data.total > 0 && (
                 <Table.Tfoot>
                   <Table.Tr data-testid="openings-totals" style={{ fontWeight: 700 }}>
-                    <Table.Th>Total{q ? ', all openings' : ''}</Table.Th>
-                    <Table.Th ta="right">{formatNumber(data.totals.invited)}</Table.Th>
-                    <Table.Th ta="right">{formatNumber(data.totals.completed)}</Table.Th>
-                    <Table.Th ta="right">{formatNumber(data.totals.partiallyCompleted)}</Table.Th>
-                    <Table.Th ta="right">{formatNumber(data.totals.simulations)}</Table.Th>
-                    <Table.Th ta="right">{formatCredits(data.totals.creditsUsed)}</Table.Th>
-                    <Table.Th ta="right">{formatPercent(data.totals.creditsUsed > 0 ? 1 : 0)}</Table.Th>
+                    {COLUMNS.map((c) =>
+                      c.key === 'jobTitle' ? (
+                        <Table.Th key={c.key}>Total{q ? ', all openings' : ''}</Table.Th>
+                      ) : (
+                        <Table.Th key={c.key} ta="right" className={cellClass(c)}>
+                          {figure(totals, c.key)}
+                        </Table.Th>
+                      ),
+                    )}
+                    <MoreButton
+                      open={expanded.has('')}
+                      label="the total"
+                      controls={figuresId('')}
+                      onToggle={() => toggle('')}
+                    />
                   </Table.Tr>
+                  {expanded.has('') && <MoreFigures id={figuresId('')} figures={totals} />}
                 </Table.Tfoot>
               )}
             </Table>

@@ -7,9 +7,11 @@ import {
   formatBucket,
   formatChange,
   formatCredits,
+  formatDate,
   formatDateRange,
-  formatMonthName,
   formatNumber,
+  formatPoint,
+  formatYearOverYearMonth,
   localDateOf,
 } from '../lib/format';
 import { chartWindow, type LocalRange, VIEWS, type ViewKey } from '../lib/ranges';
@@ -61,37 +63,65 @@ function DataTable({ head, rows }: { head: string[]; rows: ReactNode[][] }) {
   );
 }
 
+/** What a chart counts when it is not the range picked above, said in plain words beside its heading. */
+function OtherRange({ children }: { children: ReactNode }) {
+  return (
+    <Text size="sm" data-testid="chart-range-note">
+      {children}
+    </Text>
+  );
+}
+
+const sumOf = (points: TimeseriesPoint[], k: 'interviews' | 'creditsUsed') =>
+  points.reduce((a, p) => a + (p[k] ?? 0), 0);
+
 function SeriesView({ view, range }: { view: Exclude<ViewKey, 'yoy' | 'forecast'>; range: LocalRange }) {
   const window = chartWindow(view, range);
   const ts = useTimeseries(window.granularity, window);
   if (ts.isError) return <ErrorState error={ts.error} onRetry={() => void ts.refetch()} />;
   if (!ts.data) return <ChartSkeleton />;
   const points: TimeseriesPoint[] = ts.data.points;
-  const credits = points.reduce((a, p) => a + p.creditsUsed, 0);
-  const interviews = points.reduce((a, p) => a + p.interviews, 0);
+  const credits = sumOf(points, 'creditsUsed');
+  const interviews = sumOf(points, 'interviews');
   const unit = window.granularity;
   const span = formatDateRange(window.from, window.to);
+  // While the range runs past today: the last day counted, where the chart stops.
+  const begun = points.filter((p) => p.interviews !== null);
+  const last = begun[begun.length - 1];
+  const through = last && begun.length < points.length ? (last.throughDay ?? last.to) : last?.throughDay;
+  const soFar = through ? ` to ${formatDate(through)}` : '';
   const peak = points.reduce<TimeseriesPoint | undefined>(
-    (a, p) => (!a || p.creditsUsed > a.creditsUsed ? p : a),
+    (a, p) => (!a || (p.creditsUsed ?? 0) > (a.creditsUsed ?? 0) ? p : a),
     undefined,
   );
   const label = `Interviews and credits used per ${unit}, ${span}: ${formatNumber(interviews)} interviews, ${formatCredits(
     credits,
-  )} credits${peak && peak.creditsUsed > 0 ? `; most on ${formatBucket(peak.start, unit)} (${formatCredits(peak.creditsUsed)})` : ''}.`;
+  )} credits${soFar}${peak?.creditsUsed ? `; most in ${formatPoint(peak, unit)} (${formatCredits(peak.creditsUsed)})` : ''}.`;
   return (
     <Stack gap="xs">
-      <Group justify="space-between" gap="xs">
-        <Text size="sm" c="dimmed" data-testid="chart-caption">
-          Per {unit}, {span}
-          {window.note ? ` (${window.note})` : ''}
-        </Text>
+      <Group justify="space-between" gap="xs" align="flex-start">
+        <div>
+          <Title order={3} size="h5" data-testid="chart-caption">
+            Per {unit}, {span}
+          </Title>
+          {window.note && (
+            <OtherRange>
+              Not the whole range picked above ({formatDateRange(range.from, range.to)}): {window.note}.
+            </OtherRange>
+          )}
+        </div>
         <Text size="sm" data-testid="chart-totals">
-          {formatNumber(interviews)} interviews · {formatCredits(credits)} credits
+          {formatNumber(interviews)} interviews · {formatCredits(credits)} credits{soFar}
         </Text>
       </Group>
-      {interviews === 0 && credits === 0 ? (
+      {points.every((p) => p.interviews === null) ? (
         <Empty
-          title="No interviews in this window"
+          title="This range has not begun"
+          description="Its days are all after today. Pick an earlier period above."
+        />
+      ) : interviews === 0 && credits === 0 ? (
+        <Empty
+          title="No interviews in this range"
           description="Nothing was conducted or charged here. Pick a longer or earlier period above."
         />
       ) : (
@@ -107,15 +137,18 @@ function SeriesView({ view, range }: { view: Exclude<ViewKey, 'yoy' | 'forecast'
           'Credits used',
         ]}
         rows={points.map((p) => [
-          formatBucket(p.start, unit),
-          formatNumber(p.interviews),
-          formatNumber(p.completed),
-          formatCredits(p.creditsUsed),
+          formatPoint(p, unit),
+          orNotYet(p.interviews, formatNumber),
+          orNotYet(p.completed, formatNumber),
+          orNotYet(p.creditsUsed, formatCredits),
         ])}
       />
     </Stack>
   );
 }
+
+/** A figure of a bucket or month that has not begun: not zero, just not yet. */
+const orNotYet = (n: number | null, format: (n: number) => string) => (n === null ? 'not yet' : format(n));
 
 function YearOverYearView({ range }: { range: LocalRange }) {
   const year = Number(range.to.slice(0, 4));
@@ -127,20 +160,33 @@ function YearOverYearView({ range }: { range: LocalRange }) {
   // The month to compare: this month when the year is the current one, else the range's last month.
   const month = today.startsWith(String(year)) ? Number(today.slice(5, 7)) : Number(range.to.slice(5, 7));
   const m = data.months[month - 1];
-  const sum = (k: 'thisYear' | 'lastYear') => data.months.reduce((a, x) => a + x[k].creditsUsed, 0);
+  // Like for like: this year so far against the same months (and days) of last year.
+  const begun = data.months.filter((x) => x.thisYear);
+  const sum = (k: 'thisYear' | 'lastYear') => begun.reduce((a, x) => a + (x[k]?.creditsUsed ?? 0), 0);
+  const whole = begun.length === 12 && !begun.some((x) => x.throughDay);
   const label = `Credits used per month in ${year} against ${year - 1}: ${formatCredits(sum('thisYear'))} against ${formatCredits(
     sum('lastYear'),
-  )}.`;
+  )}${whole ? '' : ` in the same ${begun.length === 1 ? 'month' : 'months'} so far`}.`;
+  const yearRange = { from: `${year}-01-01`, to: `${year}-12-31` };
   return (
     <Stack gap="xs">
-      {m && (
+      <div>
+        <Title order={3} size="h5" data-testid="chart-caption">
+          Per month, {year} against {year - 1}
+        </Title>
+        {(range.from !== yearRange.from || range.to !== yearRange.to) && (
+          <OtherRange>
+            Twelve months, not the range picked above ({formatDateRange(range.from, range.to)}): each month of{' '}
+            {year} against the same month of {year - 1}.
+          </OtherRange>
+        )}
+      </div>
+      {m?.thisYear && m.lastYear && (
         <Text size="sm" data-testid="yoy-compare">
-          <b>
-            {formatMonthName(month)} {year}:
-          </b>{' '}
-          {formatCredits(m.thisYear.creditsUsed)} credits, {formatNumber(m.thisYear.interviews)} interviews ·{' '}
-          {formatMonthName(month)} {year - 1}: {formatCredits(m.lastYear.creditsUsed)} credits,{' '}
-          {formatNumber(m.lastYear.interviews)} interviews
+          <b>{monthSpan(m.thisYear, m.throughDay)}:</b> {formatCredits(m.thisYear.creditsUsed)} credits,{' '}
+          {formatNumber(m.thisYear.interviews)} interviews ·{' '}
+          {monthSpan(m.lastYear, m.throughDay && m.lastYear.periodEnd)}:{' '}
+          {formatCredits(m.lastYear.creditsUsed)} credits, {formatNumber(m.lastYear.interviews)} interviews
           {formatChange(m.thisYear.creditsUsed, m.lastYear.creditsUsed)
             ? ` (${formatChange(m.thisYear.creditsUsed, m.lastYear.creditsUsed)} credits)`
             : ''}
@@ -158,15 +204,20 @@ function YearOverYearView({ range }: { range: LocalRange }) {
           `${year - 1} interviews`,
         ]}
         rows={data.months.map((x) => [
-          formatMonthName(x.month),
-          formatCredits(x.thisYear.creditsUsed),
-          formatCredits(x.lastYear.creditsUsed),
-          formatNumber(x.thisYear.interviews),
-          formatNumber(x.lastYear.interviews),
+          formatYearOverYearMonth(x),
+          orNotYet(x.thisYear?.creditsUsed ?? null, formatCredits),
+          orNotYet(x.lastYear?.creditsUsed ?? null, formatCredits),
+          orNotYet(x.thisYear?.interviews ?? null, formatNumber),
+          orNotYet(x.lastYear?.interviews ?? null, formatNumber),
         ])}
       />
     </Stack>
   );
+}
+
+/** "Dec 2026" for a whole month; "1 – 3 Dec 2026" for the days counted so far (to `through`). */
+function monthSpan(m: { periodStart: string; periodEnd: string }, through: string | null) {
+  return through ? formatDateRange(m.periodStart, through) : formatBucket(m.periodStart, 'month');
 }
 
 /** Usage by time period: daily (current month), weekly, monthly, year over year, and the forecast. */

@@ -6,7 +6,22 @@ import '@mantine/charts/styles.css';
 import { AreaChart, BarChart, LineChart } from '@mantine/charts';
 import { Box } from '@mantine/core';
 import type { Granularity, TimeseriesPoint, YearOverYear } from '../api/types';
-import { formatBucket, formatCredits, formatMonthName } from '../lib/format';
+import {
+  formatBucket,
+  formatCredits,
+  formatMonthName,
+  formatPoint,
+  formatYearOverYearMonth,
+} from '../lib/format';
+
+/**
+ * The tooltip's heading: the point's full label (a bucket in progress or cut by the range says
+ * so), where the axis keeps the short one.
+ */
+const tooltipLabel = {
+  labelFormatter: (label: unknown, payload: readonly { payload?: { tooltip?: string } }[]) =>
+    payload[0]?.payload?.tooltip ?? String(label),
+};
 
 /** The Usage Trend card: credits per bucket in the range, the previous range beside it. */
 export function TrendChart({
@@ -20,8 +35,10 @@ export function TrendChart({
   granularity: Granularity;
   label: string;
 }) {
+  // Buckets not begun are null: the line stops at today instead of falling to zero.
   const data = current.map((p, i) => ({
     bucket: formatBucket(p.start, granularity),
+    tooltip: formatPoint(p, granularity),
     current: p.creditsUsed,
     previous: previous[i]?.creditsUsed ?? null,
   }));
@@ -45,6 +62,7 @@ export function TrendChart({
         valueFormatter={formatCredits}
         lineProps={(s) => (s.name === 'previous' ? { strokeDasharray: '4 3' } : {})}
         connectNulls={false}
+        tooltipProps={tooltipLabel}
         accessibilityLayer={false}
       />
     </Box>
@@ -61,8 +79,10 @@ export function UsageChart({
   granularity: Granularity;
   label: string;
 }) {
+  // Buckets not begun are null: nothing is drawn for them, not a zero.
   const data = points.map((p) => ({
     bucket: formatBucket(p.start, granularity),
+    tooltip: formatPoint(p, granularity),
     creditsUsed: p.creditsUsed,
     interviews: p.interviews,
   }));
@@ -81,7 +101,9 @@ export function UsageChart({
           curveType="monotone"
           withLegend
           withDots={false}
+          connectNulls={false}
           valueFormatter={formatCredits}
+          tooltipProps={tooltipLabel}
           xAxisProps={{ minTickGap: 24 }}
         />
       ) : (
@@ -92,6 +114,7 @@ export function UsageChart({
           series={series}
           withLegend
           valueFormatter={formatCredits}
+          tooltipProps={tooltipLabel}
           xAxisProps={{ minTickGap: 12 }}
           maxBarWidth={28}
         />
@@ -100,12 +123,16 @@ export function UsageChart({
   );
 }
 
-/** Credits per month of a year against the same month of the year before. */
+/**
+ * Credits per month of a year against the same month of the year before, like for like: the
+ * month in progress against the same days, no bar for months not begun.
+ */
 export function YearOverYearChart({ yoy, label }: { yoy: YearOverYear; label: string }) {
   const data = yoy.months.map((m) => ({
     month: formatMonthName(m.month),
-    thisYear: m.thisYear.creditsUsed,
-    lastYear: m.lastYear.creditsUsed,
+    tooltip: formatYearOverYearMonth(m),
+    thisYear: m.thisYear?.creditsUsed ?? null,
+    lastYear: m.lastYear?.creditsUsed ?? null,
   }));
   return (
     <Box role="img" aria-label={label} data-testid="yoy-chart">
@@ -119,6 +146,7 @@ export function YearOverYearChart({ yoy, label }: { yoy: YearOverYear; label: st
         ]}
         withLegend
         valueFormatter={formatCredits}
+        tooltipProps={tooltipLabel}
         maxBarWidth={24}
       />
     </Box>

@@ -79,6 +79,15 @@ export const SortIcon = ({ direction, ...p }: IconProps & { direction?: 'asc' | 
     )}
   </Svg>
 );
+/** Points down when `open`, right otherwise (a row that shows more under it). */
+export const ChevronIcon = ({ open, ...p }: IconProps & { open?: boolean }) => (
+  <Svg
+    {...p}
+    style={{ transform: open ? 'rotate(90deg)' : undefined, transition: 'transform 120ms', ...p.style }}
+  >
+    <path d="M9 6l6 6-6 6" />
+  </Svg>
+);
 export const LockIcon = (p: IconProps) => (
   <Svg {...p}>
     <rect x="4" y="10" width="16" height="11" rx="2" />

@@ -31,9 +31,7 @@ describe('describeAudit', () => {
         rows: 1200,
         status: 'aborted',
       }),
-    ).toBe(
-      'Started exporting usage from 1 Jan 2026 to 31 Mar 2026 as Excel; it was cancelled after 1,200 rows.',
-    );
+    ).toBe('Started exporting usage for 1 Jan – 31 Mar 2026 as Excel; it was cancelled after 1,200 rows.');
   });
 
   it('lists the fields of an action it does not know, or of details a sentence cannot use, without JSON', () => {

@@ -1,5 +1,12 @@
 import { AUDIT_ACTIONS } from '../../shared/audit-actions';
-import { formatCreditsUnit, formatDate, formatLabel, formatMoney, formatNumber, formatRole } from './format';
+import {
+  formatCreditsUnit,
+  formatDateRange,
+  formatLabel,
+  formatMoney,
+  formatNumber,
+  formatRole,
+} from './format';
 
 /**
  * The audit log for people: who (a name, not `user:<email>`), the action's label, and what was done
@@ -101,7 +108,7 @@ const SENTENCES: Record<string, (d: Details) => string | undefined> = {
     const rows = number(d, 'rows');
     const status = text(d, 'status');
     if (!from || !to || !format || rows === undefined) return undefined;
-    const what = `usage from ${formatDate(from)} to ${formatDate(to)} as ${format === 'xlsx' ? 'Excel' : format.toUpperCase()}`;
+    const what = `usage for ${formatDateRange(from, to)} as ${format === 'xlsx' ? 'Excel' : format.toUpperCase()}`;
     const count = `${formatNumber(rows)} ${rows === 1 ? 'row' : 'rows'}`;
     if (status === 'completed') return `Exported ${what}: ${count}.`;
     return `Started exporting ${what}; it ${status === 'aborted' ? 'was cancelled' : 'failed'} after ${count}.`;

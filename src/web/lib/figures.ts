@@ -1,6 +1,6 @@
 import type { RowFigure } from '../../shared/contract/index';
 
-/** The name of each figure of an opening's row, as the openings table heads its columns. */
+/** The name of each figure of an opening's row: the openings table's column heads and the drawer's totals. */
 export const ROW_FIGURE_LABELS: Record<RowFigure, string> = {
   invited: 'Interviews Invited',
   completed: 'Interviews Completed',

@@ -87,6 +87,44 @@ export function formatBucket(start: string, granularity: 'day' | 'week' | 'month
   return `${d} ${formatMonthName(m)}`;
 }
 
+/** Days within one year, without it: "3 Dec", "1 – 3 Dec", "30 Nov – 3 Dec". */
+export function formatDaySpan(from: string, to: string): string {
+  const [, fm, fd] = parts(from);
+  const [, tm, td] = parts(to);
+  if (from === to) return `${fd} ${formatMonthName(fm)}`;
+  if (fm === tm) return `${fd} – ${td} ${formatMonthName(tm)}`;
+  return `${fd} ${formatMonthName(fm)} – ${td} ${formatMonthName(tm)}`;
+}
+
+/**
+ * A chart point's label, saying when it counts part of its bucket: "w/c 30 Nov: 1 – 3 Dec, in
+ * progress" (today lies in it), "w/c 28 Dec: 28 – 31 Dec only" (the range cuts it), "w/c 7 Dec".
+ */
+export function formatPoint(
+  p: { start: string; from: string; to: string; partial: boolean; throughDay: string | null },
+  granularity: 'day' | 'week' | 'month',
+): string {
+  const bucket = formatBucket(p.start, granularity);
+  if (p.throughDay) return `${bucket}: ${formatDaySpan(p.from, p.throughDay)}, in progress`;
+  if (p.partial) return `${bucket}: ${formatDaySpan(p.from, p.to)} only`;
+  return bucket;
+}
+
+/**
+ * A year-over-year month's label: "Mar" when both sides are whole months; for the month in
+ * progress the days each side counts, "Dec: 1 – 3 Dec vs 1 – 3 Dec 2025".
+ */
+export function formatYearOverYearMonth(m: {
+  month: number;
+  throughDay: string | null;
+  lastYear: { periodStart: string; periodEnd: string } | null;
+}): string {
+  const name = formatMonthName(m.month);
+  if (!m.throughDay || !m.lastYear) return name;
+  const thisYear = formatDaySpan(`${m.throughDay.slice(0, 8)}01`, m.throughDay);
+  return `${name}: ${thisYear} vs ${formatDateRange(m.lastYear.periodStart, m.lastYear.periodEnd)}`;
+}
+
 const dateTime = new Map<string, Intl.DateTimeFormat>();
 
 /** An instant (ISO string) in the tenant's time zone: "9 Mar 2026, 14:05". */
@@ -120,6 +158,15 @@ export function localDateOf(instant: Date | string): string {
 
 /** An instant's date only: "9 Mar 2026". */
 export const formatDay = (iso: string | null | undefined) => (iso ? formatDate(localDateOf(iso)) : '—');
+
+/**
+ * A span of instants, its end excluded (a billing period as the ledger keeps it), as the range of
+ * local days it covers: "1 – 31 Mar 2026", as the same period reads on the Consumption page.
+ */
+export function formatPeriod(startIso: string, endIso: string): string {
+  const lastDay = localDateOf(new Date(Date.parse(endIso) - 1));
+  return formatDateRange(localDateOf(startIso), lastDay);
+}
 
 const words = (s: string) => s.replaceAll('_', ' ').replace(/^./, (c) => c.toUpperCase());
 

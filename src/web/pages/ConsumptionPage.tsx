@@ -9,7 +9,7 @@ import { SummaryCards } from '../components/SummaryCards';
 import { UsageOverTime } from '../components/UsageOverTime';
 import { useConsumptionState } from '../lib/consumptionState';
 import { formatDateRange, localDateOf } from '../lib/format';
-import { calendarPreset, isLocalDate, type LocalRange } from '../lib/ranges';
+import { billingPeriods, type LocalRange, presetRange } from '../lib/ranges';
 
 const CURRENT: RangeParams = {};
 
@@ -21,15 +21,11 @@ export default function ConsumptionPage() {
   const current = useSummary(CURRENT);
 
   const params: RangeParams | undefined = useMemo(() => {
-    if (preset === 'previous') {
-      const p = current.data?.previous;
-      return p ? { from: p.periodStart, to: p.periodEnd } : undefined;
-    }
-    if (preset === 'month' || preset === 'last3' || preset === 'year') {
-      return calendarPreset(preset, localDateOf(new Date()));
-    }
-    if (preset === 'custom' && isLocalDate(from) && isLocalDate(to) && from <= to) return { from, to };
-    return CURRENT;
+    if (preset === 'current') return CURRENT;
+    const periods = billingPeriods(current.data);
+    const chosen = presetRange(preset, { today: localDateOf(new Date()), periods, custom: { from, to } });
+    // An incomplete custom range shows the current period until both ends are picked.
+    return chosen ?? (preset === 'custom' ? CURRENT : undefined);
   }, [preset, from, to, current.data]);
 
   const summary = useSummary(params);

@@ -1,6 +1,6 @@
 import { Badge, Card, Group, SimpleGrid, Title } from '@mantine/core';
 import type { Balance, PlanTerms } from '../../api/types';
-import { formatCredits, formatDay, formatMoney } from '../../lib/format';
+import { formatCredits, formatMoney, formatPeriod } from '../../lib/format';
 import { DefinitionHint } from '../Metric';
 import { Term } from './Term';
 
@@ -25,10 +25,7 @@ export function PlanCard({ balance }: { balance: Balance }) {
           Plan: {plan.name}
         </Title>
         {balance.period && (
-          <Badge variant="light">
-            Period {formatDay(balance.period.start)} –{' '}
-            {formatDay(new Date(Date.parse(balance.period.end) - 1).toISOString())}
-          </Badge>
+          <Badge variant="light">Period {formatPeriod(balance.period.start, balance.period.end)}</Badge>
         )}
       </Group>
       <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }} spacing="md">

@@ -163,7 +163,7 @@ function NumbersTable({ forecast }: { forecast: Forecast }) {
 export default function ForecastView() {
   const forecast = useForecast();
   if (forecast.isError) return <ErrorState error={forecast.error} onRetry={() => void forecast.refetch()} />;
-  if (!forecast.data) return <Skeleton h={320} aria-label="Loading the forecast" />;
+  if (!forecast.data) return <Skeleton h={320} role="status" aria-label="Loading the forecast" />;
   const f = forecast.data;
   const next = f.months[1];
   const aria = `Credits used per month and the projection for the next ${f.months.length} months with an 80 % band${
