@@ -109,7 +109,7 @@ function Totals({ totals, jobTitle }: { totals: OpeningInterviews['totals']; job
           <Text size="xs" component="div">
             <MetricLabel metric={f}>{ROW_FIGURE_LABELS[f]}</MetricLabel>
           </Text>
-          <Text fw={700} style={{ fontVariantNumeric: 'tabular-nums' }}>
+          <Text fw={700} style={{ fontVariantNumeric: 'tabular-nums' }} data-total>
             {f === 'creditsUsed' ? formatCredits(totals[f]) : formatNumber(totals[f])}
           </Text>
         </Paper>
