@@ -368,6 +368,25 @@ describe('the web console in Chromium', () => {
       `/openings/${encodeURIComponent(urlParam('opening') ?? '')}/interviews?pageSize=25`,
     );
     expect(await rows.count()).toBe(api.items.length);
+    // The drawer is its row itemised: its totals are the row's, and a figure lists its interviews.
+    const openings = await apiGet<{ items: (Record<string, number> & { openingId: string })[] }>(
+      '/consumption/openings?pageSize=500',
+    );
+    const row = openings.items.find((o) => o.openingId === urlParam('opening'));
+    for (const figure of ['invited', 'completed', 'partiallyCompleted', 'simulations', 'creditsUsed']) {
+      const shown = page.getByTestId('drawer-totals').locator(`[data-figure="${figure}"] [data-total]`);
+      const value = row?.[figure] ?? Number.NaN;
+      await poll(() => shown.textContent()).toBe(
+        figure === 'creditsUsed' ? formatCredits(value) : formatNumber(value),
+      );
+    }
+    await page.getByTestId('counted-in-filter').getByText('Interviews Completed').click();
+    await poll(() => rows.count()).toBe(Math.min(25, row?.completed ?? 0));
+    for (const tags of await rows.getByTestId('counted-in').all()) {
+      expect(await tags.locator('[data-figure="completed"]').count()).toBe(1);
+    }
+    await page.getByTestId('counted-in-filter').getByText('Every interview').click();
+    await poll(() => rows.count()).toBe(api.items.length);
     await expectAccessible(page, 'the opening drawer');
     await shot('07-opening-interviews');
     // An invitation that expired before it started never finished: its Finished cell is empty.

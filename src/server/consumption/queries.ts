@@ -1,18 +1,23 @@
+import { addDays, startOfLocalDate } from '../../shared/calendar.js';
 import type {
   Granularity,
+  InterviewFilter,
   InterviewState,
   OpeningSort,
+  RowFigure,
   SortOrder,
 } from '../../shared/contract/consumption.js';
 import type { OpeningStatus } from '../../shared/contract/openings.js';
 import type { UsageCounts } from '../../shared/metrics.js';
 import type { Queryable } from '../db/database.js';
-import { countsFromRow } from '../metering/rollup.js';
+import { RECORD_COLUMNS, recordOf } from '../metering/queries.js';
+import { contributionInRange, countsFromRow } from '../metering/rollup.js';
 import type { DateRange } from './range.js';
 
 /**
  * The console's SQL. Every figure comes from the rollups, never from raw events: totals and
- * time series from tenant × day, the openings table from tenant × opening × day.
+ * time series from tenant × day, the openings table from tenant × opening × day. The opening
+ * drawer alone reads interviews, itemising its row by the rollups' own rule.
  */
 const SUMS = `coalesce(sum(invited), 0)::int as invited, coalesce(sum(started), 0)::int as started,
   coalesce(sum(completed), 0)::int as completed, coalesce(sum(partially_completed), 0)::int as partially_completed,
@@ -112,41 +117,86 @@ export interface InterviewRow {
   chargeRuleVersion: number | null;
   reversedAt: Date | null;
   reversalReason: string | null;
+  countedIn: RowFigure[];
+  creditsInRangeMilli: number;
 }
 
-/** One opening's interviews invited in [fromInstant, toInstant), newest first. */
+/** The figures of an opening's row of usage by opening. */
+export type RowFigures = Record<Exclude<RowFigure, 'creditsUsed'>, number> & { creditsMilli: number };
+
+/**
+ * One opening's interviews that count in its row of usage by opening for the range, newest
+ * invitation first, filtered and paged, and the row's figures summed from all of them
+ * (docs/product.md, The opening drawer). SQL picks every interview with a milestone in the
+ * range; contributionInRange, the rollups' own rule, says what each counts in.
+ */
 export async function openingInterviews(
   tx: Queryable,
   tenantId: string,
   openingId: string,
-  opts: { fromInstant: Date; toInstant: Date; status?: string; limit: number; offset: number },
-): Promise<{ items: InterviewRow[]; total: number }> {
+  opts: {
+    range: DateRange;
+    timeZone: string;
+    status?: InterviewFilter;
+    countedIn?: RowFigure;
+    limit: number;
+    offset: number;
+  },
+): Promise<{ items: InterviewRow[]; total: number; totals: RowFigures }> {
+  const within = (col: string) => `(${col} >= $3 and ${col} < $4)`;
   const rows = await tx.query(
-    `select id, candidate_id, state, is_simulation, invited_at, started_at, finished_at, completion, charged_milli,
-            charge_rule, charge_rule_version, reversed_at, reversal_reason, count(*) over () as total
-       from interviews
-      where tenant_id = $1 and opening_id = $2 and invited_at >= $3 and invited_at < $4
-        and ($5::text is null or ($5 = 'simulation' and is_simulation) or (state = $5 and not is_simulation))
-      order by invited_at desc, id
-      limit $6 offset $7`,
-    [tenantId, openingId, opts.fromInstant, opts.toInstant, opts.status ?? null, opts.limit, opts.offset],
+    `select ${RECORD_COLUMNS}, i.state, i.finished_at, i.charged_milli, i.charge_rule, i.charge_rule_version,
+            i.reversed_at, i.reversal_reason
+       from interviews i
+      where i.tenant_id = $1 and i.opening_id = $2
+        and (${['invited_at', 'completed_at', 'ended_at', 'expired_at', 'cancelled_at'].map((c) => within(`i.${c}`)).join(' or ')})
+      order by i.invited_at desc, i.id`,
+    [
+      tenantId,
+      openingId,
+      startOfLocalDate(opts.range.from, opts.timeZone),
+      startOfLocalDate(addDays(opts.range.to, 1), opts.timeZone),
+    ],
   );
-  return {
-    items: rows.map((r) => ({
-      id: r.id as string,
-      candidateId: (r.candidate_id as string | null) ?? null,
-      state: r.state as InterviewState,
-      isSimulation: r.is_simulation as boolean,
-      invitedAt: r.invited_at as Date,
-      startedAt: (r.started_at as Date | null) ?? null,
+  const totals: RowFigures = {
+    invited: 0,
+    completed: 0,
+    partiallyCompleted: 0,
+    simulations: 0,
+    creditsMilli: 0,
+  };
+  const matching: InterviewRow[] = [];
+  for (const r of rows) {
+    const record = recordOf(r);
+    const chargedMilli = Number(r.charged_milli);
+    const { countedIn, creditsMilli } = contributionInRange(record, chargedMilli, opts.timeZone, opts.range);
+    if (countedIn.length === 0) continue;
+    for (const figure of countedIn) if (figure !== 'creditsUsed') totals[figure] += 1;
+    totals.creditsMilli += creditsMilli;
+    const state = r.state as InterviewState;
+    if (opts.countedIn && !countedIn.includes(opts.countedIn)) continue;
+    if (
+      opts.status &&
+      (opts.status === 'simulation' ? !record.isSimulation : record.isSimulation || state !== opts.status)
+    )
+      continue;
+    matching.push({
+      id: record.id,
+      candidateId: record.candidateId,
+      state,
+      isSimulation: record.isSimulation,
+      invitedAt: new Date(record.invitedAt),
+      startedAt: record.startedAt === null ? null : new Date(record.startedAt),
       finishedAt: (r.finished_at as Date | null) ?? null,
-      completion: Number(r.completion),
-      chargedMilli: Number(r.charged_milli),
+      completion: record.completion,
+      chargedMilli,
       chargeRule: (r.charge_rule as string | null) ?? null,
       chargeRuleVersion: r.charge_rule_version === null ? null : Number(r.charge_rule_version),
       reversedAt: (r.reversed_at as Date | null) ?? null,
       reversalReason: (r.reversal_reason as string | null) ?? null,
-    })),
-    total: rows.length > 0 ? Number(rows[0]?.total) : 0,
-  };
+      countedIn,
+      creditsInRangeMilli: creditsMilli,
+    });
+  }
+  return { items: matching.slice(opts.offset, opts.offset + opts.limit), total: matching.length, totals };
 }

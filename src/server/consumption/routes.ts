@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
-import { addDays, startOfLocalDate } from '../../shared/calendar.js';
 import { USAGE_COUNTERS } from '../../shared/contract/consumption.js';
 import * as contract from '../../shared/contract/index.js';
 import { milliToCredits } from '../../shared/credits.js';
@@ -210,31 +209,37 @@ export const consumptionRoutes: FastifyPluginAsyncZod = async (app) => {
     handler: async (request) => {
       const { tenantId } = authOf(request);
       const { openingId } = request.params;
-      const { status, page, pageSize } = request.query;
+      const { status, countedIn, page, pageSize } = request.query;
       return inTenant(tenantId, async (tx, ctx) => {
         const range = resolveRange(request.query, ctx, app.deps.now());
         const opening = await findOpening(tx, tenantId, openingId);
         if (!opening) throw notFound(`Opening ${openingId}`);
-        const { items, total } = await openingInterviews(tx, tenantId, openingId, {
-          fromInstant: startOfLocalDate(range.from, ctx.timeZone),
-          toInstant: startOfLocalDate(addDays(range.to, 1), ctx.timeZone),
+        const { items, total, totals } = await openingInterviews(tx, tenantId, openingId, {
+          range,
+          timeZone: ctx.timeZone,
           status,
+          countedIn,
           limit: pageSize,
           offset: (page - 1) * pageSize,
         });
+        const { creditsMilli, ...counted } = totals;
         return {
           openingId,
           jobTitle: opening.jobTitle,
           openingStatus: opening.status,
           periodStart: range.from,
           periodEnd: range.to,
-          items: items.map(({ id, chargedMilli, chargeRule, chargeRuleVersion, ...i }) => ({
-            interviewId: id,
-            ...i,
-            credits: milliToCredits(chargedMilli),
-            rule: chargeRule,
-            ruleVersion: chargeRuleVersion,
-          })),
+          totals: { ...counted, creditsUsed: milliToCredits(creditsMilli) },
+          items: items.map(
+            ({ id, chargedMilli, chargeRule, chargeRuleVersion, creditsInRangeMilli, ...i }) => ({
+              interviewId: id,
+              ...i,
+              credits: milliToCredits(chargedMilli),
+              rule: chargeRule,
+              ruleVersion: chargeRuleVersion,
+              creditsInRange: milliToCredits(creditsInRangeMilli),
+            }),
+          ),
           page,
           pageSize,
           total,

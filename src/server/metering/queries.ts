@@ -37,21 +37,41 @@ export async function findEventHashes(
   return new Map(rows.map((r) => [r.id, r.payload_hash]));
 }
 
+// Times as epoch milliseconds: a number is read much faster than a timestamp (ingest reads hundreds a batch).
+const epoch = (col: string) => `(extract(epoch from ${col}) * 1000)::int8 as ${col.replace(/^\w+\./, '')}`;
+
+/** The columns of `interviews i` that recordOf reads. */
+export const RECORD_COLUMNS = `i.id, i.opening_id, i.candidate_id, i.is_simulation, ${epoch('i.invited_at')},
+  ${epoch('i.started_at')}, ${epoch('i.completed_at')}, ${epoch('i.ended_at')}, ${epoch('i.expired_at')},
+  ${epoch('i.cancelled_at')}, i.completion`;
+
+/** The interview record (its merged milestones) of a row selected with RECORD_COLUMNS. */
+export function recordOf(r: Record<string, unknown>): InterviewRecord {
+  return {
+    id: r.id as string,
+    openingId: r.opening_id as string,
+    candidateId: (r.candidate_id as string | null) ?? null,
+    isSimulation: r.is_simulation as boolean,
+    invitedAt: Number(r.invited_at),
+    startedAt: epochMs(r.started_at),
+    completedAt: epochMs(r.completed_at),
+    endedAt: epochMs(r.ended_at),
+    expiredAt: epochMs(r.expired_at),
+    cancelledAt: epochMs(r.cancelled_at),
+    completion: Number(r.completion),
+  };
+}
+
 export async function findInterviews(
   tx: Queryable,
   tenantId: string,
   ids: string[],
 ): Promise<Map<string, StoredInterview>> {
   if (ids.length === 0) return new Map();
-  // Times as epoch milliseconds: a number is read much faster than a timestamp (ingest reads hundreds a batch).
-  const epoch = (col: string) => `(extract(epoch from ${col}) * 1000)::int8 as ${col.replace(/^\w+\./, '')}`;
   const rows = await tx.query(
     `select i.*
        from json_array_elements_text($2::json) as k(id)
-       cross join lateral (select i.id, i.opening_id, i.candidate_id, i.is_simulation, ${epoch('i.invited_at')},
-                                  ${epoch('i.started_at')}, ${epoch('i.completed_at')}, ${epoch('i.ended_at')},
-                                  ${epoch('i.expired_at')}, ${epoch('i.cancelled_at')}, i.completion,
-                                  i.charged_milli, i.reversed_at is not null as reversed,
+       cross join lateral (select ${RECORD_COLUMNS}, i.charged_milli, i.reversed_at is not null as reversed,
                                   (extract(epoch from c.first_seen_at) * 1000)::int8 as candidate_seen_at
                              from interviews i
                              left join candidates c on c.tenant_id = i.tenant_id and c.id = i.candidate_id
@@ -61,19 +81,7 @@ export async function findInterviews(
   const out = new Map<string, StoredInterview>();
   for (const r of rows) {
     out.set(r.id as string, {
-      record: {
-        id: r.id as string,
-        openingId: r.opening_id as string,
-        candidateId: (r.candidate_id as string | null) ?? null,
-        isSimulation: r.is_simulation as boolean,
-        invitedAt: Number(r.invited_at),
-        startedAt: epochMs(r.started_at),
-        completedAt: epochMs(r.completed_at),
-        endedAt: epochMs(r.ended_at),
-        expiredAt: epochMs(r.expired_at),
-        cancelledAt: epochMs(r.cancelled_at),
-        completion: Number(r.completion),
-      },
+      record: recordOf(r),
       chargedMilli: Number(r.charged_milli),
       reversed: r.reversed as boolean,
       candidateSeenAt: epochMs(r.candidate_seen_at),

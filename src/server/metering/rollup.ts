@@ -1,4 +1,5 @@
 import { localDate } from '../../shared/calendar.js';
+import { ROW_FIGURES, type RowFigure } from '../../shared/contract/consumption.js';
 import { emptyUsageCounts, USAGE_COUNT_KEYS, type UsageCounts } from '../../shared/metrics.js';
 import type { InterviewRecord } from './state.js';
 import { deriveState } from './state.js';
@@ -71,6 +72,45 @@ function milestones(r: InterviewRecord, chargedMilli: number): [keyof UsageCount
   if (state === 'cancelled' && r.cancelledAt !== null) out.push(['cancelled', r.cancelledAt, 1]);
   if (chargedMilli !== 0 && finishedAt !== null) out.push(['creditsMilli', finishedAt, chargedMilli]);
   return out;
+}
+
+/** The row figure each rollup counter feeds; the others (started, expired, cancelled) feed none. */
+const ROW_FIGURE_OF: Partial<Record<keyof UsageCounts, RowFigure>> = {
+  invited: 'invited',
+  completed: 'completed',
+  partiallyCompleted: 'partiallyCompleted',
+  simulations: 'simulations',
+  creditsMilli: 'creditsUsed',
+};
+
+export interface RangeContribution {
+  /** The figures it counts in, in ROW_FIGURES order. */
+  countedIn: RowFigure[];
+  creditsMilli: number;
+}
+
+/**
+ * What one interview adds to its opening's row for a range of local dates (both ends included):
+ * the milestones the rollups count, kept to those on a day in the range, so an opening's
+ * interviews add up to its row by construction (docs/product.md, The opening drawer).
+ */
+export function contributionInRange(
+  r: InterviewRecord,
+  chargedMilli: number,
+  tz: string,
+  range: { from: string; to: string },
+): RangeContribution {
+  const counted = new Set<RowFigure>();
+  let creditsMilli = 0;
+  for (const [field, at, n] of milestones(r, chargedMilli)) {
+    const figure = ROW_FIGURE_OF[field];
+    if (figure === undefined || n === 0) continue;
+    const day = localDate(new Date(at), tz);
+    if (day < range.from || day > range.to) continue;
+    counted.add(figure);
+    if (field === 'creditsMilli') creditsMilli += n;
+  }
+  return { countedIn: ROW_FIGURES.filter((f) => counted.has(f)), creditsMilli };
 }
 
 /** Adds (sign +1) or removes (sign -1) one interview's contribution to the daily rollups. */

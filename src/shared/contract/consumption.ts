@@ -223,6 +223,19 @@ export const getYearOverYear = endpoint({
   },
 });
 
+/**
+ * The figures of an opening's row of usage by opening that an interview can count in
+ * (docs/product.md, The opening drawer).
+ */
+export const ROW_FIGURES = [
+  'invited',
+  'completed',
+  'partiallyCompleted',
+  'simulations',
+  'creditsUsed',
+] as const;
+export type RowFigure = (typeof ROW_FIGURES)[number];
+
 export const InterviewRow = z.object({
   interviewId: z.string(),
   candidateId: z.string().nullable(),
@@ -237,6 +250,12 @@ export const InterviewRow = z.object({
   ruleVersion: z.number().nullable(),
   reversedAt: Instant.nullable(),
   reversalReason: z.string().nullable(),
+  countedIn: z
+    .array(z.enum(ROW_FIGURES))
+    .describe("The figures of the opening's row for the range this interview counts in"),
+  creditsInRange: Credits.describe(
+    'Credits it adds to the range: its charge, net of any reversal, when it finished in the range; else 0',
+  ),
 });
 
 export const listOpeningInterviews = endpoint({
@@ -245,11 +264,14 @@ export const listOpeningInterviews = endpoint({
   operationId: 'listOpeningInterviews',
   tag: 'consumption',
   summary:
-    "An opening's interviews invited in the range: state, times, credits and the rule that charged them",
+    "An opening's row of usage by opening, itemised: every interview that counts in it for the range, with totals equal to the row",
+  description:
+    'Lists the interviews invited, finished or charged in the range (local days of the tenant), newest invitation first, each with the figures it counts in (`countedIn`) and the credits it adds (`creditsInRange`). `totals` sum every listed interview, whatever the filters, and equal the opening’s row of `GET /api/v1/consumption/openings` for the same range. `countedIn` keeps those counted in one figure; `status` those in one state (or simulations).',
   access: readers,
   params: OpeningIdParams,
   query: RangeQuery.extend({
     status: z.enum(INTERVIEW_FILTERS).optional(),
+    countedIn: z.enum(ROW_FIGURES).optional().describe('Only the interviews counted in this figure'),
     page: QueryInt().min(1).default(1),
     pageSize: QueryInt().min(1).max(500).default(50),
   }),
@@ -259,6 +281,15 @@ export const listOpeningInterviews = endpoint({
       jobTitle: z.string(),
       openingStatus: OpeningStatusSchema,
       ...Range,
+      totals: z
+        .object({
+          invited: z.number(),
+          completed: z.number(),
+          partiallyCompleted: z.number(),
+          simulations: z.number(),
+          creditsUsed: Credits,
+        })
+        .describe("The opening's figures for the range, summed from its interviews"),
       items: z.array(InterviewRow),
       ...Paging,
     }),

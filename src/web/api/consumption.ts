@@ -55,18 +55,31 @@ export function useYearOverYear(year: number | undefined) {
   });
 }
 
+type InterviewsQuery = NonNullable<InputOf<typeof listOpeningInterviews>['query']>;
+
+/** An opening's interviews counted in its row for the range, with the row's totals. */
 export function useOpeningInterviews(
   openingId: string | undefined,
   range: RangeParams | undefined,
   page: number,
-  status?: NonNullable<InputOf<typeof listOpeningInterviews>['query']>['status'],
+  filters: Pick<InterviewsQuery, 'status' | 'countedIn'> = {},
 ) {
+  const { status, countedIn } = filters;
   return useQuery({
-    queryKey: ['consumption', 'opening-interviews', openingId, range?.from, range?.to, page, status ?? null],
+    queryKey: [
+      'consumption',
+      'opening-interviews',
+      openingId,
+      range?.from,
+      range?.to,
+      page,
+      status ?? null,
+      countedIn ?? null,
+    ],
     queryFn: ({ signal }) =>
       call(listOpeningInterviews, {
         params: { openingId: openingId ?? '' },
-        query: { ...range, page, pageSize: 25, status },
+        query: { ...range, page, pageSize: 25, status, countedIn },
         signal,
       }),
     enabled: openingId !== undefined && range !== undefined,

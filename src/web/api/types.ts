@@ -13,6 +13,7 @@ import type {
   InterviewRow as InterviewRowSchema,
   Json,
   LedgerEntry as LedgerEntrySchema,
+  listOpeningInterviews,
   OpeningUsage,
   PlanTerms as PlanTermsSchema,
   Receipt as ReceiptSchema,
@@ -29,6 +30,7 @@ export type OpeningRow = Json<typeof OpeningUsage>;
 export type TimeseriesPoint = AnswerOf<typeof getTimeseries>['points'][number];
 export type YearOverYear = AnswerOf<typeof getYearOverYear>;
 export type InterviewRow = Json<typeof InterviewRowSchema>;
+export type OpeningInterviews = AnswerOf<typeof listOpeningInterviews>;
 export type PlanTerms = Json<typeof PlanTermsSchema>;
 export type Balance = Json<typeof BalanceSchema>;
 export type LedgerEntry = Json<typeof LedgerEntrySchema>;

@@ -1,21 +1,39 @@
-import { Badge, Drawer, Group, Pagination, Select, Skeleton, Stack, Table, Text } from '@mantine/core';
+import {
+  Badge,
+  Drawer,
+  Group,
+  Pagination,
+  Paper,
+  SegmentedControl,
+  Select,
+  SimpleGrid,
+  Skeleton,
+  Stack,
+  Table,
+  Text,
+} from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
 import { useState } from 'react';
 import {
   INTERVIEW_FILTERS,
   type InterviewFilter,
+  ROW_FIGURES,
+  type RowFigure,
   type OpeningStatus as Status,
 } from '../../shared/contract/index';
 import { type RangeParams, useOpeningInterviews, useSetOpeningStatus } from '../api/consumption';
-import type { InterviewRow } from '../api/types';
+import type { InterviewRow, OpeningInterviews } from '../api/types';
+import { ROW_FIGURE_LABELS, ROW_FIGURE_TAGS } from '../lib/figures';
 import {
   formatCredits,
+  formatCreditsUnit,
   formatDateRange,
   formatDateTime,
   formatLabel,
   formatNumber,
   formatPercent,
 } from '../lib/format';
+import { MetricLabel } from './Metric';
 import { OpeningStatusButton } from './OpeningStatusButton';
 import { Empty, ErrorState, errorMessage } from './States';
 
@@ -70,7 +88,40 @@ function OpeningStatus({
   );
 }
 
-/** An opening's interviews in the range: state, times, credits and the rule that charged each. */
+/** The figure picker's choices: every interview counted, or one figure's. */
+const SHOW_CHOICES = [
+  { value: 'all', label: 'Every interview' },
+  ...ROW_FIGURES.map((f) => ({ value: f, label: ROW_FIGURE_LABELS[f] })),
+];
+
+/** The opening's row for the range, with the openings table's labels and definitions. */
+function Totals({ totals, jobTitle }: { totals: OpeningInterviews['totals']; jobTitle: string }) {
+  return (
+    <SimpleGrid
+      cols={{ base: 2, xs: 5 }}
+      spacing="xs"
+      data-testid="drawer-totals"
+      role="group"
+      aria-label={`Totals of ${jobTitle} in the range`}
+    >
+      {ROW_FIGURES.map((f) => (
+        <Paper key={f} withBorder px="sm" py={4} data-figure={f}>
+          <Text size="xs" component="div">
+            <MetricLabel metric={f}>{ROW_FIGURE_LABELS[f]}</MetricLabel>
+          </Text>
+          <Text fw={700} style={{ fontVariantNumeric: 'tabular-nums' }} data-total>
+            {f === 'creditsUsed' ? formatCredits(totals[f]) : formatNumber(totals[f])}
+          </Text>
+        </Paper>
+      ))}
+    </SimpleGrid>
+  );
+}
+
+/**
+ * An opening's row of usage by opening, itemised: the totals, and the interviews counted in them
+ * for the range (docs/product.md, The opening drawer) with state, times, credits and rule.
+ */
 export function OpeningDrawer({
   openingId,
   range,
@@ -82,24 +133,34 @@ export function OpeningDrawer({
 }) {
   const [page, setPage] = useState(1);
   const [status, setStatus] = useState<InterviewFilter | null>(null);
+  const [countedIn, setCountedIn] = useState<RowFigure | null>(null);
   const narrow = useMediaQuery('(max-width: 48em)');
-  // Another opening starts on its first page with every state.
+  // Another opening starts on its first page with every interview.
   const [shownFor, setShownFor] = useState(openingId);
   if (shownFor !== openingId) {
     setShownFor(openingId);
     setPage(1);
     setStatus(null);
+    setCountedIn(null);
   }
-  const interviews = useOpeningInterviews(openingId, range, page, status ?? undefined);
+  const interviews = useOpeningInterviews(openingId, range, page, {
+    status: status ?? undefined,
+    countedIn: countedIn ?? undefined,
+  });
   const data = interviews.data?.openingId === openingId ? interviews.data : undefined;
   const pages = data ? Math.max(1, Math.ceil(data.total / data.pageSize)) : 1;
+  const show = (v: string | null) => {
+    // One of SHOW_CHOICES: 'all' or a figure.
+    setCountedIn(v === null || v === 'all' ? null : (v as RowFigure));
+    setPage(1);
+  };
 
   return (
     <Drawer
       opened={openingId !== undefined}
       onClose={onClose}
       position="right"
-      size={narrow ? '100%' : 880}
+      size={narrow ? '100%' : 1040}
       title={
         <Stack gap={0}>
           <Group gap="xs">
@@ -116,8 +177,8 @@ export function OpeningDrawer({
           </Group>
           {data && (
             <Text size="sm" c="dimmed">
-              Interviews invited {formatDateRange(data.periodStart, data.periodEnd)} ·{' '}
-              {formatNumber(data.total)} in all
+              {formatDateRange(data.periodStart, data.periodEnd)} · every interview invited, finished or
+              charged in the range
             </Text>
           )}
         </Stack>
@@ -125,21 +186,50 @@ export function OpeningDrawer({
       closeButtonProps={{ 'aria-label': 'Close the interviews' }}
     >
       <Stack>
-        <Select
-          label="State"
-          placeholder="All states"
-          data-testid="interview-state-filter"
-          data={INTERVIEW_FILTERS.map((s) => ({ value: s, label: formatLabel(s) }))}
-          value={status}
-          onChange={(v) => {
-            // One of the options, which are the filters.
-            setStatus(v as InterviewFilter | null);
-            setPage(1);
-          }}
-          clearable
-          w={220}
-          comboboxProps={{ withinPortal: true }}
-        />
+        {data && <Totals totals={data.totals} jobTitle={data.jobTitle} />}
+        <Group gap="sm" align="flex-end">
+          {narrow ? (
+            <Select
+              label="Show"
+              data-testid="counted-in-filter"
+              data={SHOW_CHOICES}
+              value={countedIn ?? 'all'}
+              onChange={show}
+              allowDeselect={false}
+              w="100%"
+              comboboxProps={{ withinPortal: true }}
+            />
+          ) : (
+            <Stack gap={4}>
+              <Text size="sm" fw={500} id="counted-in-label">
+                Show
+              </Text>
+              <SegmentedControl
+                aria-labelledby="counted-in-label"
+                data-testid="counted-in-filter"
+                data={SHOW_CHOICES}
+                value={countedIn ?? 'all'}
+                onChange={show}
+                size="xs"
+              />
+            </Stack>
+          )}
+          <Select
+            label="State"
+            placeholder="All states"
+            data-testid="interview-state-filter"
+            data={INTERVIEW_FILTERS.map((s) => ({ value: s, label: formatLabel(s) }))}
+            value={status}
+            onChange={(v) => {
+              // One of the options, which are the filters.
+              setStatus(v as InterviewFilter | null);
+              setPage(1);
+            }}
+            clearable
+            w={narrow ? '100%' : 200}
+            comboboxProps={{ withinPortal: true }}
+          />
+        </Group>
         {interviews.isError ? (
           <ErrorState error={interviews.error} onRetry={() => void interviews.refetch()} />
         ) : !data ? (
@@ -153,14 +243,18 @@ export function OpeningDrawer({
           <Empty
             title="No interviews here"
             description={
-              status
-                ? 'No interview of this opening is in that state in the range. Clear the state filter.'
-                : 'This opening had no invitations in the range. Pick another period on the page.'
+              status || countedIn
+                ? 'No interview of this opening matches these filters in the range. Show every interview, or clear the state.'
+                : 'No interview of this opening was invited, finished or charged in the range. Pick another period on the page.'
             }
           />
         ) : (
           <>
-            <Table.ScrollContainer minWidth={720}>
+            <Text size="sm" c="dimmed" data-testid="interviews-count">
+              {formatNumber(data.total)} {data.total === 1 ? 'interview' : 'interviews'}
+              {countedIn ? ` counted in ${ROW_FIGURE_LABELS[countedIn]}` : ''}
+            </Text>
+            <Table.ScrollContainer minWidth={960}>
               <Table
                 striped
                 verticalSpacing="xs"
@@ -174,8 +268,11 @@ export function OpeningDrawer({
                     <Table.Th>State</Table.Th>
                     <Table.Th>Invited</Table.Th>
                     <Table.Th>Finished</Table.Th>
-                    <Table.Th ta="right">Credits</Table.Th>
-                    <Table.Th miw={150}>Rule</Table.Th>
+                    <Table.Th>Counted in</Table.Th>
+                    <Table.Th ta="right" style={{ whiteSpace: 'nowrap' }}>
+                      Credits in range
+                    </Table.Th>
+                    <Table.Th miw={170}>Charge and rule</Table.Th>
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>
@@ -210,10 +307,33 @@ export function OpeningDrawer({
                       </Table.Td>
                       <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(i.invitedAt)}</Table.Td>
                       <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(i.finishedAt)}</Table.Td>
-                      <Table.Td ta="right" style={{ fontVariantNumeric: 'tabular-nums' }}>
-                        {formatCredits(i.credits)}
+                      <Table.Td>
+                        <Group gap={4} wrap="nowrap" data-testid="counted-in">
+                          {i.countedIn.map((f) => (
+                            <Badge
+                              key={f}
+                              size="sm"
+                              variant="outline"
+                              color="gray.7"
+                              tt="none"
+                              title={ROW_FIGURE_LABELS[f]}
+                              data-figure={f}
+                              style={{ flex: 'none', maxWidth: 'none', overflow: 'visible' }}
+                            >
+                              {ROW_FIGURE_TAGS[f]}
+                            </Badge>
+                          ))}
+                        </Group>
                       </Table.Td>
-                      <Table.Td miw={150}>{ruleText(i)}</Table.Td>
+                      <Table.Td ta="right" style={{ fontVariantNumeric: 'tabular-nums' }}>
+                        {formatCredits(i.creditsInRange)}
+                      </Table.Td>
+                      <Table.Td miw={170}>
+                        {formatCreditsUnit(i.credits)}
+                        <Text size="xs" c="gray.7">
+                          {ruleText(i)}
+                        </Text>
+                      </Table.Td>
                     </Table.Tr>
                   ))}
                 </Table.Tbody>

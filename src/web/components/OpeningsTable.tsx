@@ -22,6 +22,7 @@ import { type RangeParams, useOpenings } from '../api/consumption';
 import type { OpeningRow, OpeningSort } from '../api/types';
 import type { ConsumptionState } from '../lib/consumptionState';
 import { PAGE_SIZES } from '../lib/consumptionState';
+import { ROW_FIGURE_LABELS } from '../lib/figures';
 import { formatCredits, formatNumber, formatPercent } from '../lib/format';
 import { ChevronIcon, SearchIcon, SortIcon } from './icons';
 import { DefinitionHint, type MetricKey } from './Metric';
@@ -41,10 +42,10 @@ interface Column {
 
 const COLUMNS: Column[] = [
   { key: 'jobTitle', label: 'Job Title', numeric: false, narrow: true },
-  { key: 'invited', label: 'Interviews Invited', metric: 'invited', numeric: true, narrow: false },
+  { key: 'invited', label: ROW_FIGURE_LABELS.invited, metric: 'invited', numeric: true, narrow: false },
   {
     key: 'completed',
-    label: 'Interviews Completed',
+    label: ROW_FIGURE_LABELS.completed,
     short: 'Completed',
     metric: 'completed',
     numeric: true,
@@ -52,13 +53,25 @@ const COLUMNS: Column[] = [
   },
   {
     key: 'partiallyCompleted',
-    label: 'Partially Completed',
+    label: ROW_FIGURE_LABELS.partiallyCompleted,
     metric: 'partiallyCompleted',
     numeric: true,
     narrow: false,
   },
-  { key: 'simulations', label: 'Simulations', metric: 'simulations', numeric: true, narrow: false },
-  { key: 'creditsUsed', label: 'Credits Used', metric: 'creditsUsed', numeric: true, narrow: true },
+  {
+    key: 'simulations',
+    label: ROW_FIGURE_LABELS.simulations,
+    metric: 'simulations',
+    numeric: true,
+    narrow: false,
+  },
+  {
+    key: 'creditsUsed',
+    label: ROW_FIGURE_LABELS.creditsUsed,
+    metric: 'creditsUsed',
+    numeric: true,
+    narrow: true,
+  },
   { key: 'share', label: 'Share', metric: 'share', numeric: true, narrow: false },
 ];
 
