@@ -227,6 +227,8 @@ describe('the web console in Chromium', () => {
     /** Hovers bucket i of n and reads the tooltip's heading. */
     const tooltipOf = async (i: number, n: number) => {
       const grid = panel.locator('.recharts-cartesian-grid').first();
+      // The mouse moves in viewport coordinates: bring the chart into view first.
+      await grid.scrollIntoViewIfNeeded();
       const box = await grid.boundingBox();
       if (!box) throw new Error('no chart grid');
       await page.mouse.move(box.x + (box.width * (i + 0.5)) / n, box.y + box.height / 2);

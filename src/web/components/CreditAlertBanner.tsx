@@ -28,7 +28,7 @@ export function CreditAlertBanner() {
     >
       {formatCredits(view.balance)} of the {formatCredits(view.allotment)} credits the plan grants this period
       remain (alert threshold {lowest} %).{' '}
-      <Anchor href="/credits" onClick={linkClick('/credits')}>
+      <Anchor href="/credits" onClick={linkClick('/credits')} c="inherit" underline="always">
         Buy credits or change the alerts
       </Anchor>
     </Alert>

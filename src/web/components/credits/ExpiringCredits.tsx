@@ -25,7 +25,7 @@ export function ExpiringCredits({ linkToCredits = false }: { linkToCredits?: boo
       {linkToCredits && (
         <>
           {' '}
-          <Anchor href="/credits" onClick={linkClick('/credits')}>
+          <Anchor href="/credits" onClick={linkClick('/credits')} c="inherit" underline="always">
             See the credit lots
           </Anchor>
         </>
