@@ -38,7 +38,12 @@ const KEY_ROUTES: Record<string, ApiKeyScope> = {
 };
 /** Routes anyone may call. */
 /** The operations anyone may call (their OpenAPI security is empty); every other needs a credential. */
-const PUBLIC_ROUTES = ['POST /api/v1/auth/login', 'GET /api/v1/health', 'GET /api/docs/json'];
+const PUBLIC_ROUTES = [
+  'POST /api/v1/auth/login',
+  'GET /api/v1/health',
+  'GET /api/docs/json',
+  'GET /api/v1/auth/session',
+];
 
 async function cli(...argv: string[]) {
   const out: string[] = [];

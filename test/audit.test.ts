@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   interviewEvents,
   makeTenant,
@@ -125,6 +125,8 @@ beforeAll(async () => {
   await step('key revoked', 204, call('DELETE', `/api-keys/${key.json().apiKey?.id}`));
   await step('opening closed', 200, call('PUT', '/openings/op-audit/status', { status: 'closed' }));
   await step('export', 200, call('GET', '/consumption/export?from=2026-01-01&to=2026-01-31&format=csv'));
+  // The export is audited once its stream has ended, which can be just after the answer arrives.
+  await vi.waitFor(async () => expect((await stored()).map((r) => r.action)).toContain('usage.exported'));
   for (const [label, res, status] of steps)
     expect({ label, status: res.statusCode }).toEqual({ label, status });
 });
