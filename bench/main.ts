@@ -12,6 +12,7 @@ const scenarios: Record<string, () => Promise<{ run(): Promise<object> }>> = {
   export: () => import('./export.js'),
   forecast: () => import('./forecast.js'),
   'forecast-accuracy': () => import('./forecast-accuracy.js'),
+  'first-start': () => import('./first-start.js'),
 };
 
 const resultsDir = join(import.meta.dirname, 'results');

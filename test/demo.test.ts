@@ -4,6 +4,9 @@ import { generateStream } from '../src/server/demo/interviews.js';
 import { type DemoResult, loadDemo } from '../src/server/demo/load.js';
 import { ACME, DEMO_LOGINS, DEMO_PASSWORD, GLOBEX } from '../src/server/demo/tenants.js';
 import { verifyTenant } from '../src/server/ledger/verify.js';
+import type { ParsedEvent } from '../src/server/metering/events.js';
+import { type InterviewRecord, mergeEvent } from '../src/server/metering/state.js';
+import type { InterviewEvent } from '../src/shared/contract/events.js';
 import { openTestDatabase, type TestDatabase } from './helpers/db.js';
 import { TestClock, testApp } from './helpers/factories.js';
 
@@ -105,6 +108,56 @@ describe('loadDemo', () => {
   it('keeps books that verify', async () => {
     expect(await verifyTenant(t.db, idOf('acme'))).toEqual([]);
     expect(await verifyTenant(t.db, idOf('globex'))).toEqual([]);
+  });
+
+  it('stores each event delivered once, and each interview as the merge of its stored events', async () => {
+    for (const spec of [ACME, GLOBEX]) {
+      const { deliveries } = generateStream(spec, { now: NOW, scale: SCALE });
+      const events = await query<{
+        id: string;
+        type: InterviewEvent['type'];
+        interview_id: string;
+        opening_id: string;
+        candidate_id: string | null;
+        occurred_at: Date;
+        completion: number | null;
+      }>(spec.slug, 'select * from interview_events');
+      expect(events.map((e) => e.id).sort()).toEqual([...new Set(deliveries.map((d) => d.event.id))].sort());
+      const merged = new Map<string, InterviewRecord>();
+      for (const e of events) {
+        const at = new Date(e.occurred_at).getTime();
+        const parsed: ParsedEvent = {
+          id: e.id,
+          type: e.type,
+          interviewId: e.interview_id,
+          openingId: e.opening_id,
+          ...(e.candidate_id === null ? {} : { candidateId: e.candidate_id }),
+          occurredAt: new Date(at).toISOString(),
+          ...(e.completion === null ? {} : { completion: Number(e.completion) }),
+          at,
+        };
+        merged.set(e.interview_id, mergeEvent(merged.get(e.interview_id), parsed));
+      }
+      const stored = await query<Record<string, unknown>>(spec.slug, 'select * from interviews');
+      expect(stored.length).toBe(merged.size);
+      const ms = (v: unknown) => (v === null ? null : new Date(v as Date).getTime());
+      for (const row of stored) {
+        const record = merged.get(row.id as string);
+        expect(record, row.id as string).toEqual({
+          id: row.id,
+          openingId: row.opening_id,
+          candidateId: row.candidate_id,
+          isSimulation: row.is_simulation,
+          invitedAt: ms(row.invited_at),
+          startedAt: ms(row.started_at),
+          completedAt: ms(row.completed_at),
+          endedAt: ms(row.ended_at),
+          expiredAt: ms(row.expired_at),
+          cancelledAt: ms(row.cancelled_at),
+          completion: Number(row.completion),
+        });
+      }
+    }
   });
 
   it('has interviews in every state, partials in every tier, and simulations', async () => {

@@ -1,5 +1,6 @@
-// Run by `npm start` (prestart): builds the web console when dist/web is missing or older
-// than its sources, so a fresh checkout serves the console without a separate step.
+// Run by `npm install` (prepare) and `npm start` (prestart): builds the web console when dist/web is
+// missing or older than its sources. At install, so that the first start does not wait for it; at
+// start, for sources changed since.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,5 +28,10 @@ if (builtAt < Math.max(...sources.map(newest))) {
     stdio: 'inherit',
     env: { ...process.env, NODE_ENV: 'production' },
   });
-  if (result.status !== 0) process.exit(result.status ?? 1);
+  if (result.status !== 0) {
+    console.error(
+      'Building the web console failed (see above). Fix the error, then `npm run build:web` or `npm start` builds it again.',
+    );
+    process.exit(result.status ?? 1);
+  }
 }

@@ -33,9 +33,11 @@ export async function connect(
   // Loaded only here: the PGlite module alone adds ~50 MB to the process, which a server on
   // PostgreSQL never needs.
   const { openPglite } = await import('./pglite.js');
+  const { TEMPLATE_DIR } = await import('./pglite-template.js');
   const opened = await openPglite({
     dataDir: options.inMemory ? undefined : config.METERLINE_DATA_DIR,
     loadDataDir: options.loadDataDir,
+    templateDir: TEMPLATE_DIR,
   });
   try {
     await migrate(opened.db);

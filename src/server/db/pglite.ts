@@ -1,4 +1,13 @@
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { type Database, type Queryable, type Row, runAccounted, setTenant } from './database.js';
@@ -72,6 +81,8 @@ export interface PgliteOptions {
   dataDir?: string;
   /** A data directory dump to start from (tests start from a migrated template). */
   loadDataDir?: Blob | File;
+  /** A closed database folder a new `dataDir` starts as a copy of, when it exists (pglite-template.ts). */
+  templateDir?: string;
 }
 
 export interface OpenedPglite {
@@ -81,13 +92,33 @@ export interface OpenedPglite {
   dump(): Promise<Blob>;
 }
 
+/** A new folder as a copy of the template when there is one; should that fail to open, from scratch. */
+async function createPglite(
+  dataDir: string | undefined,
+  isNew: boolean,
+  options: PgliteOptions,
+): Promise<PGlite> {
+  const { loadDataDir, templateDir } = options;
+  if (!dataDir || !isNew || loadDataDir || !templateDir || !existsSync(join(templateDir, 'PG_VERSION'))) {
+    return PGlite.create({ dataDir, loadDataDir });
+  }
+  try {
+    cpSync(templateDir, dataDir, { recursive: true });
+    return await PGlite.create({ dataDir });
+  } catch {
+    rmSync(dataDir, { recursive: true, force: true });
+    mkdirSync(dataDir, { recursive: true });
+    return PGlite.create({ dataDir });
+  }
+}
+
 export async function openPglite(options: PgliteOptions): Promise<OpenedPglite> {
   const { dataDir } = options;
   const unlock = dataDir ? lockFolder(dataDir) : () => {};
   const isNew = dataDir ? !existsSync(join(dataDir, 'PG_VERSION')) : true;
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   try {
-    const pg = await PGlite.create({ dataDir, loadDataDir: options.loadDataDir });
+    const pg = await createPglite(dataDir, isNew, options);
     const db: Database = {
       kind: 'pglite',
       ...wrap(pg),

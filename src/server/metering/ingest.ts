@@ -36,7 +36,7 @@ import { deriveState, type InterviewRecord, mergeEvent } from './state.js';
 type HashedEvent = ParsedEvent & { hash: string; index: number };
 
 /** The content of an event, in a fixed field order, so a repeat can be told from a conflict. */
-function hashEvent(e: ParsedEvent): string {
+export function hashEvent(e: ParsedEvent): string {
   const canonical = [e.type, e.interviewId, e.openingId, e.jobTitle, e.candidateId, e.at, e.completion];
   return hash('sha256', JSON.stringify(canonical), 'base64url');
 }
@@ -92,7 +92,7 @@ function validate(raw: unknown[], rejected: Rejection[], now: Date): HashedEvent
 }
 
 /** May the tenant start another interview? Only `block`, or `allow` past its limit, says no. */
-function canStartInterview(ctx: BillingContext, account: Account): boolean {
+export function canStartInterview(ctx: BillingContext, account: Account): boolean {
   const floor = ctx.plan.overage.mode === 'block' ? 0 : -ctx.plan.overage.limitMilli;
   return account.balanceMilli > floor;
 }
@@ -254,7 +254,7 @@ async function ingestBatch(
 }
 
 /** Raises the credit alerts this balance reaches in the current period (each once per period). */
-async function alertIfLow(
+export async function alertIfLow(
   tx: Queryable,
   ctx: BillingContext,
   balanceMilli: number,
@@ -267,7 +267,7 @@ async function alertIfLow(
 }
 
 /** What the merged interviews change: their rows, the charge differences, the rollup and candidate deltas. */
-function consequences(
+export function consequences(
   after: Map<string, StoredInterview>,
   before: Map<string, StoredInterview>,
   ctx: BillingContext,
@@ -385,9 +385,9 @@ function openers(events: HashedEvent[], before: Map<string, StoredInterview>, al
   return ids;
 }
 
-function checkAgainst(
+export function checkAgainst(
   current: InterviewKind | undefined,
-  e: HashedEvent,
+  e: ParsedEvent,
   allowNew: boolean,
 ): Omit<Rejection, 'index'> | undefined {
   const isSimulation = e.type === 'simulation.run';
@@ -416,7 +416,7 @@ function checkAgainst(
   return undefined;
 }
 
-function openingSightings(events: HashedEvent[]): OpeningSighting[] {
+export function openingSightings(events: ParsedEvent[]): OpeningSighting[] {
   // Times compared as the milliseconds parsed once (titleAt -Infinity: untitled so far).
   const byId = new Map<string, { o: OpeningSighting; firstAt: number; titleAt: number }>();
   for (const e of events) {
@@ -455,8 +455,8 @@ function openingSightings(events: HashedEvent[]): OpeningSighting[] {
  * Each candidate's earliest sighting in the batch, less those that would change nothing: a candidate
  * the stored interviews show already seen no later (most events are of interviews already known).
  */
-function candidateSightings(
-  events: HashedEvent[],
+export function candidateSightings(
+  events: ParsedEvent[],
   stored: Map<string, StoredInterview>,
 ): { id: string; firstSeenAt: string }[] {
   const known = new Map<string, number>();

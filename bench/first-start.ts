@@ -1,0 +1,84 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEMO_LOGINS, DEMO_PASSWORD } from '../src/server/demo/tenants.js';
+
+/**
+ * The first start as a new user sees it, after `npm install` (which builds the console): `npm start`
+ * on an embedded database folder that does not exist yet, timed from the spawn to the line with the
+ * URL; then every demo login is tried, and the server is stopped. RUNS times (3 by default), each on a
+ * new folder. The machine's load average is taken before each run: other work on the machine slows
+ * the start, so the minimum and the median are both given.
+ */
+const RUNS = Number(process.env.BENCH_FIRST_START_RUNS ?? 3);
+const GOAL_SECONDS = 20;
+const URL_LINE = /Meterline is running at (http:\/\/\S+)/;
+
+async function once(): Promise<{ seconds: number; load: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'meterline-first-start-'));
+  const load = loadavg()[0] ?? 0;
+  const t0 = performance.now();
+  const child = spawn('npm', ['start'], {
+    env: {
+      ...process.env,
+      PORT: '0',
+      METERLINE_DATA_DIR: join(dir, 'pglite'),
+      DATABASE_URL: '',
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+    // Its own process group, so the stop reaches npm's child (the server) too.
+    detached: true,
+  });
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        const m = URL_LINE.exec(out);
+        if (m?.[1]) resolve(m[1]);
+      });
+      child.on('exit', (code) =>
+        reject(new Error(`npm start exited (${code}) before printing its URL:\n${out}`)),
+      );
+    });
+    const seconds = (performance.now() - t0) / 1000;
+    for (const login of DEMO_LOGINS) {
+      const res = await fetch(`${url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: login.email, password: DEMO_PASSWORD }),
+      });
+      if (res.status !== 200)
+        throw new Error(`${login.email} could not sign in: ${res.status} ${await res.text()}`);
+    }
+    console.log(
+      `  ${seconds.toFixed(1)} s to the URL (load average ${load.toFixed(2)}); every demo login works`,
+    );
+    return { seconds, load };
+  } finally {
+    if (child.pid !== undefined && child.exitCode === null) {
+      const exited = new Promise((resolve) => child.on('exit', resolve));
+      process.kill(-child.pid, 'SIGTERM');
+      await exited;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function run(): Promise<object> {
+  const runs: { seconds: number; load: number }[] = [];
+  for (let i = 0; i < RUNS; i++) runs.push(await once());
+  const sorted = runs.map((r) => r.seconds).sort((a, b) => a - b);
+  const at = (i: number) => sorted[i] ?? Number.NaN;
+  const round = (x: number) => Math.round(x * 10) / 10;
+  // The middle run, or the mean of the two middle runs.
+  const median = (at(Math.floor((sorted.length - 1) / 2)) + at(Math.ceil((sorted.length - 1) / 2))) / 2;
+  return {
+    runs: runs.map((r) => ({ seconds: round(r.seconds), loadAverage: round(r.load) })),
+    minSeconds: round(at(0)),
+    medianSeconds: round(median),
+    goalSeconds: GOAL_SECONDS,
+  };
+}
