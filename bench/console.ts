@@ -65,6 +65,7 @@ const LAST_MONTH_DAY = '2026-03-31';
 const ROUTES = [
   '/consumption/summary',
   '/consumption/openings',
+  '/consumption/breakdown?by=department',
   '/consumption/timeseries?granularity=day',
   `/consumption/timeseries?granularity=month&from=${HISTORY_FROM}&to=${LAST_MONTH_DAY}`,
 ];

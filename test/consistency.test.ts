@@ -16,10 +16,10 @@ import {
 /**
  * Every screen's numbers agree (docs/product.md, The opening drawer): for random ranges and
  * granularities, the summary cards, the openings table (all pages), the time series' buckets, the
- * export's columns and the openings' drawers give the same invited, completed, partially
- * completed, simulations and credits used, to the thousandth. One tenant with two years of random
- * interviews (late finishes, resumed and abandoned interviews, simulations, reversals) in a time
- * zone with summer time, seeded once for the file.
+ * export's columns, the openings' drawers and the breakdowns by attribute give the same invited,
+ * completed, partially completed, simulations and credits used, to the thousandth. One tenant with
+ * two years of random interviews (late finishes, resumed and abandoned interviews, simulations,
+ * reversals, attributes changing on the way) in a time zone with summer time, seeded once for the file.
  */
 
 /** Runs per property; METERLINE_PROPERTY_RUNS=500 for a long hunt. */
@@ -117,7 +117,14 @@ function eventsOf(spec: Spec, n: number): Record<string, unknown>[] {
   return steps.flatMap(([type, extra], k) => {
     const at = times[k] ?? Number.POSITIVE_INFINITY;
     if (at > clock.current.getTime()) return [];
-    return [{ id: `ev-${n}-${k}`, type, ...base, occurredAt: new Date(at).toISOString(), ...extra }];
+    // Most interviews are attributed, some change department on the way, a quarter have none.
+    const attribution =
+      n % 4 === 0
+        ? {}
+        : { department: `dep-${(n + k) % 3}`, recruiterId: `rec-${n % 5}`, tags: { wave: `${n % 2}` } };
+    return [
+      { id: `ev-${n}-${k}`, type, ...base, occurredAt: new Date(at).toISOString(), ...extra, ...attribution },
+    ];
   });
 }
 
@@ -208,7 +215,7 @@ const rangeArb = fc.option(
 );
 
 describe('every view of usage', () => {
-  it('gives the same figures: summary, openings (all pages), time series, export and drawers', async () => {
+  it('gives the same figures: summary, openings (all pages), time series, export, drawers and breakdowns', async () => {
     await fc.assert(
       fc.asyncProperty(
         rangeArb,
@@ -275,6 +282,13 @@ describe('every view of usage', () => {
             drawers.push(totals);
           }
           expect(sum(drawers), 'drawers').toEqual(expected);
+
+          // Each breakdown: its items, (none) included, add up to its totals, which are the summary's.
+          for (const by of ['department', 'recruiter', 'tag:wave']) {
+            const body = (await get(`/api/v1/consumption/breakdown?${query}&by=${by}&limit=1000`)).json();
+            expect(figuresOf(body.totals), `${by} totals`).toEqual(expected);
+            expect(sum(body.items.map(figuresOf)), `${by} items`).toEqual(expected);
+          }
         },
       ),
       { numRuns: runs(20) },

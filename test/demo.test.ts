@@ -121,6 +121,7 @@ describe('loadDemo', () => {
         candidate_id: string | null;
         occurred_at: Date;
         completion: number | null;
+        attribution: Partial<ParsedEvent> | null;
       }>(spec.slug, 'select * from interview_events');
       expect(events.map((e) => e.id).sort()).toEqual([...new Set(deliveries.map((d) => d.event.id))].sort());
       const merged = new Map<string, InterviewRecord>();
@@ -134,6 +135,7 @@ describe('loadDemo', () => {
           ...(e.candidate_id === null ? {} : { candidateId: e.candidate_id }),
           occurredAt: new Date(at).toISOString(),
           ...(e.completion === null ? {} : { completion: Number(e.completion) }),
+          ...e.attribution,
           at,
         };
         merged.set(e.interview_id, mergeEvent(merged.get(e.interview_id), parsed));
@@ -155,6 +157,7 @@ describe('loadDemo', () => {
           expiredAt: ms(row.expired_at),
           cancelledAt: ms(row.cancelled_at),
           completion: Number(row.completion),
+          attribution: row.attribution,
         });
       }
     }
@@ -227,7 +230,7 @@ describe('loadDemo', () => {
   it('has an API key per tenant', async () => {
     for (const slug of ['acme', 'globex']) {
       const keys = await query<{ name: string }>(slug, 'select name from api_keys');
-      expect(keys.map((k) => k.name)).toEqual(['Interview engine (demo)']);
+      expect(keys.map((k) => k.name)).toEqual(['demo engine']);
     }
   });
 

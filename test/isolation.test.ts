@@ -170,6 +170,12 @@ async function seed(tenant: TestTenant, admin: Session, interviewIds: string[], 
   });
   expect(alerts.statusCode).toBe(200);
   const outcomes = ['completed', 'partial', 'expired', 'completed', 'simulation'] as const;
+  // Attributed alike in both tenants (the same recruiter id), so a leak would show.
+  const attribution = {
+    recruiterId: 'rec-shared',
+    recruiterName: `${openingId} recruiter`,
+    department: 'Sales',
+  };
   const events = interviewIds.flatMap((interviewId, i) =>
     interviewEvents({
       interviewId,
@@ -178,7 +184,7 @@ async function seed(tenant: TestTenant, admin: Session, interviewIds: string[], 
       outcome: outcomes[i % outcomes.length],
       completion: 0.6,
       expiresAfterHours: 24,
-    }),
+    }).map((e) => ({ ...e, ...attribution })),
   );
   const ingested = await postEvents(app, tenant.apiKey, events);
   expect(ingested.json()).toMatchObject({ accepted: events.length, rejected: [] });
@@ -791,6 +797,8 @@ describe('through HTTP, tenant B sees and changes nothing of A', () => {
     };
     // The health check and the API's document hold nothing of any tenant, and answer anyone.
     const PUBLIC = ['GET /api/v1/health', 'GET /api/docs/json', 'GET /api/v1/auth/session'];
+    // Routes that answer nothing without a query parameter.
+    const QUERIES: Record<string, string> = { '/api/v1/consumption/breakdown': '?by=recruiter' };
     const urls = allRoutes()
       .filter((r) => r.startsWith('GET ') && !PUBLIC.includes(r))
       .flatMap((r) => {
@@ -801,7 +809,7 @@ describe('through HTTP, tenant B sees and changes nothing of A', () => {
             fill.map((v) => u.replace(`{${name}}`, encodeURIComponent(v))),
           );
         }
-        return urlsOfRoute;
+        return urlsOfRoute.map((u) => u + (QUERIES[u] ?? ''));
       });
     expect(urls.length).toBeGreaterThan(5);
     const look = async () => {

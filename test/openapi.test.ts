@@ -198,7 +198,15 @@ describe('real answers', () => {
         headers: key(),
         payload: {
           events: [
-            ...interviewEvents({ interviewId: 'iv-walk', openingId: 'op-walk', outcome: 'completed' }),
+            ...interviewEvents({ interviewId: 'iv-walk', openingId: 'op-walk', outcome: 'completed' }).map(
+              (e) => ({
+                ...e,
+                recruiterId: 'rec-walk',
+                recruiterName: 'Walker',
+                department: 'Eng',
+                tags: { team: 'a' },
+              }),
+            ),
             ...interviewEvents({ openingId: 'op-walk', outcome: 'partial', completion: 0.6 }),
             ...interviewEvents({ openingId: 'op-walk', outcome: 'invited' }),
             ...interviewEvents({ openingId: 'op-walk', outcome: 'simulation' }),
@@ -222,6 +230,10 @@ describe('real answers', () => {
     [
       'listOpeningUsage',
       () => ({ method: 'GET', url: `/api/v1/consumption/openings${range}`, headers: key() }),
+    ],
+    [
+      'getUsageBreakdown',
+      () => ({ method: 'GET', url: `/api/v1/consumption/breakdown${range}&by=recruiter`, headers: key() }),
     ],
     [
       'getUsageTimeseries',

@@ -62,6 +62,8 @@ interface InterviewSpec {
   candidate: number;
   /** A job title per event (null: the event names none). */
   titles: (number | null)[];
+  /** Attribution per event (null: the event attributes nothing); see attributesOf. */
+  attributes: (number | null)[];
 }
 
 interface WireEvent {
@@ -73,6 +75,23 @@ interface WireEvent {
   candidateId?: string;
   occurredAt: string;
   completion?: number;
+  recruiterId?: string;
+  recruiterName?: string;
+  department?: string;
+  location?: string;
+  tags?: Record<string, string>;
+}
+
+/** What an event says of its interview's attribution: recruiters with changing names, departments, tags. */
+function attributesOf(n: number | null | undefined): Partial<WireEvent> {
+  if (n === null || n === undefined) return {};
+  return {
+    recruiterId: `rec-${n % 3}`,
+    ...(n % 4 === 0 ? {} : { recruiterName: `Recruiter ${n}` }),
+    department: `dep-${n % 2}`,
+    ...(n === 3 ? { location: 'Berlin' } : {}),
+    ...(n % 2 === 1 ? { tags: { team: `t${n % 3}`, ...(n > 3 ? { wave: String(n) } : {}) } } : {}),
+  };
 }
 
 const STREAM_START = Date.parse('2026-01-03T00:00:00Z');
@@ -92,6 +111,10 @@ const specArb: fc.Arbitrary<InterviewSpec> = fc.record({
   opening: fc.integer({ min: 0, max: 2 }),
   candidate: fc.integer({ min: 0, max: 3 }),
   titles: fc.array(fc.option(fc.integer({ min: 0, max: 2 }), { nil: null }), { minLength: 7, maxLength: 7 }),
+  attributes: fc.array(fc.option(fc.integer({ min: 0, max: 5 }), { nil: null }), {
+    minLength: 7,
+    maxLength: 7,
+  }),
 });
 
 /** One interview's events, in the order they happen. */
@@ -111,6 +134,7 @@ function eventsOf(spec: InterviewSpec, n: number): WireEvent[] {
       candidateId: `cand-${spec.candidate}`,
       occurredAt: new Date(STREAM_START + minute * MINUTE).toISOString(),
       ...(completion === undefined ? {} : { completion }),
+      ...attributesOf(spec.attributes[k % spec.attributes.length]),
     });
   };
   const c = spec.completion;
@@ -264,6 +288,8 @@ interface Ledger {
 interface Books extends Ledger {
   interviews: string[];
   dailyUsage: string[];
+  attributeUsage: string[];
+  recruiters: string[];
   openings: string[];
   candidates: string[];
   events: string[];
@@ -305,6 +331,13 @@ async function books(tenantId: string): Promise<Books> {
       ),
       dailyUsage: await q(
         `select (to_jsonb(r) - 'tenant_id')::text as v from daily_usage r where tenant_id = $1 order by opening_id, day`,
+      ),
+      attributeUsage: await q(
+        `select (to_jsonb(r) - 'tenant_id')::text as v from attribute_daily_usage r where tenant_id = $1
+          order by dimension, value, day`,
+      ),
+      recruiters: await q(
+        `select (to_jsonb(r) - 'tenant_id')::text as v from recruiters r where tenant_id = $1 order by id`,
       ),
       openings: await q(
         `select (to_jsonb(r) - 'tenant_id')::text as v from openings r where tenant_id = $1 order by id`,
@@ -354,6 +387,8 @@ const sameBooks = (b: Books) => ({
   overageMilli: b.overageMilli,
   interviews: b.interviews,
   dailyUsage: b.dailyUsage,
+  attributeUsage: b.attributeUsage,
+  recruiters: b.recruiters,
   openings: b.openings,
   candidates: b.candidates,
   events: b.events,
@@ -363,7 +398,7 @@ const sameBooks = (b: Books) => ({
 // ---------------------------------------------------------------------------------------------
 
 describe('ingesting a stream delivered shuffled, repeated and in batches', () => {
-  it('gives the same balance, interviews, charges and daily rollups as the stream in order in one batch', async () => {
+  it('gives the same balance, interviews, charges and daily rollups (by opening and by attribute) as the stream in order in one batch', async () => {
     await fc.assert(
       fc.asyncProperty(scenarioArb, async (s) => {
         const stream = inOrder(s.specs);

@@ -292,6 +292,54 @@ select tenant_id, day, sum(invited), sum(started), sum(completed), sum(partially
        sum(cancelled), sum(simulations), sum(credits_milli)
   from daily_usage where tenant_id = $1 group by tenant_id, day order by day`;
 
+/**
+ * Attribution as ingest leaves it, by opening: every interview of an opening but the first (the
+ * general application: usage without attribution) has the opening's recruiter (of 40), department
+ * (of 8) and location (of 5), given by its invitation; the recruiters are named.
+ */
+const OPENING_ATTRIBUTES = `
+select o.id as opening_id, d.dimension, d.value
+  from openings o
+ cross join lateral (select substr(o.id, 4)::int as k) n
+ cross join lateral (values
+   ('recruiter', 'rec-' || (n.k % 40)),
+   ('department', (array['Engineering', 'Nursing', 'Sales', 'Support', 'Finance', 'Legal', 'Marketing',
+                         'Operations'])[1 + n.k % 8]),
+   ('location', (array['Berlin', 'London', 'New York', 'São Paulo', 'Singapore'])[1 + n.k % 5])
+ ) as d(dimension, value)
+ where o.tenant_id = $1 and n.k > 1`;
+
+const ATTRIBUTE_INTERVIEWS = `
+update interviews i set attribution = a.attribution
+  from (select opening_id, jsonb_object_agg(dimension, jsonb_build_object('value', value)
+                 || case when dimension = 'recruiter' then jsonb_build_object('name', 'Recruiter ' || value)
+                         else '{}'::jsonb end) as attribution
+          from (${OPENING_ATTRIBUTES}) oa group by opening_id) a
+ where i.tenant_id = $1 and i.opening_id = a.opening_id`;
+
+const STAMP_ATTRIBUTES = `
+update interviews i set attribution = (
+  select jsonb_object_agg(k, v || jsonb_build_object('at', (extract(epoch from i.invited_at) * 1000)::int8,
+                                                      'event', 'evt-' || i.id))
+    from jsonb_each(i.attribution) as e(k, v))
+ where i.tenant_id = $1 and i.attribution is not null`;
+
+/** The rollups by attribute: each opening's daily rollups under its attributes. */
+const INSERT_ATTRIBUTE_ROLLUPS = `
+insert into attribute_daily_usage (tenant_id, dimension, value, day, invited, started, completed,
+                                   partially_completed, expired, cancelled, simulations, credits_milli)
+select $1, a.dimension, a.value, u.day, sum(invited), sum(started), sum(completed), sum(partially_completed),
+       sum(expired), sum(cancelled), sum(simulations), sum(credits_milli)
+  from daily_usage u join (${OPENING_ATTRIBUTES}) a on a.opening_id = u.opening_id
+ where u.tenant_id = $1
+ group by a.dimension, a.value, u.day
+ order by u.day, a.dimension, a.value`;
+
+const INSERT_RECRUITERS = `
+insert into recruiters (tenant_id, id, name, name_event_at, name_event_id)
+select distinct $1::uuid, value, 'Recruiter ' || value, '2000-01-01T00:00:00Z'::timestamptz, ''
+  from (${OPENING_ATTRIBUTES}) a where dimension = 'recruiter'`;
+
 /** Runs fn as the schema owner; on PGlite (one session) steps back into the app role after. */
 export async function asOwner<T>(bench: BenchDatabase, fn: (owner: Database) => Promise<T>): Promise<T> {
   const owner = await bench.owner();
@@ -389,6 +437,12 @@ export async function loadConsoleTenant(
       await owner.query(INSERT_CANDIDATES, [id, tz]);
       await owner.query(COUNT_CANDIDATES, [id]);
       await owner.query(INSERT_DAY_TOTALS, [id]);
+    });
+    await phase('attribution', async () => {
+      await owner.query(ATTRIBUTE_INTERVIEWS, [id]);
+      await owner.query(STAMP_ATTRIBUTES, [id]);
+      await owner.query(INSERT_ATTRIBUTE_ROLLUPS, [id]);
+      await owner.query(INSERT_RECRUITERS, [id]);
     });
   });
 

@@ -1,3 +1,4 @@
+import type { Dimension } from '../../shared/attribution.js';
 import { addDays, startOfLocalDate } from '../../shared/calendar.js';
 import type {
   Granularity,
@@ -199,4 +200,36 @@ export async function openingInterviews(
     });
   }
   return { items: matching.slice(opts.offset, opts.offset + opts.limit), total: matching.length, totals };
+}
+
+export interface ValueUsage extends UsageCounts {
+  value: string;
+  /** The recruiter's latest name, for usage by recruiter; else null. */
+  name: string | null;
+}
+
+/**
+ * Usage per value of one dimension (`recruiter`, `department`, `location`, `tag:<key>`) with
+ * activity in the range, from the rollups by attribute (docs/product.md, Attribution).
+ */
+export async function usageByValue(
+  tx: Queryable,
+  tenantId: string,
+  dimension: Dimension,
+  range: DateRange,
+): Promise<ValueUsage[]> {
+  const rows = await tx.query(
+    `with usage as (
+       select value, ${SUMS} from attribute_daily_usage
+        where tenant_id = $1 and dimension = $2 and day between $3 and $4 group by value
+     )
+     select u.*, r.name
+       from usage u left join recruiters r on $2 = 'recruiter' and r.tenant_id = $1 and r.id = u.value`,
+    [tenantId, dimension, range.from, range.to],
+  );
+  return rows.map((r) => ({
+    value: r.value as string,
+    name: (r.name as string | null) ?? null,
+    ...countsFromRow(r),
+  }));
 }

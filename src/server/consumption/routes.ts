@@ -1,19 +1,21 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
+import type { Dimension } from '../../shared/attribution.js';
 import { USAGE_COUNTERS } from '../../shared/contract/consumption.js';
 import * as contract from '../../shared/contract/index.js';
 import { milliToCredits } from '../../shared/credits.js';
 import { emptyUsageCounts, totalInterviews, type UsageCounts } from '../../shared/metrics.js';
 import { authOf } from '../auth/guard.js';
-import type { Queryable } from '../db/database.js';
+import { type Queryable, settleAll } from '../db/database.js';
 import { DomainError, notFound } from '../errors.js';
 import { routeOf } from '../http/route.js';
 import { readAccount } from '../ledger/account.js';
 import { type BillingContext, loadBillingContext } from '../ledger/plans.js';
 import { currentPeriod } from '../ledger/queries.js';
 import { findOpening } from '../openings/queries.js';
+import { breakdownRows } from './breakdown.js';
 import { type Bucket, bucketsOf } from './buckets.js';
-import { openingInterviews, usageByBucket, usageByOpening, usageTotals } from './queries.js';
+import { openingInterviews, usageByBucket, usageByOpening, usageByValue, usageTotals } from './queries.js';
 import { type DateRange, elapsedPart, previousRange, rangeDays, resolveRange, today } from './range.js';
 
 const figures = (c: UsageCounts): z.output<typeof contract.Figures> => ({
@@ -122,6 +124,36 @@ export const consumptionRoutes: FastifyPluginAsyncZod = async (app) => {
           page,
           pageSize,
           total,
+        };
+      });
+    },
+  });
+
+  app.route({
+    ...routeOf(contract.getBreakdown),
+    handler: async (request) => {
+      const { tenantId } = authOf(request);
+      const { by, limit } = request.query;
+      const dimension = by as Dimension;
+      return inTenant(tenantId, async (tx, ctx) => {
+        const range = resolveRange(request.query, ctx, app.deps.now());
+        const [totals, values] = await settleAll([
+          usageTotals(tx, tenantId, range),
+          usageByValue(tx, tenantId, dimension, range),
+        ]);
+        const rows = breakdownRows(values, totals);
+        return {
+          by,
+          periodStart: range.from,
+          periodEnd: range.to,
+          items: rows.slice(0, limit).map(({ key, label, ...c }) => ({
+            key,
+            label,
+            ...counts(c),
+            share: share(c.creditsMilli, totals.creditsMilli),
+          })),
+          totals: { ...counts(totals), totalInterviews: totalInterviews(totals) },
+          total: rows.length,
         };
       });
     },

@@ -10,7 +10,7 @@ import {
 import type { EventType, InterviewEvent } from '../../shared/contract/events.js';
 import { Random } from './random.js';
 import { hiringIntensity } from './seasonality.js';
-import type { DemoTenantSpec } from './tenants.js';
+import type { DemoTeams, DemoTenantSpec } from './tenants.js';
 
 /**
  * The demo's event stream, as the interview engine would have sent it: a pure function of the
@@ -32,6 +32,8 @@ export interface Delivery {
 export interface DemoOpening {
   id: string;
   jobTitle: string;
+  /** Sent on each of the opening's events: its recruiter, department and location, when the tenant has teams. */
+  attribution: Pick<InterviewEvent, 'recruiterId' | 'recruiterName' | 'department' | 'location'>;
   opensAt: number;
   closesAt: number;
 }
@@ -195,10 +197,26 @@ function scheduleOpenings(
     return {
       id: `${spec.slug}-op-${String(k + 1).padStart(3, '0')}`,
       jobTitle: spec.openings[k] as string,
+      attribution: attributionOf(spec.teams, spec.openings[k] as string, k),
       opensAt,
       closesAt,
     };
   });
+}
+
+function attributionOf(
+  teams: DemoTeams | undefined,
+  jobTitle: string,
+  k: number,
+): DemoOpening['attribution'] {
+  if (!teams) return {};
+  const recruiter = teams.recruiters[k % teams.recruiters.length];
+  const department = teams.departments.find(([, words]) => words.some((w) => jobTitle.includes(w)))?.[0];
+  return {
+    ...(recruiter ? { recruiterId: recruiter.id, recruiterName: recruiter.name } : {}),
+    ...(department ? { department } : {}),
+    location: teams.locations[k % teams.locations.length],
+  };
 }
 
 /** Splits `total` in proportion to `weights`, in whole numbers that add up exactly (largest remainders). */
@@ -319,6 +337,7 @@ function event(
     interviewId,
     openingId: o.id,
     jobTitle: o.jobTitle,
+    ...o.attribution,
     ...(candidateId ? { candidateId } : {}),
     occurredAt: new Date(Math.floor(at)).toISOString(),
     ...(completion === undefined ? {} : { completion }),

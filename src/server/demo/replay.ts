@@ -13,9 +13,11 @@ import {
   consequences,
   hashEvent,
   openingSightings,
+  recruiterSightings,
 } from '../metering/ingest.js';
 import {
   addCandidates,
+  addToAttributeRollups,
   addToRollups,
   type InterviewWrite,
   insertEvents,
@@ -23,9 +25,12 @@ import {
   upsertCandidates,
   upsertInterviews,
   upsertOpenings,
+  upsertRecruiters,
 } from '../metering/queries.js';
 import {
+  type AttributeDelta,
   addCounts,
+  attributeChanges,
   type CandidateDelta,
   candidateChanges,
   nonZero,
@@ -39,7 +44,7 @@ const CHUNK = 5000;
 /**
  * The demo's ingestion, batch by batch with ingest's own rules (event checks, merge, state, charge,
  * rollup and candidate contributions, alerts) and its ledger postings, but with each interview's,
- * event's, candidate's and rollup's row written once at the end (`flush`) instead of at every
+ * event's, candidate's, recruiter's and rollup's row written once at the end (`flush`) instead of at every
  * batch that touches it, and nothing read back: the tenant is new and this is its only writer, so
  * what the database would answer ingest (stored interviews, event hashes) is exactly what is held
  * here. Side by side with ingestEvents in batches of 1,000, the load takes about half the time. The ledger is posted per
@@ -52,6 +57,7 @@ export class DemoReplay {
   private readonly events: (ParsedEvent & { hash: string })[] = [];
   private readonly writes = new Map<string, InterviewWrite>();
   private readonly rollups: RollupDelta = new Map();
+  private readonly attributes: AttributeDelta = new Map();
   private readonly candidates: CandidateDelta = new Map();
 
   constructor(
@@ -102,24 +108,26 @@ export class DemoReplay {
           reversed: false,
         });
       }
-      const { writes, charges, rollups, candidates } = consequences(after, before, ctx);
+      const { writes, charges, rollups, attributes, candidates } = consequences(after, before, ctx);
       for (const w of writes) {
         this.writes.set(w.record.id, w);
         this.stored.set(w.record.id, { record: w.record, chargedMilli: w.chargedMilli, reversed: false });
       }
       for (const [key, counts] of rollups) addCounts(this.rollups, key, counts);
+      for (const [key, counts] of attributes) addCounts(this.attributes, key, counts);
       for (const [key, n] of candidates) this.candidates.set(key, (this.candidates.get(key) ?? 0) + n);
       await postConsumption(tx, account, lots, charges, this.actor);
       if (charges.length > 0) await alertIfLow(tx, ctx, account.balanceMilli, now);
     });
   }
 
-  /** Writes every row the batches left: openings, candidates, events, interviews, candidate days and rollups. */
+  /** Writes every row the batches left: openings, recruiters, candidates, events, interviews, candidate days and rollups. */
   async flush(): Promise<void> {
     const { tenantId, events } = this;
     await this.db.withTenant(tenantId, async (tx) => {
       // Openings first: interviews refer to them.
       await upsertOpenings(tx, tenantId, openingSightings(events));
+      await upsertRecruiters(tx, tenantId, recruiterSightings(events));
       const writes = [...this.writes.values()];
       const candidateDays = candidateChanges(this.candidates);
       const firstSeen = candidateSightings(events, new Map());
@@ -138,6 +146,7 @@ export class DemoReplay {
         statements.push(addCandidates(tx, tenantId, candidateDays.slice(i, i + CHUNK)));
       }
       statements.push(addToRollups(tx, tenantId, nonZero(this.rollups)));
+      statements.push(addToAttributeRollups(tx, tenantId, attributeChanges(this.attributes)));
       await settleAll(statements);
     });
   }

@@ -3,7 +3,7 @@ import type { PlanInput } from '../tenants/create.js';
 
 /** The one password of every demo login (printed by `npm start` and `demo load`). */
 export const DEMO_PASSWORD = 'meterline-demo';
-export const DEMO_API_KEY_NAME = 'Interview engine (demo)';
+export const DEMO_API_KEY_NAME = 'demo engine';
 
 export interface DemoUser {
   email: string;
@@ -30,6 +30,16 @@ export interface DemoTenantSpec {
   /** A purchase of extra credits in the December before the latest finished January-March peak. */
   purchase?: { credits: number };
   users: readonly DemoUser[];
+  /** Who runs the openings, sent on every event as its attribution (docs/product.md, Attribution). */
+  teams?: DemoTeams;
+}
+
+export interface DemoTeams {
+  /** Opening k is run by recruiter k mod n and based at location k mod m. */
+  recruiters: readonly { id: string; name: string }[];
+  locations: readonly string[];
+  /** An opening's department: the first entry whose words appear in its job title. */
+  departments: readonly [department: string, words: readonly string[]][];
 }
 
 /**
@@ -105,6 +115,24 @@ export const ACME: DemoTenantSpec = {
     { email: 'recruiter@acme.test', name: 'Ravi Patel', role: 'recruiter' },
     { email: 'viewer@acme.test', name: 'Morgan Lee', role: 'viewer' },
   ],
+  teams: {
+    recruiters: [
+      { id: 'rec-ravi', name: 'Ravi Patel' },
+      { id: 'rec-jo', name: 'Jo Alvarez' },
+      { id: 'rec-sam', name: 'Sam Okafor' },
+      { id: 'rec-lena', name: 'Lena Fischer' },
+    ],
+    locations: ['New York', 'Austin', 'Remote', 'New York', 'Remote'],
+    departments: [
+      ['Customer Success', ['Customer']],
+      ['Sales', ['Sales', 'Account', 'Solutions', 'Revenue', 'Implementation']],
+      ['Product', ['Product', 'Designer']],
+      ['Marketing', ['Marketing']],
+      ['People', ['Recruiting', 'HR']],
+      ['Finance & Operations', ['Financial', 'Payroll', 'Business Operations', 'Office']],
+      ['Engineering', ['Engineer', 'Developer', 'Data', 'Writer']],
+    ],
+  },
 };
 
 /** Globex Hiring: a smaller German company on a yearly plan that blocks at zero. */

@@ -2,8 +2,15 @@ import { milliToCredits } from '../../shared/credits.js';
 import { writeAudit } from '../auth/audit.js';
 import type { Database, Queryable } from '../db/database.js';
 import { DomainError, notFound } from '../errors.js';
-import { addToRollups, findInterviews } from '../metering/queries.js';
-import { addContribution, nonZero, type RollupDelta } from '../metering/rollup.js';
+import { addToAttributeRollups, addToRollups, findInterviews } from '../metering/queries.js';
+import {
+  type AttributeDelta,
+  addAttributedContribution,
+  addContribution,
+  attributeChanges,
+  nonZero,
+  type RollupDelta,
+} from '../metering/rollup.js';
 import { deriveState } from '../metering/state.js';
 import { type Account, readAccount } from './account.js';
 import { periodContaining } from './periods.js';
@@ -90,6 +97,10 @@ export async function reverseCharge(
     addContribution(rollups, found.record, found.chargedMilli, ctx.timeZone, -1);
     addContribution(rollups, found.record, 0, ctx.timeZone, 1);
     await addToRollups(tx, tenantId, nonZero(rollups));
+    const attributes: AttributeDelta = new Map();
+    addAttributedContribution(attributes, found.record, found.chargedMilli, ctx.timeZone, -1);
+    addAttributedContribution(attributes, found.record, 0, ctx.timeZone, 1);
+    await addToAttributeRollups(tx, tenantId, attributeChanges(attributes));
     await writeAudit(tx, tenantId, { actor: req.actor, at: req.now }, 'charge.reversed', {
       interviewId: req.interviewId,
       credits: milliToCredits(found.chargedMilli),

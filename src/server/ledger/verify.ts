@@ -1,9 +1,13 @@
 import type { Database, Queryable } from '../db/database.js';
 import { findInterviews } from '../metering/queries.js';
 import {
+  type AttributeDelta,
+  addAttributedContribution,
   addCandidateDays,
   addContribution,
   addCounts,
+  attributeChanges,
+  attributeKey,
   type CandidateDelta,
   COUNTER_COLUMNS,
   candidateChanges,
@@ -37,8 +41,8 @@ export interface Disagreement {
  * changed, removed or slipped in since it was appended), the balance and the overage equal the sums
  * of the ledger, each lot's remainder equals the entries on it, each interview's charge equals its
  * ledger entries, each interview's stored state and finish time are deriveState of its stored
- * milestones, and the daily rollups equal a recount of the interviews they summarise (by the same
- * contribution rule ingest uses).
+ * milestones, and the daily rollups (by opening and by attribute) equal a recount of the interviews
+ * they summarise (by the same contribution rule ingest uses).
  */
 export async function verifyTenant(db: Database, tenantId: string): Promise<Disagreement[]> {
   return db.withTenant(tenantId, async (tx) => {
@@ -113,6 +117,7 @@ async function verifyInterviews(tx: Queryable, tenantId: string): Promise<Disagr
   const problems: Disagreement[] = [];
   const expected: RollupDelta = new Map();
   const candidates: CandidateDelta = new Map();
+  const attributes: AttributeDelta = new Map();
   let after = '';
   for (;;) {
     const stored = await tx.query<{ id: string; state: string; finished_at: string | null }>(
@@ -142,9 +147,11 @@ async function verifyInterviews(tx: Queryable, tenantId: string): Promise<Disagr
       }
       addContribution(expected, i.record, i.chargedMilli, timeZone, 1);
       addCandidateDays(candidates, i.record, timeZone, 1);
+      addAttributedContribution(attributes, i.record, i.chargedMilli, timeZone, 1);
     }
   }
   problems.push(...(await compareRollups(tx, tenantId, expected, candidates)));
+  problems.push(...(await compareAttributeRollups(tx, tenantId, attributes)));
   return problems;
 }
 
@@ -205,6 +212,29 @@ async function compareRollups(
     });
   }
   return problems;
+}
+
+/** The stored rollups by attribute against those recounted from the interviews' attributes. */
+async function compareAttributeRollups(
+  tx: Queryable,
+  tenantId: string,
+  expected: AttributeDelta,
+): Promise<Disagreement[]> {
+  const stored = await tx.query<Record<string, unknown>>(
+    `select dimension, value, to_char(day, 'YYYY-MM-DD') as day, ${Object.values(COUNTER_COLUMNS).join(', ')}
+       from attribute_daily_usage where tenant_id = $1`,
+    [tenantId],
+  );
+  for (const row of stored) {
+    const key = attributeKey(row.dimension as string, row.value as string, row.day as string);
+    addCounts(expected, key, countsFromRow(row, -1));
+  }
+  return attributeChanges(expected).map(([dimension, value, day, diff]) => ({
+    check: 'rollup' as const,
+    message: `Rollup by ${dimension} ${JSON.stringify(value)} on ${day} is off from its interviews by ${JSON.stringify(
+      Object.fromEntries(Object.entries(diff).filter(([, v]) => v !== 0)),
+    )}`,
+  }));
 }
 
 /** The per-tenant day totals must equal the per-opening rollups summed by day. */

@@ -69,6 +69,15 @@ const eventArb = fc
       candidateId: fc.oneof(textArb(200), fc.constant(undefined)),
       occurredAt: occurredAtArb,
       completion: fc.oneof(completionArb, fc.constant(undefined)),
+      recruiterId: fc.oneof(textArb(100), fc.constant(undefined)),
+      recruiterName: fc.oneof(textArb(100), fc.constant(undefined)),
+      department: fc.oneof(textArb(100), fc.constant(undefined)),
+      location: fc.oneof(textArb(100), fc.constant(undefined)),
+      tags: fc.oneof(
+        fc.dictionary(fc.constantFrom('team', 'cost_center', 'a:b', ''), textArb(100), { maxKeys: 3 }),
+        fc.constant(undefined),
+        fc.anything(),
+      ),
     },
     { requiredKeys: ['type', 'occurredAt'] },
   )
@@ -98,6 +107,9 @@ const canonicalArb = fc.record(
       .date({ min: new Date('2000-01-01'), max: new Date('2100-01-01'), noInvalidDate: true })
       .map((d) => d.toISOString()),
     completion: fc.double({ min: 0, max: 1, noNaN: true }),
+    recruiterId: fc.stringMatching(/^rec-[a-z0-9]{1,20}$/),
+    department: fc.constantFrom('Engineering', 'Nursing', 'x'.repeat(100)),
+    location: fc.constantFrom('Berlin', 'São Paulo'),
   },
   { requiredKeys: ['id', 'type', 'interviewId', 'openingId', 'occurredAt', 'completion'] },
 );

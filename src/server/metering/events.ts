@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { ATTRIBUTION_FIELDS, MAX_ATTRIBUTE_LENGTH } from '../../shared/attribution.js';
 import {
   EVENT_TYPES,
   type EventType,
@@ -70,14 +71,34 @@ export function fastParseEvent(input: unknown): InterviewEvent | undefined {
     return undefined;
   if (completion === undefined && (type === 'interview.progress' || type === 'interview.ended'))
     return undefined;
+  // Tags (an object to check key by key) are left to zod; the other attributes are plain strings.
+  const { recruiterId, recruiterName, department, location } = e;
+  if (e.tags !== undefined) return undefined;
+  for (const v of [recruiterId, recruiterName, department, location])
+    if (v !== undefined && !isTrimmed(v, MAX_ATTRIBUTE_LENGTH)) return undefined;
+  if (recruiterName !== undefined && recruiterId === undefined) return undefined;
   // Zod's output: the schema's key order, and an optional key given as undefined kept as undefined.
   const event = { id, type: type as EventType, interviewId, openingId } as InterviewEvent;
   if ('jobTitle' in e) event.jobTitle = jobTitle;
   if ('candidateId' in e) event.candidateId = candidateId;
   event.occurredAt = occurredAt;
   if ('completion' in e) event.completion = completion;
+  if ('recruiterId' in e) event.recruiterId = recruiterId as string | undefined;
+  if ('recruiterName' in e) event.recruiterName = recruiterName as string | undefined;
+  if ('department' in e) event.department = department as string | undefined;
+  if ('location' in e) event.location = location as string | undefined;
+  if ('tags' in e) event.tags = undefined;
   return event;
 }
+
+const ATTRIBUTION: ReadonlySet<string> = new Set(ATTRIBUTION_FIELDS);
+
+/**
+ * Whether a refused event's issues all lie in its attribution: then it is refused as
+ * invalid_attribution, by the field, and anything else wrong with it as invalid_event.
+ */
+export const onlyAttributionIssues = (issues: readonly { path: readonly PropertyKey[] }[]) =>
+  issues.length > 0 && issues.every((i) => typeof i.path[0] === 'string' && ATTRIBUTION.has(i.path[0]));
 
 /** An accepted event with its time parsed once. */
 export interface ParsedEvent extends InterviewEvent {

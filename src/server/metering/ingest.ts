@@ -9,23 +9,29 @@ import { type BillingContext, loadBillingContext } from '../ledger/plans.js';
 import { type ChargeDelta, loadOpenLots, postConsumption } from '../ledger/postings.js';
 import { currentPeriod } from '../ledger/queries.js';
 import { chargeFor } from '../ledger/rules.js';
-import { eventTimeProblem, type ParsedEvent, parseEvent } from './events.js';
+import { eventTimeProblem, onlyAttributionIssues, type ParsedEvent, parseEvent } from './events.js';
 import {
   addCandidates,
+  addToAttributeRollups,
   addToRollups,
   findEventHashes,
   findInterviews,
   type InterviewWrite,
   insertEvents,
   type OpeningSighting,
+  type RecruiterSighting,
   type StoredInterview,
   upsertCandidates,
   upsertInterviews,
   upsertOpenings,
+  upsertRecruiters,
 } from './queries.js';
 import {
+  type AttributeDelta,
+  addAttributedContribution,
   addCandidateDays,
   addContribution,
+  attributeChanges,
   type CandidateDelta,
   candidateChanges,
   nonZero,
@@ -37,7 +43,22 @@ type HashedEvent = ParsedEvent & { hash: string; index: number };
 
 /** The content of an event, in a fixed field order, so a repeat can be told from a conflict. */
 export function hashEvent(e: ParsedEvent): string {
-  const canonical = [e.type, e.interviewId, e.openingId, e.jobTitle, e.candidateId, e.at, e.completion];
+  const canonical: unknown[] = [
+    e.type,
+    e.interviewId,
+    e.openingId,
+    e.jobTitle,
+    e.candidateId,
+    e.at,
+    e.completion,
+  ];
+  // Appended only when present, so the hash of an event without attribution is the one stored before it.
+  const { recruiterId, recruiterName, department, location, tags } = e;
+  if (recruiterId !== undefined || department !== undefined || location !== undefined || tags !== undefined) {
+    // Tags in key order: the same tags sent in another order are the same content.
+    const sortedTags = tags && Object.entries(tags).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    canonical.push(recruiterId, recruiterName, department, location, sortedTags);
+  }
   return hash('sha256', JSON.stringify(canonical), 'base64url');
 }
 
@@ -58,10 +79,10 @@ function validate(raw: unknown[], rejected: Rejection[], now: Date): HashedEvent
     }
     const parsed = parseEvent(input);
     if (!parsed.success) {
-      const message = parsed.error.issues
-        .map((i) => `${i.path.join('.') || 'event'}: ${i.message}`)
-        .join('; ');
-      rejected.push({ index, code: 'invalid_event', message });
+      const { issues } = parsed.error;
+      const message = issues.map((i) => `${i.path.join('.') || 'event'}: ${i.message}`).join('; ');
+      const code = onlyAttributionIssues(issues) ? 'invalid_attribution' : 'invalid_event';
+      rejected.push({ index, code, message });
       return;
     }
     // Times are kept to the millisecond everywhere, so every comparison agrees.
@@ -81,6 +102,11 @@ function validate(raw: unknown[], rejected: Rejection[], now: Date): HashedEvent
       candidateId: d.candidateId,
       occurredAt: isCanonical(d.occurredAt) ? d.occurredAt : new Date(at).toISOString(),
       completion: d.completion,
+      recruiterId: d.recruiterId,
+      recruiterName: d.recruiterName,
+      department: d.department,
+      location: d.location,
+      tags: d.tags,
       at,
       hash: '',
       index,
@@ -229,13 +255,15 @@ async function ingestBatch(
     const writing: Promise<unknown>[] = [
       upsertOpenings(tx, tenantId, openingSightings(passed)),
       upsertCandidates(tx, tenantId, candidateSightings(passed, before)),
+      upsertRecruiters(tx, tenantId, recruiterSightings(passed)),
     ];
-    const { writes, charges, rollups, candidates } = consequences(after, before, ctx);
+    const { writes, charges, rollups, attributes, candidates } = consequences(after, before, ctx);
     const balanceAfter = account.balanceMilli - charges.reduce((sum, c) => sum + c.deltaMilli, 0);
     writing.push(
       upsertInterviews(tx, tenantId, writes),
       addCandidates(tx, tenantId, candidateChanges(candidates)),
       addToRollups(tx, tenantId, nonZero(rollups)),
+      addToAttributeRollups(tx, tenantId, attributeChanges(attributes)),
       postConsumption(tx, account, lots, charges, opts.actor),
     );
     if (charges.length > 0) writing.push(alertIfLow(tx, ctx, balanceAfter, opts.now));
@@ -266,15 +294,25 @@ export async function alertIfLow(
   await raiseAlerts(tx, ctx.tenantId, { period, thresholds, balanceMilli, at: now });
 }
 
-/** What the merged interviews change: their rows, the charge differences, the rollup and candidate deltas. */
+/**
+ * What the merged interviews change: their rows, the charge differences, the rollup deltas (by
+ * opening and by attribute) and the candidate deltas.
+ */
 export function consequences(
   after: Map<string, StoredInterview>,
   before: Map<string, StoredInterview>,
   ctx: BillingContext,
-): { writes: InterviewWrite[]; charges: ChargeDelta[]; rollups: RollupDelta; candidates: CandidateDelta } {
+): {
+  writes: InterviewWrite[];
+  charges: ChargeDelta[];
+  rollups: RollupDelta;
+  attributes: AttributeDelta;
+  candidates: CandidateDelta;
+} {
   const writes: InterviewWrite[] = [];
   const charges: ChargeDelta[] = [];
   const rollups: RollupDelta = new Map();
+  const attributes: AttributeDelta = new Map();
   const candidates: CandidateDelta = new Map();
   for (const [id, next] of after) {
     const { state, finishedAt } = deriveState(next.record);
@@ -290,12 +328,14 @@ export function consequences(
     const prev = before.get(id);
     if (prev) {
       addContribution(rollups, prev.record, prev.chargedMilli, ctx.timeZone, -1);
+      addAttributedContribution(attributes, prev.record, prev.chargedMilli, ctx.timeZone, -1);
       addCandidateDays(candidates, prev.record, ctx.timeZone, -1);
     }
     addCandidateDays(candidates, next.record, ctx.timeZone, 1);
     // Charges only grow (an interview costs at most one credit); a reversal is the one way down.
     const chargedMilli = Math.max(charge.milli, next.chargedMilli);
     addContribution(rollups, next.record, chargedMilli, ctx.timeZone, 1);
+    addAttributedContribution(attributes, next.record, chargedMilli, ctx.timeZone, 1);
     writes.push({
       record: next.record,
       state,
@@ -315,7 +355,7 @@ export function consequences(
       });
     }
   }
-  return { writes, charges, rollups, candidates };
+  return { writes, charges, rollups, attributes, candidates };
 }
 
 const distinct = (ids: string[]) => [...new Set(ids)];
@@ -448,6 +488,28 @@ export function openingSightings(events: ParsedEvent[]): OpeningSighting[] {
   }
   const out: OpeningSighting[] = [];
   for (const { o } of byId.values()) out.push(o);
+  return out;
+}
+
+/** Each recruiter's latest name in the batch (by time, then event id); unnamed ones show their id. */
+export function recruiterSightings(events: ParsedEvent[]): RecruiterSighting[] {
+  const byId = new Map<string, { r: RecruiterSighting; at: number }>();
+  for (const e of events) {
+    if (e.recruiterId === undefined) continue;
+    const seen = byId.get(e.recruiterId);
+    if (e.recruiterName === undefined) {
+      if (!seen) {
+        const r = { id: e.recruiterId, name: null, nameEventAt: '-infinity', nameEventId: '' };
+        byId.set(e.recruiterId, { r, at: -Infinity });
+      }
+      continue;
+    }
+    if (seen && (seen.at > e.at || (seen.at === e.at && seen.r.nameEventId >= e.id))) continue;
+    const r = { id: e.recruiterId, name: e.recruiterName, nameEventAt: e.occurredAt, nameEventId: e.id };
+    byId.set(e.recruiterId, { r, at: e.at });
+  }
+  const out: RecruiterSighting[] = [];
+  for (const { r } of byId.values()) out.push(r);
   return out;
 }
 

@@ -2,7 +2,7 @@ import { USAGE_COUNT_KEYS, type UsageCounts } from '../../shared/metrics.js';
 import { type Queryable, settleAll } from '../db/database.js';
 import type { ParsedEvent } from './events.js';
 import { COUNTER_COLUMNS } from './rollup.js';
-import type { InterviewRecord } from './state.js';
+import type { Attribution, InterviewRecord } from './state.js';
 
 /** SQL of the ingest pipeline; each function does one set-based statement for a whole batch. */
 
@@ -43,7 +43,7 @@ const epoch = (col: string) => `(extract(epoch from ${col}) * 1000)::int8 as ${c
 /** The columns of `interviews i` that recordOf reads. */
 export const RECORD_COLUMNS = `i.id, i.opening_id, i.candidate_id, i.is_simulation, ${epoch('i.invited_at')},
   ${epoch('i.started_at')}, ${epoch('i.completed_at')}, ${epoch('i.ended_at')}, ${epoch('i.expired_at')},
-  ${epoch('i.cancelled_at')}, i.completion`;
+  ${epoch('i.cancelled_at')}, i.completion, i.attribution`;
 
 /** The interview record (its merged milestones) of a row selected with RECORD_COLUMNS. */
 export function recordOf(r: Record<string, unknown>): InterviewRecord {
@@ -59,6 +59,7 @@ export function recordOf(r: Record<string, unknown>): InterviewRecord {
     expiredAt: epochMs(r.expired_at),
     cancelledAt: epochMs(r.cancelled_at),
     completion: Number(r.completion),
+    attribution: (r.attribution as Attribution | null) ?? null,
   };
 }
 
@@ -106,21 +107,32 @@ export async function insertEvents(
     job_title: e.jobTitle ?? null,
     occurred_at: e.occurredAt,
     completion: e.completion ?? null,
+    attribution: eventAttribution(e),
     payload_hash: e.hash,
   }));
   const [result] = await tx.query<{ inserted: number }>(
     `with inserted as (
        insert into interview_events (tenant_id, id, type, interview_id, opening_id, candidate_id, job_title,
-                                     occurred_at, completion, payload_hash)
-       select $1, id, type, interview_id, opening_id, candidate_id, job_title, occurred_at, completion, payload_hash
+                                     occurred_at, completion, attribution, payload_hash)
+       select $1, id, type, interview_id, opening_id, candidate_id, job_title, occurred_at, completion, attribution,
+              payload_hash
          from json_to_recordset($2::json) as r(id text, type text, interview_id text, opening_id text,
-              candidate_id text, job_title text, occurred_at timestamptz, completion float8, payload_hash text)
+              candidate_id text, job_title text, occurred_at timestamptz, completion float8, attribution jsonb,
+              payload_hash text)
        on conflict do nothing
        returning 1)
      select count(*)::int as inserted from inserted`,
     [tenantId, JSON.stringify(rows)],
   );
   return result?.inserted ?? 0;
+}
+
+/** The attribution fields an event carries, as sent; null when it carries none. */
+function eventAttribution(e: ParsedEvent): Record<string, unknown> | null {
+  const { recruiterId, recruiterName, department, location, tags } = e;
+  if (recruiterId === undefined && department === undefined && location === undefined && tags === undefined)
+    return null;
+  return { recruiterId, recruiterName, department, location, tags };
 }
 
 export interface OpeningSighting {
@@ -222,24 +234,25 @@ export async function upsertInterviews(
     charged_milli: w.chargedMilli,
     charge_rule: w.chargeRule,
     charge_rule_version: w.chargeRuleVersion,
+    attribution: r.attribution,
   }));
   await tx.query(
     `insert into interviews (tenant_id, id, opening_id, candidate_id, is_simulation, state, finished_at, invited_at,
                              started_at, completed_at, ended_at, expired_at, cancelled_at, completion, charged_milli,
-                             charge_rule, charge_rule_version)
+                             charge_rule, charge_rule_version, attribution)
      select $1, id, opening_id, candidate_id, is_simulation, state, finished_at, invited_at, started_at, completed_at,
-            ended_at, expired_at, cancelled_at, completion, charged_milli, charge_rule, charge_rule_version
+            ended_at, expired_at, cancelled_at, completion, charged_milli, charge_rule, charge_rule_version, attribution
        from json_to_recordset($2::json) as r(id text, opening_id text, candidate_id text, is_simulation boolean,
             state text, finished_at timestamptz, invited_at timestamptz, started_at timestamptz,
             completed_at timestamptz, ended_at timestamptz, expired_at timestamptz, cancelled_at timestamptz,
-            completion float8, charged_milli bigint, charge_rule text, charge_rule_version int)
+            completion float8, charged_milli bigint, charge_rule text, charge_rule_version int, attribution jsonb)
      on conflict (tenant_id, id) do update set
        candidate_id = excluded.candidate_id, state = excluded.state, finished_at = excluded.finished_at,
        invited_at = excluded.invited_at,
        started_at = excluded.started_at, completed_at = excluded.completed_at, ended_at = excluded.ended_at,
        expired_at = excluded.expired_at, cancelled_at = excluded.cancelled_at, completion = excluded.completion,
        charged_milli = excluded.charged_milli, charge_rule = excluded.charge_rule,
-       charge_rule_version = excluded.charge_rule_version, updated_at = now()`,
+       charge_rule_version = excluded.charge_rule_version, attribution = excluded.attribution, updated_at = now()`,
     [tenantId, JSON.stringify(rows)],
   );
 }
@@ -282,7 +295,70 @@ export async function addToRollups(
   ]);
 }
 
-const KEY_TYPES: Record<string, string> = { opening_id: 'text', day: 'date' };
+/**
+ * Adds deltas to the rollups by attribute ([dimension, value, day, counters]); rows coming back to
+ * zero are deleted, as in the daily rollups.
+ */
+export async function addToAttributeRollups(
+  tx: Queryable,
+  tenantId: string,
+  rows: [dimension: string, value: string, day: string, counters: UsageCounts][],
+): Promise<void> {
+  if (rows.length === 0) return;
+  await addCounters(
+    tx,
+    tenantId,
+    'attribute_daily_usage',
+    ['dimension', 'value', 'day'],
+    rows.map(([dimension, value, day, c]) => [{ dimension, value, day }, c]),
+  );
+}
+
+export interface RecruiterSighting {
+  id: string;
+  /** Null when no event naming the recruiter has a name: the id is shown. */
+  name: string | null;
+  nameEventAt: string;
+  nameEventId: string;
+}
+
+const NEWER_NAME = `(excluded.name_event_at > recruiters.name_event_at or (excluded.name_event_at = recruiters.name_event_at
+  and excluded.name_event_id collate "C" > recruiters.name_event_id collate "C"))`;
+
+/** The name kept is the latest event's (occurred_at, then event id) that gave one: order-free. */
+export async function upsertRecruiters(
+  tx: Queryable,
+  tenantId: string,
+  recruiters: RecruiterSighting[],
+): Promise<void> {
+  if (recruiters.length === 0) return;
+  await tx.query(
+    `insert into recruiters (tenant_id, id, name, name_event_at, name_event_id)
+     select $1, id, name, name_event_at, name_event_id
+       from json_to_recordset($2::json) as r(id text, name text, name_event_at timestamptz, name_event_id text)
+     on conflict (tenant_id, id) do update set
+       name = excluded.name, name_event_at = excluded.name_event_at, name_event_id = excluded.name_event_id
+     where ${NEWER_NAME}`,
+    [
+      tenantId,
+      JSON.stringify(
+        recruiters.map((r) => ({
+          id: r.id,
+          name: r.name,
+          name_event_at: r.nameEventAt,
+          name_event_id: r.nameEventId,
+        })),
+      ),
+    ],
+  );
+}
+
+const KEY_TYPES: Record<string, string> = {
+  opening_id: 'text',
+  day: 'date',
+  dimension: 'text',
+  value: 'text',
+};
 
 /**
  * Adds counters to rollup rows (created on first use). A row whose counters all come back to
@@ -292,7 +368,7 @@ const KEY_TYPES: Record<string, string> = { opening_id: 'text', day: 'date' };
 async function addCounters(
   tx: Queryable,
   tenantId: string,
-  table: 'daily_usage' | 'tenant_daily_usage',
+  table: 'daily_usage' | 'tenant_daily_usage' | 'attribute_daily_usage',
   keys: string[],
   rows: [key: Record<string, string>, counters: UsageCounts][],
 ): Promise<void> {

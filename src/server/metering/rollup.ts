@@ -28,16 +28,8 @@ export type RollupDelta = Map<string, UsageCounts>;
 
 export const rollupKey = (openingId: string, day: string) => `${openingId}\u0000${day}`;
 
-function add(
-  delta: RollupDelta,
-  openingId: string,
-  at: number,
-  tz: string,
-  field: keyof UsageCounts,
-  n: number,
-) {
+function add(delta: RollupDelta, key: string, field: keyof UsageCounts, n: number) {
   // In place: ingest calls this for every milestone of every interview.
-  const key = rollupKey(openingId, localDate(new Date(at), tz));
   let counts = delta.get(key);
   if (!counts) {
     counts = emptyUsageCounts();
@@ -121,7 +113,51 @@ export function addContribution(
   tz: string,
   sign: 1 | -1,
 ): void {
-  for (const [field, at, n] of milestones(r, chargedMilli)) add(delta, r.openingId, at, tz, field, sign * n);
+  for (const [field, at, n] of milestones(r, chargedMilli))
+    add(delta, rollupKey(r.openingId, localDate(new Date(at), tz)), field, sign * n);
+}
+
+/**
+ * Usage by attribute (docs/product.md, Attribution): keyed `${dimension}\u0000${value}\u0000${day}`,
+ * with the same counts on the same days as the daily rollups. Only attributed usage is kept; usage
+ * without an attribute is the tenant's total less the dimension's values.
+ */
+export type AttributeDelta = Map<string, UsageCounts>;
+
+export const attributeKey = (dimension: string, value: string, day: string) =>
+  `${dimension}\u0000${value}\u0000${day}`;
+
+/**
+ * Adds (sign +1) or removes (sign -1) one interview's contribution to the rollups by attribute:
+ * its whole contribution under each of its attributes. A later event that changes an attribute
+ * moves it, as ingest removes the interview's contribution before and adds the one after.
+ */
+export function addAttributedContribution(
+  delta: AttributeDelta,
+  r: InterviewRecord,
+  chargedMilli: number,
+  tz: string,
+  sign: 1 | -1,
+): void {
+  if (r.attribution === null) return;
+  const attributes = Object.entries(r.attribution);
+  if (attributes.length === 0) return;
+  for (const [field, at, n] of milestones(r, chargedMilli)) {
+    const day = localDate(new Date(at), tz);
+    for (const [dimension, attribute] of attributes)
+      if (attribute) add(delta, attributeKey(dimension, attribute.value, day), field, sign * n);
+  }
+}
+
+/** The attribute delta's rows with a non-zero counter, as [dimension, value, day, counts]. */
+export function attributeChanges(delta: AttributeDelta): [string, string, string, UsageCounts][] {
+  const out: [string, string, string, UsageCounts][] = [];
+  for (const [key, c] of delta) {
+    if (Object.values(c).every((v) => v === 0)) continue;
+    const [dimension, value, day] = key.split('\u0000') as [string, string, string];
+    out.push([dimension, value, day, c]);
+  }
+  return out;
 }
 
 /**

@@ -1,5 +1,18 @@
+import { type Dimension, tagDimension } from '../../shared/attribution.js';
 import type { InterviewState } from '../ledger/rules.js';
 import type { ParsedEvent } from './events.js';
+
+/** One attribute of an interview, with the event that gave it (the latest by time, then by id). */
+export interface Attribute {
+  value: string;
+  /** The recruiter's name given with the recruiter, when the event gave one. */
+  name?: string;
+  at: number;
+  event: string;
+}
+
+/** An interview's attributes by dimension (`recruiter`, `department`, `location`, `tag:<key>`). */
+export type Attribution = Partial<Record<Dimension, Attribute>>;
 
 /**
  * An interview as the merge of its events. Every field is a min, a max or a
@@ -19,6 +32,8 @@ export interface InterviewRecord {
   expiredAt: number | null;
   cancelledAt: number | null;
   completion: number;
+  /** Null until an event attributes the interview (docs/product.md, Attribution). */
+  attribution: Attribution | null;
 }
 
 const minOf = (a: number | null, b: number) => (a === null ? b : Math.min(a, b));
@@ -38,6 +53,7 @@ export function mergeEvent(record: InterviewRecord | undefined, e: ParsedEvent):
         expiredAt: record.expiredAt,
         cancelledAt: record.cancelledAt,
         completion: record.completion,
+        attribution: record.attribution,
       }
     : {
         id: e.interviewId,
@@ -51,6 +67,7 @@ export function mergeEvent(record: InterviewRecord | undefined, e: ParsedEvent):
         expiredAt: null,
         cancelledAt: null,
         completion: 0,
+        attribution: null,
       };
   // Any event proves the interview was invited by then.
   r.invitedAt = Math.min(r.invitedAt, e.at);
@@ -83,7 +100,38 @@ export function mergeEvent(record: InterviewRecord | undefined, e: ParsedEvent):
   const completion =
     e.type === 'interview.completed' || e.type === 'simulation.run' ? 1 : (e.completion ?? r.completion);
   r.completion = Math.max(r.completion, completion);
+  r.attribution = mergeAttribution(r.attribution, e);
   return r;
+}
+
+/** What an event says of each dimension: [dimension, value, name]. */
+function attributesOf(e: ParsedEvent): [Dimension, string, string | undefined][] {
+  const out: [Dimension, string, string | undefined][] = [];
+  if (e.recruiterId !== undefined) out.push(['recruiter', e.recruiterId, e.recruiterName]);
+  if (e.department !== undefined) out.push(['department', e.department, undefined]);
+  if (e.location !== undefined) out.push(['location', e.location, undefined]);
+  if (e.tags) for (const [k, v] of Object.entries(e.tags)) out.push([tagDimension(k), v, undefined]);
+  return out;
+}
+
+/**
+ * Each dimension's value is the latest event's that names it, by (occurredAt, event id): a max,
+ * so the merge is order-free. Tags merge key by key. The stored object is replaced, never changed
+ * in place, when the event wins anywhere; an event that names nothing leaves it as it is.
+ */
+function mergeAttribution(current: Attribution | null, e: ParsedEvent): Attribution | null {
+  const given = attributesOf(e);
+  if (given.length === 0) return current;
+  let next: Attribution | null = null;
+  for (const [dimension, value, name] of given) {
+    const held = current?.[dimension];
+    if (held && (held.at > e.at || (held.at === e.at && held.event >= e.id))) continue;
+    next ??= { ...current };
+    const attribute: Attribute = { value, at: e.at, event: e.id };
+    if (name !== undefined) attribute.name = name;
+    next[dimension] = attribute;
+  }
+  return next ?? current;
 }
 
 export interface DerivedState {

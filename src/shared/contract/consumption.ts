@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DIMENSION_PATTERN, NO_ATTRIBUTE_LABEL } from '../attribution.js';
 import { Credits, endpoint, Instant, LocalDate, Paging, QueryInt, RangeQuery } from './common.js';
 import { OpeningIdParams, OpeningStatusSchema } from './openings.js';
 
@@ -295,4 +296,48 @@ export const listOpeningInterviews = endpoint({
     }),
   },
   errors: [...RANGE_ERRORS, 'not_found'],
+});
+
+export const BreakdownItem = z.object({
+  key: z
+    .string()
+    .nullable()
+    .describe(
+      "The attribute's value: the recruiterId, the department, the location or the tag's value; null for usage without it",
+    ),
+  label: z
+    .string()
+    .describe(
+      `What people read: a recruiter's latest name, else the value; "${NO_ATTRIBUTE_LABEL}" for null`,
+    ),
+  ...Counts.shape,
+  share: z.number().describe('This item’s share of the credits used in the range, 0..1'),
+});
+
+export const getBreakdown = endpoint({
+  method: 'GET',
+  path: '/api/v1/consumption/breakdown',
+  operationId: 'getUsageBreakdown',
+  tag: 'consumption',
+  summary: 'Usage by recruiter, department, location or a tag: who and what the credits were for',
+  description:
+    'Each item counts the interviews holding one value of the attribute (docs: Attribution), by the same days as the summary; interviews without it are one item with `key: null`. The items add up to `totals`, which equal the summary of the same range. Sorted by credits used (most first), then label; `limit` items at most, `total` says how many there are.',
+  access: readers,
+  query: RangeQuery.extend({
+    by: z
+      .string()
+      .regex(DIMENSION_PATTERN, 'by must be recruiter, department, location or tag:<key>')
+      .describe('recruiter, department, location, or tag:<key> (a tag key: 1 to 40 letters, digits, _ or -)'),
+    limit: QueryInt().min(1).max(1000).default(100),
+  }),
+  responses: {
+    200: z.object({
+      by: z.string(),
+      ...Range,
+      items: z.array(BreakdownItem),
+      totals: Counts.extend({ totalInterviews: z.number() }),
+      total: z.number().describe('Items there are, before the limit'),
+    }),
+  },
+  errors: RANGE_ERRORS,
 });

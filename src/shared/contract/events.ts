@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AttributeValue, MAX_ATTRIBUTE_LENGTH, MAX_TAGS, Tags } from '../attribution.js';
 import { endpoint } from './common.js';
 
 /** What the interview engine sends, one event at a time (docs/product.md, Events). */
@@ -29,11 +30,22 @@ export const InterviewEventSchema = z
       .datetime({ offset: true })
       .describe("From 2000-01-01T00:00:00Z to 24 hours after the server's clock (else invalid_time)"),
     completion: z.number().min(0).max(1).optional(),
+    // Attribution (docs/product.md, Attribution): per field, the latest event that names it wins.
+    recruiterId: AttributeValue.optional().describe('The recruiter the interview is for'),
+    recruiterName: AttributeValue.optional().describe("The recruiter's name (needs recruiterId)"),
+    department: AttributeValue.optional(),
+    location: AttributeValue.optional(),
+    tags: Tags.optional().describe(
+      `At most ${MAX_TAGS} tags; keys of letters, digits, _ and - (1 to 40), values of 1 to ${MAX_ATTRIBUTE_LENGTH} characters`,
+    ),
   })
   .strict()
   .superRefine((e, ctx) => {
     if ((e.type === 'interview.progress' || e.type === 'interview.ended') && e.completion === undefined) {
       ctx.addIssue({ code: 'custom', path: ['completion'], message: `${e.type} needs completion (0..1)` });
+    }
+    if (e.recruiterName !== undefined && e.recruiterId === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['recruiterName'], message: 'recruiterName needs recruiterId' });
     }
   });
 export type InterviewEvent = z.infer<typeof InterviewEventSchema>;
@@ -46,6 +58,7 @@ export const EVENT_REJECTION_CODES = [
   'invalid_event',
   'invalid_text',
   'invalid_time',
+  'invalid_attribution',
   'event_id_conflict',
   'interview_opening_mismatch',
   'interview_kind_mismatch',
