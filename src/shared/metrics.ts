@@ -32,4 +32,6 @@ export const METRIC_DEFINITIONS = {
   partiallyCompleted: 'Interviews that ended before the end in the range; charged by the share answered.',
   simulations: 'Practice runs by your own staff. Recorded, never charged.',
   share: 'This opening’s share of the credits used in the range.',
+  valueShare:
+    'This recruiter’s, department’s or location’s share of the credits used in the range; “(none)” is the usage of interviews without one.',
 } as const;

@@ -1,6 +1,8 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { FixedDimension } from '../../shared/attribution';
 import {
   type Granularity,
+  getBreakdown,
   getSummary,
   getTimeseries,
   getYearOverYear,
@@ -11,6 +13,9 @@ import {
   setOpeningStatus,
 } from '../../shared/contract/index';
 import { call } from './client';
+
+/** The most items the breakdown route gives in one answer. */
+export const BREAKDOWN_LIMIT = 1000;
 
 /** A range of local dates (both included); undefined ends mean the current billing period. */
 export type RangeParams = NonNullable<InputOf<typeof getSummary>['query']>;
@@ -34,6 +39,19 @@ export function useOpenings(params: OpeningsParams | undefined) {
     queryKey: ['consumption', 'openings', params],
     queryFn: ({ signal }) => call(listOpeningUsage, { query: { ...params }, signal }),
     enabled: params !== undefined,
+    placeholderData: keepPreviousData,
+  });
+}
+
+/**
+ * Usage by one attribute for the range, every value at once (the most the route gives), so the
+ * rows add up to the totals.
+ */
+export function useBreakdown(by: FixedDimension, range: RangeParams | undefined) {
+  return useQuery({
+    queryKey: ['consumption', 'breakdown', by, range?.from ?? null, range?.to ?? null],
+    queryFn: ({ signal }) => call(getBreakdown, { query: { by, ...range, limit: BREAKDOWN_LIMIT }, signal }),
+    enabled: range !== undefined,
     placeholderData: keepPreviousData,
   });
 }

@@ -8,6 +8,7 @@ import type {
   AuditEntry as AuditEntrySchema,
   Balance as BalanceSchema,
   CreatedApiKey as CreatedApiKeySchema,
+  getBreakdown,
   getTimeseries,
   getYearOverYear,
   InterviewRow as InterviewRowSchema,
@@ -39,3 +40,4 @@ export type UserListItem = Json<typeof UserListItemSchema>;
 export type ApiKeyListItem = Json<typeof ApiKeyListItemSchema>;
 export type CreatedApiKey = Json<typeof CreatedApiKeySchema>;
 export type AuditEntry = Json<typeof AuditEntrySchema>;
+export type Breakdown = AnswerOf<typeof getBreakdown>;

@@ -17,19 +17,19 @@ import {
   VisuallyHidden,
 } from '@mantine/core';
 import { useDebouncedCallback } from '@mantine/hooks';
-import { Fragment, useEffect, useState } from 'react';
+import { Fragment, type ReactNode, useEffect, useState } from 'react';
 import { type RangeParams, useOpenings } from '../api/consumption';
 import type { OpeningRow, OpeningSort } from '../api/types';
 import type { ConsumptionState } from '../lib/consumptionState';
 import { PAGE_SIZES } from '../lib/consumptionState';
-import { ROW_FIGURE_LABELS } from '../lib/figures';
+import { ROW_FIGURE_LABELS, totalShare } from '../lib/figures';
 import { formatCredits, formatNumber, formatPercent } from '../lib/format';
 import { ChevronIcon, SearchIcon, SortIcon } from './icons';
 import { DefinitionHint, type MetricKey } from './Metric';
 import classes from './OpeningsTable.module.css';
 import { Empty, ErrorState } from './States';
 
-interface Column {
+export interface Column {
   key: OpeningSort | 'share';
   label: string;
   /** The header on a narrow card, where the column stays. */
@@ -40,7 +40,7 @@ interface Column {
   narrow: boolean;
 }
 
-const COLUMNS: Column[] = [
+export const COLUMNS: Column[] = [
   { key: 'jobTitle', label: 'Job Title', numeric: false, narrow: true },
   { key: 'invited', label: ROW_FIGURE_LABELS.invited, metric: 'invited', numeric: true, narrow: false },
   {
@@ -78,26 +78,26 @@ const COLUMNS: Column[] = [
 /** The columns a narrow card shows, and the cell that opens the rest. */
 const NARROW_COLUMNS = COLUMNS.filter((c) => c.narrow).length + 1;
 
-type Figures = Pick<
+export type Figures = Pick<
   OpeningRow,
   'invited' | 'completed' | 'partiallyCompleted' | 'simulations' | 'creditsUsed' | 'share'
 >;
-type FigureKey = Exclude<Column['key'], 'jobTitle'>;
+export type FigureKey = Exclude<Column['key'], 'jobTitle'>;
 
-const figure = (f: Figures, key: FigureKey) =>
+export const figure = (f: Figures, key: FigureKey) =>
   key === 'share'
     ? formatPercent(f.share)
     : key === 'creditsUsed'
       ? formatCredits(f.creditsUsed)
       : formatNumber(f[key]);
 
-const cellClass = (c: Column) =>
+export const cellClass = (c: Column) =>
   [c.numeric ? classes.figure : classes.title, c.narrow ? undefined : classes.wideOnly]
     .filter(Boolean)
     .join(' ');
 
 /** The button that opens a row's other figures on a narrow card. */
-function MoreButton({
+export function MoreButton({
   open,
   label,
   controls,
@@ -129,7 +129,7 @@ function MoreButton({
 }
 
 /** A row's other figures, under it on a narrow card. */
-function MoreFigures({ id, figures }: { id: string; figures: Figures }) {
+export function MoreFigures({ id, figures }: { id: string; figures: Figures }) {
   return (
     <Table.Tr className={classes.narrowOnly} id={id} data-testid="opening-figures">
       <Table.Td colSpan={NARROW_COLUMNS} pt={0}>
@@ -154,8 +154,19 @@ function MoreFigures({ id, figures }: { id: string; figures: Figures }) {
 
 const figuresId = (openingId: string) => `opening-figures-${openingId || 'total'}`;
 
-/** Usage by opening: sort by a header, search, pages, a totals row; a row opens its interviews. */
-export function OpeningsTable({ state, range }: { state: ConsumptionState; range: RangeParams | undefined }) {
+/**
+ * Usage by opening: sort by a header, search, pages, a totals row; a row opens its interviews.
+ * `switcher` (the "Usage by" choice) goes beside the title.
+ */
+export function OpeningsTable({
+  state,
+  range,
+  switcher,
+}: {
+  state: ConsumptionState;
+  range: RangeParams | undefined;
+  switcher?: ReactNode;
+}) {
   const { sort, order, q, page, size, set } = state;
   const openings = useOpenings(range && { ...range, q: q || undefined, sort, order, page, pageSize: size });
   const [search, setSearch] = useState(q);
@@ -185,10 +196,7 @@ export function OpeningsTable({ state, range }: { state: ConsumptionState; range
     });
 
   const data = openings.data;
-  const totals: Figures | undefined = data && {
-    ...data.totals,
-    share: data.totals.creditsUsed > 0 ? 1 : 0,
-  };
+  const totals: Figures | undefined = data && { ...data.totals, share: totalShare(data.totals.creditsUsed) };
   const pages = data ? Math.max(1, Math.ceil(data.total / data.pageSize)) : 1;
 
   return (
@@ -200,9 +208,12 @@ export function OpeningsTable({ state, range }: { state: ConsumptionState; range
       className={classes.card}
     >
       <Group justify="space-between" mb="sm" gap="sm">
-        <Title order={2} size="h4" id="usage-by-opening">
-          Usage by opening
-        </Title>
+        <Group gap="sm">
+          <Title order={2} size="h4" id="usage-by-opening">
+            Usage by opening
+          </Title>
+          {switcher}
+        </Group>
         <TextInput
           aria-label="Search openings by job title or id"
           placeholder="Search job title"

@@ -1,6 +1,7 @@
 import type { OpeningSort } from '../api/types';
 import { isPreset, isView, type PresetKey, type ViewKey } from './ranges';
 import { useSearchParams } from './router';
+import { usageByOf } from './usageBy';
 
 export const SORTS: readonly OpeningSort[] = [
   'jobTitle',
@@ -16,7 +17,8 @@ const isSort = (v: string | null): v is OpeningSort => SORTS.includes(v as Openi
 
 /**
  * The Consumption page's state, all of it in the query string: range (+ from/to for a custom
- * range), view, the table's sort/order/q/page/size, and the opening whose interviews are open.
+ * range), view, what usage is cut by, the openings table's sort/order/q/page/size, and the
+ * opening whose interviews are open.
  */
 export function useConsumptionState() {
   const [params, set] = useSearchParams();
@@ -30,6 +32,7 @@ export function useConsumptionState() {
     from: params.get('from') ?? undefined,
     to: params.get('to') ?? undefined,
     view: (isView(view) ? view : 'daily') as ViewKey,
+    by: usageByOf(params.get('by')),
     sort: isSort(sort) ? sort : ('creditsUsed' as OpeningSort),
     order: params.get('order') === 'asc' ? ('asc' as const) : ('desc' as const),
     q: params.get('q') ?? '',

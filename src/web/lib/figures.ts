@@ -17,3 +17,6 @@ export const ROW_FIGURE_TAGS: Record<RowFigure, string> = {
   simulations: 'Simulation',
   creditsUsed: 'Credits',
 };
+
+/** A totals row's share of the credits used: all of them, or none when nothing was used. */
+export const totalShare = (creditsUsed: number) => (creditsUsed > 0 ? 1 : 0);

@@ -1,6 +1,7 @@
 import { Group, Stack, Text, Title } from '@mantine/core';
 import { useMemo } from 'react';
 import { type RangeParams, useSummary } from '../api/consumption';
+import { BreakdownTable, UsageBySwitch } from '../components/BreakdownTable';
 import { ExpiringCredits } from '../components/credits/ExpiringCredits';
 import { ExportDialog } from '../components/ExportDialog';
 import { OpeningDrawer } from '../components/OpeningDrawer';
@@ -14,7 +15,7 @@ import { billingPeriods, type LocalRange, presetRange } from '../lib/ranges';
 
 const CURRENT: RangeParams = {};
 
-/** Tenant Management → Consumption: the cards, usage over time and usage by opening. */
+/** Tenant Management → Consumption: the cards, usage over time, and usage by opening or by an attribute. */
 export default function ConsumptionPage() {
   const state = useConsumptionState();
   const { preset, from, to, set } = state;
@@ -36,6 +37,10 @@ export default function ConsumptionPage() {
       : current.data
         ? { from: current.data.periodStart, to: current.data.periodEnd }
         : undefined;
+
+  const switcher = (
+    <UsageBySwitch value={state.by} onChange={(by) => set({ by: by === 'opening' ? null : by })} />
+  );
 
   return (
     <Stack gap="lg">
@@ -74,7 +79,12 @@ export default function ConsumptionPage() {
         range={range}
         onView={(v) => set({ view: v === 'daily' ? null : v })}
       />
-      <OpeningsTable state={state} range={params} />
+      {state.by === 'opening' ? (
+        <OpeningsTable state={state} range={params} switcher={switcher} />
+      ) : (
+        // One table per attribute: another's rows are never shown while this one's load.
+        <BreakdownTable key={state.by} by={state.by} range={params} switcher={switcher} />
+      )}
       <OpeningDrawer openingId={state.opening} range={params} onClose={() => set({ opening: null })} />
     </Stack>
   );

@@ -1,0 +1,236 @@
+import { Card, Group, SegmentedControl, Table, Text, Title, VisuallyHidden } from '@mantine/core';
+import { Fragment, type ReactNode, useEffect, useRef, useState } from 'react';
+import type { FixedDimension } from '../../shared/attribution';
+import { type RangeParams, useBreakdown } from '../api/consumption';
+import type { Breakdown } from '../api/types';
+import { totalShare } from '../lib/figures';
+import { formatNumber } from '../lib/format';
+import { USAGE_BY, type UsageBy, usageByLabel } from '../lib/usageBy';
+import { DefinitionHint } from './Metric';
+import {
+  COLUMNS,
+  type Column,
+  cellClass,
+  type FigureKey,
+  type Figures,
+  figure,
+  MoreButton,
+  MoreFigures,
+} from './OpeningsTable';
+import classes from './OpeningsTable.module.css';
+import { Empty, QueryStates } from './States';
+
+/**
+ * Whether the switch held the focus when its choice changed. A choice swaps the card the switch
+ * sits in, so the new card's switch takes the focus back: arrowing through the choices goes on.
+ */
+let refocusSwitch = false;
+
+/** The "Usage by" choice, beside the usage table's title. */
+export function UsageBySwitch({ value, onChange }: { value: UsageBy; onChange: (by: UsageBy) => void }) {
+  const ref = useRef<HTMLDivElement>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs for each new choice
+  useEffect(() => {
+    if (!refocusSwitch) return;
+    refocusSwitch = false;
+    ref.current?.querySelector<HTMLInputElement>('input:checked')?.focus();
+  }, [value]);
+  return (
+    <SegmentedControl
+      ref={ref}
+      aria-label="Usage by"
+      size="xs"
+      value={value}
+      onChange={(v) => {
+        refocusSwitch = ref.current?.contains(document.activeElement) ?? false;
+        onChange(v as UsageBy);
+      }}
+      data={USAGE_BY.map((o) => ({ value: o.value, label: o.label }))}
+      data-testid="usage-by"
+    />
+  );
+}
+
+/** The openings table's figures and their heads; the share is of a value rather than an opening. */
+const FIGURE_COLUMNS = COLUMNS.filter((c): c is Column & { key: FigureKey } => c.key !== 'jobTitle').map(
+  (c) => (c.key === 'share' ? { ...c, metric: 'valueShare' as const } : c),
+);
+
+type Item = Breakdown['items'][number];
+
+const rowId = (item: Item) => (item.key === null ? 'none' : `value:${item.key}`);
+
+/**
+ * Usage by recruiter, department or location for the range: the openings table's figures for each
+ * value, most credits first (the route's order), "(none)" for interviews without one, and a totals
+ * row equal to the cards. On a narrow card the label, Completed and Credits Used stay; the rest
+ * open under their row.
+ */
+export function BreakdownTable({
+  by,
+  range,
+  switcher,
+}: {
+  by: FixedDimension;
+  range: RangeParams | undefined;
+  switcher: ReactNode;
+}) {
+  const breakdown = useBreakdown(by, range);
+  const label = usageByLabel(by);
+  const title = `Usage by ${label.toLowerCase()}`;
+  // Rows whose other figures are open on a narrow card ('total' for the totals row).
+  const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
+  const toggle = (id: string) =>
+    setExpanded((prev) => {
+      const next = new Set(prev);
+      if (!next.delete(id)) next.add(id);
+      return next;
+    });
+
+  const data = breakdown.data;
+  const totals: Figures | undefined = data && { ...data.totals, share: totalShare(data.totals.creditsUsed) };
+
+  return (
+    <Card
+      withBorder
+      padding="md"
+      component="section"
+      aria-labelledby="usage-by-value"
+      className={classes.card}
+    >
+      <Group gap="sm" mb="sm">
+        <Title order={2} size="h4" id="usage-by-value">
+          {title}
+        </Title>
+        {switcher}
+      </Group>
+      <QueryStates
+        query={breakdown}
+        placeholders={5}
+        rowHeight={28}
+        isEmpty={data?.items.length === 0}
+        empty={
+          <Empty
+            title="No interviews in this range"
+            description="No interviews had invitations or usage here. Pick another period above."
+          />
+        }
+      >
+        {data && totals && (
+          <>
+            <Text size="sm" c="dimmed" mb="xs" className={classes.narrowOnly}>
+              Invited, partially completed, simulations and share: tap › on a row.
+            </Text>
+            <Table.ScrollContainer minWidth={0}>
+              <Table
+                verticalSpacing="xs"
+                aria-label={title}
+                aria-busy={breakdown.isFetching || undefined}
+                data-testid="breakdown-table"
+                className={classes.table}
+                style={{ opacity: breakdown.isPlaceholderData ? 0.6 : 1 }}
+              >
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th className={classes.title} style={{ verticalAlign: 'bottom' }}>
+                      {label}
+                    </Table.Th>
+                    {FIGURE_COLUMNS.map((c) => (
+                      <Table.Th
+                        key={c.key}
+                        ta="right"
+                        aria-sort={c.key === 'creditsUsed' ? 'descending' : undefined}
+                        className={cellClass(c)}
+                        style={{ verticalAlign: 'bottom' }}
+                      >
+                        <Group gap={2} justify="flex-end" wrap="nowrap" className={classes.head}>
+                          <Text size="sm" fw={600} ta="right" lh={1.25}>
+                            {c.short ? (
+                              <>
+                                <span className={classes.long}>{c.label}</span>
+                                <span className={classes.short}>{c.short}</span>
+                              </>
+                            ) : (
+                              c.label
+                            )}
+                          </Text>
+                          {c.metric && <DefinitionHint metric={c.metric} label={c.label} />}
+                        </Group>
+                      </Table.Th>
+                    ))}
+                    <Table.Th className={classes.narrowOnly}>
+                      <VisuallyHidden>More figures</VisuallyHidden>
+                    </Table.Th>
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {data.items.map((item, i) => {
+                    const id = rowId(item);
+                    const figuresId = `breakdown-figures-${i}`;
+                    return (
+                      <Fragment key={id}>
+                        <Table.Tr data-testid="breakdown-row">
+                          <Table.Td
+                            className={classes.title}
+                            fs={item.key === null ? 'italic' : undefined}
+                            data-testid="breakdown-label"
+                          >
+                            {item.label}
+                          </Table.Td>
+                          {FIGURE_COLUMNS.map((c) => (
+                            <Table.Td
+                              key={c.key}
+                              className={cellClass(c)}
+                              ta="right"
+                              style={{ fontVariantNumeric: 'tabular-nums' }}
+                              data-figure={c.key}
+                            >
+                              {figure(item, c.key)}
+                            </Table.Td>
+                          ))}
+                          <MoreButton
+                            open={expanded.has(id)}
+                            label={item.label}
+                            controls={figuresId}
+                            onToggle={() => toggle(id)}
+                          />
+                        </Table.Tr>
+                        {expanded.has(id) && <MoreFigures id={figuresId} figures={item} />}
+                      </Fragment>
+                    );
+                  })}
+                </Table.Tbody>
+                <Table.Tfoot>
+                  <Table.Tr data-testid="breakdown-totals" style={{ fontWeight: 700 }}>
+                    <Table.Th className={classes.title}>Total</Table.Th>
+                    {FIGURE_COLUMNS.map((c) => (
+                      <Table.Th key={c.key} ta="right" className={cellClass(c)} data-figure={c.key}>
+                        {figure(totals, c.key)}
+                      </Table.Th>
+                    ))}
+                    <MoreButton
+                      open={expanded.has('total')}
+                      label="the total"
+                      controls="breakdown-figures-total"
+                      onToggle={() => toggle('total')}
+                    />
+                  </Table.Tr>
+                  {expanded.has('total') && <MoreFigures id="breakdown-figures-total" figures={totals} />}
+                </Table.Tfoot>
+              </Table>
+            </Table.ScrollContainer>
+            <Text size="sm" c="dimmed" mt="sm" data-testid="breakdown-note">
+              {formatNumber(data.total)} {data.total === 1 ? 'row' : 'rows'}, most credits first
+              {data.items.some((item) => item.key === null)
+                ? ` · (none): interviews whose events named no ${label.toLowerCase()}`
+                : ''}
+              {data.total > data.items.length
+                ? ` · showing the ${formatNumber(data.items.length)} with the most credits; the total counts them all`
+                : ''}
+            </Text>
+          </>
+        )}
+      </QueryStates>
+    </Card>
+  );
+}
