@@ -55,8 +55,9 @@ export class DbClock {
     const note = (sql: string, params: unknown[] | undefined, ms: number) => {
       this.spend.statements.push({ sql, params, ms });
     };
-    const inner = (tx: Queryable): Queryable =>
+    const inner = <Q extends Queryable>(tx: Q): Q =>
       ({
+        ...tx,
         async query(sql, params) {
           const t0 = performance.now();
           try {
@@ -66,7 +67,7 @@ export class DbClock {
           }
         },
         exec: (sql) => tx.exec(sql),
-      }) as Queryable;
+      }) as Q;
     return {
       kind: db.kind,
       query: (sql, params) =>

@@ -51,7 +51,7 @@ function statementLabel(sql: string): string {
  * (pipelined); the connection runs them in order, so a statement's own time starts when it was sent
  * or when the one before it was answered, whichever is later, and ends with its answer.
  */
-function timed(q: Queryable, times: QueryTimes, explain: boolean): Queryable {
+function timed<Q extends Queryable>(q: Q, times: QueryTimes, explain: boolean): Q {
   let lastAnswerAt = 0;
   // While explaining, statements run one at a time, each after its plan.
   let chain: Promise<unknown> = Promise.resolve();
@@ -66,6 +66,7 @@ function timed(q: Queryable, times: QueryTimes, explain: boolean): Queryable {
     }
   };
   return {
+    ...q,
     async query(sql, params) {
       if (!explain || /^\s*select set_config/i.test(sql)) return run(sql, params);
       const result = chain.then(async () => {
@@ -76,7 +77,7 @@ function timed(q: Queryable, times: QueryTimes, explain: boolean): Queryable {
       return result;
     },
     exec: (sql) => q.exec(sql),
-  } as Queryable;
+  } as Q;
 }
 
 /** Prints the plan and timings of a statement, run and rolled back in a savepoint. */

@@ -9,8 +9,16 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { type Database, type Queryable, type Row, runAccounted, setTenant } from './database.js';
+import { PGlite, type Transaction } from '@electric-sql/pglite';
+import {
+  type Database,
+  type Queryable,
+  quoteIdent,
+  type Row,
+  runAccounted,
+  setTenant,
+  type TenantQueryable,
+} from './database.js';
 
 export class DatabaseInUseError extends Error {
   readonly code = 'database_in_use';
@@ -26,6 +34,44 @@ function wrap(q: Pick<PGlite, 'query' | 'exec'>): Queryable {
       return result.rows;
     },
   };
+}
+
+/**
+ * insertRows by COPY from the query's blob, which PGlite reads several times faster than the rows
+ * of an INSERT. COPY FROM a file needs the superuser, and refuses a table under row-level security
+ * to anyone else: so the statement runs as the session's superuser (the tenant id it stores is the
+ * transaction's, put in here), and the role in force before it is restored after it, all in one
+ * message so that no other statement runs between them.
+ */
+function withInsertRows(tx: Transaction, tenantId: string): TenantQueryable {
+  return {
+    ...wrap(tx),
+    async insertRows(table, columns, rows) {
+      if (rows.length === 0) return;
+      const tenant = csvValue(tenantId);
+      const csv = rows.map((r) => `${tenant},${columns.map((c) => csvValue(r[c])).join(',')}`).join('\n');
+      await tx.exec(
+        `select set_config('meterline.role_before_copy', current_user, true);
+         set local role none;
+         copy ${quoteIdent(table)} (tenant_id, ${columns.map(quoteIdent).join(', ')}) from '/dev/blob' with (format csv);
+         select set_config('role', current_setting('meterline.role_before_copy'), true);`,
+        { blob: new Blob([csv]) },
+      );
+    },
+  };
+}
+
+/** Characters that make a CSV value need quotes. */
+const CSV_SPECIAL = /[",\r\n]/;
+
+/**
+ * A value as COPY's CSV reads it: NULL is an empty field, and a value is quoted only when it must
+ * be (empty, or holding a quote, comma or line break), which keeps the text short to build and read.
+ */
+function csvValue(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  const text = v instanceof Date ? v.toISOString() : typeof v === 'object' ? JSON.stringify(v) : String(v);
+  return text === '' || CSV_SPECIAL.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
 /**
@@ -125,7 +171,7 @@ export async function openPglite(options: PgliteOptions): Promise<OpenedPglite> 
       transaction: (fn) => pg.transaction((tx) => runAccounted(wrap(tx), fn)),
       withTenant: (tenantId, fn) =>
         pg.transaction((tx) =>
-          runAccounted(wrap(tx), async (q) => {
+          runAccounted(withInsertRows(tx, tenantId), async (q) => {
             await setTenant(q, tenantId);
             return fn(q);
           }),

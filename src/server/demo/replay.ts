@@ -16,14 +16,14 @@ import {
   recruiterSightings,
 } from '../metering/ingest.js';
 import {
-  addCandidates,
   addToAttributeRollups,
   addToRollups,
   type InterviewWrite,
-  insertEvents,
+  insertNewCandidateDays,
+  insertNewCandidates,
+  insertNewEvents,
+  insertNewInterviews,
   type StoredInterview,
-  upsertCandidates,
-  upsertInterviews,
   upsertOpenings,
   upsertRecruiters,
 } from '../metering/queries.js';
@@ -37,9 +37,6 @@ import {
   type RollupDelta,
 } from '../metering/rollup.js';
 import { mergeEvent } from '../metering/state.js';
-
-/** Rows a statement of the final writes carries: large enough to be few, small enough to stay a few MB. */
-const CHUNK = 5000;
 
 /**
  * The demo's ingestion, batch by batch with ingest's own rules (event checks, merge, state, charge,
@@ -121,33 +118,26 @@ export class DemoReplay {
     });
   }
 
-  /** Writes every row the batches left: openings, recruiters, candidates, events, interviews, candidate days and rollups. */
+  /**
+   * Writes every row the batches left: openings, recruiters, candidates, events, interviews,
+   * candidate days and rollups, the large tables by insertRows (the tenant is new: each row is
+   * inserted once).
+   */
   async flush(): Promise<void> {
     const { tenantId, events } = this;
     await this.db.withTenant(tenantId, async (tx) => {
-      // Openings first: interviews refer to them.
-      await upsertOpenings(tx, tenantId, openingSightings(events));
-      await upsertRecruiters(tx, tenantId, recruiterSightings(events));
-      const writes = [...this.writes.values()];
-      const candidateDays = candidateChanges(this.candidates);
-      const firstSeen = candidateSightings(events, new Map());
-      const statements: Promise<unknown>[] = [];
-      for (let i = 0; i < firstSeen.length; i += CHUNK) {
-        statements.push(upsertCandidates(tx, tenantId, firstSeen.slice(i, i + CHUNK)));
-      }
-      for (let i = 0; i < events.length; i += CHUNK) {
-        statements.push(insertEvents(tx, tenantId, events.slice(i, i + CHUNK)));
-      }
-      for (let i = 0; i < writes.length; i += CHUNK) {
-        statements.push(upsertInterviews(tx, tenantId, writes.slice(i, i + CHUNK)));
-      }
-      // Candidate days before the rollups' counters, as ingest sends them.
-      for (let i = 0; i < candidateDays.length; i += CHUNK) {
-        statements.push(addCandidates(tx, tenantId, candidateDays.slice(i, i + CHUNK)));
-      }
-      statements.push(addToRollups(tx, tenantId, nonZero(this.rollups)));
-      statements.push(addToAttributeRollups(tx, tenantId, attributeChanges(this.attributes)));
-      await settleAll(statements);
+      await settleAll([
+        // Openings first: interviews refer to them.
+        upsertOpenings(tx, tenantId, openingSightings(events)),
+        upsertRecruiters(tx, tenantId, recruiterSightings(events)),
+        insertNewCandidates(tx, candidateSightings(events, new Map())),
+        insertNewEvents(tx, events),
+        insertNewInterviews(tx, [...this.writes.values()]),
+        // Candidate days before the rollups' counters, as ingest sends them.
+        insertNewCandidateDays(tx, tenantId, candidateChanges(this.candidates)),
+        addToRollups(tx, tenantId, nonZero(this.rollups)),
+        addToAttributeRollups(tx, tenantId, attributeChanges(this.attributes)),
+      ]);
     });
   }
 }

@@ -1,5 +1,5 @@
 import { USAGE_COUNT_KEYS, type UsageCounts } from '../../shared/metrics.js';
-import { type Queryable, settleAll } from '../db/database.js';
+import { type Queryable, settleAll, type TenantQueryable } from '../db/database.js';
 import type { ParsedEvent } from './events.js';
 import { COUNTER_COLUMNS } from './rollup.js';
 import type { Attribution, InterviewRecord } from './state.js';
@@ -91,14 +91,9 @@ export async function findInterviews(
   return out;
 }
 
-/** Stores the events whose ids are new; returns how many were (an id already stored is left as it is). */
-export async function insertEvents(
-  tx: Queryable,
-  tenantId: string,
-  events: (ParsedEvent & { hash: string })[],
-): Promise<number> {
-  if (events.length === 0) return 0;
-  const rows = events.map((e) => ({
+/** An event's interview_events row (tenant_id aside), as insertEvents and insertNewEvents store it. */
+function eventRow(e: ParsedEvent & { hash: string }) {
+  return {
     id: e.id,
     type: e.type,
     interview_id: e.interviewId,
@@ -109,7 +104,17 @@ export async function insertEvents(
     completion: e.completion ?? null,
     attribution: eventAttribution(e),
     payload_hash: e.hash,
-  }));
+  };
+}
+
+/** Stores the events whose ids are new; returns how many were (an id already stored is left as it is). */
+export async function insertEvents(
+  tx: Queryable,
+  tenantId: string,
+  events: (ParsedEvent & { hash: string })[],
+): Promise<number> {
+  if (events.length === 0) return 0;
+  const rows = events.map(eventRow);
   const [result] = await tx.query<{ inserted: number }>(
     `with inserted as (
        insert into interview_events (tenant_id, id, type, interview_id, opening_id, candidate_id, job_title,
@@ -183,6 +188,8 @@ export async function upsertOpenings(
   );
 }
 
+const candidateRow = (c: { id: string; firstSeenAt: string }) => ({ id: c.id, first_seen_at: c.firstSeenAt });
+
 /** A candidate's first sighting only moves earlier; a row that would not change is not rewritten. */
 export async function upsertCandidates(
   tx: Queryable,
@@ -195,7 +202,7 @@ export async function upsertCandidates(
      select $1, id, first_seen_at from json_to_recordset($2::json) as r(id text, first_seen_at timestamptz)
      on conflict (tenant_id, id) do update set first_seen_at = excluded.first_seen_at
        where excluded.first_seen_at < candidates.first_seen_at`,
-    [tenantId, JSON.stringify(candidates.map((c) => ({ id: c.id, first_seen_at: c.firstSeenAt })))],
+    [tenantId, JSON.stringify(candidates.map(candidateRow))],
   );
 }
 
@@ -211,13 +218,9 @@ export interface InterviewWrite {
 
 const iso = (v: number | null) => (v === null ? null : new Date(v).toISOString());
 
-export async function upsertInterviews(
-  tx: Queryable,
-  tenantId: string,
-  writes: InterviewWrite[],
-): Promise<void> {
-  if (writes.length === 0) return;
-  const rows = writes.map(({ record: r, ...w }) => ({
+/** An interview's interviews row (tenant_id aside), as upsertInterviews and insertNewInterviews store it. */
+function interviewRow({ record: r, ...w }: InterviewWrite) {
+  return {
     id: r.id,
     opening_id: r.openingId,
     candidate_id: r.candidateId,
@@ -235,7 +238,16 @@ export async function upsertInterviews(
     charge_rule: w.chargeRule,
     charge_rule_version: w.chargeRuleVersion,
     attribution: r.attribution,
-  }));
+  };
+}
+
+export async function upsertInterviews(
+  tx: Queryable,
+  tenantId: string,
+  writes: InterviewWrite[],
+): Promise<void> {
+  if (writes.length === 0) return;
+  const rows = writes.map(interviewRow);
   await tx.query(
     `insert into interviews (tenant_id, id, opening_id, candidate_id, is_simulation, state, finished_at, invited_at,
                              started_at, completed_at, ended_at, expired_at, cancelled_at, completion, charged_milli,
@@ -443,5 +455,64 @@ export async function addCandidates(
               and c.interviews = 0`,
           [tenantId, JSON.stringify(lowered.map(([opening_id, day, who]) => ({ opening_id, day, who })))],
         ),
+  ]);
+}
+
+/*
+ * The bulk load of a new tenant (the demo, DemoReplay): the rows the functions above would leave
+ * after all of its batches, written once each by insertRows. The tenant having no rows yet, an
+ * upsert's insert is a plain insert, and every row is built by the same function as theirs.
+ */
+
+export async function insertNewEvents(
+  tx: TenantQueryable,
+  events: (ParsedEvent & { hash: string })[],
+): Promise<void> {
+  const rows = events.map(eventRow);
+  await tx.insertRows('interview_events', Object.keys(rows[0] ?? {}), rows);
+}
+
+export async function insertNewInterviews(tx: TenantQueryable, writes: InterviewWrite[]): Promise<void> {
+  const rows = writes.map(interviewRow);
+  await tx.insertRows('interviews', Object.keys(rows[0] ?? {}), rows);
+}
+
+export async function insertNewCandidates(
+  tx: TenantQueryable,
+  candidates: { id: string; firstSeenAt: string }[],
+): Promise<void> {
+  const rows = candidates.map(candidateRow);
+  await tx.insertRows('candidates', Object.keys(rows[0] ?? {}), rows);
+}
+
+/**
+ * The candidate days addCandidates would leave from `rows` (each key once, its interviews above
+ * zero), and daily_usage.candidates counting them per opening and day, as its upsert does. Sent
+ * before addToRollups, like addCandidates.
+ */
+export async function insertNewCandidateDays(
+  tx: TenantQueryable,
+  tenantId: string,
+  rows: [openingId: string, day: string, who: string, interviews: number][],
+): Promise<void> {
+  const perDay = new Map<string, { opening_id: string; day: string; n: number }>();
+  const days = rows.map(([opening_id, day, who, interviews]) => {
+    if (interviews <= 0)
+      throw new Error(`A new tenant's candidate day cannot hold ${interviews} interviews.`);
+    const key = `${opening_id}\u0000${day}`;
+    const counted = perDay.get(key);
+    if (counted) counted.n++;
+    else perDay.set(key, { opening_id, day, n: 1 });
+    return { opening_id, day, who, interviews };
+  });
+  if (days.length === 0) return;
+  await settleAll([
+    tx.insertRows('daily_candidates', ['opening_id', 'day', 'who', 'interviews'], days),
+    tx.query(
+      `insert into daily_usage as u (tenant_id, opening_id, day, candidates)
+       select $1, opening_id, day, n from json_to_recordset($2::json) as r(opening_id text, day date, n int)
+       on conflict (tenant_id, opening_id, day) do update set candidates = u.candidates + excluded.candidates`,
+      [tenantId, JSON.stringify([...perDay.values()])],
+    ),
   ]);
 }
