@@ -148,9 +148,16 @@ export interface OpeningSighting {
   firstSeenAt: string;
 }
 
-// Byte order ("C") for ids, as in the JavaScript comparison of the same ids.
-const NEWER_TITLE = `(excluded.title_event_at > openings.title_event_at or (excluded.title_event_at = openings.title_event_at
-  and excluded.title_event_id collate "C" > openings.title_event_id collate "C"))`;
+/**
+ * An upsert's condition that the incoming row's event is later than the stored one's: by time, then
+ * by event id in byte order ("C"), as in the JavaScript comparison of the same ids. One rule for
+ * every value the latest event decides (an opening's title, a recruiter's name).
+ */
+const newerEvent = (table: string, prefix: string) =>
+  `(excluded.${prefix}_event_at > ${table}.${prefix}_event_at or (excluded.${prefix}_event_at = ${table}.${prefix}_event_at
+  and excluded.${prefix}_event_id collate "C" > ${table}.${prefix}_event_id collate "C"))`;
+
+const NEWER_TITLE = newerEvent('openings', 'title');
 
 /**
  * The title kept is the one from the latest event (occurred_at, then event id): order-free. A row that
@@ -334,8 +341,7 @@ export interface RecruiterSighting {
   nameEventId: string;
 }
 
-const NEWER_NAME = `(excluded.name_event_at > recruiters.name_event_at or (excluded.name_event_at = recruiters.name_event_at
-  and excluded.name_event_id collate "C" > recruiters.name_event_id collate "C"))`;
+const NEWER_NAME = newerEvent('recruiters', 'name');
 
 /** The name kept is the latest event's (occurred_at, then event id) that gave one: order-free. */
 export async function upsertRecruiters(
