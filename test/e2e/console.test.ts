@@ -19,7 +19,14 @@ import {
   formatYearOverYearMonth,
 } from '../../src/web/lib/format.js';
 import { expectAccessible } from '../helpers/axe.js';
-import { type ConsoleErrors, launchChromium, SHOTS, watchConsoleErrors } from '../helpers/browser.js';
+import {
+  type ConsoleErrors,
+  launchChromium,
+  openConsolePage,
+  SHOTS,
+  serve,
+  signIn as signInAs,
+} from '../helpers/browser.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { interviewEvents } from '../helpers/factories.js';
 
@@ -51,13 +58,7 @@ async function apiGet<T>(path: string): Promise<T> {
   return (await res.json()) as T;
 }
 
-async function signIn(email: string, password: string) {
-  await page.goto(`${base}/`);
-  await page.getByLabel('Email').fill(email);
-  await page.locator('input[type="password"]').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: /Welcome/ }).waitFor();
-}
+const signIn = (email: string, password: string) => signInAs(page, base, email, password);
 
 async function signOut() {
   await page
@@ -91,13 +92,8 @@ describe('the web console in Chromium', () => {
       db: db.db,
       config: { LOG_LEVEL: 'silent', METERLINE_SESSION_HOURS: 12, METERLINE_WEBHOOK_ALLOW_PRIVATE: true },
     });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-
-    context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'en-GB' });
-    context.setDefaultTimeout(20_000);
-    consoleErrors = watchConsoleErrors(context);
-    page = await context.newPage();
+    base = await serve(app);
+    ({ context, page, consoleErrors } = await openConsolePage(browser));
     context.on('console', (msg) => {
       if (msg.type() === 'error' && msg.text().includes('Content Security Policy'))
         cspViolations.push(msg.text());
