@@ -44,7 +44,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // session cookie is Secure and HSTS is sent) and the client's address (login throttling).
     trustProxy: deps.config.METERLINE_TRUST_PROXY ?? false,
     // Ids in paths are up to 200 characters, each up to 12 once percent-encoded (4 UTF-8 bytes).
-    maxParamLength: 200 * 12,
+    routerOptions: { maxParamLength: 200 * 12 },
     frameworkErrors,
   });
   app.decorate('deps', { now: () => new Date(), ...deps });
