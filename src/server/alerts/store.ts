@@ -43,11 +43,21 @@ export async function saveAlertSettings(
   return { createdSecret: row?.created ? secret : null };
 }
 
-export async function rotateWebhookSecret(tx: Queryable, tenantId: string, secret: string): Promise<boolean> {
+/** How long a replaced secret still signs beside the new one. */
+export const PREVIOUS_SECRET_HOURS = 24;
+
+/** Replaces the secret; the one replaced signs beside it for PREVIOUS_SECRET_HOURS. */
+export async function rotateWebhookSecret(
+  tx: Queryable,
+  tenantId: string,
+  secret: string,
+  now: Date,
+): Promise<boolean> {
   const rows = await tx.query(
-    `update alert_settings set webhook_secret = $2, updated_at = now()
+    `update alert_settings set webhook_secret = $2, previous_webhook_secret = webhook_secret,
+            previous_webhook_secret_until = $3, updated_at = now()
       where tenant_id = $1 and webhook_url is not null returning 1`,
-    [tenantId, secret],
+    [tenantId, secret, new Date(now.getTime() + PREVIOUS_SECRET_HOURS * 3_600_000)],
   );
   return rows.length > 0;
 }
