@@ -18,12 +18,15 @@ import { routeOf } from './http/route.js';
 import { registerWebApp } from './http/static.js';
 import { creditRoutes } from './ledger/routes.js';
 import { eventRoutes } from './metering/routes.js';
+import { notificationRoutes } from './notifications/routes.js';
 import { openingRoutes } from './openings/routes.js';
 
 export interface AppDeps {
   db: Database;
   config: Pick<Config, 'LOG_LEVEL' | 'METERLINE_SESSION_HOURS'> &
-    Partial<Pick<Config, 'METERLINE_WEBHOOK_ALLOW_PRIVATE' | 'METERLINE_TRUST_PROXY'>> &
+    Partial<
+      Pick<Config, 'METERLINE_WEBHOOK_ALLOW_PRIVATE' | 'METERLINE_TRUST_PROXY' | 'METERLINE_SMTP_URL'>
+    > &
     RateLimitConfig;
   /** The clock, injectable so tests can move time. */
   now?: () => Date;
@@ -60,6 +63,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(authRoutes);
   await app.register(eventRoutes);
   await app.register(alertRoutes);
+  await app.register(notificationRoutes);
   await app.register(openingRoutes);
   await app.register(creditRoutes);
   await app.register(consumptionRoutes);

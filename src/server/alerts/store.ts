@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { milliToCredits } from '../../shared/credits.js';
 import type { Queryable } from '../db/database.js';
 import type { PeriodAllotment } from '../ledger/queries.js';
+import { queueAlertEmails } from '../notifications/outbox.js';
 import { DEFAULT_THRESHOLDS, percentLeft } from './thresholds.js';
 
 export const THRESHOLD_EVENT = 'credits.threshold_reached';
@@ -100,7 +101,7 @@ export async function raiseAlerts(
   return raised.map((r) => r.threshold_percent);
 }
 
-/** Queues webhook bodies, only when the tenant has an endpoint. */
+/** Queues webhook bodies, only when the tenant has an endpoint, and their emails to the alert recipients. */
 export async function queueDeliveries(
   tx: Queryable,
   tenantId: string,
@@ -115,6 +116,7 @@ export async function queueDeliveries(
       where exists (select 1 from alert_settings s where s.tenant_id = $1 and s.webhook_url is not null)`,
     [tenantId, eventType, at, JSON.stringify(deliveries)],
   );
+  await queueAlertEmails(tx, tenantId, eventType, deliveries, at);
 }
 
 export interface AlertRow {

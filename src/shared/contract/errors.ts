@@ -68,6 +68,8 @@ export const ERROR_CODES = {
   invalid_webhook_url: 'invalid',
   webhook_url_not_public: 'invalid',
   webhook_not_configured: 'conflict',
+  duplicate_recipient: 'invalid',
+  unknown_unsubscribe_token: 'not_found',
   // Tenants and the demo (command line)
   invalid_slug: 'invalid',
   slug_taken: 'invalid',
