@@ -1,9 +1,11 @@
+import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parse } from 'csv-parse/sync';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { createTransport } from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deliverDueWebhooks } from '../src/server/alerts/delivery.js';
 import { queueWeeklyDigests } from '../src/server/notifications/digest.js';
 import { sendDueEmails } from '../src/server/notifications/outbox.js';
 import {
@@ -15,14 +17,19 @@ import {
   type TestTenant,
   testAppForFile,
 } from './helpers/factories.js';
+import { verifyWebhook } from './helpers/webhooks.js';
 
 const clock = new TestClock(new Date('2026-01-15T12:00:00Z'));
-const env = testAppForFile(clock, { METERLINE_SMTP_URL: 'smtp://127.0.0.1:2525' });
+// The webhook receiver listens on this machine, which webhooks may reach only when allowed.
+const env = testAppForFile(clock, {
+  METERLINE_SMTP_URL: 'smtp://127.0.0.1:2525',
+  METERLINE_WEBHOOK_ALLOW_PRIVATE: true,
+});
 const PUBLIC_URL = 'https://meterline.example';
 
 type Session = { cookie: string; csrf: string };
 
-function call(s: Session, method: 'GET' | 'PUT', url: string, payload?: Record<string, unknown>) {
+function call(s: Session, method: 'GET' | 'PUT' | 'POST', url: string, payload?: Record<string, unknown>) {
   return env.app.inject({
     method,
     url: `/api/v1${url}`,
@@ -271,6 +278,73 @@ describe('email notifications', () => {
     await env.t.db.withTenant(tenant.id, (tx) => tx.query('delete from email_outbox'));
     await queueWeeklyDigests(env.t.db, new Date('2026-01-20T13:00:00Z'));
     expect(await digests()).toBe(0);
+  });
+
+  it('resolves an alert when a purchase lifts the balance above it, by signed webhook and by email, and re-arms it', async () => {
+    received = [];
+    clock.set('2026-01-15T12:00:00Z');
+    const hooks: { headers: IncomingHttpHeaders; body: string }[] = [];
+    const receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => {
+        body += c;
+      });
+      req.on('end', () => {
+        hooks.push({ headers: req.headers, body });
+        res.end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    try {
+      const tenant = await makeTenant(env.t.db, clock, { plan: { allotmentMilli: 10_000 } });
+      const admin = await signIn(env.app, env.t.db, tenant.id, 'account_admin');
+      const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
+      const { secret } = (
+        await call(admin, 'PUT', '/alerts/settings', { thresholds: [50], webhookUrl: url })
+      ).json();
+      await call(admin, 'PUT', '/notifications/recipients', {
+        recipients: [
+          { email: 'resolved@books.example', alerts: true, weeklyDigest: false, statements: false },
+        ],
+      });
+      const deliver = async () => {
+        await deliverDueWebhooks(env.t.db, clock.now, { allowPrivate: true });
+        await sendDueEmails(env.t.db, clock.now, mailer);
+      };
+      await complete(tenant, 6); // 4 of 10 left: reached
+      await deliver();
+      const purchase = await env.app.inject({
+        method: 'POST',
+        url: '/api/v1/credits/purchases',
+        headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf, 'idempotency-key': 'lift-purchase-1' },
+        payload: { credits: 3 },
+      });
+      expect(purchase.statusCode).toBe(201);
+      await deliver(); // 7 of 10 left: resolved
+      clock.set('2026-01-15T12:05:00Z');
+      await complete(tenant, 3); // 4 of 10 left: reached again
+      await deliver();
+
+      const events = hooks.map((h) => {
+        expect(verifyWebhook(secret, h.headers, h.body, clock.now())).toBe(true);
+        return JSON.parse(h.body) as { type: string; data: { thresholdPercent: number; balance: number } };
+      });
+      expect(events.map((e) => [e.type, e.data.balance])).toEqual([
+        ['credits.threshold_reached', 4],
+        ['credits.threshold_resolved', 7],
+        ['credits.threshold_reached', 4],
+      ]);
+      const mails = received.filter((m) => (m.to as { text: string }).text === 'resolved@books.example');
+      expect(mails.map((m) => m.subject)).toEqual([
+        expect.stringContaining("40% of this period's credits left"),
+        expect.stringContaining('credits back above the 50 % alert (70% left)'),
+        expect.stringContaining("40% of this period's credits left"),
+      ]);
+      const alerts = (await call(admin, 'GET', '/alerts')).json().alerts;
+      expect(alerts.map((a: { resolvedAt: string | null }) => a.resolvedAt !== null)).toEqual([false, true]);
+    } finally {
+      await new Promise<void>((resolve) => receiver.close(() => resolve()));
+    }
   });
 
   it('drops an alert queued more than a day before it could first be sent', async () => {

@@ -70,6 +70,7 @@ export const alertRoutes: FastifyPluginAsyncZod = async (app) => {
             raisedAt: a.raisedAt,
             balance: milliToCredits(a.balanceMilli),
             allotment: milliToCredits(a.allotmentMilli),
+            resolvedAt: a.resolvedAt,
           })),
         };
       });

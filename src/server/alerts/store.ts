@@ -125,6 +125,7 @@ export interface AlertRow {
   raisedAt: Date;
   balanceMilli: number;
   allotmentMilli: number;
+  resolvedAt: Date | null;
 }
 
 export async function recentAlerts(tx: Queryable, tenantId: string, limit: number): Promise<AlertRow[]> {
@@ -134,9 +135,10 @@ export async function recentAlerts(tx: Queryable, tenantId: string, limit: numbe
     raised_at: Date;
     balance_milli: number;
     allotment_milli: number;
+    resolved_at: Date | null;
   }>(
-    `select period_start, threshold_percent, raised_at, balance_milli, allotment_milli from credit_alerts
-      where tenant_id = $1 order by raised_at desc, threshold_percent limit $2`,
+    `select period_start, threshold_percent, raised_at, balance_milli, allotment_milli, resolved_at from credit_alerts
+      where tenant_id = $1 order by raised_at desc, threshold_percent, id desc limit $2`,
     [tenantId, limit],
   );
   return rows.map((r) => ({
@@ -145,6 +147,7 @@ export async function recentAlerts(tx: Queryable, tenantId: string, limit: numbe
     raisedAt: r.raised_at,
     balanceMilli: Number(r.balance_milli),
     allotmentMilli: Number(r.allotment_milli),
+    resolvedAt: r.resolved_at,
   }));
 }
 

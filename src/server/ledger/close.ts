@@ -1,3 +1,4 @@
+import { resolveRecoveredAlerts } from '../alerts/resolve.js';
 import type { Database, Queryable } from '../db/database.js';
 import { type Account, readAccount } from './account.js';
 import type { BillingPeriod } from './periods.js';
@@ -50,6 +51,7 @@ export async function closeDuePeriods(db: Database, tenantId: string, now: Date)
       current = next;
     }
     result.expiredLots = await expireLapsedLots(tx, account, now);
+    if (result.opened > 0) await resolveRecoveredAlerts(tx, ctx, account.balanceMilli, now);
     return result;
   });
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { MAX_PURCHASE_CREDITS } from '../../shared/contract/credits.js';
 import { creditsToMilli, milliToCredits, purchaseTotalCents } from '../../shared/credits.js';
+import { resolveRecoveredAlerts } from '../alerts/resolve.js';
 import { writeAudit } from '../auth/audit.js';
 import type { Database } from '../db/database.js';
 import { maybeOne } from '../db/database.js';
@@ -134,6 +135,7 @@ export async function purchaseCredits(
       ],
     );
     if (!row) throw new Error('purchase insert returned nothing');
+    await resolveRecoveredAlerts(tx, ctx, account.balanceMilli, req.now);
     await writeAudit(tx, tenantId, { actor: req.actor, at: req.now }, 'credits.purchased', {
       purchaseId: row.id,
       credits: milliToCredits(req.creditsMilli),

@@ -1,4 +1,5 @@
 import { milliToCredits } from '../../shared/credits.js';
+import { resolveRecoveredAlerts } from '../alerts/resolve.js';
 import { writeAudit } from '../auth/audit.js';
 import type { Database, Queryable } from '../db/database.js';
 import { DomainError, notFound } from '../errors.js';
@@ -101,6 +102,7 @@ export async function reverseCharge(
     addAttributedContribution(attributes, found.record, found.chargedMilli, ctx.timeZone, -1);
     addAttributedContribution(attributes, found.record, 0, ctx.timeZone, 1);
     await addToAttributeRollups(tx, tenantId, attributeChanges(attributes));
+    await resolveRecoveredAlerts(tx, ctx, account.balanceMilli, req.now);
     await writeAudit(tx, tenantId, { actor: req.actor, at: req.now }, 'charge.reversed', {
       interviewId: req.interviewId,
       credits: milliToCredits(found.chargedMilli),

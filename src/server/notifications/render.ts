@@ -38,6 +38,16 @@ function alertLines(p: AlertPayload, tenantName: string): string[] {
       `Billing period: ${day(d.periodStart)} to ${day(d.periodEnd)}.`,
     ];
   }
+  if (p.type === 'credits.threshold_resolved') {
+    const left = Number(d.percentLeft) / 100;
+    return [
+      `${tenantName}: credits back above the ${d.thresholdPercent} % alert (${formatPercent(left)} left)`,
+      `The credits left rose back above the alert threshold of ${d.thresholdPercent} %: ` +
+        `${formatCredits(Number(d.balance))} of the period's ${formatCredits(Number(d.allotment))} credits are left. ` +
+        'The alert is resolved and will be raised again if the credits fall to it.',
+      `Billing period: ${day(d.periodStart)} to ${day(d.periodEnd)}.`,
+    ];
+  }
   // Alert types without their own wording (budgets, later kinds) retell their data as it is.
   return [
     `${tenantName}: ${p.type}`,

@@ -14,6 +14,9 @@ export const Alert = z.object({
   raisedAt: Instant,
   balance: Credits.describe('Credits left when it was raised'),
   allotment: Credits,
+  resolvedAt: Instant.nullable().describe(
+    'When the balance rose back above the threshold (which re-armed it)',
+  ),
 });
 
 export const WebhookDelivery = z.object({

@@ -17,13 +17,14 @@ import { type FormEvent, useEffect, useState } from 'react';
 import {
   type AlertSettings,
   useAlertSettings,
+  useAlerts,
   useRotateWebhookSecret,
   useSaveAlertSettings,
   useSendTestWebhook,
   useWebhookDeliveries,
   type WebhookDelivery,
 } from '../api/alerts';
-import { formatDateTime, formatLabel } from '../lib/format';
+import { formatCredits, formatDateTime, formatLabel } from '../lib/format';
 import { errorMessage } from './States';
 
 const isPercent = (s: string) => /^\d{1,3}$/.test(s) && Number(s) <= 100;
@@ -149,6 +150,41 @@ function SettingsForm({ settings }: { settings: AlertSettings }) {
   );
 }
 
+/** Every alert of late: when each threshold was reached, with what was left, and when it was resolved. */
+function AlertHistory() {
+  const alerts = useAlerts();
+  const rows = alerts.data?.alerts ?? [];
+  if (rows.length === 0) return null;
+  return (
+    <Table.ScrollContainer minWidth={520}>
+      <Table striped aria-label="Alert history" data-testid="alert-history">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Threshold</Table.Th>
+            <Table.Th>Reached</Table.Th>
+            <Table.Th>Credits left then</Table.Th>
+            <Table.Th>Resolved</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {rows.map((a) => (
+            <Table.Tr key={`${a.periodStart}-${a.thresholdPercent}-${a.raisedAt}`}>
+              <Table.Td>{a.thresholdPercent} %</Table.Td>
+              <Table.Td>{formatDateTime(a.raisedAt)}</Table.Td>
+              <Table.Td>
+                {formatCredits(a.balance)} of {formatCredits(a.allotment)}
+              </Table.Td>
+              <Table.Td>
+                {a.resolvedAt ? formatDateTime(a.resolvedAt) : <Badge color="orange">Open</Badge>}
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
+  );
+}
+
 function Deliveries() {
   const deliveries = useWebhookDeliveries();
   const rows = deliveries.data?.deliveries ?? [];
@@ -201,6 +237,7 @@ export function AlertSettingsCard() {
       ) : settings.data ? (
         <Stack gap="md">
           <SettingsForm settings={settings.data} />
+          <AlertHistory />
           <Deliveries />
         </Stack>
       ) : (
