@@ -62,16 +62,20 @@ export async function loadDemo(
   return { tenants };
 }
 
+/** The demo tenants that exist (none in a database the demo was not loaded into). */
+export async function loadedDemoTenants(db: Database): Promise<string[]> {
+  const rows = await db.query<{ slug: string }>('select slug from system_tenants() where slug = any($1)', [
+    DEMO_TENANTS.map((t) => t.slug),
+  ]);
+  return rows.map((r) => r.slug);
+}
+
 async function refuseIfLoaded(db: Database): Promise<void> {
-  const slugs = DEMO_TENANTS.map((t) => t.slug);
-  const existing = await db.query<{ slug: string }>(
-    'select slug from system_tenants() where slug = any($1)',
-    [slugs],
-  );
+  const existing = await loadedDemoTenants(db);
   if (existing.length > 0) {
     throw new DomainError(
       'demo_loaded',
-      `The demo is loaded already (tenant ${existing.map((t) => t.slug).join(', ')} exists); it is loaded once, into a new database.`,
+      `The demo is loaded already (tenant ${existing.join(', ')} exists); it is loaded once, into a new database.`,
     );
   }
   for (const user of DEMO_TENANTS.flatMap((t) => t.users)) {
