@@ -99,11 +99,13 @@ async function loadTenant(
   log: (msg: string) => void,
 ): Promise<DemoTenantResult> {
   const started = Date.now();
+  // Each phase's duration is logged (at info): what the first start waits for, phase by phase.
+  const since = (at: number) => `${((Date.now() - at) / 1000).toFixed(1)} s`;
   const stream = generateStream(spec, { now, scale });
   const createdAt = startOfLocalDate(stream.anchor, spec.timeZone);
   log(
     `demo: ${spec.name} (${spec.slug}): ${stream.interviews} interviews and ${stream.simulations} simulations ` +
-      `since ${stream.anchor}, ${stream.deliveries.length} events`,
+      `since ${stream.anchor}, ${stream.deliveries.length} events, generated in ${since(started)}`,
   );
   const { id } = await createDemoTenant(db, spec, stream.anchor, createdAt);
   for (const user of spec.users) {
@@ -136,6 +138,7 @@ async function loadTenant(
   }
   steps.sort((a, b) => a.at - b.at);
 
+  const ingesting = Date.now();
   const replay = new DemoReplay(db, id, actor);
   const { totals } = replay;
   const { deliveries } = stream;
@@ -169,7 +172,10 @@ async function loadTenant(
     }
   }
   await ingestBefore(Number.POSITIVE_INFINITY);
+  log(`demo: ${spec.slug}: ingested month by month (charges posted, periods closed) in ${since(ingesting)}`);
+  const writing = Date.now();
   await replay.flush();
+  log(`demo: ${spec.slug}: events, interviews, candidates and rollups written in ${since(writing)}`);
   await closeDuePeriods(db, id, now);
 
   if (totals.rejected > 0) {
@@ -179,10 +185,9 @@ async function loadTenant(
   }
   const account = await db.withTenant(id, (tx) => readAccount(tx, id, { lock: false }));
   const balanceCredits = milliToCredits(account.balanceMilli);
-  const seconds = ((Date.now() - started) / 1000).toFixed(1);
   log(
     `demo: ${spec.slug}: ${totals.accepted} events accepted, ${totals.duplicates} duplicates, ` +
-      `balance ${balanceCredits} credits (${seconds} s)`,
+      `balance ${balanceCredits} credits (${since(started)})`,
   );
   return {
     slug: spec.slug,
