@@ -5,7 +5,7 @@ import { DEMO_TEMPLATE_DIR, usableDemoTemplate, writeDemoTemplate } from './demo
 
 const now = new Date();
 if (process.env.METERLINE_DEMO !== 'false' && !usableDemoTemplate(now)) {
-  console.log('Loading the demo data for the first start (once a day at most, under a minute)…');
+  console.log('Loading the demo data for the first start (at most once a day; half a minute or more)…');
   try {
     await writeDemoTemplate(DEMO_TEMPLATE_DIR, { now });
   } catch (err) {
