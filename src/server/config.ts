@@ -38,6 +38,14 @@ const ConfigSchema = z.object({
     .enum(['true', 'false'])
     .default('true')
     .transform((v) => v === 'true'),
+  /**
+   * Start a new embedded database as a copy of the demo `npm install` loaded, when it did so today
+   * (src/server/db/demo-template.ts); false loads the demo at the first start whatever the day.
+   */
+  METERLINE_DEMO_TEMPLATE: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
   /** How often the server looks for billing periods that are due to close. */
   METERLINE_PERIOD_CHECK_SECONDS: z.coerce.number().int().min(1).default(60),
   /** How often the server sends due webhooks (credit alerts), retrying failed ones with backoff. */

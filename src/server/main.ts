@@ -2,17 +2,28 @@ import { startWebhookWorker } from './alerts/worker.js';
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
 import { connect } from './db/connect.js';
-import { DEMO_LOGINS, loadDemo } from './demo/load.js';
+import { usableDemoTemplate } from './db/demo-template.js';
+import { DEMO_LOGINS, loadDemo, loadedDemoTenants } from './demo/load.js';
 import { startPeriodScheduler } from './ledger/scheduler.js';
 import { startMailWorker } from './notifications/worker.js';
 
 /** config → database (migrated) → demo on a new embedded database → HTTP → period scheduler, webhooks. */
 async function main() {
   const config = loadConfig();
-  const { db, isNew, warnings } = await connect(config);
+  const opening = Date.now();
+  // A new embedded database with the demo starts as a copy of the one `npm install` loaded it into,
+  // when that was today (demo-template.ts); otherwise the demo is loaded here.
+  const demoTemplate =
+    config.METERLINE_DEMO && config.METERLINE_DEMO_TEMPLATE && !config.DATABASE_URL
+      ? usableDemoTemplate(new Date())
+      : undefined;
+  const { db, isNew, warnings } = await connect(config, { templateDir: demoTemplate });
   const app = await buildApp({ db, config });
   for (const warning of warnings) app.log.warn(warning);
-  if (isNew && config.METERLINE_DEMO) {
+  app.log.info({ ms: Date.now() - opening, demoTemplate: demoTemplate !== undefined }, 'database opened');
+  if (isNew && config.METERLINE_DEMO && (await loadedDemoTenants(db)).length > 0) {
+    app.log.info('New embedded database: the demo tenants came with it (loaded today at install)');
+  } else if (isNew && config.METERLINE_DEMO) {
     app.log.info('New embedded database: loading the demo tenants (a minute at most, once)...');
     const started = Date.now();
     const demo = await loadDemo(db, { now: new Date(), log: (msg) => app.log.info(msg) });

@@ -1,24 +1,15 @@
-// Run by `npm install` (prepare) and `npm start` (prestart): builds the web console when dist/web is
+// Run by `npm install` (prepare) and `npm start` (start.mjs): builds the web console when dist/web is
 // missing or older than its sources. At install, so that the first start does not wait for it; at
 // start, for sources changed since.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { newestMtime } from '../newest-mtime.mjs';
 
 const built = 'dist/web/index.html';
 const sources = ['src/web', 'src/shared', 'vite.config.ts', 'package-lock.json'];
 
-function newest(path) {
-  if (!existsSync(path)) return 0;
-  const stat = statSync(path);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let max = stat.mtimeMs;
-  for (const name of readdirSync(path)) max = Math.max(max, newest(join(path, name)));
-  return max;
-}
-
 const builtAt = existsSync(built) ? statSync(built).mtimeMs : 0;
-if (builtAt < Math.max(...sources.map(newest))) {
+if (builtAt < newestMtime(sources)) {
   console.log(
     builtAt ? 'The web console sources changed: rebuilding it…' : 'Building the web console (once)…',
   );

@@ -19,7 +19,8 @@ export interface Connected {
 export async function connect(
   config: Pick<Config, 'DATABASE_URL' | 'METERLINE_DATA_DIR'> &
     Partial<Pick<Config, 'METERLINE_APP_DATABASE_URL'>>,
-  options: { inMemory?: boolean; loadDataDir?: Blob } = {},
+  /** templateDir: the folder a new embedded database starts as a copy of (the migrated empty one by default). */
+  options: { inMemory?: boolean; loadDataDir?: Blob; templateDir?: string } = {},
 ): Promise<Connected> {
   if (config.DATABASE_URL) {
     const owner = openPostgres({ url: config.DATABASE_URL, max: 1 });
@@ -37,7 +38,7 @@ export async function connect(
   const opened = await openPglite({
     dataDir: options.inMemory ? undefined : config.METERLINE_DATA_DIR,
     loadDataDir: options.loadDataDir,
-    templateDir: TEMPLATE_DIR,
+    templateDir: options.templateDir ?? TEMPLATE_DIR,
   });
   try {
     await migrate(opened.db);

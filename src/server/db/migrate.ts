@@ -1,8 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ROOT } from '../paths.js';
 import type { Database } from './database.js';
 
-const migrationsDir = join(import.meta.dirname, 'migrations');
+const migrationsDir = join(ROOT, 'src/server/db/migrations');
 
 export interface Migration {
   version: number;

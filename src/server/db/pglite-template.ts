@@ -1,6 +1,6 @@
 import { renameSync, rmSync, utimesSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { ROOT } from '../paths.js';
 import { migrate } from './migrate.js';
 import { openPglite } from './pglite.js';
 
@@ -11,7 +11,7 @@ import { openPglite } from './pglite.js';
  * output like dist/web that nothing opens in place, and a new data folder starts as a copy of it;
  * connect() then applies any migration added since.
  */
-export const TEMPLATE_DIR = resolve(import.meta.dirname, '../../../dist/pglite-template');
+export const TEMPLATE_DIR = join(ROOT, 'dist/pglite-template');
 
 export async function writeTemplate(dir = TEMPLATE_DIR): Promise<void> {
   // Renamed into place once closed, so an interrupted run never leaves a torn template to copy.
@@ -29,5 +29,3 @@ export async function writeTemplate(dir = TEMPLATE_DIR): Promise<void> {
   const now = new Date();
   utimesSync(dir, now, now);
 }
-
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await writeTemplate();

@@ -1,4 +1,4 @@
-// Run by `npm install` (prepare) and `npm start` (prestart): writes the embedded database's template
+// Run by `npm install` (prepare) and `npm start` (start.mjs): writes the embedded database's template
 // (pglite-template.ts) when it is missing or older than the lock file (another PGlite may read
 // another format). New migrations need no new template: connect() applies them after loading it.
 import { spawnSync } from 'node:child_process';
@@ -9,7 +9,7 @@ const template = 'dist/pglite-template';
 const builtAt = existsSync(template) ? statSync(template).mtimeMs : 0;
 if (builtAt < statSync('package-lock.json').mtimeMs) {
   console.log('Preparing the embedded database template (once)…');
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/server/db/pglite-template.ts'], {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/server/db/write-template.ts'], {
     stdio: 'inherit',
   });
   if (result.status !== 0) {

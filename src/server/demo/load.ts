@@ -62,16 +62,20 @@ export async function loadDemo(
   return { tenants };
 }
 
+/** The demo tenants that exist (none in a database the demo was not loaded into). */
+export async function loadedDemoTenants(db: Database): Promise<string[]> {
+  const rows = await db.query<{ slug: string }>('select slug from system_tenants() where slug = any($1)', [
+    DEMO_TENANTS.map((t) => t.slug),
+  ]);
+  return rows.map((r) => r.slug);
+}
+
 async function refuseIfLoaded(db: Database): Promise<void> {
-  const slugs = DEMO_TENANTS.map((t) => t.slug);
-  const existing = await db.query<{ slug: string }>(
-    'select slug from system_tenants() where slug = any($1)',
-    [slugs],
-  );
+  const existing = await loadedDemoTenants(db);
   if (existing.length > 0) {
     throw new DomainError(
       'demo_loaded',
-      `The demo is loaded already (tenant ${existing.map((t) => t.slug).join(', ')} exists); it is loaded once, into a new database.`,
+      `The demo is loaded already (tenant ${existing.join(', ')} exists); it is loaded once, into a new database.`,
     );
   }
   for (const user of DEMO_TENANTS.flatMap((t) => t.users)) {
@@ -95,11 +99,13 @@ async function loadTenant(
   log: (msg: string) => void,
 ): Promise<DemoTenantResult> {
   const started = Date.now();
+  // Each phase's duration is logged (at info): what the first start waits for, phase by phase.
+  const since = (at: number) => `${((Date.now() - at) / 1000).toFixed(1)} s`;
   const stream = generateStream(spec, { now, scale });
   const createdAt = startOfLocalDate(stream.anchor, spec.timeZone);
   log(
     `demo: ${spec.name} (${spec.slug}): ${stream.interviews} interviews and ${stream.simulations} simulations ` +
-      `since ${stream.anchor}, ${stream.deliveries.length} events`,
+      `since ${stream.anchor}, ${stream.deliveries.length} events, generated in ${since(started)}`,
   );
   const { id } = await createDemoTenant(db, spec, stream.anchor, createdAt);
   for (const user of spec.users) {
@@ -132,6 +138,7 @@ async function loadTenant(
   }
   steps.sort((a, b) => a.at - b.at);
 
+  const ingesting = Date.now();
   const replay = new DemoReplay(db, id, actor);
   const { totals } = replay;
   const { deliveries } = stream;
@@ -165,7 +172,10 @@ async function loadTenant(
     }
   }
   await ingestBefore(Number.POSITIVE_INFINITY);
+  log(`demo: ${spec.slug}: ingested month by month (charges posted, periods closed) in ${since(ingesting)}`);
+  const writing = Date.now();
   await replay.flush();
+  log(`demo: ${spec.slug}: events, interviews, candidates and rollups written in ${since(writing)}`);
   await closeDuePeriods(db, id, now);
 
   if (totals.rejected > 0) {
@@ -175,10 +185,9 @@ async function loadTenant(
   }
   const account = await db.withTenant(id, (tx) => readAccount(tx, id, { lock: false }));
   const balanceCredits = milliToCredits(account.balanceMilli);
-  const seconds = ((Date.now() - started) / 1000).toFixed(1);
   log(
     `demo: ${spec.slug}: ${totals.accepted} events accepted, ${totals.duplicates} duplicates, ` +
-      `balance ${balanceCredits} credits (${seconds} s)`,
+      `balance ${balanceCredits} credits (${since(started)})`,
   );
   return {
     slug: spec.slug,

@@ -1,11 +1,11 @@
 import { existsSync, statSync } from 'node:fs';
-import { resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve, sep } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
+import { ROOT } from '../paths.js';
 
 /** Where `npm run build:web` writes the console (vite.config.ts: build.outDir). */
-export const WEB_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../dist/web');
+export const WEB_ROOT = join(ROOT, 'dist/web');
 
 /** Non-API paths that are files of the build; everything else under / is the app's index.html. */
 function fileIn(root: string, urlPath: string): string | undefined {

@@ -1,0 +1,52 @@
+import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { newestMtime } from '../newest-mtime.mjs';
+
+/**
+ * The server as one JavaScript file (dist/server/main.js) that `npm start` runs: Node starts it
+ * in a fraction of the time it takes tsx to compile the TypeScript sources module by module. The
+ * packages stay in node_modules (imported as they are); only the application's own code is bundled.
+ */
+export const BUNDLE = 'dist/server/main.js';
+export const BUNDLE_SOURCES = ['src/server', 'src/shared', 'src/newest-mtime.mjs', 'package-lock.json'];
+
+export async function bundleServer(outfile = BUNDLE) {
+  const { build } = await import('esbuild');
+  const result = await build({
+    entryPoints: ['src/server/main.ts'],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    sourcemap: 'linked',
+    logLevel: 'warning',
+    write: false,
+  });
+  mkdirSync(dirname(outfile), { recursive: true });
+  // Each file written beside its place then renamed into it, the bundle last: an interrupted build
+  // never leaves a torn bundle dated as if it were complete.
+  const files = [...result.outputFiles].sort(
+    (a, b) => Number(a.path.endsWith('.js')) - Number(b.path.endsWith('.js')),
+  );
+  for (const file of files) {
+    const partial = `${file.path}.${process.pid}.partial`;
+    writeFileSync(partial, file.contents);
+    renameSync(partial, file.path);
+  }
+}
+
+/** Bundles the server when its bundle is missing or older than a source; says whether it did. */
+export async function bundleServerIfStale({ outfile = BUNDLE, sources = BUNDLE_SOURCES } = {}) {
+  let builtAt = 0;
+  try {
+    builtAt = statSync(outfile).mtimeMs;
+  } catch {
+    rmSync(`${outfile}.map`, { force: true });
+  }
+  if (builtAt >= newestMtime(sources)) return false;
+  console.log(builtAt ? 'The server sources changed: bundling it again…' : 'Bundling the server (once)…');
+  await bundleServer(outfile);
+  return true;
+}

@@ -1,0 +1,71 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { bundleServerIfStale } from '../src/server/bundle.mjs';
+
+const scratch = mkdtempSync(join(tmpdir(), 'meterline-bundle-'));
+// Inside the checkout: the bundle finds the checkout (dist/web, the migrations) above itself.
+const outDir = join('dist', `test-bundle-${process.pid}`);
+afterAll(() => {
+  rmSync(scratch, { recursive: true, force: true });
+  rmSync(outDir, { recursive: true, force: true });
+});
+
+/** Starts the bundle on a new embedded database without the demo; resolves with its URL. */
+function start(bundle: string) {
+  const child = spawn(process.execPath, [bundle], {
+    env: {
+      ...process.env,
+      PORT: '0',
+      DATABASE_URL: '',
+      METERLINE_DATA_DIR: join(scratch, 'pglite'),
+      METERLINE_DEMO: 'false',
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const url = new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /Meterline is running at (http:\/\/\S+)/.exec(out);
+      if (m?.[1]) resolve(m[1]);
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    child.on('exit', (code) => reject(new Error(`the bundle exited (${code}):\n${out}`)));
+  });
+  return { child, url };
+}
+
+describe("the server's bundle", () => {
+  const outfile = join(outDir, 'main.js');
+  const source = join(scratch, 'source.ts');
+  writeFileSync(source, '');
+
+  it('is built when missing, not again while no source is newer, and again when one is', async () => {
+    expect(await bundleServerIfStale({ outfile, sources: [source] })).toBe(true);
+    expect(await bundleServerIfStale({ outfile, sources: [source] })).toBe(false);
+    // The source edited after the bundle was built: the bundle dated a minute before it.
+    const earlier = new Date(statSync(source).mtimeMs - 60_000);
+    utimesSync(outfile, earlier, earlier);
+    expect(await bundleServerIfStale({ outfile, sources: [source] })).toBe(true);
+    expect(await bundleServerIfStale({ outfile, sources: [source] })).toBe(false);
+  });
+
+  it('starts the server, which answers', async () => {
+    const { child, url } = start(outfile);
+    try {
+      const res = await fetch(`${await url}/api/v1/health`);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ ok: true });
+    } finally {
+      const exited = new Promise((resolve) => child.on('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+  });
+});
