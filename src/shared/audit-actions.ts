@@ -16,6 +16,10 @@ export const AUDIT_ACTIONS = {
   'alerts.webhook_secret_rotated': 'Webhook secret replaced',
   'opening.status_changed': 'Opening opened or closed',
   'usage.exported': 'Usage exported',
+  'budget.created': 'Budget set',
+  'budget.updated': 'Budget changed',
+  'budget.deleted': 'Budget removed',
+  'budget.threshold_reached': 'Budget threshold reached',
 } as const satisfies Record<string, string>;
 
 export type KnownAuditAction = keyof typeof AUDIT_ACTIONS;
