@@ -79,15 +79,15 @@ export async function raiseBudgetAlerts(
   const scopes = charged.map(scopeValuesOf);
   const watched = budgets.filter((b) => b.thresholds.length > 0 && scopes.some((v) => inScope(b.scope, v)));
   if (watched.length === 0) return;
-  const windows = new Map(watched.map((b) => [b.id, windowOf(b.window, ctx, now)]));
-  const used = await usedInWindows(
-    tx,
-    ctx.tenantId,
-    watched.map((b) => ({ id: b.id, scope: b.scope, window: windowOf(b.window, ctx, now) })),
-  );
-  const candidates = watched.flatMap((b) => {
+  const withWindows = watched.map((b) => ({
+    id: b.id,
+    scope: b.scope,
+    window: windowOf(b.window, ctx, now),
+    b,
+  }));
+  const used = await usedInWindows(tx, ctx.tenantId, withWindows);
+  const candidates = withWindows.flatMap(({ b, window }) => {
     const usedMilli = used.get(b.id) ?? 0;
-    const window = windows.get(b.id) ?? windowOf(b.window, ctx, now);
     return reachedBudgetThresholds(b.thresholds, usedMilli, b.creditsMilli).map((t) => ({
       budget: b,
       window,

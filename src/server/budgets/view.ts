@@ -72,24 +72,20 @@ export async function budgetViews(
 ) {
   const { tenantId } = ctx;
   const today = localDate(now, ctx.timeZone);
-  const windows = new Map(budgets.map((b) => [b.id, windowOf(b.window, ctx, now)]));
-  const used = await usedInWindows(
-    tx,
-    tenantId,
-    budgets.map((b) => ({
-      id: b.id,
-      scope: b.scope,
-      window: windows.get(b.id) ?? windowOf(b.window, ctx, now),
-    })),
-  );
+  const withWindows = budgets.map((b) => ({
+    id: b.id,
+    scope: b.scope,
+    window: windowOf(b.window, ctx, now),
+    b,
+  }));
+  const used = await usedInWindows(tx, tenantId, withWindows);
   const labels = await labelsOf(
     tx,
     tenantId,
     budgets.map((b) => b.scope),
   );
   const items = [];
-  for (const b of budgets) {
-    const window = windows.get(b.id) ?? windowOf(b.window, ctx, now);
+  for (const { b, window } of withWindows) {
     const usedMilli = used.get(b.id) ?? 0;
     const remainingMilli = Math.max(0, b.creditsMilli - usedMilli);
     const projected =
