@@ -136,6 +136,22 @@ describe('the Budgets page in Chromium', () => {
     expect((await budgets()).map((b) => b.scope.value)).not.toContain('op-e2e-budget');
   });
 
+  it('keeps each budget readable on a phone', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      await page.goto(`${base}/budgets`);
+      await poll(() => page.getByTestId('budget-card').count()).toBe(2);
+      const widths = await page
+        .getByTestId('budget-card')
+        .evaluateAll((cards) => cards.map((c) => c.getBoundingClientRect().right));
+      for (const right of widths) expect(right).toBeLessThanOrEqual(390);
+      await expectAccessible(page, 'the Budgets page on a phone');
+      await shot('budgets-phone');
+    } finally {
+      await page.setViewportSize({ width: 1440, height: 900 });
+    }
+  });
+
   it("shows an opening's budget under its credits in the openings table", async () => {
     const opening = (await budgets()).find((b) => b.scope.kind === 'opening');
     await page.goto(`${base}/consumption?q=${encodeURIComponent(opening?.label ?? '')}`);

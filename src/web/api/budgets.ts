@@ -49,6 +49,7 @@ export function useDeleteBudget() {
   const client = useQueryClient();
   return useMutation({
     mutationFn: (budgetId: string) => call(deleteBudget, { params: { budgetId } }),
-    onSuccess: () => client.invalidateQueries({ queryKey: budgetsKey }),
+    // The list alone: the removed budget's usage, still on screen until the list comes, is gone.
+    onSuccess: () => client.invalidateQueries({ queryKey: budgetsKey, exact: true }),
   });
 }
