@@ -8,6 +8,7 @@ import { MAX_BATCH } from '../src/shared/contract/events.js';
 import { CpuMeter } from './lib/cpu.js';
 import { type BenchDatabase, openBenchDatabase } from './lib/database.js';
 import { type BenchEvent, generateEvents } from './lib/events.js';
+import { withResends } from './lib/resends.js';
 import { QueryTimes, timedDatabase } from './lib/timing.js';
 
 /**
@@ -27,6 +28,8 @@ import { QueryTimes, timedDatabase } from './lib/timing.js';
 const EVENTS = Number(process.env.BENCH_INGEST_EVENTS ?? 200_000);
 /** To see where a batch's time goes: BENCH_EXPLAIN_BATCH=150 prints the plans of batch 150. */
 const EXPLAIN_BATCH = Number(process.env.BENCH_EXPLAIN_BATCH ?? -1);
+/** Events of each stream of the resend figures (fresh, and the one with resends). */
+const RESEND_EVENTS = Number(process.env.BENCH_INGEST_RESEND_EVENTS ?? 100_000);
 /** Streams of the concurrent figures. */
 const STREAMS = Number(process.env.BENCH_INGEST_STREAMS ?? 2);
 const BATCH = MAX_BATCH;
@@ -43,6 +46,11 @@ export interface IngestFigures {
   database: 'pglite' | 'postgres';
   /** `streams` streams at once, each its own tenant and connection: events/s summed over them. */
   concurrent: { eventsPerSecond: number; rawEventsPerSecond: number; ratio: number; streams: number };
+  /**
+   * An at-least-once engine: a stream whose batches repeat 20 % already-sent events (1 % changed:
+   * conflicts), in events sent per second, beside a stream of new events only, batch by batch.
+   */
+  resend: { eventsPerSecond: number; freshEventsPerSecond: number; ratioToFresh: number };
 }
 
 export async function run(): Promise<IngestFigures> {
@@ -138,6 +146,9 @@ export async function run(): Promise<IngestFigures> {
     if (accepted !== events.length) throw new Error(`Only ${accepted} of ${events.length} events accepted`);
     await summarizeTenant(bench.db, tenantId);
 
+    log(`load average ${load()}`);
+    const resend = await resendFigures(bench.db);
+
     // Concurrent streams before the raw inserts: on PGlite, owner() takes its one session out of the app role.
     log(`load average ${load()}`);
     // Each stream its own tenant and its own events (another seed: other ids and times, freshly built strings).
@@ -192,10 +203,71 @@ export async function run(): Promise<IngestFigures> {
         ratio: ratio(concurrentPerSecond, rawConcurrentPerSecond),
         streams: STREAMS,
       },
+      resend,
     };
   } finally {
     await bench.close();
   }
+}
+
+/**
+ * The resend figures: a stream with resends (bench/lib/resends.ts) and one of new events only, each
+ * its own tenant, their batches in turn (which first alternates), so other load weighs on both alike.
+ * Both are counted in events sent per second, as the engine sees its batches answered.
+ */
+async function resendFigures(db: Database): Promise<IngestFigures['resend']> {
+  const freshTenant = await benchTenant(db, 'bench-ingest-fresh');
+  const resendTenant = await benchTenant(db, 'bench-ingest-resend');
+  const freshEvents = generateEvents({ count: RESEND_EVENTS, seed: 20260101 });
+  const fresh: BenchEvent[][] = [];
+  for (let i = 0; i < freshEvents.length; i += BATCH) fresh.push(freshEvents.slice(i, i + BATCH));
+  const resends = withResends(generateEvents({ count: RESEND_EVENTS, seed: 20260102 }), BATCH, 7);
+  const totals = {
+    fresh: { ms: 0, sent: 0, accepted: 0, duplicates: 0, rejected: 0 },
+    resend: { ms: 0, sent: 0, accepted: 0, duplicates: 0, rejected: 0 },
+  };
+  const send = async (which: 'fresh' | 'resend', tenant: string, batch: BenchEvent[] | undefined) => {
+    if (!batch) return;
+    const t0 = performance.now();
+    const result = await ingestEvents(db, tenant, batch, { now: INGESTED_AT, actor: ACTOR });
+    const t = totals[which];
+    t.ms += performance.now() - t0;
+    t.sent += batch.length;
+    t.accepted += result.accepted;
+    t.duplicates += result.duplicates;
+    t.rejected += result.rejected.length;
+  };
+  for (let i = 0; i < Math.max(fresh.length, resends.batches.length); i++) {
+    const freshBatch = () => send('fresh', freshTenant, fresh[i]);
+    const resendBatch = () => send('resend', resendTenant, resends.batches[i]);
+    if (i % 2 === 0) {
+      await freshBatch();
+      await resendBatch();
+    } else {
+      await resendBatch();
+      await freshBatch();
+    }
+  }
+  const perSecond = (t: { ms: number; sent: number }) => (t.sent / t.ms) * 1000;
+  for (const [which, t] of Object.entries(totals)) {
+    log(
+      `${which.padEnd(6)}: ${t.sent.toLocaleString('en')} events sent in ${(t.ms / 1000).toFixed(2)} s → ` +
+        `${Math.round(perSecond(t)).toLocaleString('en')} events/s (accepted ${t.accepted}, duplicates ` +
+        `${t.duplicates}, rejected ${t.rejected})`,
+    );
+  }
+  const expected = { accepted: RESEND_EVENTS, duplicates: resends.repeats, rejected: resends.conflicts };
+  const { accepted, duplicates, rejected } = totals.resend;
+  if (accepted !== expected.accepted || duplicates !== expected.duplicates || rejected !== expected.rejected)
+    throw new Error(
+      `The resend stream should give ${JSON.stringify(expected)}, not ${JSON.stringify({ accepted, duplicates, rejected })}`,
+    );
+  if (totals.fresh.accepted !== RESEND_EVENTS) throw new Error('The fresh stream had events refused');
+  return {
+    eventsPerSecond: Math.round(perSecond(totals.resend)),
+    freshEventsPerSecond: Math.round(perSecond(totals.fresh)),
+    ratioToFresh: ratio(perSecond(totals.resend), perSecond(totals.fresh)),
+  };
 }
 
 /** A tenant for the benchmark, on which nothing may be blocked: a yearly million credits, overage far beyond. */

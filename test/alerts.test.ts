@@ -3,7 +3,6 @@ import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { deliverDueWebhooks } from '../src/server/alerts/delivery.js';
 import type { Resolve } from '../src/server/alerts/destination.js';
-import { SIGNATURE_HEADER, verifySignature } from '../src/server/alerts/signature.js';
 import { closeDuePeriods } from '../src/server/ledger/close.js';
 import { verifyTenant } from '../src/server/ledger/verify.js';
 import {
@@ -16,6 +15,7 @@ import {
   testApp,
   testAppForFile,
 } from './helpers/factories.js';
+import { verifyWebhook } from './helpers/webhooks.js';
 
 const clock = new TestClock(new Date('2026-01-15T12:00:00Z'));
 
@@ -155,18 +155,20 @@ describe('credit alerts', () => {
       });
       expect(hook.received).toHaveLength(1);
       const first = hook.received[0] as { headers: IncomingMessage['headers']; body: string };
-      expect(verifySignature(String(first.headers[SIGNATURE_HEADER]), secret, first.body, clock.now())).toBe(
-        true,
-      );
+      // Signed per Standard Webhooks: the receiver's library verifies it with the secret, and only with it.
+      expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]+=*$/);
+      expect(verifyWebhook(secret, first.headers, first.body, clock.now())).toBe(true);
       expect(
-        verifySignature(String(first.headers[SIGNATURE_HEADER]), 'whsec_other', first.body, clock.now()),
+        verifyWebhook('whsec_b3RoZXIgc2VjcmV0IG9mIDI0IGJ5dGVz', first.headers, first.body, clock.now()),
       ).toBe(false);
+      expect(verifyWebhook(secret, first.headers, `${first.body} `, clock.now())).toBe(false);
       const event = JSON.parse(first.body);
       expect(event).toMatchObject({
         type: 'credits.threshold_reached',
         data: { thresholdPercent: 50, balance: 5, allotment: 10, percentLeft: 50 },
       });
-      expect(first.headers['meterline-event-id']).toBe(event.id);
+      expect(first.headers['webhook-id']).toBe(event.id);
+      expect(first.headers['webhook-timestamp']).toBe(String(clock.now().getTime() / 1000));
 
       let deliveries = (await call(admin, 'GET', '/alerts/webhook/deliveries')).json().deliveries;
       expect(deliveries).toEqual([
@@ -188,11 +190,16 @@ describe('credit alerts', () => {
       });
       expect(hook.received).toHaveLength(2);
       expect(hook.received[1]?.body).toBe(first.body);
+      // A retry: the same id, its own time and signature.
+      const retry = hook.received[1] as { headers: IncomingMessage['headers']; body: string };
+      expect(retry.headers['webhook-id']).toBe(event.id);
+      expect(retry.headers['webhook-timestamp']).toBe(String(clock.now().getTime() / 1000));
+      expect(verifyWebhook(secret, retry.headers, retry.body, clock.now())).toBe(true);
       deliveries = (await call(admin, 'GET', '/alerts/webhook/deliveries')).json().deliveries;
       expect(deliveries[0]).toMatchObject({ attempts: 2, lastStatus: 200, nextAttemptAt: null });
       expect(deliveries[0].deliveredAt).not.toBeNull();
 
-      // A test event after a new secret is signed with the new secret.
+      // After a new secret: signed with it at once, and with the old one beside it for 24 hours.
       const rotated = await call(admin, 'POST', '/alerts/webhook/secret');
       expect(rotated.statusCode).toBe(200);
       const newSecret = rotated.json().secret;
@@ -205,9 +212,17 @@ describe('credit alerts', () => {
       });
       const test = hook.received[2] as { headers: IncomingMessage['headers']; body: string };
       expect(JSON.parse(test.body).type).toBe('webhook.test');
-      expect(verifySignature(String(test.headers[SIGNATURE_HEADER]), newSecret, test.body, clock.now())).toBe(
-        true,
-      );
+      expect(String(test.headers['webhook-signature']).split(' ')).toHaveLength(2);
+      expect(verifyWebhook(newSecret, test.headers, test.body, clock.now())).toBe(true);
+      expect(verifyWebhook(secret, test.headers, test.body, clock.now())).toBe(true);
+      clock.set('2026-01-16T12:00:32Z');
+      const nextDay = await signIn(env.app, env.t.db, tenant.id, 'account_admin');
+      expect((await call(nextDay, 'POST', '/alerts/webhook/test')).statusCode).toBe(202);
+      expect((await deliverDueWebhooks(env.t.db, clock.now, LOCAL)).delivered).toBe(1);
+      const dayLater = hook.received[3] as { headers: IncomingMessage['headers']; body: string };
+      expect(String(dayLater.headers['webhook-signature']).split(' ')).toHaveLength(1);
+      expect(verifyWebhook(newSecret, dayLater.headers, dayLater.body, clock.now())).toBe(true);
+      expect(verifyWebhook(secret, dayLater.headers, dayLater.body, clock.now())).toBe(false);
     } finally {
       await hook.close();
     }

@@ -44,6 +44,7 @@ const PUBLIC_ROUTES = [
   'GET /api/v1/health',
   'GET /api/docs/json',
   'GET /api/v1/auth/session',
+  'POST /api/v1/notifications/unsubscribe',
 ];
 
 async function cli(...argv: string[]) {

@@ -170,17 +170,23 @@ describe('POST /api/v1/events', () => {
     const [invited, started, completed] = interviewEvents({ outcome: 'completed', openingId: 'op-1' });
     await postEvents(env.app, tenant.apiKey, [invited, started]);
     const other = interviewEvents({ outcome: 'completed', openingId: 'op-2' });
-    // No event here opens an interview that is stored already: only the insert can tell the repeats.
+    // No event here opens an interview that is stored already. The repeat and the first conflict
+    // change nothing in it, so they are looked up before anything is written; the second conflict
+    // would start it earlier, so only the insert finds it stored (and the batch runs again).
     const res = await postEvents(env.app, tenant.apiKey, [
       started,
       completed,
-      { ...(started as object), occurredAt: '2026-01-02T00:00:00Z' },
+      { ...(started as object), occurredAt: '2026-01-12T00:00:00Z' },
       ...other,
+      { ...(started as object), occurredAt: '2026-01-10T10:01:00Z' },
     ]);
     expect(res.json()).toEqual({
       accepted: 1 + other.length,
       duplicates: 1,
-      rejected: [expect.objectContaining({ index: 2, code: 'event_id_conflict' })],
+      rejected: [
+        expect.objectContaining({ index: 2, code: 'event_id_conflict' }),
+        expect.objectContaining({ index: 3 + other.length, code: 'event_id_conflict' }),
+      ],
     });
     expect((await balance(tenant.apiKey)).balance).toBe(500 - 2);
     expect(await verifyTenant(env.t.db, tenant.id)).toEqual([]);

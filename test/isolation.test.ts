@@ -38,6 +38,8 @@ const REVIEWED_DEFINER_FUNCTIONS = [
   'auth_login_lookup',
   'auth_login_succeeded',
   'auth_session_lookup',
+  'notifications_unsubscribe_lookup',
+  'system_due_email_tenants',
   'system_due_webhook_tenants',
   'system_tenants',
 ];
@@ -178,6 +180,13 @@ async function seed(tenant: TestTenant, admin: Session, interviewIds: string[], 
     thresholds: [1],
   });
   expect(budget.statusCode).toBe(201);
+  // A recipient of the alerts, so the alert queues an email too.
+  const recipients = await call('PUT', '/api/v1/notifications/recipients', bySession(admin), {
+    recipients: [
+      { email: `finance@${tenant.slug}.example`, alerts: true, weeklyDigest: true, statements: true },
+    ],
+  });
+  expect(recipients.statusCode).toBe(200);
   const outcomes = ['completed', 'partial', 'expired', 'completed', 'simulation'] as const;
   // Attributed alike in both tenants (the same recruiter id), so a leak would show.
   const attribution = {
@@ -647,6 +656,23 @@ describe('through HTTP, tenant B sees and changes nothing of A', () => {
     expect(
       (await call('DELETE', `/api/v1/budgets/${created.json().budgetId}`, bySession(adminB))).statusCode,
     ).toBe(204);
+  });
+
+  it("changes B's email recipients alone; an unsubscribe link turns off its own recipient only", async () => {
+    const before = await snapshotAll(A.id);
+    const saved = await call('PUT', '/api/v1/notifications/recipients', bySession(adminB), {
+      recipients: [{ email: 'finance@b.example', alerts: true, weeklyDigest: false, statements: false }],
+    });
+    expect(saved.statusCode).toBe(200);
+    cover('PUT', '/api/v1/notifications/recipients');
+    const [ofB] = await owner<{ token: string }>(
+      'select unsubscribe_token as token from notification_recipients where tenant_id = $1',
+      [B.id],
+    );
+    const off = await call('POST', '/api/v1/notifications/unsubscribe', {}, { token: ofB?.token });
+    expect(off.json()).toEqual({ email: 'finance@b.example' });
+    cover('POST', '/api/v1/notifications/unsubscribe');
+    expect(await snapshotAll(A.id)).toEqual(before);
   });
 
   it("cannot change A's users or revoke A's keys (404), and what B adds is B's", async () => {

@@ -8,6 +8,7 @@ import type { FastifyInstance, InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { addUser } from '../src/server/auth/users.js';
+import { saveRecipients } from '../src/server/notifications/recipients.js';
 import { API_KEY_SCOPES } from '../src/shared/api-key-scopes.js';
 import { ENDPOINTS, type Endpoint } from '../src/shared/contract/index.js';
 import { openTestDatabase, type TestDatabase } from './helpers/db.js';
@@ -178,7 +179,7 @@ describe('real answers', () => {
   const walker = `walker-${randomUUID().slice(0, 8)}@example.test`;
   const added = `added-${randomUUID().slice(0, 8)}@example.test`;
   const range = '?from=2026-01-01&to=2026-01-31';
-  const ids: { userId?: string; keyId?: string; budgetId?: string } = {};
+  const ids: { userId?: string; keyId?: string; budgetId?: string; unsubscribeToken?: string } = {};
 
   /** A request that succeeds for each operation, in an order that gives each what it needs. */
   const EXAMPLES: [operationId: string, request: () => InjectOptions][] = [
@@ -292,6 +293,29 @@ describe('real answers', () => {
       () => ({ method: 'GET', url: '/api/v1/alerts/webhook/deliveries', headers: session() }),
     ],
     [
+      'unsubscribe',
+      () => ({
+        method: 'POST',
+        url: '/api/v1/notifications/unsubscribe',
+        payload: { token: ids.unsubscribeToken ?? '' },
+      }),
+    ],
+    [
+      'getNotificationRecipients',
+      () => ({ method: 'GET', url: '/api/v1/notifications/recipients', headers: session() }),
+    ],
+    [
+      'setNotificationRecipients',
+      () => ({
+        method: 'PUT',
+        url: '/api/v1/notifications/recipients',
+        headers: session(),
+        payload: {
+          recipients: [{ email: 'books@walk.example', alerts: true, weeklyDigest: true, statements: false }],
+        },
+      }),
+    ],
+    [
       'createBudget',
       () => ({
         method: 'POST',
@@ -370,6 +394,17 @@ describe('real answers', () => {
 
   it('answers every operation with a documented success, its body as the contract says', async () => {
     await addUser(t.db, tenant.id, { email: walker, name: 'Walker', role: 'viewer', password: PASSWORD });
+    const token = await t.db.withTenant(tenant.id, async (tx) => {
+      const walkRecipient = {
+        email: 'walk@finance.example',
+        alerts: true,
+        weeklyDigest: false,
+        statements: false,
+      };
+      await saveRecipients(tx, tenant.id, [walkRecipient], new Date());
+      return tx.query<{ token: string }>('select unsubscribe_token as token from notification_recipients');
+    });
+    ids.unsubscribeToken = token[0]?.token;
     const byId = new Map(ENDPOINTS.map((e) => [e.operationId, e]));
     for (const [operationId, request] of EXAMPLES) {
       const e = byId.get(operationId) as Endpoint;

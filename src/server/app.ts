@@ -19,12 +19,15 @@ import { routeOf } from './http/route.js';
 import { registerWebApp } from './http/static.js';
 import { creditRoutes } from './ledger/routes.js';
 import { eventRoutes } from './metering/routes.js';
+import { notificationRoutes } from './notifications/routes.js';
 import { openingRoutes } from './openings/routes.js';
 
 export interface AppDeps {
   db: Database;
   config: Pick<Config, 'LOG_LEVEL' | 'METERLINE_SESSION_HOURS'> &
-    Partial<Pick<Config, 'METERLINE_WEBHOOK_ALLOW_PRIVATE' | 'METERLINE_TRUST_PROXY'>> &
+    Partial<
+      Pick<Config, 'METERLINE_WEBHOOK_ALLOW_PRIVATE' | 'METERLINE_TRUST_PROXY' | 'METERLINE_SMTP_URL'>
+    > &
     RateLimitConfig;
   /** The clock, injectable so tests can move time. */
   now?: () => Date;
@@ -45,7 +48,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // session cookie is Secure and HSTS is sent) and the client's address (login throttling).
     trustProxy: deps.config.METERLINE_TRUST_PROXY ?? false,
     // Ids in paths are up to 200 characters, each up to 12 once percent-encoded (4 UTF-8 bytes).
-    maxParamLength: 200 * 12,
+    routerOptions: { maxParamLength: 200 * 12 },
     frameworkErrors,
   });
   app.decorate('deps', { now: () => new Date(), ...deps });
@@ -62,6 +65,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(eventRoutes);
   await app.register(alertRoutes);
   await app.register(budgetRoutes);
+  await app.register(notificationRoutes);
   await app.register(openingRoutes);
   await app.register(creditRoutes);
   await app.register(consumptionRoutes);

@@ -42,6 +42,26 @@ const ConfigSchema = z.object({
   METERLINE_PERIOD_CHECK_SECONDS: z.coerce.number().int().min(1).default(60),
   /** How often the server sends due webhooks (credit alerts), retrying failed ones with backoff. */
   METERLINE_WEBHOOK_CHECK_SECONDS: z.coerce.number().int().min(1).default(10),
+  /**
+   * The SMTP server emails go through, e.g. `smtp://user:pass@host:587` (STARTTLS when offered) or
+   * `smtps://…:465` (TLS); without it no email is sent and the console says email is off.
+   */
+  METERLINE_SMTP_URL: z
+    .string()
+    .url()
+    .refine((u) => /^smtps?:\/\//.test(u), 'must be an smtp:// or smtps:// URL')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  /** The sender of every email. */
+  METERLINE_MAIL_FROM: z.string().default('Meterline <meterline@localhost>'),
+  /** How often the server sends due emails, retrying failed ones with backoff. */
+  METERLINE_MAIL_CHECK_SECONDS: z.coerce.number().int().min(1).default(10),
+  /** The console's address as people reach it (links in emails); by default http://HOST:PORT. */
+  METERLINE_PUBLIC_URL: z
+    .string()
+    .url()
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   /** Let webhooks go to this host and private networks (development, tests); refused by default. */
   METERLINE_WEBHOOK_ALLOW_PRIVATE: z
     .enum(['true', 'false'])

@@ -4,6 +4,7 @@ import { loadConfig } from './config.js';
 import { connect } from './db/connect.js';
 import { DEMO_LOGINS, loadDemo } from './demo/load.js';
 import { startPeriodScheduler } from './ledger/scheduler.js';
+import { startMailWorker } from './notifications/worker.js';
 
 /** config → database (migrated) → demo on a new embedded database → HTTP → period scheduler, webhooks. */
 async function main() {
@@ -30,6 +31,17 @@ async function main() {
   });
   await app.listen({ port: config.PORT, host: config.HOST });
   const url = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${(app.server.address() as { port: number }).port}`;
+  const mail = config.METERLINE_SMTP_URL
+    ? startMailWorker(db, {
+        smtpUrl: config.METERLINE_SMTP_URL,
+        from: config.METERLINE_MAIL_FROM,
+        publicUrl: config.METERLINE_PUBLIC_URL ?? url,
+        intervalSeconds: config.METERLINE_MAIL_CHECK_SECONDS,
+        now: () => new Date(),
+        log: app.log,
+      })
+    : undefined;
+  if (!mail) app.log.info('METERLINE_SMTP_URL is not set: no email is sent');
   const database = config.DATABASE_URL
     ? 'PostgreSQL (DATABASE_URL)'
     : `embedded PGlite in ${config.METERLINE_DATA_DIR}`;
@@ -48,6 +60,7 @@ async function main() {
     await app.close();
     await scheduler.stop();
     await webhooks.stop();
+    await mail?.stop();
     await db.close();
     process.exit(0);
   };

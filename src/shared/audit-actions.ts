@@ -14,6 +14,7 @@ export const AUDIT_ACTIONS = {
   'charge.reversed': 'Charge reversed',
   'alerts.settings_changed': 'Alert settings changed',
   'alerts.webhook_secret_rotated': 'Webhook secret replaced',
+  'notifications.recipients_changed': 'Email recipients changed',
   'opening.status_changed': 'Opening opened or closed',
   'usage.exported': 'Usage exported',
   'budget.created': 'Budget set',

@@ -8,6 +8,7 @@ import { navigate, useLocation } from './lib/router';
 import { HomePage } from './pages/HomePage';
 import { LoginPage } from './pages/LoginPage';
 import { NoAccessPage, NotFoundPage } from './pages/NoAccessPage';
+import { UnsubscribePage } from './pages/UnsubscribePage';
 
 const ConsumptionPage = lazy(() => import('./pages/ConsumptionPage'));
 const CreditsPage = lazy(() => import('./pages/CreditsPage'));
@@ -40,6 +41,8 @@ export function App() {
       session.data === null ? 'Sign in · Meterline' : page ? `${page} · Meterline` : 'Meterline';
   }, [pathname, session.data]);
 
+  // An email's unsubscribe link works for anyone who has it, signed in or not.
+  if (pathname === '/unsubscribe') return <UnsubscribePage />;
   if (session.isPending) return <PageLoader label="Checking your session" />;
   if (session.isError) {
     return (

@@ -1,11 +1,10 @@
-import { createServer } from 'node:http';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { deliverDueWebhooks } from '../../src/server/alerts/delivery.js';
-import { SIGNATURE_HEADER, verifySignature } from '../../src/server/alerts/signature.js';
 import { buildApp } from '../../src/server/app.js';
 import { createApiKey } from '../../src/server/auth/api-keys.js';
 import { DEMO_PASSWORD, loadDemo } from '../../src/server/demo/load.js';
@@ -19,9 +18,17 @@ import {
   formatYearOverYearMonth,
 } from '../../src/web/lib/format.js';
 import { expectAccessible } from '../helpers/axe.js';
-import { type ConsoleErrors, launchChromium, SHOTS, watchConsoleErrors } from '../helpers/browser.js';
+import {
+  type ConsoleErrors,
+  launchChromium,
+  openConsolePage,
+  SHOTS,
+  serve,
+  signIn as signInAs,
+} from '../helpers/browser.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { interviewEvents } from '../helpers/factories.js';
+import { verifyWebhook } from '../helpers/webhooks.js';
 
 /**
  * The console in a real browser: the built app served by the real server (in this process, on
@@ -51,13 +58,7 @@ async function apiGet<T>(path: string): Promise<T> {
   return (await res.json()) as T;
 }
 
-async function signIn(email: string, password: string) {
-  await page.goto(`${base}/`);
-  await page.getByLabel('Email').fill(email);
-  await page.locator('input[type="password"]').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: /Welcome/ }).waitFor();
-}
+const signIn = (email: string, password: string) => signInAs(page, base, email, password);
 
 async function signOut() {
   await page
@@ -91,13 +92,8 @@ describe('the web console in Chromium', () => {
       db: db.db,
       config: { LOG_LEVEL: 'silent', METERLINE_SESSION_HOURS: 12, METERLINE_WEBHOOK_ALLOW_PRIVATE: true },
     });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-
-    context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'en-GB' });
-    context.setDefaultTimeout(20_000);
-    consoleErrors = watchConsoleErrors(context);
-    page = await context.newPage();
+    base = await serve(app);
+    ({ context, page, consoleErrors } = await openConsolePage(browser));
     context.on('console', (msg) => {
       if (msg.type() === 'error' && msg.text().includes('Content Security Policy'))
         cspViolations.push(msg.text());
@@ -540,14 +536,14 @@ describe('the web console in Chromium', () => {
   });
 
   it('Credit alerts: a threshold set in Plan & credits raises the banner, and the webhook gets a signed test', async () => {
-    const received: { signature: string; body: string }[] = [];
+    const received: { headers: IncomingHttpHeaders; body: string }[] = [];
     const hook = createServer((req, res) => {
       let body = '';
       req.on('data', (c) => {
         body += c;
       });
       req.on('end', () => {
-        received.push({ signature: String(req.headers[SIGNATURE_HEADER]), body });
+        received.push({ headers: req.headers, body });
         res.end();
       });
     });
@@ -581,7 +577,7 @@ describe('the web console in Chromium', () => {
       const url = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hooks`;
       await card.getByTestId('webhook-url').fill(url);
       await card.getByRole('button', { name: 'Save alerts' }).click();
-      const secret = (await card.getByTestId('webhook-secret').locator('code').nth(2).textContent()) ?? '';
+      const secret = (await card.getByTestId('webhook-secret-value').textContent()) ?? '';
       expect(secret).toMatch(/^whsec_/);
       await poll(() => page.getByTestId('credit-alert').textContent()).toContain('alert threshold 99 %');
       expect(await apiGet<{ thresholds: number[] }>('/alerts/settings')).toMatchObject({
@@ -595,8 +591,8 @@ describe('the web console in Chromium', () => {
         delivered: 1,
       });
       expect(received).toHaveLength(1);
-      const [test] = received as [{ signature: string; body: string }];
-      expect(verifySignature(test.signature, secret, test.body, new Date())).toBe(true);
+      const [test] = received as [{ headers: IncomingHttpHeaders; body: string }];
+      expect(verifyWebhook(secret, test.headers, test.body)).toBe(true);
       await poll(() => card.getByTestId('webhook-deliveries').textContent()).toContain('Delivered');
       await shot('12b-credit-alerts');
 

@@ -1,13 +1,20 @@
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/server/app.js';
 import { DEMO_PASSWORD, loadDemo } from '../../src/server/demo/load.js';
 import { purchaseCredits } from '../../src/server/ledger/purchases.js';
 import { creditsToMilli } from '../../src/shared/credits.js';
 import { formatCredits, formatCreditsUnit, formatDay, setDisplayTimeZone } from '../../src/web/lib/format.js';
-import { launchChromium, SHOTS } from '../helpers/browser.js';
+import {
+  type ConsoleErrors,
+  launchChromium,
+  openConsolePage,
+  SHOTS,
+  serve,
+  signIn,
+} from '../helpers/browser.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/db.js';
 
 /**
@@ -21,6 +28,7 @@ let app: FastifyInstance;
 let base: string;
 let browser: Browser;
 let page: Page;
+let consoleErrors: ConsoleErrors;
 
 const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 100 });
 
@@ -52,19 +60,15 @@ describe('Plan & credits and the balance in the browser', () => {
       now: new Date(now.getTime() - (365 - 5) * 86_400_000),
     });
     app = await buildApp({ db: db.db, config: { LOG_LEVEL: 'silent', METERLINE_SESSION_HOURS: 12 } });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-GB' });
-    context.setDefaultTimeout(20_000);
-    page = await context.newPage();
-    page.on('pageerror', (err) => console.error('[browser error]', err));
-    await page.goto(`${base}/`);
-    await page.getByLabel('Email').fill('admin@acme.test');
-    await page.locator('input[type="password"]').fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: /Welcome/ }).waitFor();
+    base = await serve(app);
+    ({ page, consoleErrors } = await openConsolePage(browser, { viewport: { width: 1440, height: 900 } }));
+    await signIn(page, base, 'admin@acme.test', DEMO_PASSWORD);
     const me = await apiGet<{ tenant: { timeZone: string } }>('/me');
     setDisplayTimeZone(me.tenant.timeZone);
+  });
+
+  afterEach(() => {
+    expect(consoleErrors.take(), 'errors in the browser console').toEqual([]);
   });
 
   afterAll(async () => {

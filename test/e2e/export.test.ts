@@ -8,7 +8,14 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/server/app.js';
 import { addUser } from '../../src/server/auth/users.js';
 import { localDate } from '../../src/shared/calendar.js';
-import { type ConsoleErrors, launchChromium, SHOTS, watchConsoleErrors } from '../helpers/browser.js';
+import {
+  type ConsoleErrors,
+  launchChromium,
+  openConsolePage,
+  SHOTS,
+  serve,
+  signIn,
+} from '../helpers/browser.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { interviewEvents, makeTenant, PASSWORD, postEvents, TestClock } from '../helpers/factories.js';
 
@@ -51,17 +58,8 @@ beforeAll(async () => {
     ...interviewEvents({ openingId: 'op-2', jobTitle: FORMULA_TITLE, at: at(3) }),
   ]);
   expect(res.json().rejected).toEqual([]);
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-
-  const context = await browser.newContext({
-    viewport: { width: 1366, height: 900 },
-    locale: 'en-GB',
-    acceptDownloads: true,
-  });
-  context.setDefaultTimeout(20_000);
-  consoleErrors = watchConsoleErrors(context);
-  page = await context.newPage();
+  base = await serve(app);
+  ({ page, consoleErrors } = await openConsolePage(browser, { acceptDownloads: true }));
 });
 
 afterEach(() => {
@@ -95,11 +93,7 @@ async function download(format: 'CSV' | 'Excel (.xlsx)') {
 
 describe('the export dialog in Chromium', () => {
   it('downloads the current billing period as CSV and as Excel, matching the console', async () => {
-    await page.goto(`${base}/`);
-    await page.getByLabel('Email').fill(EMAIL);
-    await page.locator('input[type="password"]').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: /Welcome/ }).waitFor();
+    await signIn(page, base, EMAIL, PASSWORD);
     await page.goto(`${base}/consumption`);
     await page.getByRole('heading', { name: 'Consumption', level: 1 }).waitFor();
 

@@ -3,13 +3,20 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import type { FastifyInstance } from 'fastify';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/server/app.js';
 import { addUser } from '../../src/server/auth/users.js';
 import { localDate, startOfLocalDate } from '../../src/shared/calendar.js';
 import { addDays } from '../../src/shared/local-dates.js';
 import { formatCredits, formatDateRange, formatNumber } from '../../src/web/lib/format.js';
-import { launchChromium, SHOTS } from '../helpers/browser.js';
+import {
+  type ConsoleErrors,
+  launchChromium,
+  openConsolePage,
+  SHOTS,
+  serve,
+  signIn,
+} from '../helpers/browser.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { interviewEvents, makeTenant, PASSWORD, postEvents, TestClock } from '../helpers/factories.js';
 
@@ -28,6 +35,7 @@ let base: string;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
+let consoleErrors: ConsoleErrors;
 
 const shot = (name: string, p: Page = page) =>
   p.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
@@ -93,22 +101,13 @@ beforeAll(async () => {
     }),
   ]);
   expect(res.json().rejected).toEqual([]);
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+  base = await serve(app);
+  ({ context, page, consoleErrors } = await openConsolePage(browser, { acceptDownloads: true }));
+  await signIn(page, base, EMAIL, PASSWORD);
+});
 
-  context = await browser.newContext({
-    viewport: { width: 1366, height: 900 },
-    locale: 'en-GB',
-    acceptDownloads: true,
-  });
-  context.setDefaultTimeout(20_000);
-  page = await context.newPage();
-  page.on('pageerror', (err) => console.error('[browser error]', err));
-  await page.goto(`${base}/`);
-  await page.getByLabel('Email').fill(EMAIL);
-  await page.locator('input[type="password"]').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: /Welcome/ }).waitFor();
+afterEach(() => {
+  expect(consoleErrors.take(), 'errors in the browser console').toEqual([]);
 });
 
 afterAll(async () => {

@@ -9,7 +9,14 @@ import { NO_ATTRIBUTE_LABEL } from '../../src/shared/attribution.js';
 import { creditsToMilli } from '../../src/shared/credits.js';
 import { formatCredits, formatNumber, formatPercent } from '../../src/web/lib/format.js';
 import { expectAccessible } from '../helpers/axe.js';
-import { type ConsoleErrors, launchChromium, SHOTS, watchConsoleErrors } from '../helpers/browser.js';
+import {
+  type ConsoleErrors,
+  launchChromium,
+  openConsolePage,
+  SHOTS,
+  serve,
+  signIn,
+} from '../helpers/browser.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { interviewEvents, postEvents } from '../helpers/factories.js';
 
@@ -120,18 +127,11 @@ beforeAll(async () => {
     ...interviewEvents({ openingId: 'op-e2e-none', jobTitle: 'Unfiled Role', at }),
   ]);
   expect(res.json().rejected).toEqual([]);
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-
-  context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-GB' });
-  context.setDefaultTimeout(20_000);
-  consoleErrors = watchConsoleErrors(context);
-  page = await context.newPage();
-  await page.goto(`${base}/`);
-  await page.getByLabel('Email').fill(ADMIN);
-  await page.locator('input[type="password"]').fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: /Welcome/ }).waitFor();
+  base = await serve(app);
+  ({ context, page, consoleErrors } = await openConsolePage(browser, {
+    viewport: { width: 1440, height: 900 },
+  }));
+  await signIn(page, base, ADMIN, DEMO_PASSWORD);
 });
 
 afterEach(() => {

@@ -1,6 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
-import { type Browser, type BrowserContext, chromium } from 'playwright-core';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 
 /** Where the browser tests save their screenshots (looked at by people, not compared). */
 export const SHOTS = 'test-results/screenshots';
@@ -71,4 +73,38 @@ export function watchConsoleErrors(context: BrowserContext): ConsoleErrors {
       return unexpected;
     },
   };
+}
+
+/** Starts `app` on a free port of this machine and gives its base URL. */
+export async function serve(app: FastifyInstance): Promise<string> {
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  return `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+}
+
+/**
+ * A browser context and its first page as the console tests use them: British English, a
+ * viewport (a laptop's by default), a default wait long enough for a cold chart chunk, and its
+ * console errors collected.
+ */
+export async function openConsolePage(
+  browser: Browser,
+  options: { viewport?: { width: number; height: number }; acceptDownloads?: boolean } = {},
+): Promise<{ context: BrowserContext; page: Page; consoleErrors: ConsoleErrors }> {
+  const context = await browser.newContext({
+    viewport: options.viewport ?? { width: 1366, height: 900 },
+    locale: 'en-GB',
+    acceptDownloads: options.acceptDownloads ?? false,
+  });
+  context.setDefaultTimeout(20_000);
+  const consoleErrors = watchConsoleErrors(context);
+  return { context, page: await context.newPage(), consoleErrors };
+}
+
+/** Signs in on the login page and waits for the home page. */
+export async function signIn(page: Page, base: string, email: string, password: string): Promise<void> {
+  await page.goto(`${base}/`);
+  await page.getByLabel('Email').fill(email);
+  await page.locator('input[type="password"]').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: /Welcome/ }).waitFor();
 }

@@ -1,7 +1,7 @@
 import type { Database } from '../db/database.js';
 import { type Resolve, resolveDestination } from './destination.js';
 import { postTo } from './post.js';
-import { SIGNATURE_HEADER, signatureHeader } from './signature.js';
+import { signedHeaders } from './signature.js';
 
 /** Attempts before a delivery is abandoned: with the backoff below, about a day and a half. */
 export const MAX_ATTEMPTS = 12;
@@ -27,6 +27,8 @@ type Claimed = {
   attempts: number;
   url: string;
   secret: string;
+  /** The secret this one replaced, while it still signs beside it. */
+  previous_secret: string | null;
 };
 
 /**
@@ -55,7 +57,9 @@ export async function deliverDueWebhooks(
            from due, alert_settings s
           where d.tenant_id = $1 and d.id = due.id and s.tenant_id = $1
             and s.webhook_url is not null and s.webhook_secret is not null
-         returning d.id, d.body, d.attempts, s.webhook_url as url, s.webhook_secret as secret`,
+         returning d.id, d.body, d.attempts, s.webhook_url as url, s.webhook_secret as secret,
+                   case when s.previous_webhook_secret_until > $2 then s.previous_webhook_secret end
+                     as previous_secret`,
         [tenantId, now(), new Date(now().getTime() + LEASE_MS)],
       ),
     );
@@ -105,8 +109,7 @@ async function send(
       {
         'content-type': 'application/json',
         'user-agent': 'Meterline-Webhooks/1',
-        'meterline-event-id': d.id,
-        [SIGNATURE_HEADER]: signatureHeader(d.secret, d.body, at),
+        ...signedHeaders(d.previous_secret ? [d.secret, d.previous_secret] : [d.secret], d.id, d.body, at),
       },
       { addresses: destination.addresses, timeoutMs: TIMEOUT_MS },
     );

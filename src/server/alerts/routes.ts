@@ -121,7 +121,7 @@ export const alertRoutes: FastifyPluginAsyncZod = async (app) => {
       const auth = authOf(request);
       const secret = newWebhookSecret();
       await app.deps.db.withTenant(auth.tenantId, async (tx) => {
-        if (!(await rotateWebhookSecret(tx, auth.tenantId, secret))) {
+        if (!(await rotateWebhookSecret(tx, auth.tenantId, secret, app.deps.now()))) {
           throw new DomainError('webhook_not_configured', 'Set a webhook URL first.');
         }
         await writeAudit(

@@ -1,34 +1,35 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 
 /**
- * Webhook signatures, in the scheme receivers know from payment providers: the header
- * `Meterline-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`. The time inside
- * the signed text lets a receiver refuse a replayed delivery.
+ * Webhook signatures per the Standard Webhooks specification (docs/product.md, Webhooks), so a
+ * receiver verifies with an off-the-shelf library (`standardwebhooks`) instead of hand-written
+ * code. A secret is `whsec_` and the base64 of its key's bytes.
  */
-export const SIGNATURE_HEADER = 'meterline-signature';
+export const newWebhookSecret = () => `whsec_${randomBytes(24).toString('base64')}`;
 
-export const newWebhookSecret = () => `whsec_${randomBytes(24).toString('base64url')}`;
+/** Secrets made before Standard Webhooks were base64url; Node's base64 decoder reads both alphabets. */
+const keyOf = (secret: string) => Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
 
-const mac = (secret: string, t: number, body: string) =>
-  createHmac('sha256', secret).update(`${t}.${body}`).digest('hex');
+const signature = (secret: string, signed: string) =>
+  `v1,${createHmac('sha256', keyOf(secret)).update(signed).digest('base64')}`;
 
-export function signatureHeader(secret: string, body: string, at: Date): string {
-  const t = Math.floor(at.getTime() / 1000);
-  return `t=${t},v1=${mac(secret, t, body)}`;
-}
-
-/** What a receiver does: true when the header signs this body with this secret, recently enough. */
-export function verifySignature(
-  header: string,
-  secret: string,
+/**
+ * The headers of one attempt: `webhook-id` (the delivery's id, the same on every retry, which
+ * receivers deduplicate by), `webhook-timestamp` (this attempt's, in seconds) and
+ * `webhook-signature`, one `v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>">` per secret given,
+ * space-separated: the current one, and the one it replaced while that is still honoured.
+ */
+export function signedHeaders(
+  secrets: string[],
+  id: string,
   body: string,
-  now: Date,
-  toleranceSeconds = 300,
-): boolean {
-  const parts = new Map(header.split(',').map((p) => p.split('=', 2) as [string, string]));
-  const t = Number(parts.get('t'));
-  const given = parts.get('v1');
-  if (!Number.isSafeInteger(t) || !given || !/^[0-9a-f]{64}$/.test(given)) return false;
-  if (Math.abs(now.getTime() / 1000 - t) > toleranceSeconds) return false;
-  return timingSafeEqual(Buffer.from(given, 'hex'), Buffer.from(mac(secret, t, body), 'hex'));
+  at: Date,
+): Record<'webhook-id' | 'webhook-timestamp' | 'webhook-signature', string> {
+  const timestamp = String(Math.floor(at.getTime() / 1000));
+  const signed = `${id}.${timestamp}.${body}`;
+  return {
+    'webhook-id': id,
+    'webhook-timestamp': timestamp,
+    'webhook-signature': secrets.map((s) => signature(s, signed)).join(' '),
+  };
 }

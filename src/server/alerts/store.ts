@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { milliToCredits } from '../../shared/credits.js';
 import type { Queryable } from '../db/database.js';
 import type { PeriodAllotment } from '../ledger/queries.js';
+import { queueAlertEmails } from '../notifications/outbox.js';
 import { DEFAULT_THRESHOLDS, percentLeft } from './thresholds.js';
 
 export const THRESHOLD_EVENT = 'credits.threshold_reached';
@@ -43,11 +44,21 @@ export async function saveAlertSettings(
   return { createdSecret: row?.created ? secret : null };
 }
 
-export async function rotateWebhookSecret(tx: Queryable, tenantId: string, secret: string): Promise<boolean> {
+/** How long a replaced secret still signs beside the new one. */
+export const PREVIOUS_SECRET_HOURS = 24;
+
+/** Replaces the secret; the one replaced signs beside it for PREVIOUS_SECRET_HOURS. */
+export async function rotateWebhookSecret(
+  tx: Queryable,
+  tenantId: string,
+  secret: string,
+  now: Date,
+): Promise<boolean> {
   const rows = await tx.query(
-    `update alert_settings set webhook_secret = $2, updated_at = now()
+    `update alert_settings set webhook_secret = $2, previous_webhook_secret = webhook_secret,
+            previous_webhook_secret_until = $3, updated_at = now()
       where tenant_id = $1 and webhook_url is not null returning 1`,
-    [tenantId, secret],
+    [tenantId, secret, new Date(now.getTime() + PREVIOUS_SECRET_HOURS * 3_600_000)],
   );
   return rows.length > 0;
 }
@@ -90,7 +101,7 @@ export async function raiseAlerts(
   return raised.map((r) => r.threshold_percent);
 }
 
-/** Queues webhook bodies, only when the tenant has an endpoint. */
+/** Queues webhook bodies, only when the tenant has an endpoint, and their emails to the alert recipients. */
 export async function queueDeliveries(
   tx: Queryable,
   tenantId: string,
@@ -105,6 +116,7 @@ export async function queueDeliveries(
       where exists (select 1 from alert_settings s where s.tenant_id = $1 and s.webhook_url is not null)`,
     [tenantId, eventType, at, JSON.stringify(deliveries)],
   );
+  await queueAlertEmails(tx, tenantId, eventType, deliveries, at);
 }
 
 export interface AlertRow {

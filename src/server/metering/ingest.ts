@@ -39,7 +39,7 @@ import {
   nonZero,
   type RollupDelta,
 } from './rollup.js';
-import { deriveState, type InterviewRecord, mergeEvent } from './state.js';
+import { deriveState, type InterviewRecord, mergeEvent, sameRecord } from './state.js';
 
 type HashedEvent = ParsedEvent & { hash: string; index: number };
 
@@ -155,9 +155,11 @@ class StoredBefore extends Error {}
 /**
  * One pass over a batch. The writes after the events insert are computed as if every event that
  * passed the checks were new, and sent before the insert answers, so the database works while
- * this process computes. That guess fails only for a repeat that opens no interview (a resent
- * event of a known interview); then the transaction is thrown away (StoredBefore) and the batch
- * runs again with `lookUpAll`, where every repeat is known before anything is written. The guess
+ * this process computes. The events that would open an interview and those that would change
+ * nothing in a known one (where every resend falls) are looked up first, so the guess fails only
+ * for an id stored with other content that changes its interview (a conflict); then the
+ * transaction is thrown away (StoredBefore) and the batch runs again with `lookUpAll`, where every
+ * repeat is known before anything is written. The guess
  * cannot be spoiled by another writer: each ingest of the tenant holds its account lock.
  */
 async function ingestBatch(
@@ -213,12 +215,13 @@ async function ingestBatch(
     // answers as they would with repeats set aside first, unless a repeat would open an interview (the
     // only way an event changes the checks of the others). So the events that would open one are looked
     // up first; should one be stored (a rare conflict), every event is looked up, as in the careful pass.
-    const wanted = lookUpAll ? [...firstById.keys()] : openers(events, before, allowNew, held);
+    const opening = lookUpAll ? [] : openers(events, before, allowNew, held);
+    const wanted = lookUpAll ? [...firstById.keys()] : [...opening, ...likelyRepeats(events, before)];
     const hashes = await withMissing(guessedHashes, guessedEventIds, wanted, (ids) =>
       findEventHashes(tx, tenantId, ids),
     );
     let stored = pick(hashes, wanted);
-    const lookedUpAll = lookUpAll || stored.size > 0;
+    const lookedUpAll = lookUpAll || opening.some((id) => stored.has(id));
     if (lookedUpAll && !lookUpAll) stored = await findEventHashes(tx, tenantId, [...firstById.keys()]);
 
     const passed: HashedEvent[] = [];
@@ -424,6 +427,20 @@ const kindOf = (e: HashedEvent): InterviewKind => ({
  * For each interview not stored yet, the id of the event that would open it: its first event the
  * checks let open an interview. No other event changes what the checks say of the others.
  */
+/**
+ * The events of known interviews that change nothing in them. Every stored event is one (the merge
+ * is idempotent), so an at-least-once engine's resends are looked up before anything is written
+ * instead of being found by the insert, which would cost the batch a second pass.
+ */
+function likelyRepeats(events: HashedEvent[], before: Map<string, StoredInterview>): string[] {
+  const ids: string[] = [];
+  for (const e of events) {
+    const current = before.get(e.interviewId)?.record;
+    if (current && sameRecord(current, mergeEvent(current, e))) ids.push(e.id);
+  }
+  return ids;
+}
+
 function openers(
   events: HashedEvent[],
   before: Map<string, StoredInterview>,

@@ -104,6 +104,24 @@ export function mergeEvent(record: InterviewRecord | undefined, e: ParsedEvent):
   return r;
 }
 
+/**
+ * Whether a merge changed nothing. The attribution is compared by reference: the merge keeps the
+ * same object unless the event wins somewhere.
+ */
+export function sameRecord(a: InterviewRecord, b: InterviewRecord): boolean {
+  return (
+    a.candidateId === b.candidateId &&
+    a.invitedAt === b.invitedAt &&
+    a.startedAt === b.startedAt &&
+    a.completedAt === b.completedAt &&
+    a.endedAt === b.endedAt &&
+    a.expiredAt === b.expiredAt &&
+    a.cancelledAt === b.cancelledAt &&
+    a.completion === b.completion &&
+    a.attribution === b.attribution
+  );
+}
+
 /** What an event says of each dimension: [dimension, value, name]. */
 function attributesOf(e: ParsedEvent): [Dimension, string, string | undefined][] {
   const out: [Dimension, string, string | undefined][] = [];

@@ -72,6 +72,8 @@ export const ERROR_CODES = {
   invalid_budget_scope: 'invalid',
   invalid_thresholds: 'invalid',
   budget_exists: 'conflict',
+  duplicate_recipient: 'invalid',
+  unknown_unsubscribe_token: 'not_found',
   // Tenants and the demo (command line)
   invalid_slug: 'invalid',
   slug_taken: 'invalid',

@@ -13,6 +13,7 @@ import * as credits from './credits.js';
 import * as events from './events.js';
 import * as exportArea from './export.js';
 import * as forecast from './forecast.js';
+import * as notifications from './notifications.js';
 import * as openings from './openings.js';
 import * as service from './service.js';
 import * as users from './users.js';
@@ -29,6 +30,7 @@ export * from './errors.js';
 export * from './events.js';
 export * from './export.js';
 export * from './forecast.js';
+export * from './notifications.js';
 export * from './openings.js';
 export * from './service.js';
 export * from './users.js';
@@ -50,5 +52,6 @@ export const ENDPOINTS: readonly Endpoint[] = [
   credits,
   alerts,
   budgets,
+  notifications,
   audit,
 ].flatMap((area) => Object.values(area).filter(isEndpoint));

@@ -36,16 +36,17 @@ function DeliveryStatus({ d }: { d: WebhookDelivery }) {
 }
 
 /** A signing secret, shown once with a copy button. */
-function SecretShown({ secret }: { secret: string }) {
+function SecretShown({ secret, replaced }: { secret: string; replaced: boolean }) {
   return (
     <Alert color="teal" variant="light" title="Signing secret" data-testid="webhook-secret">
       <Stack gap={6}>
         <Text size="sm">
-          Copy it now: it is not shown again. Your endpoint checks each request's{' '}
-          <Code>Meterline-Signature</Code> header (HMAC-SHA256 of <Code>t.body</Code>) with it.
+          Copy it now: it is not shown again. Deliveries are signed per Standard Webhooks: your endpoint
+          verifies each one with it using a Standard Webhooks library (such as <Code>standardwebhooks</Code>).
+          {replaced && ' The secret it replaces keeps signing beside it for 24 hours.'}
         </Text>
         <Group gap="xs">
-          <Code>{secret}</Code>
+          <Code data-testid="webhook-secret-value">{secret}</Code>
           <CopyButton value={secret}>
             {({ copied, copy }) => (
               <Button size="xs" variant="light" onClick={copy}>
@@ -62,7 +63,7 @@ function SecretShown({ secret }: { secret: string }) {
 function SettingsForm({ settings }: { settings: AlertSettings }) {
   const [thresholds, setThresholds] = useState(settings.thresholds.map(String));
   const [url, setUrl] = useState(settings.webhookUrl ?? '');
-  const [secret, setSecret] = useState<string | null>(null);
+  const [secret, setSecret] = useState<{ value: string; replaced: boolean } | null>(null);
   const save = useSaveAlertSettings();
   const rotate = useRotateWebhookSecret();
   const test = useSendTestWebhook();
@@ -77,7 +78,7 @@ function SettingsForm({ settings }: { settings: AlertSettings }) {
     if (badThreshold !== undefined) return;
     save.mutate(
       { thresholds: thresholds.map(Number), webhookUrl: url.trim() === '' ? null : url.trim() },
-      { onSuccess: (r) => setSecret(r.secret) },
+      { onSuccess: (r) => setSecret(r.secret ? { value: r.secret, replaced: false } : null) },
     );
   };
   const failed = save.error ?? rotate.error ?? test.error;
@@ -115,7 +116,11 @@ function SettingsForm({ settings }: { settings: AlertSettings }) {
                 <Button
                   variant="default"
                   loading={rotate.isPending}
-                  onClick={() => rotate.mutate(undefined, { onSuccess: (r) => setSecret(r.secret) })}
+                  onClick={() =>
+                    rotate.mutate(undefined, {
+                      onSuccess: (r) => setSecret({ value: r.secret, replaced: true }),
+                    })
+                  }
                 >
                   New signing secret
                 </Button>
@@ -139,7 +144,7 @@ function SettingsForm({ settings }: { settings: AlertSettings }) {
           {errorMessage(failed)}
         </Alert>
       )}
-      {secret && <SecretShown secret={secret} />}
+      {secret && <SecretShown secret={secret.value} replaced={secret.replaced} />}
     </Stack>
   );
 }

@@ -1,0 +1,147 @@
+import type { Transporter } from 'nodemailer';
+import { MAX_ATTEMPTS, retryDelayMs } from '../alerts/delivery.js';
+import type { Database, Queryable } from '../db/database.js';
+import { renderAlertEmail } from './render.js';
+
+/** An email first tried this long after it was queued tells of the past: it is dropped, not sent. */
+const STALE_MS = 24 * 3_600_000;
+/** How long a claimed email is left to its sender before another may try it (a crash mid-send). */
+const LEASE_MS = 60_000;
+
+/** Webhook events that are not alerts to a person. */
+const NOT_EMAILED = new Set(['webhook.test']);
+
+/**
+ * Queues an email of each alert (its webhook body) to every recipient who takes alerts, in the
+ * caller's transaction, beside the webhook.
+ */
+export async function queueAlertEmails(
+  tx: Queryable,
+  tenantId: string,
+  eventType: string,
+  alerts: { id: string; body: string }[],
+  at: Date,
+): Promise<void> {
+  if (NOT_EMAILED.has(eventType) || alerts.length === 0) return;
+  await tx.query(
+    `insert into email_outbox (tenant_id, recipient, kind, dedupe_key, payload, created_at, next_attempt_at)
+     select $1, r.email, 'alert', 'alert:' || a.id || ':' || r.email, a.body::jsonb, $3, $3
+       from json_to_recordset($2::json) as a(id text, body text), notification_recipients r
+      where r.tenant_id = $1 and r.alerts
+     on conflict do nothing`,
+    [tenantId, JSON.stringify(alerts), at],
+  );
+}
+
+export interface MailOptions {
+  transport: Transporter;
+  from: string;
+  /** The console's address as people reach it, for links in emails. */
+  publicUrl: string;
+}
+
+export interface MailOutcome {
+  sent: number;
+  failed: number;
+  abandoned: number;
+}
+
+type Claimed = {
+  id: string;
+  recipient: string;
+  kind: string;
+  payload: { type: string; createdAt: string; data: Record<string, unknown> };
+  attempts: number;
+  created_at: Date;
+  token: string | null;
+  tenant_name: string;
+};
+
+/**
+ * Sends every email due by `now`, for every tenant, as the webhook worker sends webhooks: claimed
+ * under a lease in a short transaction, sent outside it, the outcome recorded after; retried with
+ * the same backoff. An email to a recipient since removed or unsubscribed is dropped.
+ */
+export async function sendDueEmails(db: Database, now: () => Date, opts: MailOptions): Promise<MailOutcome> {
+  const outcome: MailOutcome = { sent: 0, failed: 0, abandoned: 0 };
+  const tenants = await db.transaction((tx) =>
+    tx.query<{ tenant_id: string }>('select tenant_id from system_due_email_tenants($1)', [now()]),
+  );
+  for (const { tenant_id: tenantId } of tenants) {
+    const claimed = await db.withTenant(tenantId, (tx) =>
+      tx.query<Claimed>(
+        `with due as (
+           select o.id from email_outbox o
+            where o.tenant_id = $1 and o.sent_at is null and o.abandoned_at is null and o.next_attempt_at <= $2
+            order by o.next_attempt_at limit 100 for update skip locked)
+         update email_outbox o set next_attempt_at = $3
+           from due
+          where o.tenant_id = $1 and o.id = due.id
+         returning o.id, o.recipient, o.kind, o.payload, o.attempts, o.created_at,
+                   (select r.unsubscribe_token from notification_recipients r
+                     where r.tenant_id = $1 and r.email = o.recipient
+                       and case o.kind when 'alert' then r.alerts when 'weekly_digest' then r.weekly_digest
+                                       else r.statements end) as token,
+                   (select t.name from tenants t where t.id = $1) as tenant_name`,
+        [tenantId, now(), new Date(now().getTime() + LEASE_MS)],
+      ),
+    );
+    for (const e of claimed) {
+      const dropped =
+        e.token === null
+          ? 'the recipient no longer takes these emails'
+          : e.attempts === 0 && now().getTime() - new Date(e.created_at).getTime() > STALE_MS
+            ? 'queued more than a day before it could first be sent'
+            : null;
+      const result = dropped ? { ok: false, error: dropped } : await send(e, opts);
+      const attempts = e.attempts + (dropped ? 0 : 1);
+      const abandon = dropped !== null || (!result.ok && attempts >= MAX_ATTEMPTS);
+      if (result.ok) outcome.sent++;
+      else if (abandon) outcome.abandoned++;
+      else outcome.failed++;
+      await db.withTenant(tenantId, (tx) =>
+        tx.query(
+          `update email_outbox set attempts = $3, last_error = $4,
+                  sent_at = case when $5 then $6::timestamptz end,
+                  abandoned_at = case when $7 then $6::timestamptz end,
+                  next_attempt_at = $8
+            where tenant_id = $1 and id = $2`,
+          [
+            tenantId,
+            e.id,
+            attempts,
+            result.ok ? null : result.error,
+            result.ok,
+            now(),
+            abandon,
+            new Date(now().getTime() + retryDelayMs(Math.max(1, attempts))),
+          ],
+        ),
+      );
+    }
+  }
+  return outcome;
+}
+
+async function send(e: Claimed, opts: MailOptions): Promise<{ ok: boolean; error: string | null }> {
+  const unsubscribeUrl = `${opts.publicUrl}/unsubscribe?token=${encodeURIComponent(e.token ?? '')}`;
+  const email = renderAlertEmail(e.payload, {
+    tenantName: e.tenant_name,
+    consoleUrl: opts.publicUrl,
+    unsubscribeUrl,
+  });
+  try {
+    await opts.transport.sendMail({
+      from: opts.from,
+      to: e.recipient,
+      subject: email.subject,
+      text: email.text,
+      html: email.html,
+      messageId: `<${e.id}@meterline>`,
+      list: { unsubscribe: unsubscribeUrl },
+    });
+    return { ok: true, error: null };
+  } catch (err) {
+    return { ok: false, error: (err as Error).message.slice(0, 500) };
+  }
+}

@@ -1,0 +1,82 @@
+import escapeHtml from 'escape-html';
+import { formatCredits, formatPercent } from '../../web/lib/format.js';
+
+/** An email as sent: its subject and both parts, the plain text one first. */
+export interface RenderedEmail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export interface EmailContext {
+  tenantName: string;
+  /** Where the console is, for the link to it. */
+  consoleUrl: string;
+  /** This recipient's link that turns off every email to it. */
+  unsubscribeUrl: string;
+}
+
+/** An alert's webhook body, which the email retells (docs/product.md, Webhooks). */
+interface AlertPayload {
+  type: string;
+  createdAt: string;
+  data: Record<string, unknown>;
+}
+
+const day = (iso: unknown) => (typeof iso === 'string' ? iso.slice(0, 10) : '');
+
+/** What the alert says, as lines; the first is the email's subject. */
+function alertLines(p: AlertPayload, tenantName: string): string[] {
+  const d = p.data;
+  if (p.type === 'credits.threshold_reached') {
+    const left = Number(d.percentLeft) / 100;
+    return [
+      `${tenantName}: ${formatPercent(left)} of this period's credits left`,
+      `The credits left fell to the alert threshold of ${d.thresholdPercent} %: ` +
+        `${formatCredits(Number(d.balance))} of the period's ${formatCredits(Number(d.allotment))} credits are left.`,
+      `Billing period: ${day(d.periodStart)} to ${day(d.periodEnd)}.`,
+    ];
+  }
+  if (p.type === 'budget.threshold_reached') {
+    const scope = (d.scope ?? {}) as { kind?: unknown; value?: unknown };
+    return [
+      `${tenantName}: the budget for ${scope.kind} ${scope.value} reached ${d.thresholdPercent} %`,
+      `${formatCredits(Number(d.used))} of its ${formatCredits(Number(d.credits))} credits are used (${d.percentUsed} %).`,
+      d.windowStart ? `Window: ${d.windowStart} to ${d.windowEnd}.` : 'Window: all time.',
+      d.onExhausted === 'block'
+        ? 'Once it is used up, new interviews in its scope are refused.'
+        : 'Once it is used up, it alerts only.',
+    ];
+  }
+  // Alert types without their own wording (later kinds) retell their data as it is.
+  return [
+    `${tenantName}: ${p.type}`,
+    ...Object.entries(d).map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`),
+  ];
+}
+
+function compose(lines: string[], ctx: EmailContext): RenderedEmail {
+  const [subject = '', ...body] = lines;
+  const footer = `You receive this as a recipient of ${ctx.tenantName}'s Meterline notifications.`;
+  const text = [
+    ...body,
+    '',
+    `Open the console: ${ctx.consoleUrl}`,
+    '',
+    footer,
+    `Unsubscribe: ${ctx.unsubscribeUrl}`,
+  ].join('\n');
+  const html = [
+    '<!doctype html><html><body style="font-family:sans-serif;color:#1a1b1e">',
+    ...body.map((l) => `<p>${escapeHtml(l)}</p>`),
+    `<p><a href="${escapeHtml(ctx.consoleUrl)}">Open the console</a></p>`,
+    `<p style="color:#495057;font-size:13px">${escapeHtml(footer)} `,
+    `<a href="${escapeHtml(ctx.unsubscribeUrl)}">Unsubscribe</a></p>`,
+    '</body></html>',
+  ].join('\n');
+  return { subject, text, html };
+}
+
+export function renderAlertEmail(payload: AlertPayload, ctx: EmailContext): RenderedEmail {
+  return compose(alertLines(payload, ctx.tenantName), ctx);
+}

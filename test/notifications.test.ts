@@ -1,0 +1,212 @@
+import type { AddressInfo } from 'node:net';
+import { type ParsedMail, simpleParser } from 'mailparser';
+import { createTransport } from 'nodemailer';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sendDueEmails } from '../src/server/notifications/outbox.js';
+import {
+  interviewEvents,
+  makeTenant,
+  postEvents,
+  signIn,
+  TestClock,
+  type TestTenant,
+  testAppForFile,
+} from './helpers/factories.js';
+
+const clock = new TestClock(new Date('2026-01-15T12:00:00Z'));
+const env = testAppForFile(clock, { METERLINE_SMTP_URL: 'smtp://127.0.0.1:2525' });
+const PUBLIC_URL = 'https://meterline.example';
+
+type Session = { cookie: string; csrf: string };
+
+function call(s: Session, method: 'GET' | 'PUT', url: string, payload?: Record<string, unknown>) {
+  return env.app.inject({
+    method,
+    url: `/api/v1${url}`,
+    headers: { cookie: s.cookie, ...(method === 'GET' ? {} : { 'x-csrf-token': s.csrf }) },
+    ...(payload === undefined ? {} : { payload }),
+  });
+}
+
+/** A real SMTP server in this process: it takes every message and keeps it parsed, or refuses while told to. */
+let smtp: SMTPServer;
+let received: ParsedMail[] = [];
+let refuse = false;
+let mailer: Parameters<typeof sendDueEmails>[2];
+
+beforeAll(async () => {
+  smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, _session, callback) {
+      simpleParser(stream)
+        .then((mail) => {
+          if (refuse) return callback(Object.assign(new Error('Mailbox unavailable'), { responseCode: 450 }));
+          received.push(mail);
+          callback();
+        })
+        .catch(callback);
+    },
+  });
+  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+  const { port } = smtp.server.address() as AddressInfo;
+  mailer = {
+    transport: createTransport(`smtp://127.0.0.1:${port}`),
+    from: 'Meterline <alerts@meterline.example>',
+    publicUrl: PUBLIC_URL,
+  };
+});
+
+afterAll(async () => {
+  mailer?.transport.close();
+  await new Promise<void>((resolve) => smtp?.close(() => resolve()));
+});
+
+/** Completes `n` interviews (one credit each), invited at the clock's time. */
+async function complete(tenant: TestTenant, n: number) {
+  const events = [];
+  for (let i = 0; i < n; i++) events.push(...interviewEvents({ at: clock.now().toISOString() }));
+  expect((await postEvents(env.app, tenant.apiKey, events)).json()).toMatchObject({ rejected: [] });
+}
+
+const FINANCE = 'finance@acme-books.example';
+
+describe('email notifications', () => {
+  it('keeps the recipients, who need not be users, and says email is on', async () => {
+    const tenant = await makeTenant(env.t.db, clock);
+    const admin = await signIn(env.app, env.t.db, tenant.id, 'account_admin');
+    expect((await call(admin, 'GET', '/notifications/recipients')).json()).toEqual({
+      recipients: [],
+      emailEnabled: true,
+    });
+    const saved = await call(admin, 'PUT', '/notifications/recipients', {
+      recipients: [
+        { email: ' Finance@Acme-Books.example ', alerts: true, weeklyDigest: true, statements: true },
+        { email: 'cfo@acme.example', alerts: false, weeklyDigest: true, statements: false },
+      ],
+    });
+    expect(saved.statusCode).toBe(200);
+    expect(saved.json().recipients).toEqual([
+      { email: 'cfo@acme.example', alerts: false, weeklyDigest: true, statements: false },
+      { email: FINANCE, alerts: true, weeklyDigest: true, statements: true },
+    ]);
+    const audit = await env.t.db.withTenant(tenant.id, (tx) =>
+      tx.query<{ action: string }>("select action from audit_log where action like 'notifications.%'"),
+    );
+    expect(audit).toEqual([{ action: 'notifications.recipients_changed' }]);
+  });
+
+  it('refuses bad lists with clear codes, and anyone but an account admin', async () => {
+    const tenant = await makeTenant(env.t.db, clock);
+    const admin = await signIn(env.app, env.t.db, tenant.id, 'account_admin');
+    const one = { email: FINANCE, alerts: true, weeklyDigest: false, statements: false };
+    const twice = await call(admin, 'PUT', '/notifications/recipients', {
+      recipients: [one, { ...one, email: FINANCE.toUpperCase() }],
+    });
+    expect(twice.statusCode).toBe(400);
+    expect(twice.json().error.code).toBe('duplicate_recipient');
+    const bad = await call(admin, 'PUT', '/notifications/recipients', {
+      recipients: [{ ...one, email: 'nobody' }],
+    });
+    expect(bad.statusCode).toBe(400);
+    expect((await call(admin, 'GET', '/notifications/recipients')).json().recipients).toEqual([]);
+    const recruiter = await signIn(env.app, env.t.db, tenant.id, 'recruiter');
+    expect((await call(recruiter, 'GET', '/notifications/recipients')).statusCode).toBe(403);
+  });
+
+  it('emails an alert to its recipients with both parts and a working unsubscribe link', async () => {
+    received = [];
+    const tenant = await makeTenant(env.t.db, clock, { plan: { allotmentMilli: 10_000 } });
+    const admin = await signIn(env.app, env.t.db, tenant.id, 'account_admin');
+    await call(admin, 'PUT', '/alerts/settings', { thresholds: [50], webhookUrl: null });
+    await call(admin, 'PUT', '/notifications/recipients', {
+      recipients: [
+        { email: FINANCE, alerts: true, weeklyDigest: false, statements: false },
+        { email: 'digest-only@acme.example', alerts: false, weeklyDigest: true, statements: false },
+      ],
+    });
+    await complete(tenant, 5);
+    expect(await sendDueEmails(env.t.db, clock.now, mailer)).toEqual({ sent: 1, failed: 0, abandoned: 0 });
+    expect(received).toHaveLength(1);
+    const [mail] = received as [ParsedMail];
+    expect(mail.to).toMatchObject({ text: FINANCE });
+    expect(mail.subject).toContain("50% of this period's credits left");
+    expect(mail.text).toContain("alert threshold of 50 %: 5 of the period's 10 credits are left");
+    expect(mail.html).toContain('<a href="https://meterline.example">Open the console</a>');
+    const link = /Unsubscribe: (\S+)/.exec(mail.text ?? '')?.[1] ?? '';
+    expect(link.startsWith(`${PUBLIC_URL}/unsubscribe?token=`)).toBe(true);
+    expect(mail.headers.get('list')).toMatchObject({ unsubscribe: { url: link } });
+    // Sent once: nothing is due any more.
+    expect(await sendDueEmails(env.t.db, clock.now, mailer)).toEqual({ sent: 0, failed: 0, abandoned: 0 });
+
+    const token = new URL(link).searchParams.get('token') ?? '';
+    const off = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/notifications/unsubscribe',
+      payload: { token },
+    });
+    expect(off.statusCode).toBe(200);
+    expect(off.json()).toEqual({ email: FINANCE });
+    expect((await call(admin, 'GET', '/notifications/recipients')).json().recipients[1]).toEqual({
+      email: FINANCE,
+      alerts: false,
+      weeklyDigest: false,
+      statements: false,
+    });
+    const unknown = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/notifications/unsubscribe',
+      payload: { token: 'no-such-token' },
+    });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json().error.code).toBe('unknown_unsubscribe_token');
+  });
+
+  it('retries a refused email, and drops one its recipient no longer takes', async () => {
+    received = [];
+    clock.set('2026-01-15T12:00:00Z');
+    const tenant = await makeTenant(env.t.db, clock, { plan: { allotmentMilli: 10_000 } });
+    const admin = await signIn(env.app, env.t.db, tenant.id, 'account_admin');
+    await call(admin, 'PUT', '/alerts/settings', { thresholds: [50, 20], webhookUrl: null });
+    await call(admin, 'PUT', '/notifications/recipients', {
+      recipients: [{ email: FINANCE, alerts: true, weeklyDigest: false, statements: false }],
+    });
+    await complete(tenant, 5);
+    refuse = true;
+    try {
+      expect(await sendDueEmails(env.t.db, clock.now, mailer)).toEqual({ sent: 0, failed: 1, abandoned: 0 });
+    } finally {
+      refuse = false;
+    }
+    // Not due yet; then due (the webhooks' backoff: 30 s), and sent.
+    expect(await sendDueEmails(env.t.db, clock.now, mailer)).toEqual({ sent: 0, failed: 0, abandoned: 0 });
+    clock.set('2026-01-15T12:00:31Z');
+    expect(await sendDueEmails(env.t.db, clock.now, mailer)).toEqual({ sent: 1, failed: 0, abandoned: 0 });
+    expect(received).toHaveLength(1);
+
+    // The recipient stops taking alerts before the next one is sent: it is dropped.
+    await complete(tenant, 3);
+    await call(admin, 'PUT', '/notifications/recipients', {
+      recipients: [{ email: FINANCE, alerts: false, weeklyDigest: true, statements: false }],
+    });
+    expect(await sendDueEmails(env.t.db, clock.now, mailer)).toEqual({ sent: 0, failed: 0, abandoned: 1 });
+    expect(received).toHaveLength(1);
+  });
+
+  it('drops an alert queued more than a day before it could first be sent', async () => {
+    received = [];
+    clock.set('2026-01-15T12:00:00Z');
+    const tenant = await makeTenant(env.t.db, clock, { plan: { allotmentMilli: 10_000 } });
+    const admin = await signIn(env.app, env.t.db, tenant.id, 'account_admin');
+    await call(admin, 'PUT', '/alerts/settings', { thresholds: [50], webhookUrl: null });
+    await call(admin, 'PUT', '/notifications/recipients', {
+      recipients: [{ email: FINANCE, alerts: true, weeklyDigest: false, statements: false }],
+    });
+    await complete(tenant, 5);
+    const later = new Date('2026-01-16T12:00:01Z');
+    expect(await sendDueEmails(env.t.db, () => later, mailer)).toEqual({ sent: 0, failed: 0, abandoned: 1 });
+    expect(received).toHaveLength(0);
+  });
+});
