@@ -1,8 +1,10 @@
 import type { AddressInfo } from 'node:net';
+import { parse } from 'csv-parse/sync';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { createTransport } from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queueWeeklyDigests } from '../src/server/notifications/digest.js';
 import { sendDueEmails } from '../src/server/notifications/outbox.js';
 import {
   interviewEvents,
@@ -72,6 +74,7 @@ async function complete(tenant: TestTenant, n: number) {
 }
 
 const FINANCE = 'finance@acme-books.example';
+const DIGEST = 'digest@ny-books.example';
 
 describe('email notifications', () => {
   it('keeps the recipients, who need not be users, and says email is on', async () => {
@@ -193,6 +196,81 @@ describe('email notifications', () => {
     });
     expect(await sendDueEmails(env.t.db, clock.now, mailer)).toEqual({ sent: 0, failed: 0, abandoned: 1 });
     expect(received).toHaveLength(1);
+  });
+
+  it("sends the weekly digest once, Monday 08:00 in the tenant's zone, with the week's usage as a CSV", async () => {
+    received = [];
+    clock.set('2026-01-12T12:00:00Z');
+    const tenant = await makeTenant(env.t.db, clock, { timeZone: 'America/New_York' });
+    const admin = await signIn(env.app, env.t.db, tenant.id, 'account_admin');
+    await call(admin, 'PUT', '/notifications/recipients', {
+      recipients: [
+        { email: DIGEST, alerts: false, weeklyDigest: true, statements: false },
+        { email: 'alerts-only@acme.example', alerts: true, weeklyDigest: false, statements: false },
+      ],
+    });
+    const events = [
+      ...interviewEvents({
+        openingId: 'op-sales',
+        jobTitle: 'Account Executive',
+        at: '2026-01-13T15:00:00Z',
+      }),
+      ...interviewEvents({
+        openingId: 'op-sales',
+        jobTitle: 'Account Executive',
+        at: '2026-01-14T15:00:00Z',
+      }),
+      ...interviewEvents({
+        openingId: 'op-ops',
+        jobTitle: 'Ops, "Night" Lead',
+        outcome: 'partial',
+        at: '2026-01-15T15:00:00Z',
+      }),
+    ];
+    clock.set('2026-01-16T12:00:00Z');
+    expect((await postEvents(env.app, tenant.apiKey, events)).json()).toMatchObject({ rejected: [] });
+
+    // Monday 19 January: not before 08:00 in New York (13:00 UTC), then once however often asked
+    // (other tests' tenants keep UTC: theirs are due earlier).
+    const digests = async () =>
+      (
+        await env.t.db.withTenant(tenant.id, (tx) =>
+          tx.query("select recipient from email_outbox where kind = 'weekly_digest'"),
+        )
+      ).length;
+    await queueWeeklyDigests(env.t.db, new Date('2026-01-19T12:59:00Z'));
+    expect(await digests()).toBe(0);
+    clock.set('2026-01-19T13:05:00Z');
+    await queueWeeklyDigests(env.t.db, clock.now());
+    await queueWeeklyDigests(env.t.db, clock.now());
+    expect(await digests()).toBe(1);
+    await sendDueEmails(env.t.db, clock.now, mailer);
+    const mine = received.filter(
+      (m) => m.subject?.includes('2026-01-12') && (m.to as { text: string }).text === DIGEST,
+    );
+    expect(mine).toHaveLength(1);
+    const [mail] = mine as [ParsedMail];
+    expect(mail.subject).toContain('credits used from 2026-01-12 to 2026-01-18');
+    const summary = (
+      await env.app.inject({
+        method: 'GET',
+        url: '/api/v1/consumption/summary?from=2026-01-12&to=2026-01-18',
+        headers: { cookie: (await signIn(env.app, env.t.db, tenant.id, 'account_admin')).cookie },
+      })
+    ).json();
+    expect(mail.text).toContain(`${summary.creditsUsed} credits used.`);
+    expect(mail.text).toContain('• Account Executive: 2 credits (2 completed, 0 partially completed)');
+    expect(mail.text).toContain('Ops, "Night" Lead');
+    expect(mail.html).toContain('Ops, &quot;Night&quot; Lead');
+    const [csv] = mail.attachments;
+    expect(csv?.filename).toMatch(/^meterline-usage-.*-2026-01-12-to-2026-01-18\.csv$/);
+    const rows = parse(csv?.content ?? '', { columns: true, bom: true }) as Record<string, string>[];
+    const sum = (k: string) => rows.reduce((n, r) => n + Number(r[k]), 0);
+    expect(sum('Credits used')).toBe(summary.creditsUsed);
+    // A day later it is no longer due: a server down all Monday skips the week rather than send late news.
+    await env.t.db.withTenant(tenant.id, (tx) => tx.query('delete from email_outbox'));
+    await queueWeeklyDigests(env.t.db, new Date('2026-01-20T13:00:00Z'));
+    expect(await digests()).toBe(0);
   });
 
   it('drops an alert queued more than a day before it could first be sent', async () => {

@@ -1,7 +1,9 @@
 import type { Transporter } from 'nodemailer';
 import { MAX_ATTEMPTS, retryDelayMs } from '../alerts/delivery.js';
 import type { Database, Queryable } from '../db/database.js';
-import { renderAlertEmail } from './render.js';
+import { type DigestPayload, weekCsv } from './digest.js';
+import type { AlertPayload, RenderedEmail } from './render.js';
+import { renderAlertEmail, renderDigestEmail } from './render.js';
 
 /** An email first tried this long after it was queued tells of the past: it is dropped, not sent. */
 const STALE_MS = 24 * 3_600_000;
@@ -50,7 +52,7 @@ type Claimed = {
   id: string;
   recipient: string;
   kind: string;
-  payload: { type: string; createdAt: string; data: Record<string, unknown> };
+  payload: Record<string, unknown>;
   attempts: number;
   created_at: Date;
   token: string | null;
@@ -93,7 +95,7 @@ export async function sendDueEmails(db: Database, now: () => Date, opts: MailOpt
           : e.attempts === 0 && now().getTime() - new Date(e.created_at).getTime() > STALE_MS
             ? 'queued more than a day before it could first be sent'
             : null;
-      const result = dropped ? { ok: false, error: dropped } : await send(e, opts);
+      const result = dropped ? { ok: false, error: dropped } : await send(db, tenantId, e, now(), opts);
       const attempts = e.attempts + (dropped ? 0 : 1);
       const abandon = dropped !== null || (!result.ok && attempts >= MAX_ATTEMPTS);
       if (result.ok) outcome.sent++;
@@ -123,14 +125,25 @@ export async function sendDueEmails(db: Database, now: () => Date, opts: MailOpt
   return outcome;
 }
 
-async function send(e: Claimed, opts: MailOptions): Promise<{ ok: boolean; error: string | null }> {
+async function send(
+  db: Database,
+  tenantId: string,
+  e: Claimed,
+  now: Date,
+  opts: MailOptions,
+): Promise<{ ok: boolean; error: string | null }> {
   const unsubscribeUrl = `${opts.publicUrl}/unsubscribe?token=${encodeURIComponent(e.token ?? '')}`;
-  const email = renderAlertEmail(e.payload, {
-    tenantName: e.tenant_name,
-    consoleUrl: opts.publicUrl,
-    unsubscribeUrl,
-  });
+  const ctx = { tenantName: e.tenant_name, consoleUrl: opts.publicUrl, unsubscribeUrl };
   try {
+    let email: RenderedEmail;
+    let attachments: { filename: string; content: Buffer }[] = [];
+    if (e.kind === 'weekly_digest') {
+      const digest = e.payload as unknown as DigestPayload;
+      email = renderDigestEmail(digest, ctx);
+      attachments = [await weekCsv(db, tenantId, digest, now)];
+    } else {
+      email = renderAlertEmail(e.payload as unknown as AlertPayload, ctx);
+    }
     await opts.transport.sendMail({
       from: opts.from,
       to: e.recipient,
@@ -139,6 +152,7 @@ async function send(e: Claimed, opts: MailOptions): Promise<{ ok: boolean; error
       html: email.html,
       messageId: `<${e.id}@meterline>`,
       list: { unsubscribe: unsubscribeUrl },
+      attachments,
     });
     return { ok: true, error: null };
   } catch (err) {

@@ -1,5 +1,6 @@
 import escapeHtml from 'escape-html';
-import { formatCredits, formatPercent } from '../../web/lib/format.js';
+import { formatCredits, formatNumber, formatPercent } from '../../web/lib/format.js';
+import type { DigestPayload } from './digest.js';
 
 /** An email as sent: its subject and both parts, the plain text one first. */
 export interface RenderedEmail {
@@ -17,7 +18,7 @@ export interface EmailContext {
 }
 
 /** An alert's webhook body, which the email retells (docs/product.md, Webhooks). */
-interface AlertPayload {
+export interface AlertPayload {
   type: string;
   createdAt: string;
   data: Record<string, unknown>;
@@ -75,6 +76,37 @@ function compose(lines: string[], ctx: EmailContext): RenderedEmail {
     '</body></html>',
   ].join('\n');
   return { subject, text, html };
+}
+
+/** The weekly digest: the week's totals, its openings by credits, the balance and the runway. */
+export function renderDigestEmail(p: DigestPayload, ctx: EmailContext): RenderedEmail {
+  return compose(
+    [
+      `${ctx.tenantName}: ${formatCredits(p.credits)} credits used from ${p.from} to ${p.to}`,
+      `Last week (${p.from} to ${p.to}): ${formatNumber(p.interviews)} interviews ` +
+        `(${formatNumber(p.completed)} completed, ${formatNumber(p.partiallyCompleted)} partially completed), ` +
+        `${formatCredits(p.credits)} credits used.`,
+      ...(p.openings.length === 0
+        ? ['No opening used credits.']
+        : [
+            'By opening, most credits first:',
+            ...p.openings.map(
+              (o) =>
+                `• ${o.jobTitle}: ${formatCredits(o.credits)} credits (${formatNumber(o.completed)} completed, ` +
+                `${formatNumber(o.partiallyCompleted)} partially completed)`,
+            ),
+            ...(p.moreOpenings > 0
+              ? [`and ${formatNumber(p.moreOpenings)} more openings (in the attached CSV).`]
+              : []),
+          ]),
+      `Balance now: ${formatCredits(p.balance)} credits. ` +
+        (p.runOut
+          ? `At the forecast pace they run out on ${p.runOut}.`
+          : 'At the forecast pace they last beyond the forecast horizon.'),
+      'The attached CSV has the week by day and opening, as the console exports it.',
+    ],
+    ctx,
+  );
 }
 
 export function renderAlertEmail(payload: AlertPayload, ctx: EmailContext): RenderedEmail {
