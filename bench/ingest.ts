@@ -22,6 +22,8 @@ import { QueryTimes, timedDatabase } from './lib/timing.js';
  * A second pair of figures, `concurrent`, is several streams at once (each its own tenant,
  * connection and stream of events of the same shape), for ingest and raw alike: what the server
  * takes in when more than one tenant sends. On PGlite (one connection) the streams take turns.
+ * The tenants have no budgets: ingest reads their empty list once per batch, with its first reads
+ * (a tenant with block budgets also reads their usage, one query a batch).
  */
 const EVENTS = Number(process.env.BENCH_INGEST_EVENTS ?? 200_000);
 /** To see where a batch's time goes: BENCH_EXPLAIN_BATCH=150 prints the plans of batch 150. */

@@ -252,6 +252,75 @@ describe('apikey list and revoke', () => {
   });
 });
 
+describe('budgets list, create and delete', () => {
+  it("sets a tenant's budget, lists it with its usage, refuses bad values, and removes it", async () => {
+    const { slug } = await createTenant();
+    expect((await cli('budgets', 'list', '--tenant', slug)).lastLine).toBe(`Tenant ${slug} has no budgets.`);
+    const created = await cli(
+      ...['budgets', 'create', '--tenant', slug, '--opening', 'op-1', '--credits', '2.5'],
+      ...['--window', 'month', '--on-exhausted', 'block', '--thresholds', '100,50'],
+    );
+    expect(created.code, created.stderr).toBe(0);
+    expect(created.lastLine).toMatch(
+      /^Budget [0-9a-f-]{36}: 2\.5 credits per calendar month for opening op-1/,
+    );
+    expect(created.lastLine).toContain('blocks new interviews (thresholds 50, 100 %)');
+    const listed = await cli('budgets', 'list', '--tenant', slug);
+    expect(listed.out[0]?.split(/\s{2,}/)).toEqual([
+      'id',
+      'scope',
+      'credits',
+      'window',
+      'on exhausted',
+      'used',
+      'remaining',
+      'runs out',
+    ]);
+    const row = listed.out[1]?.split(/\s{2,}/) ?? [];
+    expect(row.slice(1)).toEqual(['opening op-1', '2.5', 'month', 'block', '0', '2.5', '-']);
+
+    const twice = await cli('budgets', 'create', '--tenant', slug, '--opening', 'op-1', '--credits', '3');
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toContain('already has a budget');
+    const noScope = await cli('budgets', 'create', '--tenant', slug, '--credits', '3');
+    expect(noScope.stderr).toContain('exactly one of --opening, --department or --recruiter');
+    const badCredits = await cli(
+      'budgets',
+      'create',
+      '--tenant',
+      slug,
+      '--department',
+      'Sales',
+      '--credits',
+      '0',
+    );
+    expect(badCredits.code).toBe(2);
+    expect(badCredits.stderr).toContain("A budget's credits must be more than 0");
+    const badWindow = await cli(
+      ...[
+        'budgets',
+        'create',
+        '--tenant',
+        slug,
+        '--department',
+        'Sales',
+        '--credits',
+        '1',
+        '--window',
+        'week',
+      ],
+    );
+    expect(badWindow.code).toBe(2);
+
+    const removed = await cli('budgets', 'delete', '--tenant', slug, '--id', row[0] ?? '');
+    expect(removed.code, removed.stderr).toBe(0);
+    expect(removed.lastLine).toContain('Removed budget');
+    const gone = await cli('budgets', 'delete', '--tenant', slug, '--id', row[0] ?? '');
+    expect(gone.code).toBe(2);
+    expect((await cli('budgets', 'list', '--tenant', slug)).lastLine).toBe(`Tenant ${slug} has no budgets.`);
+  });
+});
+
 describe('periods close', () => {
   it('closes the periods that have ended, once', async () => {
     const { slug } = await createTenant(

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listBudgetViews } from '../src/server/budgets/view.js';
 import { generateStream } from '../src/server/demo/interviews.js';
 import { type DemoResult, loadDemo } from '../src/server/demo/load.js';
 import { ACME, DEMO_LOGINS, DEMO_PASSWORD, GLOBEX } from '../src/server/demo/tenants.js';
@@ -225,6 +226,22 @@ describe('loadDemo', () => {
       expect(res.json().user.role).toBe(login.role);
       expect(res.json().tenant.name).toBe(login.tenant);
     }
+  });
+
+  it('gives Acme two budgets: its busiest opening past 80 % and not used up, blocking; Sales, alerting', async () => {
+    const views = await listBudgetViews(t.db, idOf('acme'), NOW);
+    // Made at the same instant: listed by id, so in either order.
+    expect(views.map((b) => `${b.scope.kind} ${b.onExhausted}`).sort()).toEqual([
+      'department alert',
+      'opening block',
+    ]);
+    const opening = views.find((b) => b.scope.kind === 'opening');
+    const sales = views.find((b) => b.scope.kind === 'department');
+    expect(opening?.reached).toContain(80);
+    expect(opening?.exhausted).toBe(false);
+    expect(opening?.percentUsed).toBeLessThan(100);
+    expect(sales?.scope.value).toBe('Sales');
+    expect(await listBudgetViews(t.db, idOf('globex'), NOW)).toEqual([]);
   });
 
   it('has an API key per tenant', async () => {

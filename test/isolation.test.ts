@@ -171,6 +171,15 @@ async function seed(tenant: TestTenant, admin: Session, interviewIds: string[], 
     webhookUrl: `https://hooks.example.test/${tenant.slug}`,
   });
   expect(alerts.statusCode).toBe(200);
+  // A budget on the department both tenants name, alerting at 1 %: the first credit raises it.
+  const budget = await call('POST', '/api/v1/budgets', bySession(admin), {
+    scope: { kind: 'department', value: 'Sales' },
+    credits: 100,
+    window: 'total',
+    onExhausted: 'alert',
+    thresholds: [1],
+  });
+  expect(budget.statusCode).toBe(201);
   // A recipient of the alerts, so the alert queues an email too.
   const recipients = await call('PUT', '/api/v1/notifications/recipients', bySession(admin), {
     recipients: [
@@ -615,6 +624,40 @@ describe('through HTTP, tenant B sees and changes nothing of A', () => {
     });
   });
 
+  it("cannot change or remove A's budgets (404), and what B sets is B's", async () => {
+    const before = await snapshotAll(A.id);
+    const [budgetOfA] = await owner<{ id: string }>('select id::text from budgets where tenant_id = $1', [
+      A.id,
+    ]);
+    const settings = {
+      scope: { kind: 'opening', value: 'op-b' },
+      credits: 1,
+      window: 'month',
+      onExhausted: 'block',
+    };
+    const changed = await call('PUT', `/api/v1/budgets/${budgetOfA?.id}`, bySession(adminB), settings);
+    expect(changed.statusCode).toBe(404);
+    expectNoSecretOfA(changed);
+    cover('PUT', '/api/v1/budgets/{budgetId}');
+    const removed = await call('DELETE', `/api/v1/budgets/${budgetOfA?.id}`, bySession(adminB));
+    expect(removed.statusCode).toBe(404);
+    cover('DELETE', '/api/v1/budgets/{budgetId}');
+    // B's own budget: B's alone.
+    const created = await call('POST', '/api/v1/budgets', bySession(adminB), settings);
+    expect(created.statusCode).toBe(201);
+    expectNoSecretOfA(created);
+    cover('POST', '/api/v1/budgets');
+    const [row] = await owner<{ tenant: string }>(
+      'select tenant_id::text as tenant from budgets where id = $1',
+      [created.json().budgetId],
+    );
+    expect(row?.tenant).toBe(B.id);
+    expect(await snapshotAll(A.id)).toEqual(before);
+    expect(
+      (await call('DELETE', `/api/v1/budgets/${created.json().budgetId}`, bySession(adminB))).statusCode,
+    ).toBe(204);
+  });
+
   it("changes B's email recipients alone; an unsubscribe link turns off its own recipient only", async () => {
     const before = await snapshotAll(A.id);
     const saved = await call('PUT', '/api/v1/notifications/recipients', bySession(adminB), {
@@ -820,6 +863,14 @@ describe('through HTTP, tenant B sees and changes nothing of A', () => {
       interviewId: [A_PRIVATE[0] ?? '', 'iv-b-completed'],
       userId: [userOfA?.id ?? '', userOfB?.id ?? ''],
       keyId: [keyOfA?.id ?? '', keyOfB?.id ?? ''],
+      budgetId: await Promise.all(
+        [A, B].map(
+          async (x) =>
+            (
+              await owner<{ id: string }>('select id::text from budgets where tenant_id = $1 limit 1', [x.id])
+            )[0]?.id ?? '',
+        ),
+      ),
     };
     // The health check and the API's document hold nothing of any tenant, and answer anyone.
     const PUBLIC = ['GET /api/v1/health', 'GET /api/docs/json', 'GET /api/v1/auth/session'];

@@ -179,7 +179,7 @@ describe('real answers', () => {
   const walker = `walker-${randomUUID().slice(0, 8)}@example.test`;
   const added = `added-${randomUUID().slice(0, 8)}@example.test`;
   const range = '?from=2026-01-01&to=2026-01-31';
-  const ids: { userId?: string; keyId?: string; unsubscribeToken?: string } = {};
+  const ids: { userId?: string; keyId?: string; budgetId?: string; unsubscribeToken?: string } = {};
 
   /** A request that succeeds for each operation, in an order that gives each what it needs. */
   const EXAMPLES: [operationId: string, request: () => InjectOptions][] = [
@@ -315,6 +315,47 @@ describe('real answers', () => {
         },
       }),
     ],
+    [
+      'createBudget',
+      () => ({
+        method: 'POST',
+        url: '/api/v1/budgets',
+        headers: session(),
+        payload: {
+          scope: { kind: 'opening', value: 'op-walk' },
+          credits: 5,
+          window: 'month',
+          onExhausted: 'block',
+        },
+      }),
+    ],
+    ['listBudgets', () => ({ method: 'GET', url: '/api/v1/budgets', headers: session() })],
+    [
+      'updateBudget',
+      () => ({
+        method: 'PUT',
+        url: `/api/v1/budgets/${ids.budgetId}`,
+        headers: session(),
+        payload: {
+          ...{
+            scope: { kind: 'opening', value: 'op-walk' },
+            credits: 5,
+            window: 'month',
+            onExhausted: 'block',
+          },
+          credits: 6,
+          thresholds: [50],
+        },
+      }),
+    ],
+    [
+      'getBudgetUsage',
+      () => ({ method: 'GET', url: `/api/v1/budgets/${ids.budgetId}/usage`, headers: session() }),
+    ],
+    [
+      'deleteBudget',
+      () => ({ method: 'DELETE', url: `/api/v1/budgets/${ids.budgetId}`, headers: session() }),
+    ],
     ['listUsers', () => ({ method: 'GET', url: '/api/v1/users', headers: session() })],
     [
       'addUser',
@@ -376,6 +417,7 @@ describe('real answers', () => {
         expect(parsed.error?.issues ?? [], operationId).toEqual([]);
         if (operationId === 'addUser') ids.userId = body.user.id;
         if (operationId === 'createApiKey') ids.keyId = body.apiKey.id;
+        if (operationId === 'createBudget') ids.budgetId = body.budgetId;
       } else {
         const type = res.headers['content-type'];
         expect(Object.keys(answer?.content ?? {}), operationId).toContain(type);

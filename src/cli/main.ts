@@ -6,6 +6,7 @@ import { DomainError } from '../server/errors.js';
 import { registerApiKeyCreate } from './commands/apikey-create.js';
 import { registerApiKeyList } from './commands/apikey-list.js';
 import { registerApiKeyRevoke } from './commands/apikey-revoke.js';
+import { registerBudgets } from './commands/budgets.js';
 import { registerDemoLoad } from './commands/demo-load.js';
 import { registerExport } from './commands/export.js';
 import { registerLedgerVerify } from './commands/ledger-verify.js';
@@ -29,6 +30,7 @@ function buildProgram(ctx: CliContext): Command {
         '  npm run cli -- user add --tenant acme2 --email ops@acme2.test --name "Ops" --role account_admin',
         '  npm run cli -- apikey create --tenant acme2',
         '  npm run cli -- apikey create --tenant acme2 --name "Finance reports" --scope usage:read',
+        '  npm run cli -- budgets create --tenant acme2 --opening op-7 --credits 20 --window month --on-exhausted block',
         '  npm run cli -- ledger verify',
         '  npm run cli -- export --tenant acme2 --from 2026-01-01 --to 2026-03-31 --format xlsx --out q1.xlsx',
         '',
@@ -51,6 +53,7 @@ function buildProgram(ctx: CliContext): Command {
   registerApiKeyCreate(apikey, ctx);
   registerApiKeyList(apikey, ctx);
   registerApiKeyRevoke(apikey, ctx);
+  registerBudgets(group('budgets', "Manage a tenant's budgets"), ctx);
   registerDemoLoad(group('demo', 'Demo data'), ctx);
   registerPeriodsClose(group('periods', 'Billing periods'), ctx);
   registerLedgerVerify(group('ledger', 'The credit ledger'), ctx);

@@ -5,6 +5,7 @@ import { health } from '../shared/contract/service.js';
 import { alertRoutes } from './alerts/routes.js';
 import { auditRoutes } from './auth/audit-routes.js';
 import { authRoutes } from './auth/routes.js';
+import { budgetRoutes } from './budgets/routes.js';
 import type { Config } from './config.js';
 import { consumptionRoutes } from './consumption/routes.js';
 import type { Database } from './db/database.js';
@@ -63,6 +64,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(authRoutes);
   await app.register(eventRoutes);
   await app.register(alertRoutes);
+  await app.register(budgetRoutes);
   await app.register(notificationRoutes);
   await app.register(openingRoutes);
   await app.register(creditRoutes);

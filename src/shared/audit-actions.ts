@@ -17,6 +17,10 @@ export const AUDIT_ACTIONS = {
   'notifications.recipients_changed': 'Email recipients changed',
   'opening.status_changed': 'Opening opened or closed',
   'usage.exported': 'Usage exported',
+  'budget.created': 'Budget set',
+  'budget.updated': 'Budget changed',
+  'budget.deleted': 'Budget removed',
+  'budget.threshold_reached': 'Budget threshold reached',
 } as const satisfies Record<string, string>;
 
 export type KnownAuditAction = keyof typeof AUDIT_ACTIONS;

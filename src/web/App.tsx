@@ -14,11 +14,13 @@ const ConsumptionPage = lazy(() => import('./pages/ConsumptionPage'));
 const CreditsPage = lazy(() => import('./pages/CreditsPage'));
 const UsersPage = lazy(() => import('./pages/UsersPage'));
 const AuditLogPage = lazy(() => import('./pages/AuditLogPage'));
+const BudgetsPage = lazy(() => import('./pages/BudgetsPage'));
 
 /** The pages only Account Admins may open (the API refuses the others too). */
 export const ADMIN_PAGES = {
   '/consumption': { title: 'Consumption', Page: ConsumptionPage },
   '/credits': { title: 'Plan & credits', Page: CreditsPage },
+  '/budgets': { title: 'Budgets', Page: BudgetsPage },
   '/users': { title: 'Users', Page: UsersPage },
   '/audit': { title: 'Audit log', Page: AuditLogPage },
 } as const;

@@ -8,6 +8,7 @@ import { readAccount } from '../ledger/account.js';
 import { closeDuePeriods } from '../ledger/close.js';
 import { purchaseCredits } from '../ledger/purchases.js';
 import { createTenant } from '../tenants/create.js';
+import { addDemoBudgets } from './budgets.js';
 import { type Delivery, generateStream } from './interviews.js';
 import { DemoReplay } from './replay.js';
 import { DEMO_API_KEY_NAME, DEMO_PASSWORD, DEMO_TENANTS, type DemoTenantSpec } from './tenants.js';
@@ -59,6 +60,7 @@ export async function loadDemo(
   const log = opts.log ?? (() => {});
   const tenants: DemoTenantResult[] = [];
   for (const spec of DEMO_TENANTS) tenants.push(await loadTenant(db, spec, opts.now, scale, log));
+  await addDemoBudgets(db, opts.now);
   return { tenants };
 }
 

@@ -3,6 +3,8 @@ import type { IngestResult, Rejection } from '../../shared/contract/events.js';
 import { isUnsafeText, unsafeTextPath } from '../../shared/text.js';
 import { raiseAlerts } from '../alerts/store.js';
 import { reachedThresholds } from '../alerts/thresholds.js';
+import { budgetRefusal, exhaustedBlocks, inScope, raiseBudgetAlerts } from '../budgets/hold.js';
+import { type BudgetRow, loadBudgets } from '../budgets/store.js';
 import { type Database, type Queryable, settleAll } from '../db/database.js';
 import { type Account, readAccount } from '../ledger/account.js';
 import { type BillingContext, loadBillingContext } from '../ledger/plans.js';
@@ -178,6 +180,8 @@ async function ingestBatch(
       loadOpenLots(tx, tenantId, opts.now),
       findInterviews(tx, tenantId, guess.interviewIds),
       findEventHashes(tx, tenantId, [...guessedEventIds]),
+      // Budgets are few and most tenants have none: read with the rest, used only when there are some.
+      loadBudgets(tx, tenantId),
     ]);
     const rejected: Rejection[] = [];
     let duplicates = 0;
@@ -193,9 +197,11 @@ async function ingestBatch(
       else if (seen.hash === e.hash) duplicates++;
       else rejected.push(conflict(e));
     }
-    const [account, ctx, lots, guessedBefore, guessedHashes] = await early;
+    const [account, ctx, lots, guessedBefore, guessedHashes, budgets] = await early;
     if (firstById.size === 0) return finish(0, duplicates, rejected);
     const allowNew = canStartInterview(ctx, account);
+    // The block budgets used up as the batch begins (docs/product.md, Budgets), read once per batch.
+    const held = await exhaustedBlocks(tx, ctx, budgets, opts.now);
     const events = [...firstById.values()];
     // Validation trims ids: anything it changed is read now.
     const before = await withMissing(
@@ -209,7 +215,7 @@ async function ingestBatch(
     // answers as they would with repeats set aside first, unless a repeat would open an interview (the
     // only way an event changes the checks of the others). So the events that would open one are looked
     // up first; should one be stored (a rare conflict), every event is looked up, as in the careful pass.
-    const opening = lookUpAll ? [] : openers(events, before, allowNew);
+    const opening = lookUpAll ? [] : openers(events, before, allowNew, held);
     const wanted = lookUpAll ? [...firstById.keys()] : [...opening, ...likelyRepeats(events, before)];
     const hashes = await withMissing(guessedHashes, guessedEventIds, wanted, (ids) =>
       findEventHashes(tx, tenantId, ids),
@@ -228,7 +234,7 @@ async function ingestBatch(
         continue;
       }
       const current = before.get(e.interviewId)?.record ?? opened.get(e.interviewId);
-      const problem = checkAgainst(current, e, allowNew);
+      const problem = checkAgainst(current, e, allowNew, held);
       if (problem) refused.push({ e, problem });
       else {
         if (!current) opened.set(e.interviewId, kindOf(e));
@@ -274,6 +280,11 @@ async function ingestBatch(
     if (inserted !== passed.length) {
       if (lookUpAll) throw new Error('Events looked up as new were found stored under the account lock');
       throw new StoredBefore();
+    }
+    // After the rollups are written, which it reads; last, as it may write to the audit log.
+    if (charges.length > 0 && budgets.length > 0) {
+      const charged = charges.flatMap((c) => after.get(c.interviewId)?.record ?? []);
+      await raiseBudgetAlerts(tx, ctx, budgets, charged, opts.now);
     }
     for (const { e, problem } of refused) {
       const hash = repeats.get(e.id);
@@ -430,33 +441,46 @@ function likelyRepeats(events: HashedEvent[], before: Map<string, StoredIntervie
   return ids;
 }
 
-function openers(events: HashedEvent[], before: Map<string, StoredInterview>, allowNew: boolean): string[] {
+function openers(
+  events: HashedEvent[],
+  before: Map<string, StoredInterview>,
+  allowNew: boolean,
+  held: readonly BudgetRow[],
+): string[] {
   const ids: string[] = [];
   const seen = new Set<string>();
   for (const e of events) {
     if (before.has(e.interviewId) || seen.has(e.interviewId)) continue;
-    if (checkAgainst(undefined, e, allowNew)) continue;
+    if (checkAgainst(undefined, e, allowNew, held)) continue;
     seen.add(e.interviewId);
     ids.push(e.id);
   }
   return ids;
 }
 
+/**
+ * What refuses an event, if anything: a new interview (not a simulation) when the plan blocks it or
+ * a used-up block budget in `held` covers the scope its first event names; an event of a known
+ * interview that names another opening or kind.
+ */
 export function checkAgainst(
   current: InterviewKind | undefined,
   e: ParsedEvent,
   allowNew: boolean,
+  held: readonly BudgetRow[] = [],
 ): Omit<Rejection, 'index'> | undefined {
   const isSimulation = e.type === 'simulation.run';
   if (!current) {
-    if (!isSimulation && !allowNew) {
+    if (isSimulation) return undefined;
+    if (!allowNew) {
       return {
         code: 'credits_exhausted',
         message:
           'The tenant has no credits left and its plan blocks new interviews; buy credits to continue.',
       };
     }
-    return undefined;
+    const budget = held.length > 0 ? held.find((b) => inScope(b.scope, e)) : undefined;
+    return budget && budgetRefusal(budget);
   }
   if (current.openingId !== e.openingId) {
     return {

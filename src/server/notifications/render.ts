@@ -48,7 +48,18 @@ function alertLines(p: AlertPayload, tenantName: string): string[] {
       `Billing period: ${day(d.periodStart)} to ${day(d.periodEnd)}.`,
     ];
   }
-  // Alert types without their own wording (budgets, later kinds) retell their data as it is.
+  if (p.type === 'budget.threshold_reached') {
+    const scope = (d.scope ?? {}) as { kind?: unknown; value?: unknown };
+    return [
+      `${tenantName}: the budget for ${scope.kind} ${scope.value} reached ${d.thresholdPercent} %`,
+      `${formatCredits(Number(d.used))} of its ${formatCredits(Number(d.credits))} credits are used (${d.percentUsed} %).`,
+      d.windowStart ? `Window: ${d.windowStart} to ${d.windowEnd}.` : 'Window: all time.',
+      d.onExhausted === 'block'
+        ? 'Once it is used up, new interviews in its scope are refused.'
+        : 'Once it is used up, it alerts only.',
+    ];
+  }
+  // Alert types without their own wording (later kinds) retell their data as it is.
   return [
     `${tenantName}: ${p.type}`,
     ...Object.entries(d).map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`),

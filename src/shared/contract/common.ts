@@ -122,6 +122,7 @@ export const TAGS = {
   forecast: 'The forecast, the runway and the hiring planner',
   credits: 'The balance, the ledger, purchases and reversals',
   alerts: 'Credit alerts and their webhook',
+  budgets: 'Budgets: caps of credits on an opening, a department or a recruiter',
   notifications: 'Email: recipients of alerts, the weekly digest and statements',
   audit: 'The audit log: who did what, when',
   service: 'The service itself: health and this document',

@@ -68,6 +68,10 @@ export const ERROR_CODES = {
   invalid_webhook_url: 'invalid',
   webhook_url_not_public: 'invalid',
   webhook_not_configured: 'conflict',
+  // Budgets
+  invalid_budget_scope: 'invalid',
+  invalid_thresholds: 'invalid',
+  budget_exists: 'conflict',
   duplicate_recipient: 'invalid',
   unknown_unsubscribe_token: 'not_found',
   // Tenants and the demo (command line)

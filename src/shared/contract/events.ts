@@ -63,6 +63,7 @@ export const EVENT_REJECTION_CODES = [
   'interview_opening_mismatch',
   'interview_kind_mismatch',
   'credits_exhausted',
+  'budget_exhausted',
 ] as const;
 
 export const Rejection = z.object({

@@ -6,6 +6,7 @@ import * as alerts from './alerts.js';
 import * as apiKeys from './api-keys.js';
 import * as audit from './audit.js';
 import * as auth from './auth.js';
+import * as budgets from './budgets.js';
 import type { Endpoint } from './common.js';
 import * as consumption from './consumption.js';
 import * as credits from './credits.js';
@@ -21,6 +22,7 @@ export * from './alerts.js';
 export * from './api-keys.js';
 export * from './audit.js';
 export * from './auth.js';
+export * from './budgets.js';
 export * from './common.js';
 export * from './consumption.js';
 export * from './credits.js';
@@ -49,6 +51,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
   forecast,
   credits,
   alerts,
+  budgets,
   notifications,
   audit,
 ].flatMap((area) => Object.values(area).filter(isEndpoint));

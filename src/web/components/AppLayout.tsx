@@ -17,12 +17,14 @@ import { useLogout } from '../api/auth';
 import type { Session } from '../api/types';
 import { formatRole } from '../lib/format';
 import { linkClick, navigate, useLocation } from '../lib/router';
+import { BudgetAlertBanner } from './BudgetAlertBanner';
 import { CreditAlertBanner } from './CreditAlertBanner';
-import { ChartIcon, CoinsIcon, HistoryIcon, HomeIcon, LogoutIcon, UsersIcon } from './icons';
+import { ChartIcon, CoinsIcon, GaugeIcon, HistoryIcon, HomeIcon, LogoutIcon, UsersIcon } from './icons';
 
 const TENANT_MANAGEMENT = [
   { to: '/consumption', label: 'Consumption', icon: <ChartIcon /> },
   { to: '/credits', label: 'Plan & credits', icon: <CoinsIcon /> },
+  { to: '/budgets', label: 'Budgets', icon: <GaugeIcon /> },
   { to: '/users', label: 'Users', icon: <UsersIcon /> },
   { to: '/audit', label: 'Audit log', icon: <HistoryIcon /> },
 ];
@@ -153,6 +155,7 @@ export function AppLayout({ session, children }: { session: Session; children: R
 
       <AppShell.Main>
         {isAdmin && <CreditAlertBanner />}
+        {isAdmin && <BudgetAlertBanner />}
         {children}
       </AppShell.Main>
     </AppShell>

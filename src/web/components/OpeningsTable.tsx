@@ -18,6 +18,7 @@ import {
 } from '@mantine/core';
 import { useDebouncedCallback } from '@mantine/hooks';
 import { Fragment, type ReactNode, useEffect, useState } from 'react';
+import { useBudgets } from '../api/budgets';
 import { type RangeParams, useOpenings } from '../api/consumption';
 import type { OpeningRow, OpeningSort } from '../api/types';
 import type { ConsumptionState } from '../lib/consumptionState';
@@ -26,6 +27,7 @@ import { ROW_FIGURE_LABELS, totalShare } from '../lib/figures';
 import { formatCredits, formatNumber, formatPercent } from '../lib/format';
 import { ChevronIcon, SearchIcon, SortIcon } from './icons';
 import { DefinitionHint, type MetricKey } from './Metric';
+import { OpeningBudget } from './OpeningBudget';
 import classes from './OpeningsTable.module.css';
 import { Empty, ErrorState } from './States';
 
@@ -195,6 +197,11 @@ export function OpeningsTable({
       return next;
     });
 
+  // The openings' budgets, read once for the table (the list of budgets is short).
+  const budgets = useBudgets();
+  const budgetOf = new Map(
+    (budgets.data?.items ?? []).filter((b) => b.scope.kind === 'opening').map((b) => [b.scope.value, b]),
+  );
   const data = openings.data;
   const totals: Figures | undefined = data && { ...data.totals, share: totalShare(data.totals.creditsUsed) };
   const pages = data ? Math.max(1, Math.ceil(data.total / data.pageSize)) : 1;
@@ -377,7 +384,12 @@ export function OpeningsTable({
                                   )}
                                 </Anchor>
                               ) : (
-                                figure(row, c.key)
+                                <>
+                                  {figure(row, c.key)}
+                                  {c.key === 'creditsUsed' && (
+                                    <OpeningBudget budget={budgetOf.get(row.openingId)} />
+                                  )}
+                                </>
                               )}
                             </Table.Td>
                           ))}

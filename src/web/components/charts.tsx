@@ -152,3 +152,27 @@ export function YearOverYearChart({ yoy, label }: { yoy: YearOverYear; label: st
     </Box>
   );
 }
+
+/** A budget's scope: credits used per day over the budget's window. */
+export function DailyCreditsChart({
+  points,
+  label,
+}: {
+  points: { day: string; credits: number }[];
+  label: string;
+}) {
+  const data = points.map((p) => ({ bucket: formatBucket(p.day, 'day'), credits: p.credits }));
+  return (
+    <Box role="img" aria-label={label} data-testid="budget-usage-chart">
+      <BarChart
+        h={180}
+        data={data}
+        dataKey="bucket"
+        series={[{ name: 'credits', label: 'Credits used', color: 'indigo.6' }]}
+        valueFormatter={formatCredits}
+        xAxisProps={{ minTickGap: 12 }}
+        maxBarWidth={20}
+      />
+    </Box>
+  );
+}

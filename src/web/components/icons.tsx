@@ -109,3 +109,10 @@ export const HistoryIcon = (p: IconProps) => (
     <path d="M3 12a9 9 0 1 0 3-6.7L3 8M3 3v5h5M12 7v5l3 2" />
   </Svg>
 );
+
+export const GaugeIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M4 18a8 8 0 1 1 16 0" />
+    <path d="M12 18l4-6" />
+  </Svg>
+);

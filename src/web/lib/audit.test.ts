@@ -34,6 +34,33 @@ describe('describeAudit', () => {
     ).toBe('Started exporting usage for 1 Jan – 31 Mar 2026 as Excel; it was cancelled after 1,200 rows.');
   });
 
+  it('writes the budget actions as sentences', () => {
+    const budget = {
+      budgetId: 'b-1',
+      scope: { kind: 'opening', value: 'op-7' },
+      credits: 20,
+      window: 'billing_period',
+      onExhausted: 'block',
+      thresholds: [80, 100],
+    };
+    expect(describeAudit('budget.created', budget)).toBe(
+      'Set a budget on opening op-7: 20 credits per billing period, blocking new interviews when used up.',
+    );
+    expect(describeAudit('budget.updated', { ...budget, window: 'month', onExhausted: 'alert' })).toBe(
+      'Changed the budget on opening op-7 to 20 credits per calendar month, alerting when used up.',
+    );
+    expect(describeAudit('budget.deleted', budget)).toBe('Removed the budget of 20 credits on opening op-7.');
+    expect(
+      describeAudit('budget.threshold_reached', {
+        budgetId: 'b-1',
+        scope: { kind: 'department', value: 'Sales' },
+        thresholdPercent: 80,
+        used: 16.5,
+        credits: 20,
+      }),
+    ).toBe('The budget on department Sales reached 80 %: 16.5 of 20 credits used.');
+  });
+
   it('lists the fields of an action it does not know, or of details a sentence cannot use, without JSON', () => {
     expect(
       describeAudit('auth.login_throttled', { email: 'a@b.test', retryAfterSeconds: 900, ips: ['1', '2'] }),

@@ -1,6 +1,8 @@
 import { FIXED_ACTORS } from '../../shared/actors';
 import { AUDIT_ACTIONS } from '../../shared/audit-actions';
+import { BUDGET_WINDOW_LABELS } from '../../shared/budgets';
 import {
+  formatCredits,
   formatCreditsUnit,
   formatDateRange,
   formatLabel,
@@ -29,6 +31,24 @@ const quoted = (s: string) => `“${s}”`;
 function list(items: string[]): string {
   if (items.length <= 1) return items.join('');
   return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+/** A budget's scope as the audit log tells it: "opening op-7", "department Sales". */
+function budgetScope(d: Details): string | undefined {
+  const scope = d.scope;
+  if (typeof scope !== 'object' || scope === null) return undefined;
+  const { kind, value } = scope as Details;
+  return typeof kind === 'string' && typeof value === 'string' ? `${kind} ${value}` : undefined;
+}
+
+/** "20 credits per billing period, blocking when used up". */
+function budgetTerms(d: Details): string | undefined {
+  const credits = number(d, 'credits');
+  const window = text(d, 'window');
+  const action = text(d, 'onExhausted');
+  if (credits === undefined || !window || !action) return undefined;
+  const per = (BUDGET_WINDOW_LABELS as Record<string, string>)[window] ?? window;
+  return `${formatCreditsUnit(credits)} ${per}, ${action === 'block' ? 'blocking new interviews' : 'alerting'} when used up`;
 }
 
 /** One sentence per known action; undefined when the details lack what the sentence needs. */
@@ -101,6 +121,31 @@ const SENTENCES: Record<string, (d: Details) => string | undefined> = {
     const status = text(d, 'status');
     if (!opening || !status) return undefined;
     return `${status === 'closed' ? 'Closed' : 'Reopened'} the opening ${opening}.`;
+  },
+  'budget.created': (d) => {
+    const scope = budgetScope(d);
+    const terms = budgetTerms(d);
+    return scope && terms ? `Set a budget on ${scope}: ${terms}.` : undefined;
+  },
+  'budget.updated': (d) => {
+    const scope = budgetScope(d);
+    const terms = budgetTerms(d);
+    return scope && terms ? `Changed the budget on ${scope} to ${terms}.` : undefined;
+  },
+  'budget.deleted': (d) => {
+    const scope = budgetScope(d);
+    const credits = number(d, 'credits');
+    return scope && credits !== undefined
+      ? `Removed the budget of ${formatCreditsUnit(credits)} on ${scope}.`
+      : undefined;
+  },
+  'budget.threshold_reached': (d) => {
+    const scope = budgetScope(d);
+    const threshold = number(d, 'thresholdPercent');
+    const used = number(d, 'used');
+    const credits = number(d, 'credits');
+    if (!scope || threshold === undefined || used === undefined || credits === undefined) return undefined;
+    return `The budget on ${scope} reached ${threshold} %: ${formatCredits(used)} of ${formatCreditsUnit(credits)} used.`;
   },
   'usage.exported': (d) => {
     const from = text(d, 'from');

@@ -30,6 +30,12 @@ export function HomePage({ session }: { session: Session }) {
               — your plan, the balance, credit lots, the ledger and buying more credits.
             </List.Item>
             <List.Item>
+              <Anchor href="/budgets" onClick={linkClick('/budgets')}>
+                Budgets
+              </Anchor>{' '}
+              — cap what an opening, a department or a recruiter may use, with alerts as it fills.
+            </List.Item>
+            <List.Item>
               <Anchor href="/users" onClick={linkClick('/users')}>
                 Users
               </Anchor>{' '}

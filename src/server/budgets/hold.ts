@@ -1,0 +1,146 @@
+import { randomUUID } from 'node:crypto';
+import { BUDGET_WINDOW_LABELS } from '../../shared/budgets.js';
+import { milliToCredits } from '../../shared/credits.js';
+import { queueDeliveries } from '../alerts/store.js';
+import { writeAudit } from '../auth/audit.js';
+import type { Queryable } from '../db/database.js';
+import type { BillingContext } from '../ledger/plans.js';
+import type { InterviewRecord } from '../metering/state.js';
+import type { BudgetRow } from './store.js';
+import { type BudgetScopeRef, usedInWindows, windowOf } from './usage.js';
+import { percentUsed, reachedBudgetThresholds } from './view.js';
+
+/**
+ * Budgets at ingest (docs/product.md, Budgets): a used-up `block` budget refuses the first event of
+ * a new interview in its scope, and every budget raises its thresholds' alerts as charges reach them.
+ */
+
+export const BUDGET_THRESHOLD_EVENT = 'budget.threshold_reached';
+
+/** The scope values an event (or an interview) names: its opening, department and recruiter. */
+export interface ScopeValues {
+  openingId: string;
+  department?: string | undefined;
+  recruiterId?: string | undefined;
+}
+
+export function inScope(scope: BudgetScopeRef, v: ScopeValues): boolean {
+  if (scope.kind === 'opening') return v.openingId === scope.value;
+  if (scope.kind === 'department') return v.department === scope.value;
+  return v.recruiterId === scope.value;
+}
+
+const scopeValuesOf = (r: InterviewRecord): ScopeValues => ({
+  openingId: r.openingId,
+  department: r.attribution?.department?.value,
+  recruiterId: r.attribution?.recruiter?.value,
+});
+
+/** The `block` budgets used up now, in their current windows. */
+export async function exhaustedBlocks(
+  tx: Queryable,
+  ctx: BillingContext,
+  budgets: readonly BudgetRow[],
+  now: Date,
+): Promise<BudgetRow[]> {
+  const blocks = budgets.filter((b) => b.onExhausted === 'block');
+  if (blocks.length === 0) return [];
+  const used = await usedInWindows(
+    tx,
+    ctx.tenantId,
+    blocks.map((b) => ({ id: b.id, scope: b.scope, window: windowOf(b.window, ctx, now) })),
+  );
+  return blocks.filter((b) => (used.get(b.id) ?? 0) >= b.creditsMilli);
+}
+
+/** The refusal of a new interview held by a used-up budget; the message names the budget. */
+export function budgetRefusal(b: BudgetRow) {
+  return {
+    code: 'budget_exhausted' as const,
+    message:
+      `The budget ${b.id} of ${milliToCredits(b.creditsMilli)} credits ${BUDGET_WINDOW_LABELS[b.window]} ` +
+      `for ${b.scope.kind} ${b.scope.value} is used up and blocks new interviews in its scope; ` +
+      'raise or remove it to continue.',
+  };
+}
+
+/**
+ * Raises the thresholds reached by the budgets whose scope holds one of the interviews just
+ * charged, each once per window (budget_alerts' key), with an audit entry and a webhook queued
+ * beside each, in the caller's transaction. Write it last: the audit holds the tenant's chain.
+ */
+export async function raiseBudgetAlerts(
+  tx: Queryable,
+  ctx: BillingContext,
+  budgets: readonly BudgetRow[],
+  charged: readonly InterviewRecord[],
+  now: Date,
+): Promise<void> {
+  const scopes = charged.map(scopeValuesOf);
+  const watched = budgets.filter((b) => b.thresholds.length > 0 && scopes.some((v) => inScope(b.scope, v)));
+  if (watched.length === 0) return;
+  const withWindows = watched.map((b) => ({
+    id: b.id,
+    scope: b.scope,
+    window: windowOf(b.window, ctx, now),
+    b,
+  }));
+  const used = await usedInWindows(tx, ctx.tenantId, withWindows);
+  const candidates = withWindows.flatMap(({ b, window }) => {
+    const usedMilli = used.get(b.id) ?? 0;
+    return reachedBudgetThresholds(b.thresholds, usedMilli, b.creditsMilli).map((t) => ({
+      budget: b,
+      window,
+      threshold: t,
+      usedMilli,
+    }));
+  });
+  if (candidates.length === 0) return;
+  const raised = await tx.query<{ budget_id: string; threshold_percent: number }>(
+    `insert into budget_alerts (tenant_id, budget_id, window_key, threshold_percent, raised_at, used_milli, credits_milli)
+     select $1, a.budget_id, a.window_key, a.threshold_percent, $2, a.used_milli, a.credits_milli
+       from json_to_recordset($3::json)
+         as a(budget_id uuid, window_key text, threshold_percent int, used_milli bigint, credits_milli bigint)
+     on conflict do nothing
+     returning budget_id, threshold_percent`,
+    [
+      ctx.tenantId,
+      now,
+      JSON.stringify(
+        candidates.map((c) => ({
+          budget_id: c.budget.id,
+          window_key: c.window.key,
+          threshold_percent: c.threshold,
+          used_milli: c.usedMilli,
+          credits_milli: c.budget.creditsMilli,
+        })),
+      ),
+    ],
+  );
+  if (raised.length === 0) return;
+  const isRaised = new Set(raised.map((r) => `${r.budget_id}:${r.threshold_percent}`));
+  const alerts = candidates.filter((c) => isRaised.has(`${c.budget.id}:${c.threshold}`));
+  const payloads = alerts.map((c) => ({
+    budgetId: c.budget.id,
+    scope: c.budget.scope,
+    window: c.budget.window,
+    windowStart: c.window.from,
+    windowEnd: c.window.to,
+    thresholdPercent: c.threshold,
+    percentUsed: percentUsed(c.usedMilli, c.budget.creditsMilli),
+    used: milliToCredits(c.usedMilli),
+    credits: milliToCredits(c.budget.creditsMilli),
+    onExhausted: c.budget.onExhausted,
+  }));
+  const deliveries = payloads.map((data) => {
+    const id = randomUUID();
+    return {
+      id,
+      body: JSON.stringify({ id, type: BUDGET_THRESHOLD_EVENT, createdAt: now.toISOString(), data }),
+    };
+  });
+  await queueDeliveries(tx, ctx.tenantId, BUDGET_THRESHOLD_EVENT, deliveries, now);
+  for (const data of payloads) {
+    await writeAudit(tx, ctx.tenantId, { actor: 'system', at: now }, BUDGET_THRESHOLD_EVENT, data);
+  }
+}
