@@ -19,6 +19,7 @@ import { registerWebApp } from './http/static.js';
 import { creditRoutes } from './ledger/routes.js';
 import { eventRoutes } from './metering/routes.js';
 import { openingRoutes } from './openings/routes.js';
+import { statementRoutes } from './statements/routes.js';
 
 export interface AppDeps {
   db: Database;
@@ -62,6 +63,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(alertRoutes);
   await app.register(openingRoutes);
   await app.register(creditRoutes);
+  await app.register(statementRoutes);
   await app.register(consumptionRoutes);
   await app.register(exportRoutes);
   await app.register(forecastRoutes);

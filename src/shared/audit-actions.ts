@@ -16,6 +16,8 @@ export const AUDIT_ACTIONS = {
   'alerts.webhook_secret_rotated': 'Webhook secret replaced',
   'opening.status_changed': 'Opening opened or closed',
   'usage.exported': 'Usage exported',
+  'statement.downloaded': 'Statement downloaded',
+  'receipt.downloaded': 'Receipt downloaded',
 } as const satisfies Record<string, string>;
 
 export type KnownAuditAction = keyof typeof AUDIT_ACTIONS;

@@ -14,6 +14,7 @@ import * as exportArea from './export.js';
 import * as forecast from './forecast.js';
 import * as openings from './openings.js';
 import * as service from './service.js';
+import * as statements from './statements.js';
 import * as users from './users.js';
 
 export * from './alerts.js';
@@ -29,6 +30,7 @@ export * from './export.js';
 export * from './forecast.js';
 export * from './openings.js';
 export * from './service.js';
+export * from './statements.js';
 export * from './users.js';
 
 const isEndpoint = (v: unknown): v is Endpoint =>
@@ -46,6 +48,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
   exportArea,
   forecast,
   credits,
+  statements,
   alerts,
   audit,
 ].flatMap((area) => Object.values(area).filter(isEndpoint));
