@@ -1,7 +1,10 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../src/cli/main.js';
 import { closeDuePeriods } from '../src/server/ledger/close.js';
 import {
   interviewEvents,
@@ -336,4 +339,61 @@ it('answers a recruiter 403 on every statement and receipt route', async () => {
       code: 'forbidden',
     });
   }
+});
+
+describe('npm run cli -- credits statement', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'meterline-statement-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  async function cli(...argv: string[]) {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runCli(argv, {
+      db: env.t.db,
+      now: clock.now,
+      out: (line) => out.push(line),
+      err: (line) => err.push(line),
+    });
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  }
+
+  it('writes the statement the API serves, audited as the command line', async () => {
+    const file = join(dir, 'january.pdf');
+    const before = await audits('statement.downloaded');
+    const res = await cli(
+      'credits',
+      'statement',
+      '--tenant',
+      tenant.slug,
+      '--period',
+      '2026-01-01',
+      '--out',
+      file,
+    );
+    expect(res, res.err).toMatchObject({ code: 0 });
+    expect(res.out).toContain(file);
+    const text = await pdfText(readFileSync(file));
+    expect(valuesOf(text, ['Closing balance', 'of which rolled over'])).toEqual({
+      'Closing balance': shown(ledgerAtJanuaryEnd),
+      'of which rolled over': '3',
+    });
+    expect(await audits('statement.downloaded')).toBe(before + 1);
+  });
+
+  it('refuses a period without a statement (exit 2) and writes no file', async () => {
+    const file = join(dir, 'none.pdf');
+    const res = await cli(
+      'credits',
+      'statement',
+      '--tenant',
+      tenant.slug,
+      '--period',
+      '2025-12-01',
+      '--out',
+      file,
+    );
+    expect(res.code).toBe(2);
+    expect(res.err).toContain('No closed or current billing period starts on 2025-12-01');
+    expect(() => readFileSync(file)).toThrow();
+  });
 });
