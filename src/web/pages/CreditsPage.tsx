@@ -8,6 +8,7 @@ import { LotsCard } from '../components/credits/LotsCard';
 import { PartialTiers } from '../components/credits/PartialTiers';
 import { PeriodMoney } from '../components/credits/PeriodMoney';
 import { PlanCard } from '../components/credits/PlanCard';
+import { StatementsCard } from '../components/credits/StatementsCard';
 import { ErrorState } from '../components/States';
 
 /** Tenant Management → Plan & credits. */
@@ -44,6 +45,7 @@ export default function CreditsPage() {
         </>
       )}
       <AlertSettingsCard />
+      <StatementsCard />
       <LedgerCard />
     </Stack>
   );
