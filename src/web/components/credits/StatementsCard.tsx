@@ -16,7 +16,7 @@ function Statements() {
     return <Empty title="No statements yet" description="The first billing period has not opened." />;
   }
   return (
-    <Table.ScrollContainer minWidth={420}>
+    <Table.ScrollContainer minWidth={360}>
       <Table striped fz="sm" aria-label="Statements" data-testid="statements-table">
         <Table.Thead>
           <Table.Tr>
@@ -37,7 +37,7 @@ function Statements() {
                 )}
               </Table.Td>
               <Table.Td ta="right">{formatCredits(s.closingBalance)}</Table.Td>
-              <Table.Td>
+              <Table.Td style={{ whiteSpace: 'nowrap' }}>
                 <Anchor href={pathOf(downloadStatement, { periodStart: s.periodStart })} download>
                   Download PDF
                   <VisuallyHidden>
@@ -86,7 +86,7 @@ function Receipts() {
               <Table.Td ta="right">{formatCredits(p.credits)}</Table.Td>
               <Table.Td ta="right">{formatMoney(p.totalCents, p.currency)}</Table.Td>
               <Table.Td>{p.actorName}</Table.Td>
-              <Table.Td>
+              <Table.Td style={{ whiteSpace: 'nowrap' }}>
                 <Anchor href={pathOf(downloadReceipt, { purchaseId: p.purchaseId })} download>
                   Download PDF
                   <VisuallyHidden>
@@ -107,7 +107,7 @@ function Receipts() {
 export function StatementsCard() {
   return (
     <Grid>
-      <Grid.Col span={{ base: 12, lg: 5 }}>
+      <Grid.Col span={{ base: 12, lg: 6 }}>
         <Card withBorder padding="md" component="section" aria-labelledby="statements-title" h="100%">
           <Title order={2} size="h4" id="statements-title" mb="sm">
             Statements
@@ -115,7 +115,7 @@ export function StatementsCard() {
           <Statements />
         </Card>
       </Grid.Col>
-      <Grid.Col span={{ base: 12, lg: 7 }}>
+      <Grid.Col span={{ base: 12, lg: 6 }}>
         <Card withBorder padding="md" component="section" aria-labelledby="purchases-title" h="100%">
           <Title order={2} size="h4" id="purchases-title" mb="sm">
             Purchases and receipts
