@@ -191,6 +191,68 @@ describe('GET /api/v1/credits/statements', () => {
   });
 });
 
+describe('statements of a tenant in New York whose purchase lapses', () => {
+  it('counts a purchase past its date as February’s expiry, and every period adds up', async () => {
+    clock.set('2026-01-15T12:00:00Z');
+    const other = await makeTenant(env.t.db, clock, {
+      timeZone: 'America/New_York',
+      plan: {
+        allotmentMilli: 10 * CREDIT,
+        rolloverMode: 'none',
+        rolloverCapPercent: null,
+        rolloverExpiresAfterPeriods: null,
+        purchaseValidityMonths: 1,
+      },
+      scopes: ['usage:read', 'credits:purchase'],
+    });
+    const byKey = { authorization: `Bearer ${other.apiKey}` };
+    const bought = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/credits/purchases',
+      headers: { ...byKey, 'idempotency-key': 'statement-lapse-0001' },
+      payload: { credits: 5 },
+    });
+    expect(bought.statusCode).toBe(201);
+    clock.set('2026-03-05T12:00:00Z');
+    await closeDuePeriods(env.t.db, other.id, clock.now());
+    const res = await env.app.inject({ method: 'GET', url: '/api/v1/credits/statements', headers: byKey });
+    expect(res.statusCode).toBe(200);
+    const items = res.json().items;
+    expect(
+      items.map((s: Record<string, unknown>) => [
+        s.periodStart,
+        s.openingBalance,
+        s.expiry,
+        s.closingBalance,
+      ]),
+    ).toEqual([
+      ['2026-03-01', 0, 0, 10],
+      // The purchase lapsed on 15 February: 5 credits, beside the 10 of the grant at the end.
+      ['2026-02-01', 5, 15, 0],
+      ['2026-01-01', 0, 10, 5],
+    ]);
+    for (const s of items) {
+      const flow =
+        s.openingBalance +
+        s.grants +
+        s.rollover +
+        s.purchases -
+        s.consumption +
+        s.reversals +
+        s.adjustments -
+        s.expiry;
+      expect({ period: s.periodStart, closing: s.closingBalance }).toEqual({
+        period: s.periodStart,
+        closing: flow,
+      });
+    }
+    const now = await env.app.inject({ method: 'GET', url: '/api/v1/credits/balance', headers: byKey });
+    expect(items[0].closingBalance).toBe(now.json().balance);
+    // Later tests run in February.
+    clock.set('2026-02-05T12:00:00Z');
+  });
+});
+
 describe('GET /api/v1/credits/statements/:periodStart', () => {
   it('writes January’s PDF with the figures of the list, and audits the download', async () => {
     const list = (await get(admin, '/api/v1/credits/statements')).json().items;
