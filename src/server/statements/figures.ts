@@ -42,15 +42,16 @@ interface Bucket {
  */
 async function ledgerBuckets(tx: Queryable, tenantId: string): Promise<Bucket[]> {
   const rows = await tx.query<{ start_at: Date | null; kind: string; milli: string }>(
-    `select p.start_at, e.kind, sum(e.amount_milli)::text as milli
-       from ledger_entries e
-       left join lateral (
-         select max(b.start_at) as start_at from billing_periods b
-          where b.tenant_id = e.tenant_id
-            and b.start_at <= e.effective_at - case when e.kind = 'expiry' then interval '1 microsecond'
-                                                    else interval '0' end
-       ) p on true
-      where e.tenant_id = $1
+    `with periods as (
+       select start_at, coalesce(lead(start_at) over (order by start_at), 'infinity') as until
+         from billing_periods where tenant_id = $1
+     ), placed as (
+       select kind, amount_milli,
+              effective_at - case when kind = 'expiry' then interval '1 microsecond' else interval '0' end as at
+         from ledger_entries where tenant_id = $1
+     )
+     select p.start_at, e.kind, sum(e.amount_milli)::text as milli
+       from placed e left join periods p on e.at >= p.start_at and e.at < p.until
       group by p.start_at, e.kind`,
     [tenantId],
   );
