@@ -104,7 +104,7 @@ beforeAll(async () => {
     ...interviewEvents({ outcome: 'completed' }),
     ...interviewEvents({ outcome: 'completed' }),
     ...interviewEvents({ interviewId: reversed, outcome: 'completed' }),
-    ...interviewEvents({ outcome: 'partial', completion: 0.5 }),
+    ...interviewEvents({ openingId: 'op-2', jobTitle: 'Designer', outcome: 'partial', completion: 0.5 }),
   ];
   expect((await postEvents(env.app, tenant.apiKey, events)).statusCode).toBe(200);
   const bought = await env.app.inject({
@@ -163,6 +163,12 @@ describe('GET /api/v1/credits/statements', () => {
       rollover: 0,
       purchases: 5,
       consumption: 3.5,
+      // The reversed interview's charge is consumption, given back among the reversals.
+      topOpenings: [
+        { openingId: 'op-1', jobTitle: 'Backend Engineer', consumption: 3 },
+        { openingId: 'op-2', jobTitle: 'Designer', consumption: 0.5 },
+      ],
+      otherOpenings: 0,
       reversals: 1,
       adjustments: 0,
       // 7.5 of the grant left at the end: 3 rolled over (the cap), 4.5 lost.
@@ -181,6 +187,8 @@ describe('GET /api/v1/credits/statements', () => {
       rollover: january.rolledOver,
       purchases: 0,
       consumption: 1,
+      topOpenings: [{ openingId: 'op-1', jobTitle: 'Backend Engineer', consumption: 1 }],
+      otherOpenings: 0,
       reversals: 0,
       adjustments: 0,
       expiry: 0,
@@ -279,6 +287,11 @@ describe('GET /api/v1/credits/statements/:periodStart', () => {
       'Closing balance': shown(ledgerAtJanuaryEnd),
       'of which rolled over': shown(january.rolledOver),
     });
+    expect(valuesOf(text, ['Backend Engineer (op-1)', 'Designer (op-2)'])).toEqual({
+      'Backend Engineer (op-1)': taken(january.topOpenings[0].consumption),
+      'Designer (op-2)': taken(january.topOpenings[1].consumption),
+    });
+    expect(text).not.toContain('Other openings');
     expect(await audits('statement.downloaded')).toBe(before + 1);
   });
 

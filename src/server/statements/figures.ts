@@ -19,12 +19,24 @@ export interface StatementFigures {
   rolloverMilli: number;
   purchasesMilli: number;
   consumptionMilli: number;
+  /** The openings that consumed most in the period, most first; the rest is `otherOpeningsMilli`. */
+  topOpenings: OpeningConsumption[];
+  otherOpeningsMilli: number;
   reversalsMilli: number;
   adjustmentsMilli: number;
   expiryMilli: number;
   closingMilli: number;
   /** Null for the period in progress. */
   rolledOverMilli: number | null;
+}
+
+/** How many openings a statement names in its consumption; the others are summed. */
+export const TOP_OPENINGS = 5;
+
+export interface OpeningConsumption {
+  openingId: string;
+  jobTitle: string | null;
+  milli: number;
 }
 
 interface Bucket {
@@ -42,10 +54,7 @@ interface Bucket {
  */
 async function ledgerBuckets(tx: Queryable, tenantId: string): Promise<Bucket[]> {
   const rows = await tx.query<{ start_at: Date | null; kind: string; milli: string }>(
-    `with periods as (
-       select start_at, coalesce(lead(start_at) over (order by start_at), 'infinity') as until
-         from billing_periods where tenant_id = $1
-     ), placed as (
+    `with ${PERIODS_SQL}, placed as (
        select kind, amount_milli,
               effective_at - case when kind = 'expiry' then interval '1 microsecond' else interval '0' end as at
          from ledger_entries where tenant_id = $1
@@ -62,6 +71,41 @@ async function ledgerBuckets(tx: Queryable, tenantId: string): Promise<Bucket[]>
   }));
 }
 
+/** The periods a tenant's billing periods cover, for placing entries in them (see ledgerBuckets). */
+const PERIODS_SQL = `periods as (
+  select start_at, coalesce(lead(start_at) over (order by start_at), 'infinity') as until
+    from billing_periods where tenant_id = $1
+)`;
+
+/** Consumption by period and opening: its charges' interviews' openings. */
+async function consumptionByOpening(
+  tx: Queryable,
+  tenantId: string,
+): Promise<(OpeningConsumption & { start: Date | null })[]> {
+  const rows = await tx.query<{
+    start_at: Date | null;
+    opening_id: string;
+    job_title: string | null;
+    milli: string;
+  }>(
+    `with ${PERIODS_SQL}
+     select p.start_at, i.opening_id, o.job_title, (-sum(e.amount_milli))::text as milli
+       from ledger_entries e
+       join interviews i on i.tenant_id = e.tenant_id and i.id = e.interview_id
+       left join openings o on o.tenant_id = i.tenant_id and o.id = i.opening_id
+       left join periods p on e.effective_at >= p.start_at and e.effective_at < p.until
+      where e.tenant_id = $1 and e.kind = 'consumption'
+      group by p.start_at, i.opening_id, o.job_title`,
+    [tenantId],
+  );
+  return rows.map((r) => ({
+    start: r.start_at === null ? null : new Date(r.start_at),
+    openingId: r.opening_id,
+    jobTitle: r.job_title,
+    milli: Number(r.milli),
+  }));
+}
+
 /** The statements of every closed period and of the one in progress, newest first. */
 export async function statementsOf(tx: Queryable, ctx: BillingContext): Promise<StatementFigures[]> {
   const periods = await tx.query<{ start_at: Date; end_at: Date; closed_at: Date | null }>(
@@ -69,6 +113,7 @@ export async function statementsOf(tx: Queryable, ctx: BillingContext): Promise<
     [ctx.tenantId],
   );
   const buckets = await ledgerBuckets(tx, ctx.tenantId);
+  const byOpening = await consumptionByOpening(tx, ctx.tenantId);
   const sumOf = (start: Date | null, kind?: string) =>
     buckets
       .filter((b) => b.start?.getTime() === start?.getTime() && (kind === undefined || b.kind === kind))
@@ -84,6 +129,12 @@ export async function statementsOf(tx: Queryable, ctx: BillingContext): Promise<
     // What the close carried into the next period: that period's rollover, written at this one's end.
     const rolledOver = closed && next ? sumOf(new Date(next.start_at), 'rollover') : closed ? 0 : null;
     const net = sumOf(start);
+    const openings = byOpening
+      .filter((o) => o.start?.getTime() === start.getTime() && o.milli !== 0)
+      .sort((a, b) => b.milli - a.milli || a.openingId.localeCompare(b.openingId))
+      .map(({ openingId, jobTitle, milli }) => ({ openingId, jobTitle, milli }));
+    const consumption = -sumOf(start, 'consumption');
+    const top = openings.slice(0, TOP_OPENINGS);
     // At the close every credit of the period's lots expires, and the rolled part comes back as the
     // next period's rollover: the statement counts only what was lost for good as expired.
     const carried = rolledOver ?? 0;
@@ -97,7 +148,9 @@ export async function statementsOf(tx: Queryable, ctx: BillingContext): Promise<
       grantsMilli: sumOf(start, 'grant'),
       rolloverMilli: sumOf(start, 'rollover'),
       purchasesMilli: sumOf(start, 'purchase'),
-      consumptionMilli: -sumOf(start, 'consumption'),
+      consumptionMilli: consumption,
+      topOpenings: top,
+      otherOpeningsMilli: consumption - top.reduce((sum, o) => sum + o.milli, 0),
       reversalsMilli: sumOf(start, 'reversal'),
       adjustmentsMilli: sumOf(start, 'adjustment'),
       expiryMilli: -sumOf(start, 'expiry') - carried,

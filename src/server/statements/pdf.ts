@@ -36,7 +36,10 @@ function table(doc: PDFKit.PDFDocument, rows: readonly Row[], bold: ReadonlySet<
     const y = doc.y;
     doc.font(bold.has(label) ? 'Helvetica-Bold' : 'Helvetica').fontSize(11);
     doc.text(label, MARGIN, y, { width: LABEL_WIDTH });
+    const labelBottom = doc.y;
     doc.text(value, MARGIN + LABEL_WIDTH, y, { width: VALUE_WIDTH, align: 'right' });
+    // Either column may wrap: the row ends below the taller.
+    doc.y = Math.max(doc.y, labelBottom);
     doc
       .moveTo(MARGIN, doc.y + 3)
       .lineTo(MARGIN + LABEL_WIDTH + VALUE_WIDTH, doc.y + 3)
@@ -78,6 +81,12 @@ export function statementPdf(s: StatementFigures, header: DocumentHeader): PDFKi
     ['Rollover in', credits(s.rolloverMilli)],
     ['Purchases', credits(s.purchasesMilli)],
     ['Consumption', minus(s.consumptionMilli)],
+    ...s.topOpenings.map(
+      (o) => [`    ${o.jobTitle ?? o.openingId} (${o.openingId})`, minus(o.milli)] as const,
+    ),
+    ...(s.topOpenings.length > 0 && s.otherOpeningsMilli !== 0
+      ? [['    Other openings', minus(s.otherOpeningsMilli)] as const]
+      : []),
     ['Reversals', credits(s.reversalsMilli)],
     ...(s.adjustmentsMilli === 0 ? [] : [['Adjustments', credits(s.adjustmentsMilli)] as const]),
     ['Expiry', minus(s.expiryMilli)],

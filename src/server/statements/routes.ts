@@ -37,6 +37,12 @@ export const statementRoutes: FastifyPluginAsyncZod = async (app) => {
           rollover: milliToCredits(s.rolloverMilli),
           purchases: milliToCredits(s.purchasesMilli),
           consumption: milliToCredits(s.consumptionMilli),
+          topOpenings: s.topOpenings.map((o) => ({
+            openingId: o.openingId,
+            jobTitle: o.jobTitle,
+            consumption: milliToCredits(o.milli),
+          })),
+          otherOpenings: milliToCredits(s.otherOpeningsMilli),
           reversals: milliToCredits(s.reversalsMilli),
           adjustments: milliToCredits(s.adjustmentsMilli),
           expiry: milliToCredits(s.expiryMilli),

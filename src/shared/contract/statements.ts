@@ -25,6 +25,10 @@ export const Statement = z.object({
   rollover: Credits.describe('Credits rolled over into the period from the one before'),
   purchases: Credits,
   consumption: Credits.describe('Credits charged for interviews finished in the period'),
+  topOpenings: z
+    .array(z.object({ openingId: z.string(), jobTitle: z.string().nullable(), consumption: Credits }))
+    .describe('The openings that consumed most in the period (at most five), most first'),
+  otherOpenings: Credits.describe("The consumption of the period's other openings"),
   reversals: Credits.describe('Credits given back by reversals made in the period'),
   adjustments: Credits,
   expiry: Credits.describe('Credits that expired for good in the period (not those rolled over)'),
