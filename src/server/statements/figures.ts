@@ -88,14 +88,18 @@ async function consumptionByOpening(
     job_title: string | null;
     milli: string;
   }>(
-    `with ${PERIODS_SQL}
-     select p.start_at, i.opening_id, o.job_title, (-sum(e.amount_milli))::text as milli
-       from ledger_entries e
-       join interviews i on i.tenant_id = e.tenant_id and i.id = e.interview_id
-       left join openings o on o.tenant_id = i.tenant_id and o.id = i.opening_id
-       left join periods p on e.effective_at >= p.start_at and e.effective_at < p.until
-      where e.tenant_id = $1 and e.kind = 'consumption'
-      group by p.start_at, i.opening_id, o.job_title`,
+    `with ${PERIODS_SQL}, charged as (
+       select p.start_at, e.interview_id, sum(e.amount_milli) as milli
+         from ledger_entries e
+         left join periods p on e.effective_at >= p.start_at and e.effective_at < p.until
+        where e.tenant_id = $1 and e.kind = 'consumption'
+        group by p.start_at, e.interview_id
+     )
+     select c.start_at, i.opening_id, o.job_title, (-sum(c.milli))::text as milli
+       from charged c
+       join interviews i on i.tenant_id = $1 and i.id = c.interview_id
+       left join openings o on o.tenant_id = $1 and o.id = i.opening_id
+      group by c.start_at, i.opening_id, o.job_title`,
     [tenantId],
   );
   return rows.map((r) => ({
