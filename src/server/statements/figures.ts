@@ -46,6 +46,12 @@ interface Bucket {
   milli: number;
 }
 
+/** The tenant's billing periods, each until the next starts (the latest for ever), to place entries in. */
+const PERIODS_SQL = `periods as (
+  select start_at, coalesce(lead(start_at) over (order by start_at), 'infinity') as until
+    from billing_periods where tenant_id = $1
+)`;
+
 /**
  * Sums of the ledger by the period each entry belongs to and by kind. An entry belongs to the
  * period its effectiveAt falls in, except an expiry at a period's end instant: the credits expired
@@ -70,12 +76,6 @@ async function ledgerBuckets(tx: Queryable, tenantId: string): Promise<Bucket[]>
     milli: Number(r.milli),
   }));
 }
-
-/** The periods a tenant's billing periods cover, for placing entries in them (see ledgerBuckets). */
-const PERIODS_SQL = `periods as (
-  select start_at, coalesce(lead(start_at) over (order by start_at), 'infinity') as until
-    from billing_periods where tenant_id = $1
-)`;
 
 /** Consumption by period and opening: its charges' interviews' openings. */
 async function consumptionByOpening(
