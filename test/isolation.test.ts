@@ -834,11 +834,12 @@ describe('through HTTP, tenant B sees and changes nothing of A', () => {
     );
   };
 
-  /** B's own export (a GET of the sweep) is audited: its audit log grows by that row each sweep. */
+  /** B's own downloads (GETs of the sweep) are audited: its audit log grows by their rows each sweep. */
+  const DOWNLOADS = ['usage.exported', 'statement.downloaded', 'receipt.downloaded'];
   const withoutOwnExports = (url: string, res: LightMyRequestResponse) =>
     url.startsWith('/api/v1/audit') && res.statusCode === 200
       ? JSON.stringify(
-          (res.json().entries as { action: string }[]).filter((e) => e.action !== 'usage.exported'),
+          (res.json().entries as { action: string }[]).filter((e) => !DOWNLOADS.includes(e.action)),
         )
       : res.body;
 
@@ -857,8 +858,23 @@ describe('through HTTP, tenant B sees and changes nothing of A', () => {
       'select id::text from api_keys where tenant_id = $1 limit 1',
       [B.id],
     );
+    const [purchaseOfA] = await owner<{ id: string }>(
+      'select id::text from purchases where tenant_id = $1 limit 1',
+      [A.id],
+    );
+    const [purchaseOfB] = await owner<{ id: string }>(
+      'select id::text from purchases where tenant_id = $1 limit 1',
+      [B.id],
+    );
+    const [periodOfB] = await owner<{ start: string }>(
+      `select to_char(start_at at time zone t.time_zone, 'YYYY-MM-DD') as start
+         from billing_periods p join tenants t on t.id = p.tenant_id where p.tenant_id = $1 limit 1`,
+      [B.id],
+    );
     /** Path parameters filled with A's identifiers and with B's own. */
     const values: Record<string, string[]> = {
+      purchaseId: [purchaseOfA?.id ?? '', purchaseOfB?.id ?? ''],
+      periodStart: [periodOfB?.start ?? ''],
       openingId: ['op-a', 'op-b'],
       interviewId: [A_PRIVATE[0] ?? '', 'iv-b-completed'],
       userId: [userOfA?.id ?? '', userOfB?.id ?? ''],

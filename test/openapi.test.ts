@@ -179,7 +179,14 @@ describe('real answers', () => {
   const walker = `walker-${randomUUID().slice(0, 8)}@example.test`;
   const added = `added-${randomUUID().slice(0, 8)}@example.test`;
   const range = '?from=2026-01-01&to=2026-01-31';
-  const ids: { userId?: string; keyId?: string; budgetId?: string; unsubscribeToken?: string } = {};
+  const ids: {
+    userId?: string;
+    keyId?: string;
+    budgetId?: string;
+    unsubscribeToken?: string;
+    purchaseId?: string;
+    periodStart?: string;
+  } = {};
 
   /** A request that succeeds for each operation, in an order that gives each what it needs. */
   const EXAMPLES: [operationId: string, request: () => InjectOptions][] = [
@@ -262,6 +269,20 @@ describe('real answers', () => {
         headers: { ...key(), 'idempotency-key': randomUUID() },
         payload: { credits: 12.5 },
       }),
+    ],
+    ['listPurchases', () => ({ method: 'GET', url: '/api/v1/credits/purchases', headers: key() })],
+    [
+      'downloadReceipt',
+      () => ({
+        method: 'GET',
+        url: `/api/v1/credits/purchases/${ids.purchaseId}/receipt`,
+        headers: session(),
+      }),
+    ],
+    ['listStatements', () => ({ method: 'GET', url: '/api/v1/credits/statements', headers: key() })],
+    [
+      'downloadStatement',
+      () => ({ method: 'GET', url: `/api/v1/credits/statements/${ids.periodStart}`, headers: session() }),
     ],
     [
       'reverseCharge',
@@ -418,6 +439,8 @@ describe('real answers', () => {
         if (operationId === 'addUser') ids.userId = body.user.id;
         if (operationId === 'createApiKey') ids.keyId = body.apiKey.id;
         if (operationId === 'createBudget') ids.budgetId = body.budgetId;
+        if (operationId === 'purchaseCredits') ids.purchaseId = body.purchaseId;
+        if (operationId === 'listStatements') ids.periodStart = body.items[0].periodStart;
       } else {
         const type = res.headers['content-type'];
         expect(Object.keys(answer?.content ?? {}), operationId).toContain(type);

@@ -21,6 +21,7 @@ import { creditRoutes } from './ledger/routes.js';
 import { eventRoutes } from './metering/routes.js';
 import { notificationRoutes } from './notifications/routes.js';
 import { openingRoutes } from './openings/routes.js';
+import { statementRoutes } from './statements/routes.js';
 
 export interface AppDeps {
   db: Database;
@@ -68,6 +69,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(notificationRoutes);
   await app.register(openingRoutes);
   await app.register(creditRoutes);
+  await app.register(statementRoutes);
   await app.register(consumptionRoutes);
   await app.register(exportRoutes);
   await app.register(forecastRoutes);

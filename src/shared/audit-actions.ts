@@ -21,6 +21,8 @@ export const AUDIT_ACTIONS = {
   'budget.updated': 'Budget changed',
   'budget.deleted': 'Budget removed',
   'budget.threshold_reached': 'Budget threshold reached',
+  'statement.downloaded': 'Statement downloaded',
+  'receipt.downloaded': 'Receipt downloaded',
 } as const satisfies Record<string, string>;
 
 export type KnownAuditAction = keyof typeof AUDIT_ACTIONS;

@@ -64,6 +64,8 @@ export const ERROR_CODES = {
   already_reversed: 'conflict',
   nothing_to_reverse: 'conflict',
   invalid_kind: 'invalid',
+  period_not_found: 'not_found',
+  purchase_not_found: 'not_found',
   // Alerts
   invalid_webhook_url: 'invalid',
   webhook_url_not_public: 'invalid',

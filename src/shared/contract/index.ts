@@ -16,6 +16,7 @@ import * as forecast from './forecast.js';
 import * as notifications from './notifications.js';
 import * as openings from './openings.js';
 import * as service from './service.js';
+import * as statements from './statements.js';
 import * as users from './users.js';
 
 export * from './alerts.js';
@@ -33,6 +34,7 @@ export * from './forecast.js';
 export * from './notifications.js';
 export * from './openings.js';
 export * from './service.js';
+export * from './statements.js';
 export * from './users.js';
 
 const isEndpoint = (v: unknown): v is Endpoint =>
@@ -50,6 +52,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
   exportArea,
   forecast,
   credits,
+  statements,
   alerts,
   budgets,
   notifications,

@@ -5,13 +5,36 @@ import {
   useQuery,
   useQueryClient,
 } from '@tanstack/react-query';
-import { getBalance, type LedgerKind, listLedger, purchaseCredits } from '../../shared/contract/index';
+import {
+  getBalance,
+  type LedgerKind,
+  listLedger,
+  listPurchases,
+  listStatements,
+  purchaseCredits,
+} from '../../shared/contract/index';
 import { call } from './client';
 
 export function useBalance() {
   return useQuery({
     queryKey: ['credits', 'balance'],
     queryFn: ({ signal }) => call(getBalance, { signal }),
+  });
+}
+
+/** The statement of every closed billing period and of the one in progress, newest first. */
+export function useStatements() {
+  return useQuery({
+    queryKey: ['credits', 'statements'],
+    queryFn: ({ signal }) => call(listStatements, { signal }),
+  });
+}
+
+/** Every purchase of credits, newest first. */
+export function usePurchases() {
+  return useQuery({
+    queryKey: ['credits', 'purchases'],
+    queryFn: ({ signal }) => call(listPurchases, { signal }),
   });
 }
 

@@ -2,7 +2,15 @@
  * Every number, credit amount, price and date the console shows goes through here, so they
  * read the same way on every screen.
  */
-const LOCALE = 'en-GB';
+import { formatDate, formatMonthName, DISPLAY_LOCALE as LOCALE } from '../../shared/display';
+
+export {
+  formatCredits,
+  formatCreditsUnit,
+  formatDate,
+  formatMoney,
+  formatMonthName,
+} from '../../shared/display';
 
 let displayTimeZone = 'UTC';
 
@@ -19,15 +27,9 @@ export function setDisplayTimeZone(timeZone: string): void {
 export const getDisplayTimeZone = () => displayTimeZone;
 
 const integer = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 0 });
-const credits = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 3 });
 const percent = new Intl.NumberFormat(LOCALE, { style: 'percent', maximumFractionDigits: 1 });
 
 export const formatNumber = (n: number) => integer.format(n);
-
-/** Credits have at most three decimals: 1,234.5 — never rounded away. */
-export const formatCredits = (n: number) => credits.format(n);
-
-export const formatCreditsUnit = (n: number) => `${credits.format(n)} ${n === 1 ? 'credit' : 'credits'}`;
 
 /** A share in [0, 1] as a percentage: 0.1234 → 12.3%. */
 export const formatPercent = (share: number) => percent.format(share);
@@ -39,34 +41,9 @@ export function formatChange(current: number, previous: number): string | undefi
   return `${change > 0 ? '+' : ''}${percent.format(change)}`;
 }
 
-export function formatMoney(cents: number, currency: string): string {
-  try {
-    return new Intl.NumberFormat(LOCALE, {
-      style: 'currency',
-      currency,
-      currencyDisplay: 'narrowSymbol',
-    }).format(cents / 100);
-  } catch {
-    return `${(cents / 100).toFixed(2)} ${currency}`;
-  }
-}
-
-const MONTHS = Array.from({ length: 12 }, (_, m) =>
-  new Intl.DateTimeFormat(LOCALE, { month: 'short', timeZone: 'UTC' }).format(Date.UTC(2000, m, 1)),
-);
-
-/** The short name of a month, 1–12. */
-export const formatMonthName = (month: number) => MONTHS[month - 1] ?? String(month);
-
 function parts(localDate: string): [number, number, number] {
   const [y = 0, m = 1, d = 1] = localDate.split('-').map(Number);
   return [y, m, d];
-}
-
-/** A local date (YYYY-MM-DD): "9 Mar 2026". */
-export function formatDate(localDate: string): string {
-  const [y, m, d] = parts(localDate);
-  return `${d} ${formatMonthName(m)} ${y}`;
 }
 
 /** "1 – 31 Mar 2026", "28 Feb – 27 Mar 2026", "1 Dec 2025 – 31 Jan 2026". */

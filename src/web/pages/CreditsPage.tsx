@@ -8,6 +8,7 @@ import { LotsCard } from '../components/credits/LotsCard';
 import { PartialTiers } from '../components/credits/PartialTiers';
 import { PeriodMoney } from '../components/credits/PeriodMoney';
 import { PlanCard } from '../components/credits/PlanCard';
+import { StatementsCard } from '../components/credits/StatementsCard';
 import { NotificationsCard } from '../components/NotificationsCard';
 import { ErrorState } from '../components/States';
 
@@ -46,6 +47,7 @@ export default function CreditsPage() {
       )}
       <AlertSettingsCard />
       <NotificationsCard />
+      <StatementsCard />
       <LedgerCard />
     </Stack>
   );

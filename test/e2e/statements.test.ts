@@ -1,0 +1,120 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addUser } from '../../src/server/auth/users.js';
+import { closeDuePeriods } from '../../src/server/ledger/close.js';
+import { purchaseCredits } from '../../src/server/ledger/purchases.js';
+import { creditsToMilli } from '../../src/shared/credits.js';
+import { formatCredits } from '../../src/shared/display.js';
+import { expectAccessible } from '../helpers/axe.js';
+import {
+  type ConsoleErrors,
+  launchChromium,
+  openConsolePage,
+  SHOTS,
+  serve,
+  signIn,
+} from '../helpers/browser.js';
+import { openTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { makeTenant, PASSWORD, TestClock, testApp } from '../helpers/factories.js';
+
+/**
+ * Statements and receipts on Plan & credits: closed periods and the one in progress listed
+ * with their closing balances, and the PDFs downloaded from their links hold the same figures.
+ */
+
+// Near the browser's own time, as the session cookie's expiry is the server's.
+const clock = new TestClock(new Date(Date.now() - 40 * 86_400_000));
+const email = 'finance@statements.test';
+
+let db: TestDatabase;
+let app: FastifyInstance;
+let base: string;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let consoleErrors: ConsoleErrors;
+
+const standardFontDataUrl = `${join(dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json')), 'standard_fonts')}/`;
+
+async function pdfText(bytes: Buffer): Promise<string[]> {
+  const pdf = await getDocument({ data: new Uint8Array(bytes), isEvalSupported: false, standardFontDataUrl })
+    .promise;
+  const content = await (await pdf.getPage(1)).getTextContent();
+  await pdf.destroy();
+  return content.items.flatMap((i) => ('str' in i && i.str.trim() !== '' ? [i.str.trim()] : []));
+}
+
+describe('statements and receipts in the browser', () => {
+  beforeAll(async () => {
+    browser = await launchChromium();
+    db = await openTestDatabase();
+    const tenant = await makeTenant(db.db, clock, { plan: { creditPriceCents: 250, currency: 'EUR' } });
+    await addUser(db.db, tenant.id, { email, name: 'Fin Ance', role: 'account_admin', password: PASSWORD });
+    await purchaseCredits(db.db, tenant.id, {
+      idempotencyKey: 'e2e-statement-0001',
+      creditsMilli: creditsToMilli(40),
+      actor: `user:${email}`,
+      now: clock.now(),
+    });
+    clock.current = new Date();
+    await closeDuePeriods(db.db, tenant.id, clock.now());
+    app = await testApp(db.db, clock);
+    base = await serve(app);
+    ({ context, page, consoleErrors } = await openConsolePage(browser, { acceptDownloads: true }));
+    await signIn(page, base, email, PASSWORD);
+  }, 120_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await app?.close();
+    await db?.close();
+  });
+
+  it('lists the statements and the purchase, and downloads PDFs with their figures', async () => {
+    await page.goto(`${base}/credits`);
+    const statements = page.getByTestId('statements-table');
+    await statements.waitFor();
+    const res = await page.request.get(`${base}/api/v1/credits/statements`);
+    const items: { periodStart: string; closingBalance: number; closed: boolean }[] = (await res.json())
+      .items;
+    expect(items.map((s) => s.closed)).toEqual([false, ...items.slice(1).map(() => true)]);
+    expect(items.length).toBeGreaterThan(1);
+    const rows = statements.locator('tbody tr');
+    await expect.poll(() => rows.count()).toBe(items.length);
+    expect(await rows.nth(0).textContent()).toContain('in progress');
+    expect(await rows.nth(1).locator('td').nth(1).textContent()).toBe(
+      formatCredits(items[1]?.closingBalance ?? -1),
+    );
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      rows
+        .nth(1)
+        .getByRole('link', { name: /Download PDF/ })
+        .click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(new RegExp(`^statement-.*-${items[1]?.periodStart}\\.pdf$`));
+    const text = await pdfText(readFileSync(await download.path()));
+    expect(text[text.indexOf('Closing balance') + 1]).toBe(formatCredits(items[1]?.closingBalance ?? -1));
+
+    const purchases = page.getByTestId('purchases-table');
+    expect(await purchases.locator('tbody tr').count()).toBe(1);
+    expect(await purchases.textContent()).toContain('Fin Ance');
+    const [receipt] = await Promise.all([
+      page.waitForEvent('download'),
+      purchases.getByRole('link', { name: /Download PDF/ }).click(),
+    ]);
+    const receiptText = await pdfText(readFileSync(await receipt.path()));
+    expect(receiptText[receiptText.indexOf('Amount') + 1]).toBe('€100.00');
+
+    await page.screenshot({ path: join(SHOTS, 'statements-01-credits-1366.png'), fullPage: true });
+    await expectAccessible(page, 'Plan & credits with statements');
+    expect(consoleErrors.take()).toEqual([]);
+  });
+});
