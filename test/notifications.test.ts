@@ -6,6 +6,7 @@ import { createTransport } from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliverDueWebhooks } from '../src/server/alerts/delivery.js';
+import { closeDuePeriods } from '../src/server/ledger/close.js';
 import { queueWeeklyDigests } from '../src/server/notifications/digest.js';
 import { sendDueEmails } from '../src/server/notifications/outbox.js';
 import {
@@ -17,6 +18,7 @@ import {
   type TestTenant,
   testAppForFile,
 } from './helpers/factories.js';
+import { pdfText } from './helpers/pdf.js';
 import { verifyWebhook } from './helpers/webhooks.js';
 
 const clock = new TestClock(new Date('2026-01-15T12:00:00Z'));
@@ -342,6 +344,77 @@ describe('email notifications', () => {
       ]);
       const alerts = (await call(admin, 'GET', '/alerts')).json().alerts;
       expect(alerts.map((a: { resolvedAt: string | null }) => a.resolvedAt !== null)).toEqual([false, true]);
+    } finally {
+      await new Promise<void>((resolve) => receiver.close(() => resolve()));
+    }
+  });
+
+  it('sends each closed period its statement as a PDF by email, and its figures by a period.closed webhook', async () => {
+    received = [];
+    clock.set('2026-01-15T12:00:00Z');
+    const hooks: string[] = [];
+    const receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => {
+        body += c;
+      });
+      req.on('end', () => {
+        hooks.push(body);
+        res.end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    try {
+      const tenant = await makeTenant(env.t.db, clock, {
+        anchor: '2026-01-01',
+        plan: { allotmentMilli: 10_000 },
+      });
+      const admin = await signIn(env.app, env.t.db, tenant.id, 'account_admin');
+      const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
+      await call(admin, 'PUT', '/alerts/settings', { thresholds: [], webhookUrl: url });
+      await call(admin, 'PUT', '/notifications/recipients', {
+        recipients: [
+          { email: 'statements@books.example', alerts: false, weeklyDigest: false, statements: true },
+          { email: 'no-statements@books.example', alerts: true, weeklyDigest: false, statements: false },
+        ],
+      });
+      await complete(tenant, 3);
+      clock.set('2026-02-01T00:30:00Z');
+      await closeDuePeriods(env.t.db, tenant.id, clock.now());
+      await closeDuePeriods(env.t.db, tenant.id, clock.now());
+      await deliverDueWebhooks(env.t.db, clock.now, { allowPrivate: true });
+      await sendDueEmails(env.t.db, clock.now, mailer);
+
+      const mails = received.filter((m) => (m.to as { text: string }).text.endsWith('@books.example'));
+      expect(mails.map((m) => [(m.to as { text: string }).text, m.subject])).toEqual([
+        [
+          'statements@books.example',
+          expect.stringContaining('the statement of the billing period from 2026-01-01'),
+        ],
+      ]);
+      const [pdf] = mails[0]?.attachments ?? [];
+      expect(pdf?.contentType).toBe('application/pdf');
+      const text = await pdfText(pdf?.content ?? Buffer.alloc(0));
+      const admin2 = await signIn(env.app, env.t.db, tenant.id, 'account_admin');
+      const listed = (
+        await env.app.inject({
+          method: 'GET',
+          url: '/api/v1/credits/statements',
+          headers: { cookie: admin2.cookie },
+        })
+      ).json().items as { periodStart: string; closingBalance: number; consumption: number }[];
+      const january = listed.find((s) => s.periodStart === '2026-01-01');
+      expect(january?.consumption).toBe(3);
+      expect(text[text.indexOf('Closing balance') + 1]).toBe(String(january?.closingBalance));
+
+      const closed = hooks.map((b) => JSON.parse(b)).filter((e) => e.type === 'period.closed');
+      expect(closed).toHaveLength(1);
+      expect(closed[0].data).toMatchObject({
+        periodStart: '2026-01-01',
+        periodEnd: '2026-01-31',
+        consumption: january?.consumption,
+        closingBalance: january?.closingBalance,
+      });
     } finally {
       await new Promise<void>((resolve) => receiver.close(() => resolve()));
     }

@@ -1,8 +1,6 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli/main.js';
 import { closeDuePeriods } from '../src/server/ledger/close.js';
@@ -15,6 +13,7 @@ import {
   type TestTenant,
   testAppForFile,
 } from './helpers/factories.js';
+import { pdfText } from './helpers/pdf.js';
 
 /**
  * Statements and receipts (docs/product.md, Statements): a January with a grant, a purchase,
@@ -31,24 +30,6 @@ type Session = { cookie: string; csrf: string };
 
 const get = (who: Session, url: string) =>
   env.app.inject({ method: 'GET', url, headers: { cookie: who.cookie } });
-
-/** The metrics of the PDF's standard fonts (Helvetica), which pdf.js reads from its package. */
-const standardFontDataUrl = `${join(dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json')), 'standard_fonts')}/`;
-
-/** The text items of a PDF, in reading order, empty ones left out. */
-async function pdfText(body: Buffer): Promise<string[]> {
-  const pdf = await getDocument({ data: new Uint8Array(body), isEvalSupported: false, standardFontDataUrl })
-    .promise;
-  const items: string[] = [];
-  for (let n = 1; n <= pdf.numPages; n++) {
-    const content = await (await pdf.getPage(n)).getTextContent();
-    for (const item of content.items) {
-      if ('str' in item && item.str.trim() !== '') items.push(item.str.trim());
-    }
-  }
-  await pdf.destroy();
-  return items;
-}
 
 /** The value printed beside each label of a table. */
 function valuesOf(items: string[], labels: string[]): Record<string, string | undefined> {

@@ -1,5 +1,6 @@
 import { resolveRecoveredAlerts } from '../alerts/resolve.js';
 import type { Database, Queryable } from '../db/database.js';
+import { announceClosedPeriods } from '../notifications/period-closed.js';
 import { type Account, readAccount } from './account.js';
 import type { BillingPeriod } from './periods.js';
 import { periodContaining } from './periods.js';
@@ -42,9 +43,11 @@ export async function closeDuePeriods(db: Database, tenantId: string, now: Date)
       result.opened++;
       return result;
     }
+    const closedStarts: string[] = [];
     while (current.end.getTime() <= now.getTime()) {
       const rollovers = await closePeriod(tx, account, ctx, current, now);
       result.closed++;
+      closedStarts.push(current.startDate);
       const next = periodByIndex(ctx, current.index + 1);
       await openPeriod(tx, account, ctx, next, rollovers);
       result.opened++;
@@ -52,6 +55,7 @@ export async function closeDuePeriods(db: Database, tenantId: string, now: Date)
     }
     result.expiredLots = await expireLapsedLots(tx, account, now);
     if (result.opened > 0) await resolveRecoveredAlerts(tx, ctx, account.balanceMilli, now);
+    await announceClosedPeriods(tx, ctx, closedStarts, now);
     return result;
   });
 }

@@ -2,16 +2,24 @@ import type { Transporter } from 'nodemailer';
 import { MAX_ATTEMPTS, retryDelayMs } from '../alerts/delivery.js';
 import type { Database, Queryable } from '../db/database.js';
 import { type DigestPayload, weekCsv } from './digest.js';
+import { type StatementPayload, statementAttachment } from './period-closed.js';
 import type { AlertPayload, RenderedEmail } from './render.js';
-import { renderAlertEmail, renderDigestEmail } from './render.js';
+import { renderAlertEmail, renderDigestEmail, renderStatementEmail } from './render.js';
 
 /** An email first tried this long after it was queued tells of the past: it is dropped, not sent. */
 const STALE_MS = 24 * 3_600_000;
 /** How long a claimed email is left to its sender before another may try it (a crash mid-send). */
 const LEASE_MS = 60_000;
 
-/** Webhook events that are not alerts to a person. */
-const NOT_EMAILED = new Set(['webhook.test']);
+/**
+ * The webhook events that are alerts to a person, and so also emailed (docs/product.md, Email);
+ * named here rather than imported, as the modules raising them import this one.
+ */
+const ALERT_EVENTS = new Set([
+  'credits.threshold_reached',
+  'credits.threshold_resolved',
+  'budget.threshold_reached',
+]);
 
 /**
  * Queues an email of each alert (its webhook body) to every recipient who takes alerts, in the
@@ -24,7 +32,7 @@ export async function queueAlertEmails(
   alerts: { id: string; body: string }[],
   at: Date,
 ): Promise<void> {
-  if (NOT_EMAILED.has(eventType) || alerts.length === 0) return;
+  if (!ALERT_EVENTS.has(eventType) || alerts.length === 0) return;
   await tx.query(
     `insert into email_outbox (tenant_id, recipient, kind, dedupe_key, payload, created_at, next_attempt_at)
      select $1, r.email, 'alert', 'alert:' || a.id || ':' || r.email, a.body::jsonb, $3, $3
@@ -141,6 +149,10 @@ async function send(
       const digest = e.payload as unknown as DigestPayload;
       email = renderDigestEmail(digest, ctx);
       attachments = [await weekCsv(db, tenantId, digest, now)];
+    } else if (e.kind === 'statement') {
+      const statement = e.payload as unknown as StatementPayload;
+      email = renderStatementEmail(statement, ctx);
+      attachments = [await statementAttachment(db, tenantId, statement.periodStart, now)];
     } else {
       email = renderAlertEmail(e.payload as unknown as AlertPayload, ctx);
     }

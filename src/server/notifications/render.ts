@@ -119,6 +119,19 @@ export function renderDigestEmail(p: DigestPayload, ctx: EmailContext): Rendered
   );
 }
 
+/** A period's statement, attached as a PDF. */
+export function renderStatementEmail(p: { periodStart: string }, ctx: EmailContext): RenderedEmail {
+  return compose(
+    [
+      `${ctx.tenantName}: the statement of the billing period from ${p.periodStart}`,
+      `The billing period that began on ${p.periodStart} has closed. Its statement is attached as a PDF: ` +
+        'the opening balance, grants, rollover, purchases, consumption, reversals, expiry and the closing balance.',
+      'Every statement is also on Plan & credits in the console.',
+    ],
+    ctx,
+  );
+}
+
 export function renderAlertEmail(payload: AlertPayload, ctx: EmailContext): RenderedEmail {
   return compose(alertLines(payload, ctx.tenantName), ctx);
 }
