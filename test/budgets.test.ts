@@ -146,6 +146,7 @@ describe('budgets: the API', () => {
     const cases: [Record<string, unknown>, string][] = [
       [{ credits: 0 }, 'invalid_credits'],
       [{ credits: -1 }, 'invalid_credits'],
+      [{ credits: 5e-324 }, 'invalid_credits'],
       [{ credits: 1.0001 }, 'invalid_credits'],
       [{ credits: 10_000_001 }, 'invalid_credits'],
       [{ thresholds: [0] }, 'invalid_thresholds'],

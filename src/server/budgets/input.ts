@@ -45,7 +45,8 @@ export function checkBudget(input: BudgetRequest): BudgetSettings {
     );
   }
   const { credits } = input;
-  if (!(credits > 0 && credits <= MAX_BUDGET_CREDITS) || !hasAtMostThreeDecimals(credits)) {
+  // A positive amount finer than a thousandth rounds to none: "at least 0.001" is what "more than 0" means.
+  if (!(credits >= 0.001 && credits <= MAX_BUDGET_CREDITS) || !hasAtMostThreeDecimals(credits)) {
     throw new DomainError(
       'invalid_credits',
       `A budget's credits must be more than 0 and at most ${MAX_BUDGET_CREDITS.toLocaleString('en')}, with at most three decimals.`,
