@@ -18,7 +18,7 @@ import { call } from './client';
 export const BREAKDOWN_LIMIT = 1000;
 
 /** A range of local dates (both included); undefined ends mean the current billing period. */
-export type RangeParams = NonNullable<InputOf<typeof getSummary>['query']>;
+export type RangeParams = { from?: string; to?: string };
 
 export function useSummary(range: RangeParams | undefined) {
   return useQuery({
