@@ -337,7 +337,8 @@ export async function addToAttributeRollups(
 /**
  * Adds deltas to the rollup by attribution set ([setId, openingId, day, counters]), storing the
  * sets met first seen (docs/product.md, Filters); rows coming back to zero are deleted, as in the
- * daily rollups.
+ * daily rollups, and so is a set left without rows (its interviews moved to another), so the sets
+ * stored are the same whatever the order events arrived in.
  */
 export async function addToSetRollups(
   tx: Queryable,
@@ -376,6 +377,16 @@ export async function addToSetRollups(
       rows.map(([set_id, opening_id, day, c]) => [{ set_id, opening_id, day }, c]),
     ),
   ]);
+  const lowered = [
+    ...new Set(rows.filter(([, , , c]) => USAGE_COUNT_KEYS.some((k) => c[k] < 0)).map(([id]) => id)),
+  ];
+  if (lowered.length === 0) return;
+  await tx.query(
+    `delete from attribution_sets s
+      where s.tenant_id = $1 and s.set_id in (select json_array_elements_text($2::json))
+        and not exists (select 1 from attribution_daily_usage u where u.tenant_id = $1 and u.set_id = s.set_id)`,
+    [tenantId, JSON.stringify(lowered)],
+  );
 }
 
 export interface RecruiterSighting {
