@@ -1,4 +1,4 @@
-import { Button, Group, Pill, Popover, Select, Stack, Text } from '@mantine/core';
+import { Badge, Button, CloseButton, Group, Popover, Select, Stack, Text } from '@mantine/core';
 import { useState } from 'react';
 import type { UsageFilter } from '../../shared/filters';
 import { tagFilterParam } from '../../shared/filters';
@@ -55,16 +55,25 @@ export function FilterChips({
         </Text>
       )}
       {chips.map((c) => (
-        <Pill
+        <Badge
           key={c.param}
-          size="md"
-          withRemoveButton
-          onRemove={() => onChange(c.param, null)}
-          removeButtonProps={{ 'aria-label': `Remove the filter ${c.label}: ${c.value}` }}
+          size="lg"
+          variant="light"
+          tt="none"
+          pr={3}
           data-testid={`filter-chip-${c.param}`}
+          rightSection={
+            // A button of its own (a pill's cross is hidden from keyboards and readers).
+            <CloseButton
+              size="sm"
+              variant="transparent"
+              aria-label={`Remove the filter ${c.label}: ${c.value}`}
+              onClick={() => onChange(c.param, null)}
+            />
+          }
         >
           {c.label}: {c.param === 'recruiterId' ? recruiterName(c.value) : c.value}
-        </Pill>
+        </Badge>
       ))}
       {choices.length > 0 && (
         <Popover

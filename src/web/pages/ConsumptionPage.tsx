@@ -18,8 +18,21 @@ import { UsageFilterContext } from '../lib/usageFilter';
 
 const CURRENT: RangeParams = {};
 
-/** Tenant Management → Consumption: the cards, usage over time, and usage by opening or by an attribute. */
+/**
+ * Tenant Management → Consumption: the cards, usage over time, and usage by opening or by an
+ * attribute, all under the filters in the URL (every usage query of the page reads them).
+ */
 export default function ConsumptionPage() {
+  const { filter } = useConsumptionState();
+  const filterQuery = useMemo(() => filterParams(filter), [filter]);
+  return (
+    <UsageFilterContext.Provider value={filterQuery}>
+      <Consumption />
+    </UsageFilterContext.Provider>
+  );
+}
+
+function Consumption() {
   const state = useConsumptionState();
   const { preset, from, to, set } = state;
   // The current billing period (and the one before it) come from the API.
@@ -44,63 +57,59 @@ export default function ConsumptionPage() {
   const switcher = (
     <UsageBySwitch value={state.by} onChange={(by) => set({ by: by === 'opening' ? null : by })} />
   );
-  const filterQuery = useMemo(() => filterParams(state.filter), [state.filter]);
   const filtered = isFiltered(state.filter);
 
   return (
-    <UsageFilterContext.Provider value={filterQuery}>
-      <Stack gap="lg">
-        <Group justify="space-between" align="flex-end" gap="sm">
-          <div>
-            <Title order={1}>Consumption</Title>
-            <Text c="dimmed" size="sm" data-testid="range-label" aria-live="polite">
-              {range ? formatDateRange(range.from, range.to) : 'Loading the period…'}
-              {preset === 'current'
-                ? ' · current billing period'
-                : preset === 'previous'
-                  ? ' · previous billing period'
-                  : ''}
-            </Text>
-          </div>
-          <Group gap="sm" align="flex-end">
-            <PeriodPicker
-              preset={preset}
-              range={range}
-              onPreset={(p) =>
-                set(
-                  p === 'custom'
-                    ? { range: 'custom', from: range?.from, to: range?.to, page: null }
-                    : { range: p === 'current' ? null : p, from: null, to: null, page: null },
-                )
-              }
-              onCustom={(f, t) => set({ range: 'custom', from: f, to: t, page: null })}
-            />
-            <ExportDialog summary={current.data} preset={preset} range={range} />
-          </Group>
-        </Group>
-        <ExpiringCredits linkToCredits />
-        <FilterChips filter={state.filter} onChange={(param, value) => set({ [param]: value, page: null })} />
-        {filtered && (
-          <Text size="sm" c="dimmed" data-testid="filter-note">
-            Usage figures, charts, tables, the forecast’s projection and the export count only the interviews
-            matching every filter; the remaining balance, the allotment and the runway are the whole
-            account’s.
+    <Stack gap="lg">
+      <Group justify="space-between" align="flex-end" gap="sm">
+        <div>
+          <Title order={1}>Consumption</Title>
+          <Text c="dimmed" size="sm" data-testid="range-label" aria-live="polite">
+            {range ? formatDateRange(range.from, range.to) : 'Loading the period…'}
+            {preset === 'current'
+              ? ' · current billing period'
+              : preset === 'previous'
+                ? ' · previous billing period'
+                : ''}
           </Text>
-        )}
-        <SummaryCards summary={summary} range={range} />
-        <UsageOverTime
-          view={state.view}
-          range={range}
-          onView={(v) => set({ view: v === 'daily' ? null : v })}
-        />
-        {state.by === 'opening' ? (
-          <OpeningsTable state={state} range={params} switcher={switcher} />
-        ) : (
-          // One table per attribute: another's rows are never shown while this one's load.
-          <BreakdownTable key={state.by} by={state.by} range={params} switcher={switcher} />
-        )}
-        <OpeningDrawer openingId={state.opening} range={params} onClose={() => set({ opening: null })} />
-      </Stack>
-    </UsageFilterContext.Provider>
+        </div>
+        <Group gap="sm" align="flex-end">
+          <PeriodPicker
+            preset={preset}
+            range={range}
+            onPreset={(p) =>
+              set(
+                p === 'custom'
+                  ? { range: 'custom', from: range?.from, to: range?.to, page: null }
+                  : { range: p === 'current' ? null : p, from: null, to: null, page: null },
+              )
+            }
+            onCustom={(f, t) => set({ range: 'custom', from: f, to: t, page: null })}
+          />
+          <ExportDialog summary={current.data} preset={preset} range={range} />
+        </Group>
+      </Group>
+      <ExpiringCredits linkToCredits />
+      <FilterChips filter={state.filter} onChange={(param, value) => set({ [param]: value, page: null })} />
+      {filtered && (
+        <Text size="sm" c="dimmed" data-testid="filter-note">
+          Usage figures, charts, tables, the forecast’s projection and the export count only the interviews
+          matching every filter; the remaining balance, the allotment and the runway are the whole account’s.
+        </Text>
+      )}
+      <SummaryCards summary={summary} range={range} />
+      <UsageOverTime
+        view={state.view}
+        range={range}
+        onView={(v) => set({ view: v === 'daily' ? null : v })}
+      />
+      {state.by === 'opening' ? (
+        <OpeningsTable state={state} range={params} switcher={switcher} />
+      ) : (
+        // One table per attribute: another's rows are never shown while this one's load.
+        <BreakdownTable key={state.by} by={state.by} range={params} switcher={switcher} />
+      )}
+      <OpeningDrawer openingId={state.opening} range={params} onClose={() => set({ opening: null })} />
+    </Stack>
   );
 }
