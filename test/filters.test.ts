@@ -287,9 +287,13 @@ describe('the rollup by attribution set', () => {
       (await verifyTenant(env.t.db, t.id)).filter((p) => p.check === 'rollup').map((p) => p.message);
 
     await owner('update attribution_daily_usage set invited = invited + 1 where tenant_id = $1');
+    // Named as off from its interviews, and as no longer adding up to its set's day total.
     expect(await problems()).toEqual([
       expect.stringMatching(
         /^Rollup by attribution set \S+ of op-1 on 2026-01-05 is off from its interviews by \{"invited":-1\}$/,
+      ),
+      expect.stringMatching(
+        /^Day total of attribution set \S+ on 2026-01-05 differs from the sum of its rollups by opening$/,
       ),
     ]);
     await owner('update attribution_daily_usage set invited = invited - 1 where tenant_id = $1');
@@ -298,6 +302,18 @@ describe('the rollup by attribution set', () => {
     await owner(`update attribution_sets set department = 'Sales' where tenant_id = $1`);
     expect(await problems()).toEqual([expect.stringMatching(/^Attribution set \S+ holds other values/)]);
     await owner(`update attribution_sets set department = 'Legal' where tenant_id = $1`);
+
+    await owner(
+      'update attribution_set_daily_usage set credits_milli = credits_milli + 5 where tenant_id = $1',
+    );
+    expect(await problems()).toEqual([
+      expect.stringMatching(
+        /^Day total of attribution set \S+ on 2026-01-05 differs from the sum of its rollups by opening$/,
+      ),
+    ]);
+    await owner(
+      'update attribution_set_daily_usage set credits_milli = credits_milli - 5 where tenant_id = $1',
+    );
 
     await owner('delete from attribution_sets where tenant_id = $1');
     expect(await problems()).toEqual([

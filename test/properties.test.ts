@@ -290,6 +290,7 @@ interface Books extends Ledger {
   dailyUsage: string[];
   attributeUsage: string[];
   setUsage: string[];
+  setDayUsage: string[];
   attributionSets: string[];
   recruiters: string[];
   openings: string[];
@@ -341,6 +342,10 @@ async function books(tenantId: string): Promise<Books> {
       setUsage: await q(
         `select (to_jsonb(r) - 'tenant_id')::text as v from attribution_daily_usage r where tenant_id = $1
           order by set_id, day, opening_id`,
+      ),
+      setDayUsage: await q(
+        `select (to_jsonb(r) - 'tenant_id')::text as v from attribution_set_daily_usage r where tenant_id = $1
+          order by set_id, day`,
       ),
       attributionSets: await q(
         `select (to_jsonb(r) - 'tenant_id')::text as v from attribution_sets r where tenant_id = $1 order by set_id`,

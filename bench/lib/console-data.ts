@@ -375,6 +375,13 @@ select $1, s.id, u.day, u.opening_id, u.invited, u.started, u.completed, u.parti
         u.credits_milli) <> (0, 0, 0, 0, 0, 0, 0, 0)
  order by s.id, u.day, u.opening_id`;
 
+const INSERT_SET_DAY_TOTALS = `
+insert into attribution_set_daily_usage (tenant_id, set_id, day, invited, started, completed, partially_completed,
+                                         expired, cancelled, simulations, credits_milli)
+select tenant_id, set_id, day, sum(invited), sum(started), sum(completed), sum(partially_completed), sum(expired),
+       sum(cancelled), sum(simulations), sum(credits_milli)
+  from attribution_daily_usage where tenant_id = $1 group by tenant_id, set_id, day order by set_id, day`;
+
 const INSERT_RECRUITERS = `
 insert into recruiters (tenant_id, id, name, name_event_at, name_event_id)
 select distinct $1::uuid, value, 'Recruiter ' || value, '2000-01-01T00:00:00Z'::timestamptz, ''
@@ -485,6 +492,7 @@ export async function loadConsoleTenant(
       await owner.query(INSERT_RECRUITERS, [id]);
       await owner.query(INSERT_SETS, [id, JSON.stringify(BENCH_SETS)]);
       await owner.query(INSERT_SET_ROLLUPS, [id, JSON.stringify(BENCH_SETS)]);
+      await owner.query(INSERT_SET_DAY_TOTALS, [id]);
     });
   });
 

@@ -37,12 +37,13 @@ export function setMatches(filter: UsageFilter, bind: Bind): string {
 
 /**
  * The daily usage rows a filter selects, to read as `from ${usageRows(…)} u where u.tenant_id = $1
- * and u.day …` (the tenant id being the statement's first parameter): per local day (`tenant`), or
- * per opening and local day (`opening`, with opening_id). Counters are those of the daily rollups.
+ * and u.day …` (the tenant id being the statement's first parameter): per local day (`tenant`: per
+ * set and day when filtered), or per opening and local day (`opening`, with opening_id). Counters
+ * are those of the daily rollups.
  */
 export function usageRows(grain: 'tenant' | 'opening', filter: UsageFilter, bind: Bind): string {
   if (!isFiltered(filter)) return grain === 'tenant' ? 'tenant_daily_usage' : 'daily_usage';
-  return `(select * from attribution_daily_usage
+  return `(select * from ${grain === 'tenant' ? 'attribution_set_daily_usage' : 'attribution_daily_usage'}
             where tenant_id = $1
               and set_id in (select s.set_id from attribution_sets s where s.tenant_id = $1 and ${setMatches(filter, bind)}))`;
 }

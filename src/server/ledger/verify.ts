@@ -111,6 +111,7 @@ export async function verifyTenant(db: Database, tenantId: string): Promise<Disa
     }
     problems.push(...(await verifyInterviews(tx, tenantId)));
     problems.push(...(await verifyDayTotals(tx, tenantId)));
+    problems.push(...(await verifySetDayTotals(tx, tenantId)));
     return problems;
   });
 }
@@ -312,6 +313,25 @@ async function verifyDayTotals(tx: Queryable, tenantId: string): Promise<Disagre
   return rows.map((r) => ({
     check: 'rollup' as const,
     message: `Day total ${r.day} differs from the sum of that day's rollups by opening`,
+  }));
+}
+
+/** The per-set day totals must equal the rollup by attribution set summed over openings. */
+async function verifySetDayTotals(tx: Queryable, tenantId: string): Promise<Disagreement[]> {
+  const cols = Object.values(COUNTER_COLUMNS);
+  const rows = await tx.query<{ set_id: string; day: string }>(
+    `select coalesce(t.set_id, o.set_id) as set_id, to_char(coalesce(t.day, o.day), 'YYYY-MM-DD') as day
+       from (select * from attribution_set_daily_usage where tenant_id = $1) t
+       full join (select set_id, day, ${cols.map((c) => `sum(${c})::bigint as ${c}`).join(', ')}
+                    from attribution_daily_usage where tenant_id = $1 group by set_id, day) o
+         on o.set_id = t.set_id and o.day = t.day
+      where ${cols.map((c) => `coalesce(t.${c}, 0) <> coalesce(o.${c}, 0)`).join(' or ')}
+      order by 1, 2`,
+    [tenantId],
+  );
+  return rows.map((r) => ({
+    check: 'rollup' as const,
+    message: `Day total of attribution set ${r.set_id} on ${r.day} differs from the sum of its rollups by opening`,
   }));
 }
 

@@ -348,6 +348,13 @@ export async function addToSetRollups(
 ): Promise<void> {
   if (rows.length === 0) return;
   const used = new Set(rows.map(([setId]) => setId));
+  const bySetDay = new Map<string, UsageCounts>();
+  for (const [setId, , day, c] of rows) {
+    const key = `${setId}\u0000${day}`;
+    const total = bySetDay.get(key);
+    if (!total) bySetDay.set(key, { ...c });
+    else for (const k of USAGE_COUNT_KEYS) total[k] += c[k];
+  }
   const stored = [...sets].filter((s) => used.has(s.id));
   await settleAll([
     tx.query(
@@ -375,6 +382,17 @@ export async function addToSetRollups(
       'attribution_daily_usage',
       ['set_id', 'opening_id', 'day'],
       rows.map(([set_id, opening_id, day, c]) => [{ set_id, opening_id, day }, c]),
+    ),
+    // The per-set day totals move by the same deltas, summed over openings.
+    addCounters(
+      tx,
+      tenantId,
+      'attribution_set_daily_usage',
+      ['set_id', 'day'],
+      [...bySetDay].map(([key, c]) => {
+        const [set_id, day] = key.split('\u0000') as [string, string];
+        return [{ set_id, day }, c];
+      }),
     ),
   ]);
   const lowered = [
@@ -443,7 +461,12 @@ const KEY_TYPES: Record<string, string> = {
 async function addCounters(
   tx: Queryable,
   tenantId: string,
-  table: 'daily_usage' | 'tenant_daily_usage' | 'attribute_daily_usage' | 'attribution_daily_usage',
+  table:
+    | 'daily_usage'
+    | 'tenant_daily_usage'
+    | 'attribute_daily_usage'
+    | 'attribution_daily_usage'
+    | 'attribution_set_daily_usage',
   keys: string[],
   rows: [key: Record<string, string>, counters: UsageCounts][],
 ): Promise<void> {
