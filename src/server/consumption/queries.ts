@@ -48,6 +48,13 @@ export async function usageTotals(
   return countsFromRow(row ?? {});
 }
 
+/** The first day of the bucket of `u.day`. */
+const BUCKET_STARTS: Record<Granularity, string> = {
+  day: 'u.day',
+  week: '(u.day - (extract(isodow from u.day)::int - 1))',
+  month: '(u.day - (extract(day from u.day)::int - 1))',
+};
+
 /** Sums per bucket start (a local date); buckets with no rows are absent here and filled by the caller. */
 export async function usageByBucket(
   tx: Queryable,
@@ -56,13 +63,14 @@ export async function usageByBucket(
   granularity: Granularity,
   filter: UsageFilter = NO_FILTER,
 ): Promise<Map<string, UsageCounts>> {
-  // date_trunc('week') starts weeks on Monday, as the calendar module does.
-  const bucket = granularity === 'day' ? 'u.day' : `date_trunc('${granularity}', u.day)::date`;
   const params: unknown[] = [tenantId, range.from, range.to];
+  // Each bucket's first day in date arithmetic (weeks start on Monday, as the calendar module's do),
+  // and formatted once per bucket: date_trunc on a date goes through a time zone for every row.
   const rows = await tx.query(
-    `select to_char(${bucket}, 'YYYY-MM-DD') as bucket, ${SUMS}
-       from ${usageRows('tenant', filter, binder(params))} u where u.tenant_id = $1 and u.day between $2 and $3
-      group by 1`,
+    `select to_char(b.start, 'YYYY-MM-DD') as bucket, b.*
+       from (select ${BUCKET_STARTS[granularity]} as start, ${SUMS}
+               from ${usageRows('tenant', filter, binder(params))} u
+              where u.tenant_id = $1 and u.day between $2 and $3 group by 1) b`,
     params,
   );
   return new Map(rows.map((r) => [r.bucket as string, countsFromRow(r)]));
