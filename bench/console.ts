@@ -68,6 +68,12 @@ const ROUTES = [
   '/consumption/breakdown?by=department',
   '/consumption/timeseries?granularity=day',
   `/consumption/timeseries?granularity=month&from=${HISTORY_FROM}&to=${LAST_MONTH_DAY}`,
+  // Filters (docs/product.md, Filters), from the rollup by attribution set.
+  '/consumption/summary?department=Nursing',
+  '/consumption/openings?department=Nursing&location=London',
+  '/consumption/breakdown?by=recruiter&department=Nursing',
+  `/consumption/timeseries?granularity=month&from=${HISTORY_FROM}&to=${LAST_MONTH_DAY}&department=Nursing`,
+  '/consumption/attributes',
 ];
 
 /** Milliseconds per request; ratioP95 is the large tenant's p95 over the small one's. */

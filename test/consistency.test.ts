@@ -17,7 +17,8 @@ import {
  * Every screen's numbers agree (docs/product.md, The opening drawer): for random ranges and
  * granularities, the summary cards, the openings table (all pages), the time series' buckets, the
  * export's columns, the openings' drawers and the breakdowns by attribute give the same invited,
- * completed, partially completed, simulations and credits used, to the thousandth. One tenant with
+ * completed, partially completed, simulations and credits used, to the thousandth, unfiltered and
+ * under random filters (docs/product.md, Filters). One tenant with
  * two years of random interviews (late finishes, resumed and abandoned interviews, simulations,
  * reversals, attributes changing on the way) in a time zone with summer time, seeded once for the file.
  */
@@ -117,11 +118,17 @@ function eventsOf(spec: Spec, n: number): Record<string, unknown>[] {
   return steps.flatMap(([type, extra], k) => {
     const at = times[k] ?? Number.POSITIVE_INFINITY;
     if (at > clock.current.getTime()) return [];
-    // Most interviews are attributed, some change department on the way, a quarter have none.
+    // Most interviews are attributed, some change department on the way, a quarter have none; some
+    // have a location, some a second tag.
     const attribution =
       n % 4 === 0
         ? {}
-        : { department: `dep-${(n + k) % 3}`, recruiterId: `rec-${n % 5}`, tags: { wave: `${n % 2}` } };
+        : {
+            department: `dep-${(n + k) % 3}`,
+            recruiterId: `rec-${n % 5}`,
+            ...(n % 3 === 0 ? {} : { location: `loc-${n % 2}` }),
+            tags: n % 7 === 0 ? { wave: `${n % 2}`, level: `l${n % 3}` } : { wave: `${n % 2}` },
+          };
     return [
       { id: `ev-${n}-${k}`, type, ...base, occurredAt: new Date(at).toISOString(), ...extra, ...attribution },
     ];
@@ -203,6 +210,23 @@ const plus = (a: Figures, b: Figures): Figures => ({
 
 const sum = (list: Figures[]) => list.reduce(plus, NONE);
 
+/** Filters: none half the time, else any AND of a department, a recruiter, a location and tags (some matching nothing). */
+const filterArb = fc.oneof(
+  fc.constant(''),
+  fc
+    .record(
+      {
+        department: fc.constantFrom('dep-0', 'dep-1', 'dep-2', 'dep-9'),
+        recruiterId: fc.constantFrom('rec-0', 'rec-1', 'rec-4'),
+        location: fc.constantFrom('loc-0', 'loc-1'),
+        'tag.wave': fc.constantFrom('0', '1'),
+        'tag.level': fc.constantFrom('l0', 'l1', 'l2'),
+      },
+      { requiredKeys: [] },
+    )
+    .map((f) => new URLSearchParams(f).toString()),
+);
+
 /** A range: none (the current billing period), or from a day in the history for up to 500 days. */
 const rangeArb = fc.option(
   fc
@@ -215,14 +239,15 @@ const rangeArb = fc.option(
 );
 
 describe('every view of usage', () => {
-  it('gives the same figures: summary, openings (all pages), time series, export, drawers and breakdowns', async () => {
+  it('gives the same figures: summary, openings (all pages), time series, export, drawers and breakdowns, under random filters', async () => {
     await fc.assert(
       fc.asyncProperty(
         rangeArb,
         fc.constantFrom<Granularity>(...GRANULARITIES),
         fc.integer({ min: 1, max: 6 }),
-        async (range, granularity, pageSize) => {
-          const query = range ? `from=${range.from}&to=${range.to}` : '';
+        filterArb,
+        async (range, granularity, pageSize, filter) => {
+          const query = [range ? `from=${range.from}&to=${range.to}` : '', filter].filter(Boolean).join('&');
 
           const summary = (await get(`/api/v1/consumption/summary?${query}`)).json();
           const expected = figuresOf(summary);
@@ -272,6 +297,23 @@ describe('every view of usage', () => {
           );
           expect(exported, 'export').toEqual(expected);
 
+          // Each breakdown: its items, (none) included, add up to its totals, which are the summary's;
+          // a department's item is the summary filtered by that department too.
+          for (const by of ['department', 'recruiter', 'tag:wave']) {
+            const body = (await get(`/api/v1/consumption/breakdown?${query}&by=${by}&limit=1000`)).json();
+            expect(figuresOf(body.totals), `${by} totals`).toEqual(expected);
+            expect(sum(body.items.map(figuresOf)), `${by} items`).toEqual(expected);
+            if (by !== 'department' || filter.includes('department=')) continue;
+            for (const item of body.items.filter((i: { key: string | null }) => i.key !== null).slice(0, 2)) {
+              const narrowed = (
+                await get(`/api/v1/consumption/summary?${query}&department=${encodeURIComponent(item.key)}`)
+              ).json();
+              expect(figuresOf(narrowed), `department ${item.key}`).toEqual(figuresOf(item));
+            }
+          }
+
+          // The drawers take no filters: each opening's drawer is its unfiltered row.
+          if (filter) return;
           // Each opening's drawer: its row, or nothing for an opening without one.
           const drawers: Figures[] = [];
           for (const openingId of OPENINGS) {
@@ -282,13 +324,6 @@ describe('every view of usage', () => {
             drawers.push(totals);
           }
           expect(sum(drawers), 'drawers').toEqual(expected);
-
-          // Each breakdown: its items, (none) included, add up to its totals, which are the summary's.
-          for (const by of ['department', 'recruiter', 'tag:wave']) {
-            const body = (await get(`/api/v1/consumption/breakdown?${query}&by=${by}&limit=1000`)).json();
-            expect(figuresOf(body.totals), `${by} totals`).toEqual(expected);
-            expect(sum(body.items.map(figuresOf)), `${by} items`).toEqual(expected);
-          }
         },
       ),
       { numRuns: runs(20) },

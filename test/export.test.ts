@@ -23,6 +23,10 @@ const HEADER = [
   'Date',
   'Opening ID',
   'Job title',
+  'Recruiter ID',
+  'Recruiter',
+  'Department',
+  'Location',
   'Candidate count',
   'Credits used',
   'Invited',
@@ -83,7 +87,7 @@ function parseCsv(body: string): Record[] {
   return parse(body, { bom: true, relaxColumnCount: false }) as Record[];
 }
 
-const COUNT_COLUMNS = HEADER.slice(4);
+const COUNT_COLUMNS = HEADER.slice(HEADER.indexOf('Credits used'));
 
 /** Column sums of the data rows, by header. */
 function sums(rows: Record[]): { [column: string]: number } {
@@ -114,7 +118,7 @@ describe('GET /api/v1/consumption/export (CSV)', () => {
     expect(res.body).toContain('\r\n');
     const [header, ...rows] = parseCsv(res.body);
     expect(header).toEqual(HEADER);
-    expect(rows.map((r) => [r[0], r[1], r[3]])).toEqual([
+    expect(rows.map((r) => [r[0], r[1], r[7]])).toEqual([
       ['2026-03-02', 'op-data', '2'],
       ['2026-03-03', 'op-data', '1'],
       ['2026-03-05', 'op-other', '1'],
@@ -127,6 +131,10 @@ describe('GET /api/v1/consumption/export (CSV)', () => {
       '2026-03-02',
       'op-data',
       'Data Engineer',
+      '',
+      '',
+      '',
+      '',
       '2',
       '2',
       '3',
@@ -196,13 +204,13 @@ describe('GET /api/v1/consumption/export (Excel)', () => {
     if (!usage || !totals) throw new Error('missing sheets');
     expect(usage.getRow(1).values).toEqual([undefined, ...HEADER]);
     expect(usage.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
-    expect(usage.autoFilter).toBe('A1:K8');
+    expect(usage.autoFilter).toBe('A1:O8');
     expect(usage.rowCount).toBe(8);
     const first = usage.getRow(2);
     expect(first.getCell(1).value).toEqual(new Date('2026-03-02T00:00:00Z'));
     expect(first.getCell(2).value).toBe('op-data');
-    expect(first.getCell(4).value).toBe(2);
-    expect(first.getCell(5).value).toBe(2);
+    expect(first.getCell(8).value).toBe(2);
+    expect(first.getCell(9).value).toBe(2);
     expect(usage.getColumn(3).width).toBeGreaterThan(20);
     const formula = usage.getRow(6);
     expect(formula.getCell(2).value).toBe('op-formula');
@@ -231,7 +239,7 @@ describe('GET /api/v1/consumption/export (Excel)', () => {
     // The rows add up to the totals sheet too.
     let credits = 0;
     usage.eachRow((row, n) => {
-      if (n > 1) credits += Number(row.getCell(5).value);
+      if (n > 1) credits += Number(row.getCell(9).value);
     });
     expect(credits).toBe(summary.creditsUsed);
   });

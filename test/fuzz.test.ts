@@ -87,6 +87,7 @@ const OPERATIONS = [
   'GET /api/v1/consumption/summary',
   'GET /api/v1/consumption/openings',
   'GET /api/v1/consumption/breakdown',
+  'GET /api/v1/consumption/attributes',
   'GET /api/v1/consumption/timeseries',
   'GET /api/v1/consumption/year-over-year',
   'GET /api/v1/openings/{openingId}/interviews',

@@ -243,6 +243,7 @@ describe('real answers', () => {
       'getUsageBreakdown',
       () => ({ method: 'GET', url: `/api/v1/consumption/breakdown${range}&by=recruiter`, headers: key() }),
     ],
+    ['listUsageAttributes', () => ({ method: 'GET', url: '/api/v1/consumption/attributes', headers: key() })],
     [
       'getUsageTimeseries',
       () => ({

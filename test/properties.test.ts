@@ -289,6 +289,9 @@ interface Books extends Ledger {
   interviews: string[];
   dailyUsage: string[];
   attributeUsage: string[];
+  setUsage: string[];
+  setDayUsage: string[];
+  attributionSets: string[];
   recruiters: string[];
   openings: string[];
   candidates: string[];
@@ -335,6 +338,17 @@ async function books(tenantId: string): Promise<Books> {
       attributeUsage: await q(
         `select (to_jsonb(r) - 'tenant_id')::text as v from attribute_daily_usage r where tenant_id = $1
           order by dimension, value, day`,
+      ),
+      setUsage: await q(
+        `select (to_jsonb(r) - 'tenant_id')::text as v from attribution_daily_usage r where tenant_id = $1
+          order by set_id, day, opening_id`,
+      ),
+      setDayUsage: await q(
+        `select (to_jsonb(r) - 'tenant_id')::text as v from attribution_set_daily_usage r where tenant_id = $1
+          order by set_id, day`,
+      ),
+      attributionSets: await q(
+        `select (to_jsonb(r) - 'tenant_id')::text as v from attribution_sets r where tenant_id = $1 order by set_id`,
       ),
       recruiters: await q(
         `select (to_jsonb(r) - 'tenant_id')::text as v from recruiters r where tenant_id = $1 order by id`,
@@ -398,7 +412,7 @@ const sameBooks = (b: Books) => ({
 // ---------------------------------------------------------------------------------------------
 
 describe('ingesting a stream delivered shuffled, repeated and in batches', () => {
-  it('gives the same balance, interviews, charges and daily rollups (by opening and by attribute) as the stream in order in one batch', async () => {
+  it('gives the same balance, interviews, charges and daily rollups (by opening, by attribute and by attribution set) as the stream in order in one batch', async () => {
     await fc.assert(
       fc.asyncProperty(scenarioArb, async (s) => {
         const stream = inOrder(s.specs);

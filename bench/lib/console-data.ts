@@ -5,6 +5,7 @@ import { readAccount } from '../../src/server/ledger/account.js';
 import { closeDuePeriods } from '../../src/server/ledger/close.js';
 import { periodAt } from '../../src/server/ledger/periods.js';
 import { type ChargeDelta, loadOpenLots, postConsumption } from '../../src/server/ledger/postings.js';
+import { setOfValues } from '../../src/server/metering/attribution-sets.js';
 import { createTenant } from '../../src/server/tenants/create.js';
 import { addDays, daysBetween, localDate, startOfLocalDate } from '../../src/shared/calendar.js';
 import { creditsToMilli } from '../../src/shared/credits.js';
@@ -335,6 +336,52 @@ select $1, a.dimension, a.value, u.day, sum(invited), sum(started), sum(complete
  group by a.dimension, a.value, u.day
  order by u.day, a.dimension, a.value`;
 
+/**
+ * The attribution sets of OPENING_ATTRIBUTES (docs/product.md, Filters): one per opening number
+ * modulo 40, which decides the recruiter, the department (modulo 8) and the location (modulo 5).
+ */
+const DEPARTMENTS = [
+  'Engineering',
+  'Nursing',
+  'Sales',
+  'Support',
+  'Finance',
+  'Legal',
+  'Marketing',
+  'Operations',
+];
+const LOCATIONS = ['Berlin', 'London', 'New York', 'São Paulo', 'Singapore'];
+const BENCH_SETS = Array.from({ length: 40 }, (_, r) => ({
+  r,
+  ...setOfValues(`rec-${r}`, DEPARTMENTS[r % 8] ?? null, LOCATIONS[r % 5] ?? null, {}),
+}));
+
+const INSERT_SETS = `
+insert into attribution_sets (tenant_id, set_id, recruiter_id, department, location, tags)
+select $1, id, "recruiterId", department, location, '{}'::jsonb
+  from json_to_recordset($2::json) as s(id text, "recruiterId" text, department text, location text)`;
+
+/** The rollup by attribution set: each attributed opening's daily rollups under its set. */
+const INSERT_SET_ROLLUPS = `
+insert into attribution_daily_usage (tenant_id, set_id, day, opening_id, invited, started, completed,
+                                     partially_completed, expired, cancelled, simulations, credits_milli)
+select $1, s.id, u.day, u.opening_id, u.invited, u.started, u.completed, u.partially_completed, u.expired,
+       u.cancelled, u.simulations, u.credits_milli
+  from daily_usage u
+  join openings o on o.tenant_id = u.tenant_id and o.id = u.opening_id
+  join json_to_recordset($2::json) as s(r int, id text) on s.r = substr(o.id, 4)::int % 40
+ where u.tenant_id = $1 and substr(o.id, 4)::int > 1
+   and (u.invited, u.started, u.completed, u.partially_completed, u.expired, u.cancelled, u.simulations,
+        u.credits_milli) <> (0, 0, 0, 0, 0, 0, 0, 0)
+ order by s.id, u.day, u.opening_id`;
+
+const INSERT_SET_DAY_TOTALS = `
+insert into attribution_set_daily_usage (tenant_id, set_id, day, invited, started, completed, partially_completed,
+                                         expired, cancelled, simulations, credits_milli)
+select tenant_id, set_id, day, sum(invited), sum(started), sum(completed), sum(partially_completed), sum(expired),
+       sum(cancelled), sum(simulations), sum(credits_milli)
+  from attribution_daily_usage where tenant_id = $1 group by tenant_id, set_id, day order by set_id, day`;
+
 const INSERT_RECRUITERS = `
 insert into recruiters (tenant_id, id, name, name_event_at, name_event_id)
 select distinct $1::uuid, value, 'Recruiter ' || value, '2000-01-01T00:00:00Z'::timestamptz, ''
@@ -443,6 +490,9 @@ export async function loadConsoleTenant(
       await owner.query(STAMP_ATTRIBUTES, [id]);
       await owner.query(INSERT_ATTRIBUTE_ROLLUPS, [id]);
       await owner.query(INSERT_RECRUITERS, [id]);
+      await owner.query(INSERT_SETS, [id, JSON.stringify(BENCH_SETS)]);
+      await owner.query(INSERT_SET_ROLLUPS, [id, JSON.stringify(BENCH_SETS)]);
+      await owner.query(INSERT_SET_DAY_TOTALS, [id]);
     });
   });
 

@@ -1,4 +1,4 @@
-import type { Dimension } from '../../shared/attribution.js';
+import type { Dimension, FixedDimension } from '../../shared/attribution.js';
 import { addDays, startOfLocalDate } from '../../shared/calendar.js';
 import type {
   Granularity,
@@ -9,15 +9,18 @@ import type {
   SortOrder,
 } from '../../shared/contract/consumption.js';
 import type { OpeningStatus } from '../../shared/contract/openings.js';
+import { isFiltered, NO_FILTER, type UsageFilter } from '../../shared/filters.js';
 import type { UsageCounts } from '../../shared/metrics.js';
 import type { Queryable } from '../db/database.js';
 import { RECORD_COLUMNS, recordOf } from '../metering/queries.js';
 import { contributionInRange, countsFromRow } from '../metering/rollup.js';
+import { binder, setMatches, usageRows } from './filters.js';
 import type { DateRange } from './range.js';
 
 /**
  * The console's SQL. Every figure comes from the rollups, never from raw events: totals and
- * time series from tenant × day, the openings table from tenant × opening × day. The opening
+ * time series from tenant × day, the openings table from tenant × opening × day, and with filters
+ * both from tenant × attribution set × day × opening (filters.ts). The opening
  * drawer alone reads interviews, itemising its row by the rollups' own rule.
  */
 const SUMS = `coalesce(sum(invited), 0)::int as invited, coalesce(sum(started), 0)::int as started,
@@ -25,13 +28,32 @@ const SUMS = `coalesce(sum(invited), 0)::int as invited, coalesce(sum(started), 
   coalesce(sum(expired), 0)::int as expired, coalesce(sum(cancelled), 0)::int as cancelled,
   coalesce(sum(simulations), 0)::int as simulations, coalesce(sum(credits_milli), 0)::bigint as credits_milli`;
 
-export async function usageTotals(tx: Queryable, tenantId: string, range: DateRange): Promise<UsageCounts> {
+/**
+ * The usage of a range (both ends included), of the interviews the filter selects (all of them by
+ * default): also what a scope's credits over days A..B are, for a department, a recruiter, a
+ * location or tags (`{ department: 'Nursing', tags: {} }`).
+ */
+export async function usageTotals(
+  tx: Queryable,
+  tenantId: string,
+  range: DateRange,
+  filter: UsageFilter = NO_FILTER,
+): Promise<UsageCounts> {
+  const params: unknown[] = [tenantId, range.from, range.to];
   const [row] = await tx.query(
-    `select ${SUMS} from tenant_daily_usage where tenant_id = $1 and day between $2 and $3`,
-    [tenantId, range.from, range.to],
+    `select ${SUMS} from ${usageRows('tenant', filter, binder(params))} u
+      where u.tenant_id = $1 and u.day between $2 and $3`,
+    params,
   );
   return countsFromRow(row ?? {});
 }
+
+/** The first day of the bucket of `u.day`. */
+const BUCKET_STARTS: Record<Granularity, string> = {
+  day: 'u.day',
+  week: '(u.day - (extract(isodow from u.day)::int - 1))',
+  month: '(u.day - (extract(day from u.day)::int - 1))',
+};
 
 /** Sums per bucket start (a local date); buckets with no rows are absent here and filled by the caller. */
 export async function usageByBucket(
@@ -39,14 +61,17 @@ export async function usageByBucket(
   tenantId: string,
   range: DateRange,
   granularity: Granularity,
+  filter: UsageFilter = NO_FILTER,
 ): Promise<Map<string, UsageCounts>> {
-  // date_trunc('week') starts weeks on Monday, as the calendar module does.
-  const bucket = granularity === 'day' ? 'day' : `date_trunc('${granularity}', day)::date`;
+  const params: unknown[] = [tenantId, range.from, range.to];
+  // Each bucket's first day in date arithmetic (weeks start on Monday, as the calendar module's do),
+  // and formatted once per bucket: date_trunc on a date goes through a time zone for every row.
   const rows = await tx.query(
-    `select to_char(${bucket}, 'YYYY-MM-DD') as bucket, ${SUMS}
-       from tenant_daily_usage where tenant_id = $1 and day between $2 and $3
-      group by 1`,
-    [tenantId, range.from, range.to],
+    `select to_char(b.start, 'YYYY-MM-DD') as bucket, b.*
+       from (select ${BUCKET_STARTS[granularity]} as start, ${SUMS}
+               from ${usageRows('tenant', filter, binder(params))} u
+              where u.tenant_id = $1 and u.day between $2 and $3 group by 1) b`,
+    params,
   );
   return new Map(rows.map((r) => [r.bucket as string, countsFromRow(r)]));
 }
@@ -75,20 +100,35 @@ export async function usageByOpening(
   tx: Queryable,
   tenantId: string,
   range: DateRange,
-  opts: { q?: string; sort: OpeningSort; order: SortOrder; limit: number; offset: number },
+  opts: {
+    q?: string;
+    sort: OpeningSort;
+    order: SortOrder;
+    limit: number;
+    offset: number;
+    filter?: UsageFilter;
+  },
 ): Promise<{ items: OpeningUsage[]; total: number }> {
   const direction = opts.order === 'asc' ? 'asc' : 'desc';
+  const params: unknown[] = [
+    tenantId,
+    range.from,
+    range.to,
+    opts.q ? escapeLike(opts.q) : null,
+    opts.limit,
+    opts.offset,
+  ];
   const rows = await tx.query(
     `with usage as (
-       select opening_id, ${SUMS} from daily_usage
-        where tenant_id = $1 and day between $2 and $3 group by opening_id
+       select u.opening_id, ${SUMS} from ${usageRows('opening', opts.filter ?? NO_FILTER, binder(params))} u
+        where u.tenant_id = $1 and u.day between $2 and $3 group by u.opening_id
      )
      select o.id as opening_id, o.job_title, o.status, u.*, count(*) over () as total
        from usage u join openings o on o.tenant_id = $1 and o.id = u.opening_id
       where $4::text is null or o.job_title ilike '%' || $4 || '%' or o.id ilike '%' || $4 || '%'
       order by ${OPENING_SORT_COLUMNS[opts.sort]} ${direction}, o.job_title asc, o.id asc
       limit $5 offset $6`,
-    [tenantId, range.from, range.to, opts.q ? escapeLike(opts.q) : null, opts.limit, opts.offset],
+    params,
   );
   return {
     items: rows.map((r) => ({
@@ -208,28 +248,107 @@ export interface ValueUsage extends UsageCounts {
   name: string | null;
 }
 
+/** The column of `attribution_sets s` holding each fixed dimension's value. */
+const SET_COLUMNS: Record<FixedDimension, string> = {
+  recruiter: 's.recruiter_id',
+  department: 's.department',
+  location: 's.location',
+};
+
 /**
  * Usage per value of one dimension (`recruiter`, `department`, `location`, `tag:<key>`) with
- * activity in the range, from the rollups by attribute (docs/product.md, Attribution).
+ * activity in the range (docs/product.md, Attribution): from the rollups by attribute, or with a
+ * filter from the rollup by attribution set, grouped by the sets' value of the dimension.
  */
 export async function usageByValue(
   tx: Queryable,
   tenantId: string,
   dimension: Dimension,
   range: DateRange,
+  filter: UsageFilter = NO_FILTER,
 ): Promise<ValueUsage[]> {
+  const params: unknown[] = [tenantId, dimension, range.from, range.to];
+  const bind = binder(params);
+  const usage = isFiltered(filter)
+    ? `select value, ${SUMS} from (
+         select ${dimension.startsWith('tag:') ? `s.tags ->> ${bind(dimension.slice(4))}` : SET_COLUMNS[dimension as FixedDimension]} as value, u.*
+           from attribution_daily_usage u
+           join attribution_sets s on s.tenant_id = u.tenant_id and s.set_id = u.set_id
+          where u.tenant_id = $1 and u.day between $3 and $4 and ${setMatches(filter, bind)}) v
+        where value is not null group by value`
+    : `select value, ${SUMS} from attribute_daily_usage
+        where tenant_id = $1 and dimension = $2 and day between $3 and $4 group by value`;
   const rows = await tx.query(
-    `with usage as (
-       select value, ${SUMS} from attribute_daily_usage
-        where tenant_id = $1 and dimension = $2 and day between $3 and $4 group by value
-     )
+    `with usage as (${usage})
      select u.*, r.name
        from usage u left join recruiters r on $2 = 'recruiter' and r.tenant_id = $1 and r.id = u.value`,
-    [tenantId, dimension, range.from, range.to],
+    params,
   );
   return rows.map((r) => ({
     value: r.value as string,
     name: (r.name as string | null) ?? null,
     ...countsFromRow(r),
   }));
+}
+
+export interface AttributeValues {
+  recruiters: { id: string; name: string | null }[];
+  departments: string[];
+  locations: string[];
+  tags: { key: string; values: string[] }[];
+  truncated: boolean;
+}
+
+/**
+ * Every recruiter, department, location and tag value of the tenant's attribution sets (each set
+ * is stored with an interview's usage), sorted, `limit` per list.
+ */
+export async function attributeValues(
+  tx: Queryable,
+  tenantId: string,
+  limit: number,
+): Promise<AttributeValues> {
+  const rows = await tx.query<{
+    kind: string;
+    key: string | null;
+    value: string;
+    name: string | null;
+    n: number;
+  }>(
+    `with v as (
+       select distinct 'recruiter' as kind, null::text as key, recruiter_id as value
+         from attribution_sets where tenant_id = $1 and recruiter_id is not null
+       union select distinct 'department', null, department from attribution_sets
+        where tenant_id = $1 and department is not null
+       union select distinct 'location', null, location from attribution_sets
+        where tenant_id = $1 and location is not null
+       union select distinct 'tag', t.key, t.value from attribution_sets s, jsonb_each_text(s.tags) t
+        where s.tenant_id = $1),
+     ranked as (
+       select v.*, row_number() over (partition by kind, key order by value collate "C") as n from v)
+     select ranked.kind, ranked.key, ranked.value, r.name, ranked.n::int as n
+       from ranked left join recruiters r on ranked.kind = 'recruiter' and r.tenant_id = $1 and r.id = ranked.value
+      where ranked.n <= $2 + 1
+      order by ranked.kind, ranked.key collate "C", ranked.value collate "C"`,
+    [tenantId, limit],
+  );
+  const out: AttributeValues = { recruiters: [], departments: [], locations: [], tags: [], truncated: false };
+  const tags = new Map<string, string[]>();
+  for (const r of rows) {
+    if (r.n > limit) {
+      out.truncated = true;
+      continue;
+    }
+    if (r.kind === 'recruiter') out.recruiters.push({ id: r.value, name: r.name });
+    else if (r.kind === 'department') out.departments.push(r.value);
+    else if (r.kind === 'location') out.locations.push(r.value);
+    else {
+      const key = r.key as string;
+      const values = tags.get(key) ?? [];
+      values.push(r.value);
+      tags.set(key, values);
+    }
+  }
+  out.tags = [...tags].map(([key, values]) => ({ key, values }));
+  return out;
 }

@@ -15,7 +15,15 @@ import { currentPeriod } from '../ledger/queries.js';
 import { findOpening } from '../openings/queries.js';
 import { breakdownRows } from './breakdown.js';
 import { type Bucket, bucketsOf } from './buckets.js';
-import { openingInterviews, usageByBucket, usageByOpening, usageByValue, usageTotals } from './queries.js';
+import { filterOfQuery } from './filters.js';
+import {
+  attributeValues,
+  openingInterviews,
+  usageByBucket,
+  usageByOpening,
+  usageByValue,
+  usageTotals,
+} from './queries.js';
 import { type DateRange, elapsedPart, previousRange, rangeDays, resolveRange, today } from './range.js';
 
 const figures = (c: UsageCounts): z.output<typeof contract.Figures> => ({
@@ -68,6 +76,7 @@ export const consumptionRoutes: FastifyPluginAsyncZod = async (app) => {
     handler: async (request) => {
       const { tenantId } = authOf(request);
       const now = app.deps.now();
+      const filter = filterOfQuery(request.query);
       return inTenant(tenantId, async (tx, ctx) => {
         const range = resolveRange(request.query, ctx, now);
         const prev = previousRange(range, ctx);
@@ -77,17 +86,17 @@ export const consumptionRoutes: FastifyPluginAsyncZod = async (app) => {
         return {
           periodStart: range.from,
           periodEnd: range.to,
-          ...figures(await usageTotals(tx, tenantId, range)),
+          ...figures(await usageTotals(tx, tenantId, range, filter)),
           remainingBalance: milliToCredits(balanceMilli),
           allotment: milliToCredits(period.allotmentMilli),
           previous: {
             periodStart: prev.from,
             periodEnd: prev.to,
-            ...figures(await usageTotals(tx, tenantId, prev)),
+            ...figures(await usageTotals(tx, tenantId, prev, filter)),
             toDate: elapsed && {
               periodStart: elapsed.from,
               periodEnd: elapsed.to,
-              ...figures(await usageTotals(tx, tenantId, elapsed)),
+              ...figures(await usageTotals(tx, tenantId, elapsed, filter)),
             },
           },
         };
@@ -100,10 +109,12 @@ export const consumptionRoutes: FastifyPluginAsyncZod = async (app) => {
     handler: async (request) => {
       const { tenantId } = authOf(request);
       const { q, sort, order, page, pageSize } = request.query;
+      const filter = filterOfQuery(request.query);
       return inTenant(tenantId, async (tx, ctx) => {
         const range = resolveRange(request.query, ctx, app.deps.now());
-        const totals = await usageTotals(tx, tenantId, range);
+        const totals = await usageTotals(tx, tenantId, range, filter);
         const { items, total } = await usageByOpening(tx, tenantId, range, {
+          filter,
           q: q || undefined,
           sort,
           order,
@@ -135,11 +146,12 @@ export const consumptionRoutes: FastifyPluginAsyncZod = async (app) => {
       const { tenantId } = authOf(request);
       const { by, limit } = request.query;
       const dimension = by as Dimension;
+      const filter = filterOfQuery(request.query);
       return inTenant(tenantId, async (tx, ctx) => {
         const range = resolveRange(request.query, ctx, app.deps.now());
         const [totals, values] = await settleAll([
-          usageTotals(tx, tenantId, range),
-          usageByValue(tx, tenantId, dimension, range),
+          usageTotals(tx, tenantId, range, filter),
+          usageByValue(tx, tenantId, dimension, range, filter),
         ]);
         const rows = breakdownRows(values, totals);
         return {
@@ -160,10 +172,21 @@ export const consumptionRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.route({
+    ...routeOf(contract.listAttributes),
+    handler: async (request) => {
+      const { tenantId } = authOf(request);
+      return app.deps.db.withTenant(tenantId, (tx) =>
+        attributeValues(tx, tenantId, contract.ATTRIBUTE_LIST_LIMIT),
+      );
+    },
+  });
+
+  app.route({
     ...routeOf(contract.getTimeseries),
     handler: async (request) => {
       const { tenantId } = authOf(request);
       const { granularity } = request.query;
+      const filter = filterOfQuery(request.query);
       const now = app.deps.now();
       return inTenant(tenantId, async (tx, ctx) => {
         const range = resolveRange(request.query, ctx, now);
@@ -173,7 +196,7 @@ export const consumptionRoutes: FastifyPluginAsyncZod = async (app) => {
             'Daily points are limited to two years; use week or month.',
           );
         }
-        const sums = await usageByBucket(tx, tenantId, range, granularity);
+        const sums = await usageByBucket(tx, tenantId, range, granularity, filter);
         return {
           granularity,
           periodStart: range.from,
@@ -194,6 +217,7 @@ export const consumptionRoutes: FastifyPluginAsyncZod = async (app) => {
     ...routeOf(contract.getYearOverYear),
     handler: async (request) => {
       const { tenantId } = authOf(request);
+      const filter = filterOfQuery(request.query);
       const now = app.deps.now();
       return inTenant(tenantId, async (tx, ctx) => {
         const day = today(ctx, now);
@@ -203,6 +227,7 @@ export const consumptionRoutes: FastifyPluginAsyncZod = async (app) => {
           tenantId,
           { from: `${year - 1}-01-01`, to: `${year}-12-31` },
           'month',
+          filter,
         );
         const usage = (r: DateRange, c: UsageCounts) => ({
           periodStart: r.from,
@@ -228,7 +253,7 @@ export const consumptionRoutes: FastifyPluginAsyncZod = async (app) => {
             month: i + 1,
             throughDay: m.throughDay,
             thisYear: monthOf(m),
-            lastYear: same ? usage(same, await usageTotals(tx, tenantId, same)) : monthOf(before),
+            lastYear: same ? usage(same, await usageTotals(tx, tenantId, same, filter)) : monthOf(before),
           });
         }
         return { year, months };

@@ -3,6 +3,7 @@ import { type Database, settleAll } from '../db/database.js';
 import { readAccount } from '../ledger/account.js';
 import { loadBillingContext } from '../ledger/plans.js';
 import { loadOpenLots, postConsumption } from '../ledger/postings.js';
+import { emptySetDelta, mergeSetDelta, setChanges } from '../metering/attribution-sets.js';
 import type { ParsedEvent } from '../metering/events.js';
 import { parseEvent } from '../metering/events.js';
 import {
@@ -18,6 +19,7 @@ import {
 import {
   addToAttributeRollups,
   addToRollups,
+  addToSetRollups,
   type InterviewWrite,
   insertNewCandidateDays,
   insertNewCandidates,
@@ -55,6 +57,7 @@ export class DemoReplay {
   private readonly writes = new Map<string, InterviewWrite>();
   private readonly rollups: RollupDelta = new Map();
   private readonly attributes: AttributeDelta = new Map();
+  private readonly sets = emptySetDelta();
   private readonly candidates: CandidateDelta = new Map();
 
   constructor(
@@ -105,13 +108,14 @@ export class DemoReplay {
           reversed: false,
         });
       }
-      const { writes, charges, rollups, attributes, candidates } = consequences(after, before, ctx);
+      const { writes, charges, rollups, attributes, sets, candidates } = consequences(after, before, ctx);
       for (const w of writes) {
         this.writes.set(w.record.id, w);
         this.stored.set(w.record.id, { record: w.record, chargedMilli: w.chargedMilli, reversed: false });
       }
       for (const [key, counts] of rollups) addCounts(this.rollups, key, counts);
       for (const [key, counts] of attributes) addCounts(this.attributes, key, counts);
+      mergeSetDelta(this.sets, sets);
       for (const [key, n] of candidates) this.candidates.set(key, (this.candidates.get(key) ?? 0) + n);
       await postConsumption(tx, account, lots, charges, this.actor);
       if (charges.length > 0) await alertIfLow(tx, ctx, account.balanceMilli, now);
@@ -137,6 +141,7 @@ export class DemoReplay {
         insertNewCandidateDays(tx, tenantId, candidateChanges(this.candidates)),
         addToRollups(tx, tenantId, nonZero(this.rollups)),
         addToAttributeRollups(tx, tenantId, attributeChanges(this.attributes)),
+        addToSetRollups(tx, tenantId, setChanges(this.sets), this.sets.sets.values()),
       ]);
     });
   }

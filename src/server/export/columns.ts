@@ -25,7 +25,11 @@ export const EXPORT_COLUMNS: readonly ExportColumn[] = [
   { header: 'Date', kind: 'date', width: 12, value: (r) => r.day },
   { header: 'Opening ID', kind: 'text', width: 18, value: (r) => r.openingId },
   { header: 'Job title', kind: 'text', width: 36, value: (r) => r.jobTitle },
-  { header: 'Candidate count', kind: 'count', width: 16, value: (r) => r.candidates },
+  { header: 'Recruiter ID', kind: 'text', width: 16, value: (r) => r.recruiterId ?? '' },
+  { header: 'Recruiter', kind: 'text', width: 24, value: (r) => r.recruiterName ?? r.recruiterId ?? '' },
+  { header: 'Department', kind: 'text', width: 20, value: (r) => r.department ?? '' },
+  { header: 'Location', kind: 'text', width: 20, value: (r) => r.location ?? '' },
+  { header: 'Candidate count', kind: 'count', width: 16, value: (r) => r.candidates ?? '' },
   { header: 'Credits used', kind: 'credits', width: 13, value: (r) => milliToCredits(r.counts.creditsMilli) },
   { header: 'Invited', kind: 'count', width: 10, value: (r) => r.counts.invited },
   { header: 'Started', kind: 'count', width: 10, value: (r) => r.counts.started },
@@ -69,4 +73,7 @@ export function totalsTable(totals: UsageCounts): { figure: string; value: numbe
 }
 
 export const CANDIDATE_COUNT_DEFINITION =
-  'Candidate count (per row): the distinct candidates with an interview for that opening that was invited, started, ended, expired or was cancelled on that date; simulations are not counted. A candidate active on several dates counts on each, so the column does not add up to a number of people.';
+  'Candidate count (per row): the distinct candidates with an interview for that opening that was invited, started, ended, expired or was cancelled on that date; simulations are not counted. A candidate active on several dates counts on each, so the column does not add up to a number of people. It is blank on a row holding only part of the opening’s date: when its interviews are split between recruiters, departments or locations, or when filters leave some out.';
+
+export const ROW_GRAIN_DEFINITION =
+  'One row per date, opening, recruiter, department and location with activity: an opening whose interviews on a date have two recruiters has two rows for that date, and its interviews without recruiter, department and location are one row with those columns blank. Tags are not columns; a tag filter keeps the rows of the interviews holding it.';

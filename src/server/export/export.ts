@@ -1,6 +1,8 @@
 import type { Writable } from 'node:stream';
 import { EXPORT_FORMATS, type ExportFormat } from '../../shared/contract/export.js';
+import { filterParams, isFiltered, type UsageFilter } from '../../shared/filters.js';
 import { writeAudit } from '../auth/audit.js';
+import { filterOfQuery } from '../consumption/filters.js';
 import { usageTotals } from '../consumption/queries.js';
 import { type DateRange, resolveRange } from '../consumption/range.js';
 import { cancelOnAbort } from '../db/cancel.js';
@@ -20,6 +22,8 @@ export interface ExportPlan {
   tenantName: string;
   timeZone: string;
   range: DateRange;
+  /** Only the interviews the filter selects (docs/product.md, Filters). */
+  filter: UsageFilter;
   format: ExportFormat;
   fileName: string;
 }
@@ -31,7 +35,7 @@ export const exportFileName = (slug: string, range: DateRange, format: ExportFor
 /**
  * Checks an export request before anything is sent: the format (csv when absent) and the range
  * by the console's own rule (both dates or neither for the current billing period; valid dates,
- * from not after to, at most five years). Throws a DomainError with a stable code.
+ * from not after to, at most five years) and the filters. Throws a DomainError with a stable code.
  */
 export async function planExport(
   db: Database,
@@ -39,6 +43,7 @@ export async function planExport(
   query: { from?: string; to?: string; format?: string },
   now: Date,
 ): Promise<ExportPlan> {
+  const filter = filterOfQuery(query);
   const format = query.format ?? 'csv';
   if (!isExportFormat(format)) {
     throw new DomainError(
@@ -60,6 +65,7 @@ export async function planExport(
       tenantName: tenant.name,
       timeZone: ctx.timeZone,
       range,
+      filter,
       format,
       fileName: exportFileName(tenant.slug, range, format),
     };
@@ -82,7 +88,7 @@ export type ExportStatus = 'completed' | 'aborted' | 'failed';
  * Streams the export into `out` and ends it: rows through a database cursor, a batch at a time,
  * each written only once `out` has taken the one before. When `signal` aborts, no further rows
  * are fetched and, on PostgreSQL, the statement running is cancelled. The totals (the .xlsx's
- * second sheet) are the console's usageTotals for the range. Every export, finished or not, is
+ * second sheet) are the console's usageTotals for the range and filters. Every export, finished or not, is
  * written to the audit log with who, range, format, rows and how it ended.
  */
 export async function runExport(
@@ -91,16 +97,16 @@ export async function runExport(
   out: Writable,
   opts: ExportOptions,
 ): Promise<{ rows: number }> {
-  const { tenantId, range, format, timeZone } = plan;
+  const { tenantId, range, filter, format, timeZone } = plan;
   let rows = 0;
   let status: ExportStatus = 'failed';
   try {
     await db.withTenant(tenantId, async (tx) => {
       const running = await cancelOnAbort(db, tx, opts.signal);
       try {
-        const totals = await usageTotals(tx, tenantId, range);
+        const totals = await usageTotals(tx, tenantId, range, filter);
         const writer = format === 'csv' ? csvWriter(out, opts.signal) : xlsxWriter(out, opts.signal);
-        const batches = await openExportRows(tx, tenantId, range, opts.batchSize);
+        const batches = await openExportRows(tx, tenantId, range, filter, opts.batchSize);
         try {
           for (;;) {
             if (opts.signal?.aborted) throw new ExportAborted();
@@ -117,6 +123,7 @@ export async function runExport(
           tenantName: plan.tenantName,
           timeZone,
           range,
+          filter: filterParams(filter),
           totals,
           rows,
           generatedAt: opts.now,
@@ -136,6 +143,7 @@ export async function runExport(
       writeAudit(tx, tenantId, { actor: opts.actor, at: opts.now }, 'usage.exported', {
         from: range.from,
         to: range.to,
+        ...(isFiltered(filter) ? { filter: filterParams(filter) } : {}),
         format,
         rows,
         status,

@@ -7,6 +7,8 @@ export interface ExportSummary {
   tenantName: string;
   timeZone: string;
   range: DateRange;
+  /** The filters as query parameters (`department=Nursing`), empty when none. */
+  filter: Record<string, string>;
   totals: UsageCounts;
   rows: number;
   generatedAt: Date;

@@ -6,6 +6,7 @@ import {
   type ColumnKind,
   DAY_DEFINITION,
   EXPORT_COLUMNS,
+  ROW_GRAIN_DEFINITION,
   totalsTable,
 } from './columns.js';
 import { neutraliseCell } from './neutralise.js';
@@ -117,6 +118,11 @@ export function xlsxWriter(out: Writable, signal?: AbortSignal): ExportWriter {
       line(['From', excelDate(summary.range.from)]).getCell(2).numFmt = 'yyyy-mm-dd';
       line(['To (included)', excelDate(summary.range.to)]).getCell(2).numFmt = 'yyyy-mm-dd';
       line(['Time zone', summary.timeZone]);
+      const filters = Object.entries(summary.filter);
+      line([
+        'Filters',
+        filters.length === 0 ? 'None' : neutraliseCell(filters.map(([k, v]) => `${k} = ${v}`).join('; ')),
+      ]);
       line(['Rows', summary.rows]);
       line(['Generated at (UTC)', summary.generatedAt.toISOString()]);
       line([]);
@@ -128,11 +134,12 @@ export function xlsxWriter(out: Writable, signal?: AbortSignal): ExportWriter {
       line([]);
       line(['Notes'], true);
       line(['Dates', '', DAY_DEFINITION]);
+      line(['Row grain', '', ROW_GRAIN_DEFINITION]);
       line(['Candidate count', '', CANDIDATE_COUNT_DEFINITION]);
       line([
         'Same as the console',
         '',
-        'These totals are computed by the same query as the Consumption console’s summary for this range; the columns of the Usage sheet add up to them.',
+        'These totals are computed by the same query as the Consumption console’s summary for this range and filters; the columns of the Usage sheet add up to them.',
       ]);
       totals.commit();
       await Promise.race([workbook.commit(), untilGone(out, signal)]);

@@ -9,6 +9,7 @@ import {
 } from '../../shared/calendar.js';
 import { type Forecast as ForecastSchema, HORIZON_MONTHS } from '../../shared/contract/forecast.js';
 import { milliToCredits, nearestMilli } from '../../shared/credits.js';
+import { filterParams, isFiltered, NO_FILTER, type UsageFilter } from '../../shared/filters.js';
 import { usageTotals } from '../consumption/queries.js';
 import type { Queryable } from '../db/database.js';
 import { periodContaining } from '../ledger/periods.js';
@@ -45,17 +46,34 @@ function summary(point: SimulationResult, early: SimulationResult, late: Simulat
  * Everything the Forecast view shows, from the tenant's own rollups and ledger: the projection
  * of the current and coming months (the current month's usage so far plus the projection for
  * the rest of it), the model and why, the backtest, the runway and the end of the billing period.
+ * With a filter (docs/product.md, Filters) the projection, the model, the backtest and the
+ * completion rate are the matching interviews'; the runway and the period end, which are about the
+ * balance, stay the tenant's.
  */
 export async function computeForecast(
   tx: Queryable,
   ctx: BillingContext,
   now: Date,
   months: number,
+  filter: UsageFilter = NO_FILTER,
+): Promise<Forecast> {
+  const scoped = await forecastOf(tx, ctx, now, months, filter);
+  if (!isFiltered(filter)) return scoped;
+  const tenant = await forecastOf(tx, ctx, now, months, NO_FILTER);
+  return { ...scoped, runway: tenant.runway, endOfPeriod: tenant.endOfPeriod };
+}
+
+async function forecastOf(
+  tx: Queryable,
+  ctx: BillingContext,
+  now: Date,
+  months: number,
+  filter: UsageFilter,
 ): Promise<Forecast> {
   const { tenantId, timeZone: tz } = ctx;
   const today = localDate(now, tz);
   const currentMonth = startOfMonth(today);
-  const history = await loadHistory(tx, tenantId, today);
+  const history = await loadHistory(tx, tenantId, today, filter);
 
   const values = history.months.map((m) => m.credits);
   const daysOfHistory = history.firstDay === null ? 0 : Math.max(0, daysBetween(history.firstDay, today));
@@ -66,7 +84,7 @@ export async function computeForecast(
 
   const monthStarts = Array.from({ length: HORIZON_MONTHS + 1 }, (_, k) => addMonthsClamped(currentMonth, k));
   const choice = cachedChoice(
-    tenantId,
+    isFiltered(filter) ? `${tenantId}?${new URLSearchParams(filterParams(filter))}` : tenantId,
     {
       months: values,
       firstMonth: history.months[0]?.month ?? currentMonth,
@@ -89,7 +107,7 @@ export async function computeForecast(
       : b,
   );
 
-  const perInvitation = await creditsPerInvitation(tx, tenantId, today);
+  const perInvitation = await creditsPerInvitation(tx, tenantId, today, filter);
   const invitations = await openInvitations(tx, tenantId, now);
   // Without an observed rate, every open invitation is assumed to complete: the cautious side.
   const pipelineMilli = nearestMilli(invitations * (perInvitation ?? 1));

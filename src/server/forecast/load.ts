@@ -1,5 +1,7 @@
 import { addDays, addMonthsClamped, startOfMonth } from '../../shared/calendar.js';
 import { milliToCredits } from '../../shared/credits.js';
+import { NO_FILTER, type UsageFilter } from '../../shared/filters.js';
+import { binder, usageRows } from '../consumption/filters.js';
 import { usageByBucket, usageTotals } from '../consumption/queries.js';
 import type { DateRange } from '../consumption/range.js';
 import type { Queryable } from '../db/database.js';
@@ -52,12 +54,18 @@ export function firstMonthRead(firstDay: string, today: string): { month: string
   return whole < windowStart ? { month: windowStart, truncated: true } : { month: whole, truncated: false };
 }
 
-/** Credits used per complete month and per recent day, from the per-tenant daily rollup. */
-export async function loadHistory(tx: Queryable, tenantId: string, today: string): Promise<TenantHistory> {
+/** Credits used per complete month and per recent day, from the per-tenant daily rollup (or the filter's). */
+export async function loadHistory(
+  tx: Queryable,
+  tenantId: string,
+  today: string,
+  filter: UsageFilter = NO_FILTER,
+): Promise<TenantHistory> {
+  const params: unknown[] = [tenantId, today];
   const [row] = await tx.query<{ first_day: string | null }>(
-    `select to_char(min(day), 'YYYY-MM-DD') as first_day from tenant_daily_usage
-      where tenant_id = $1 and day <= $2 and (credits_milli <> 0 or invited <> 0)`,
-    [tenantId, today],
+    `select to_char(min(u.day), 'YYYY-MM-DD') as first_day from ${usageRows('tenant', filter, binder(params))} u
+      where u.tenant_id = $1 and u.day <= $2 and (u.credits_milli <> 0 or u.invited <> 0)`,
+    params,
   );
   const firstDay = row?.first_day ?? null;
   if (firstDay === null) {
@@ -69,13 +77,13 @@ export async function loadHistory(tx: Queryable, tenantId: string, today: string
     new Map([...sums].map(([k, c]) => [k, milliToCredits(c.creditsMilli)]));
   // Local dates compare as strings: the earlier of the first month read and the current one.
   const from = [first.month, currentMonth].sort()[0] as string;
-  const monthly = toCredits(await usageByBucket(tx, tenantId, { from, to: today }, 'month'));
+  const monthly = toCredits(await usageByBucket(tx, tenantId, { from, to: today }, 'month', filter));
   const months: TenantHistory['months'] = [];
   for (let m = first.month; m < currentMonth; m = addMonthsClamped(m, 1)) {
     months.push({ month: m, credits: monthly.get(m) ?? 0 });
   }
   const recent: DateRange = { from: addDays(today, -RECENT_DAYS), to: addDays(today, -1) };
-  const daily = toCredits(await usageByBucket(tx, tenantId, recent, 'day'));
+  const daily = toCredits(await usageByBucket(tx, tenantId, recent, 'day', filter));
   return {
     firstDay,
     months,
@@ -93,9 +101,15 @@ export async function creditsPerInvitation(
   tx: Queryable,
   tenantId: string,
   today: string,
+  filter: UsageFilter = NO_FILTER,
 ): Promise<number | null> {
   const to = addDays(today, -RATE_LAG_DAYS);
-  const totals = await usageTotals(tx, tenantId, { from: addMonthsClamped(to, -RATE_WINDOW_MONTHS), to });
+  const totals = await usageTotals(
+    tx,
+    tenantId,
+    { from: addMonthsClamped(to, -RATE_WINDOW_MONTHS), to },
+    filter,
+  );
   if (totals.invited === 0) return null;
   return Math.min(1, Math.max(0, milliToCredits(totals.creditsMilli) / totals.invited));
 }

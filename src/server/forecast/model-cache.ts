@@ -1,6 +1,6 @@
 import { chooseModel, type History, type ModelChoice, readsDays } from './choose-model.js';
 
-/** Tenants whose latest choice is kept (the least recently used is dropped past this). */
+/** Tenants (or tenants and filters) whose latest choice is kept (the least recently used is dropped past this). */
 const MAX_CACHED_TENANTS = 1000;
 
 const cache = new Map<string, { key: string; choice: ModelChoice }>();
@@ -27,6 +27,7 @@ function keyOf(history: History, horizonLengths: readonly number[]): string {
  * history itself, so it is never stale and needs no expiry.
  */
 export function cachedChoice(
+  /** The tenant, or the tenant and a filter: each history of its own. */
   tenantId: string,
   history: History,
   horizonLengths: readonly number[],

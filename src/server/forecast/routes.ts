@@ -3,6 +3,7 @@ import { localDate } from '../../shared/calendar.js';
 import * as contract from '../../shared/contract/index.js';
 import { creditsToMilli, milliToCredits } from '../../shared/credits.js';
 import { authOf } from '../auth/guard.js';
+import { filterOfQuery } from '../consumption/filters.js';
 import { routeOf } from '../http/route.js';
 import { loadBillingContext } from '../ledger/plans.js';
 import { computeForecast } from './forecast.js';
@@ -15,8 +16,15 @@ export const forecastRoutes: FastifyPluginAsyncZod = async (app) => {
     ...routeOf(contract.getForecast),
     handler: async (request) => {
       const { tenantId } = authOf(request);
+      const filter = filterOfQuery(request.query);
       return app.deps.db.withTenant(tenantId, async (tx) =>
-        computeForecast(tx, await loadBillingContext(tx, tenantId), app.deps.now(), request.query.months),
+        computeForecast(
+          tx,
+          await loadBillingContext(tx, tenantId),
+          app.deps.now(),
+          request.query.months,
+          filter,
+        ),
       );
     },
   });

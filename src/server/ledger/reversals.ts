@@ -3,7 +3,8 @@ import { resolveRecoveredAlerts } from '../alerts/resolve.js';
 import { writeAudit } from '../auth/audit.js';
 import type { Database, Queryable } from '../db/database.js';
 import { DomainError, notFound } from '../errors.js';
-import { addToAttributeRollups, addToRollups, findInterviews } from '../metering/queries.js';
+import { addSetContribution, emptySetDelta, setChanges } from '../metering/attribution-sets.js';
+import { addToAttributeRollups, addToRollups, addToSetRollups, findInterviews } from '../metering/queries.js';
 import {
   type AttributeDelta,
   addAttributedContribution,
@@ -102,6 +103,10 @@ export async function reverseCharge(
     addAttributedContribution(attributes, found.record, found.chargedMilli, ctx.timeZone, -1);
     addAttributedContribution(attributes, found.record, 0, ctx.timeZone, 1);
     await addToAttributeRollups(tx, tenantId, attributeChanges(attributes));
+    const sets = emptySetDelta();
+    addSetContribution(sets, found.record, found.chargedMilli, ctx.timeZone, -1);
+    addSetContribution(sets, found.record, 0, ctx.timeZone, 1);
+    await addToSetRollups(tx, tenantId, setChanges(sets), sets.sets.values());
     await resolveRecoveredAlerts(tx, ctx, account.balanceMilli, req.now);
     await writeAudit(tx, tenantId, { actor: req.actor, at: req.now }, 'charge.reversed', {
       interviewId: req.interviewId,

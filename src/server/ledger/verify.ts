@@ -1,4 +1,12 @@
 import type { Database, Queryable } from '../db/database.js';
+import {
+  addSetContribution,
+  emptySetDelta,
+  type SetDelta,
+  setChanges,
+  setOfValues,
+  setRollupKey,
+} from '../metering/attribution-sets.js';
 import { findInterviews } from '../metering/queries.js';
 import {
   type AttributeDelta,
@@ -41,7 +49,7 @@ export interface Disagreement {
  * changed, removed or slipped in since it was appended), the balance and the overage equal the sums
  * of the ledger, each lot's remainder equals the entries on it, each interview's charge equals its
  * ledger entries, each interview's stored state and finish time are deriveState of its stored
- * milestones, and the daily rollups (by opening and by attribute) equal a recount of the interviews
+ * milestones, and the daily rollups (by opening, by attribute and by attribution set) equal a recount of the interviews
  * they summarise (by the same contribution rule ingest uses).
  */
 export async function verifyTenant(db: Database, tenantId: string): Promise<Disagreement[]> {
@@ -103,6 +111,7 @@ export async function verifyTenant(db: Database, tenantId: string): Promise<Disa
     }
     problems.push(...(await verifyInterviews(tx, tenantId)));
     problems.push(...(await verifyDayTotals(tx, tenantId)));
+    problems.push(...(await verifySetDayTotals(tx, tenantId)));
     return problems;
   });
 }
@@ -118,6 +127,7 @@ async function verifyInterviews(tx: Queryable, tenantId: string): Promise<Disagr
   const expected: RollupDelta = new Map();
   const candidates: CandidateDelta = new Map();
   const attributes: AttributeDelta = new Map();
+  const sets = emptySetDelta();
   let after = '';
   for (;;) {
     const stored = await tx.query<{ id: string; state: string; finished_at: string | null }>(
@@ -148,10 +158,12 @@ async function verifyInterviews(tx: Queryable, tenantId: string): Promise<Disagr
       addContribution(expected, i.record, i.chargedMilli, timeZone, 1);
       addCandidateDays(candidates, i.record, timeZone, 1);
       addAttributedContribution(attributes, i.record, i.chargedMilli, timeZone, 1);
+      addSetContribution(sets, i.record, i.chargedMilli, timeZone, 1);
     }
   }
   problems.push(...(await compareRollups(tx, tenantId, expected, candidates)));
   problems.push(...(await compareAttributeRollups(tx, tenantId, attributes)));
+  problems.push(...(await compareSetRollups(tx, tenantId, sets)));
   return problems;
 }
 
@@ -237,6 +249,55 @@ async function compareAttributeRollups(
   }));
 }
 
+/**
+ * The stored rollup by attribution set against the one recounted from the interviews, and each
+ * stored set against its id (a set whose values were changed would move its usage to other filters).
+ */
+async function compareSetRollups(
+  tx: Queryable,
+  tenantId: string,
+  expected: SetDelta,
+): Promise<Disagreement[]> {
+  const problems: Disagreement[] = [];
+  const sets = await tx.query<{
+    set_id: string;
+    recruiter_id: string | null;
+    department: string | null;
+    location: string | null;
+    tags: Record<string, string>;
+  }>('select set_id, recruiter_id, department, location, tags from attribution_sets where tenant_id = $1', [
+    tenantId,
+  ]);
+  for (const s of sets) {
+    if (setOfValues(s.recruiter_id, s.department, s.location, s.tags).id !== s.set_id)
+      problems.push({
+        check: 'rollup',
+        message: `Attribution set ${s.set_id} holds other values than those it was stored for`,
+      });
+  }
+  const storedSets = new Set(sets.map((s) => s.set_id));
+  const stored = await tx.query<Record<string, unknown>>(
+    `select set_id, opening_id, to_char(day, 'YYYY-MM-DD') as day, ${Object.values(COUNTER_COLUMNS).join(', ')}
+       from attribution_daily_usage where tenant_id = $1`,
+    [tenantId],
+  );
+  for (const row of stored) {
+    const key = setRollupKey(row.set_id as string, row.opening_id as string, row.day as string);
+    addCounts(expected.rows, key, countsFromRow(row, -1));
+  }
+  for (const [setId, openingId, day, diff] of setChanges(expected))
+    problems.push({
+      check: 'rollup',
+      message: `Rollup by attribution set ${setId} of ${openingId} on ${day} is off from its interviews by ${JSON.stringify(
+        Object.fromEntries(Object.entries(diff).filter(([, v]) => v !== 0)),
+      )}`,
+    });
+  for (const setId of expected.sets.keys())
+    if (!storedSets.has(setId))
+      problems.push({ check: 'rollup', message: `Attribution set ${setId} of stored interviews is missing` });
+  return problems;
+}
+
 /** The per-tenant day totals must equal the per-opening rollups summed by day. */
 async function verifyDayTotals(tx: Queryable, tenantId: string): Promise<Disagreement[]> {
   const cols = Object.values(COUNTER_COLUMNS);
@@ -252,6 +313,25 @@ async function verifyDayTotals(tx: Queryable, tenantId: string): Promise<Disagre
   return rows.map((r) => ({
     check: 'rollup' as const,
     message: `Day total ${r.day} differs from the sum of that day's rollups by opening`,
+  }));
+}
+
+/** The per-set day totals must equal the rollup by attribution set summed over openings. */
+async function verifySetDayTotals(tx: Queryable, tenantId: string): Promise<Disagreement[]> {
+  const cols = Object.values(COUNTER_COLUMNS);
+  const rows = await tx.query<{ set_id: string; day: string }>(
+    `select coalesce(t.set_id, o.set_id) as set_id, to_char(coalesce(t.day, o.day), 'YYYY-MM-DD') as day
+       from (select * from attribution_set_daily_usage where tenant_id = $1) t
+       full join (select set_id, day, ${cols.map((c) => `sum(${c})::bigint as ${c}`).join(', ')}
+                    from attribution_daily_usage where tenant_id = $1 group by set_id, day) o
+         on o.set_id = t.set_id and o.day = t.day
+      where ${cols.map((c) => `coalesce(t.${c}, 0) <> coalesce(o.${c}, 0)`).join(' or ')}
+      order by 1, 2`,
+    [tenantId],
+  );
+  return rows.map((r) => ({
+    check: 'rollup' as const,
+    message: `Day total of attribution set ${r.set_id} on ${r.day} differs from the sum of its rollups by opening`,
   }));
 }
 

@@ -11,11 +11,13 @@ import { type BillingContext, loadBillingContext } from '../ledger/plans.js';
 import { type ChargeDelta, loadOpenLots, postConsumption } from '../ledger/postings.js';
 import { currentPeriod } from '../ledger/queries.js';
 import { chargeFor } from '../ledger/rules.js';
+import { addSetContribution, emptySetDelta, type SetDelta, setChanges } from './attribution-sets.js';
 import { eventTimeProblem, onlyAttributionIssues, type ParsedEvent, parseEvent } from './events.js';
 import {
   addCandidates,
   addToAttributeRollups,
   addToRollups,
+  addToSetRollups,
   findEventHashes,
   findInterviews,
   type InterviewWrite,
@@ -266,13 +268,14 @@ async function ingestBatch(
       upsertCandidates(tx, tenantId, candidateSightings(passed, before)),
       upsertRecruiters(tx, tenantId, recruiterSightings(passed)),
     ];
-    const { writes, charges, rollups, attributes, candidates } = consequences(after, before, ctx);
+    const { writes, charges, rollups, attributes, sets, candidates } = consequences(after, before, ctx);
     const balanceAfter = account.balanceMilli - charges.reduce((sum, c) => sum + c.deltaMilli, 0);
     writing.push(
       upsertInterviews(tx, tenantId, writes),
       addCandidates(tx, tenantId, candidateChanges(candidates)),
       addToRollups(tx, tenantId, nonZero(rollups)),
       addToAttributeRollups(tx, tenantId, attributeChanges(attributes)),
+      addToSetRollups(tx, tenantId, setChanges(sets), sets.sets.values()),
       postConsumption(tx, account, lots, charges, opts.actor),
     );
     if (charges.length > 0) writing.push(alertIfLow(tx, ctx, balanceAfter, opts.now));
@@ -310,7 +313,7 @@ export async function alertIfLow(
 
 /**
  * What the merged interviews change: their rows, the charge differences, the rollup deltas (by
- * opening and by attribute) and the candidate deltas.
+ * opening, by attribute and by attribution set) and the candidate deltas.
  */
 export function consequences(
   after: Map<string, StoredInterview>,
@@ -321,12 +324,14 @@ export function consequences(
   charges: ChargeDelta[];
   rollups: RollupDelta;
   attributes: AttributeDelta;
+  sets: SetDelta;
   candidates: CandidateDelta;
 } {
   const writes: InterviewWrite[] = [];
   const charges: ChargeDelta[] = [];
   const rollups: RollupDelta = new Map();
   const attributes: AttributeDelta = new Map();
+  const sets = emptySetDelta();
   const candidates: CandidateDelta = new Map();
   for (const [id, next] of after) {
     const { state, finishedAt } = deriveState(next.record);
@@ -343,6 +348,7 @@ export function consequences(
     if (prev) {
       addContribution(rollups, prev.record, prev.chargedMilli, ctx.timeZone, -1);
       addAttributedContribution(attributes, prev.record, prev.chargedMilli, ctx.timeZone, -1);
+      addSetContribution(sets, prev.record, prev.chargedMilli, ctx.timeZone, -1);
       addCandidateDays(candidates, prev.record, ctx.timeZone, -1);
     }
     addCandidateDays(candidates, next.record, ctx.timeZone, 1);
@@ -350,6 +356,7 @@ export function consequences(
     const chargedMilli = Math.max(charge.milli, next.chargedMilli);
     addContribution(rollups, next.record, chargedMilli, ctx.timeZone, 1);
     addAttributedContribution(attributes, next.record, chargedMilli, ctx.timeZone, 1);
+    addSetContribution(sets, next.record, chargedMilli, ctx.timeZone, 1);
     writes.push({
       record: next.record,
       state,
@@ -369,7 +376,7 @@ export function consequences(
       });
     }
   }
-  return { writes, charges, rollups, attributes, candidates };
+  return { writes, charges, rollups, attributes, sets, candidates };
 }
 
 const distinct = (ids: string[]) => [...new Set(ids)];

@@ -1,5 +1,6 @@
 import { USAGE_COUNT_KEYS, type UsageCounts } from '../../shared/metrics.js';
 import { type Queryable, settleAll, type TenantQueryable } from '../db/database.js';
+import type { AttributionSet } from './attribution-sets.js';
 import type { ParsedEvent } from './events.js';
 import { COUNTER_COLUMNS } from './rollup.js';
 import type { Attribution, InterviewRecord } from './state.js';
@@ -333,6 +334,79 @@ export async function addToAttributeRollups(
   );
 }
 
+/**
+ * Adds deltas to the rollup by attribution set ([setId, openingId, day, counters]), storing the
+ * sets met first seen (docs/product.md, Filters); rows coming back to zero are deleted, as in the
+ * daily rollups, and so is a set left without rows (its interviews moved to another), so the sets
+ * stored are the same whatever the order events arrived in.
+ */
+export async function addToSetRollups(
+  tx: Queryable,
+  tenantId: string,
+  rows: [setId: string, openingId: string, day: string, counters: UsageCounts][],
+  sets: Iterable<AttributionSet>,
+): Promise<void> {
+  if (rows.length === 0) return;
+  const used = new Set(rows.map(([setId]) => setId));
+  const bySetDay = new Map<string, UsageCounts>();
+  for (const [setId, , day, c] of rows) {
+    const key = `${setId}\u0000${day}`;
+    const total = bySetDay.get(key);
+    if (!total) bySetDay.set(key, { ...c });
+    else for (const k of USAGE_COUNT_KEYS) total[k] += c[k];
+  }
+  const stored = [...sets].filter((s) => used.has(s.id));
+  await settleAll([
+    tx.query(
+      `insert into attribution_sets (tenant_id, set_id, recruiter_id, department, location, tags)
+       select $1, set_id, recruiter_id, department, location, tags
+         from json_to_recordset($2::json) as r(set_id text, recruiter_id text, department text, location text,
+              tags jsonb)
+       on conflict do nothing`,
+      [
+        tenantId,
+        JSON.stringify(
+          stored.map((s) => ({
+            set_id: s.id,
+            recruiter_id: s.recruiterId,
+            department: s.department,
+            location: s.location,
+            tags: s.tags,
+          })),
+        ),
+      ],
+    ),
+    addCounters(
+      tx,
+      tenantId,
+      'attribution_daily_usage',
+      ['set_id', 'opening_id', 'day'],
+      rows.map(([set_id, opening_id, day, c]) => [{ set_id, opening_id, day }, c]),
+    ),
+    // The per-set day totals move by the same deltas, summed over openings.
+    addCounters(
+      tx,
+      tenantId,
+      'attribution_set_daily_usage',
+      ['set_id', 'day'],
+      [...bySetDay].map(([key, c]) => {
+        const [set_id, day] = key.split('\u0000') as [string, string];
+        return [{ set_id, day }, c];
+      }),
+    ),
+  ]);
+  const lowered = [
+    ...new Set(rows.filter(([, , , c]) => USAGE_COUNT_KEYS.some((k) => c[k] < 0)).map(([id]) => id)),
+  ];
+  if (lowered.length === 0) return;
+  await tx.query(
+    `delete from attribution_sets s
+      where s.tenant_id = $1 and s.set_id in (select json_array_elements_text($2::json))
+        and not exists (select 1 from attribution_daily_usage u where u.tenant_id = $1 and u.set_id = s.set_id)`,
+    [tenantId, JSON.stringify(lowered)],
+  );
+}
+
 export interface RecruiterSighting {
   id: string;
   /** Null when no event naming the recruiter has a name: the id is shown. */
@@ -376,6 +450,7 @@ const KEY_TYPES: Record<string, string> = {
   day: 'date',
   dimension: 'text',
   value: 'text',
+  set_id: 'text',
 };
 
 /**
@@ -386,7 +461,12 @@ const KEY_TYPES: Record<string, string> = {
 async function addCounters(
   tx: Queryable,
   tenantId: string,
-  table: 'daily_usage' | 'tenant_daily_usage' | 'attribute_daily_usage',
+  table:
+    | 'daily_usage'
+    | 'tenant_daily_usage'
+    | 'attribute_daily_usage'
+    | 'attribution_daily_usage'
+    | 'attribution_set_daily_usage',
   keys: string[],
   rows: [key: Record<string, string>, counters: UsageCounts][],
 ): Promise<void> {

@@ -53,7 +53,7 @@ export function addCounts(delta: RollupDelta, key: string, counts: UsageCounts):
  * (invitations on the invitation, outcomes and credits when the interview reached them). A
  * function of the interview's final record alone, so rollups do not depend on event order.
  */
-function milestones(r: InterviewRecord, chargedMilli: number): [keyof UsageCounts, number, number][] {
+export function milestones(r: InterviewRecord, chargedMilli: number): [keyof UsageCounts, number, number][] {
   const { state, finishedAt } = deriveState(r);
   if (r.isSimulation) return [['simulations', r.completedAt ?? r.invitedAt, 1]];
   const out: [keyof UsageCounts, number, number][] = [['invited', r.invitedAt, 1]];

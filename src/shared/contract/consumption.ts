@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DIMENSION_PATTERN, NO_ATTRIBUTE_LABEL } from '../attribution.js';
+import { AttributeValue, DIMENSION_PATTERN, NO_ATTRIBUTE_LABEL } from '../attribution.js';
 import { Credits, endpoint, Instant, LocalDate, Paging, QueryInt, RangeQuery } from './common.js';
 import { OpeningIdParams, OpeningStatusSchema } from './openings.js';
 
@@ -68,6 +68,23 @@ const Range = { periodStart: LocalDate, periodEnd: LocalDate };
 
 const readers = { session: ['account_admin'], apiKey: 'usage:read' } as const;
 const RANGE_ERRORS = ['invalid_range', 'invalid_date', 'range_too_long'] as const;
+const FILTERED_ERRORS = [...RANGE_ERRORS, 'invalid_filter'] as const;
+
+/**
+ * The filters on usage (docs/product.md, Filters): only the interviews holding every value given.
+ * `tag.<key>=<value>` parameters filter by tag; they cannot be listed in a schema, so the object
+ * lets unknown parameters through and the handler reads them (400 invalid_filter when malformed).
+ */
+export const FILTER_FIELDS = {
+  recruiterId: AttributeValue.optional().describe('Only interviews of this recruiter'),
+  department: AttributeValue.optional().describe('Only interviews of this department'),
+  location: AttributeValue.optional().describe('Only interviews of this location'),
+};
+export const FILTER_DESCRIPTION =
+  'Filters (all combine with AND): `recruiterId`, `department`, `location`, and `tag.<key>=<value>` for each tag (a key: 1 to 40 letters, digits, _ or -; at most 10).';
+
+/** A range and the filters. */
+export const FilteredRangeQuery = RangeQuery.extend(FILTER_FIELDS).loose();
 
 export const Summary = z.object({
   ...Range,
@@ -92,10 +109,11 @@ export const getSummary = endpoint({
   operationId: 'getConsumptionSummary',
   tag: 'consumption',
   summary: 'The summary cards: interviews, credits used, balance and allotment, with the previous range',
+  description: `${FILTER_DESCRIPTION} With filters, the usage figures count the matching interviews; the balance and allotment stay the tenant's.`,
   access: readers,
-  query: RangeQuery,
+  query: FilteredRangeQuery,
   responses: { 200: Summary },
-  errors: RANGE_ERRORS,
+  errors: FILTERED_ERRORS,
 });
 
 export const OpeningUsage = z.object({
@@ -112,8 +130,9 @@ export const listOpeningUsage = endpoint({
   operationId: 'listOpeningUsage',
   tag: 'consumption',
   summary: 'Usage by opening: sortable, searchable, paginated, with totals',
+  description: FILTER_DESCRIPTION,
   access: readers,
-  query: RangeQuery.extend({
+  query: FilteredRangeQuery.extend({
     q: z.string().trim().max(200).optional().describe('Part of a job title or opening id'),
     sort: z.enum(OPENING_SORTS).default('creditsUsed'),
     order: z.enum(SORT_ORDERS).default('desc'),
@@ -128,7 +147,7 @@ export const listOpeningUsage = endpoint({
       ...Paging,
     }),
   },
-  errors: RANGE_ERRORS,
+  errors: FILTERED_ERRORS,
 });
 
 /**
@@ -170,10 +189,9 @@ export const getTimeseries = endpoint({
   operationId: 'getUsageTimeseries',
   tag: 'consumption',
   summary: 'Usage per day, week or month; every bucket present, empty ones as zero, ones not begun as null',
-  description:
-    'The points add up to the summary of the same range. Buckets cut by the range or in progress are marked `partial` with the days they count. Daily points cover at most two years (else 400 range_too_long).',
+  description: `The points add up to the summary of the same range and filters. Buckets cut by the range or in progress are marked \`partial\` with the days they count. Daily points cover at most two years (else 400 range_too_long). ${FILTER_DESCRIPTION}`,
   access: readers,
-  query: RangeQuery.extend({ granularity: z.enum(GRANULARITIES).default('day') }),
+  query: FilteredRangeQuery.extend({ granularity: z.enum(GRANULARITIES).default('day') }),
   responses: {
     200: z.object({
       granularity: z.enum(GRANULARITIES),
@@ -181,7 +199,7 @@ export const getTimeseries = endpoint({
       points: z.array(TimeseriesPoint),
     }),
   },
-  errors: RANGE_ERRORS,
+  errors: FILTERED_ERRORS,
 });
 
 /** A month's usage over the days periodStart … periodEnd. */
@@ -197,12 +215,15 @@ export const getYearOverYear = endpoint({
   operationId: 'getYearOverYear',
   tag: 'consumption',
   summary: 'Twelve months of a year against the same months of the year before, like for like',
-  description:
-    "The month in progress is set against the same days of last year's month (1–3 Dec against 1–3 Dec), as the summary cards compare a range in progress; months not begun are null.",
+  description: `The month in progress is set against the same days of last year's month (1–3 Dec against 1–3 Dec), as the summary cards compare a range in progress; months not begun are null. ${FILTER_DESCRIPTION}`,
   access: readers,
-  query: z.object({
-    year: QueryInt().min(2000).max(2100).optional().describe('The current year when absent'),
-  }),
+  query: z
+    .object({
+      year: QueryInt().min(2000).max(2100).optional().describe('The current year when absent'),
+      ...FILTER_FIELDS,
+    })
+    .loose(),
+  errors: ['invalid_filter'],
   responses: {
     200: z.object({
       year: z.number(),
@@ -320,10 +341,9 @@ export const getBreakdown = endpoint({
   operationId: 'getUsageBreakdown',
   tag: 'consumption',
   summary: 'Usage by recruiter, department, location or a tag: who and what the credits were for',
-  description:
-    'Each item counts the interviews holding one value of the attribute (docs: Attribution), by the same days as the summary; interviews without it are one item with `key: null`. The items add up to `totals`, which equal the summary of the same range. Sorted by credits used (most first), then label; `limit` items at most, `total` says how many there are.',
+  description: `Each item counts the interviews holding one value of the attribute (docs: Attribution), by the same days as the summary; interviews without it are one item with \`key: null\`. The items add up to \`totals\`, which equal the summary of the same range and filters. Sorted by credits used (most first), then label; \`limit\` items at most, \`total\` says how many there are. ${FILTER_DESCRIPTION}`,
   access: readers,
-  query: RangeQuery.extend({
+  query: FilteredRangeQuery.extend({
     by: z
       .string()
       .regex(DIMENSION_PATTERN, 'by must be recruiter, department, location or tag:<key>')
@@ -339,5 +359,28 @@ export const getBreakdown = endpoint({
       total: z.number().describe('Items there are, before the limit'),
     }),
   },
-  errors: RANGE_ERRORS,
+  errors: FILTERED_ERRORS,
+});
+
+/** The most values the attribute listing gives per list. */
+export const ATTRIBUTE_LIST_LIMIT = 1000;
+
+export const listAttributes = endpoint({
+  method: 'GET',
+  path: '/api/v1/consumption/attributes',
+  operationId: 'listUsageAttributes',
+  tag: 'consumption',
+  summary:
+    "The tenant's recruiters, departments, locations and tag keys with their values: what usage can be cut and filtered by",
+  description: `Every value some interview was attributed with (docs: Attribution, Filters), sorted; at most ${ATTRIBUTE_LIST_LIMIT} per list, \`truncated\` when a list was cut.`,
+  access: readers,
+  responses: {
+    200: z.object({
+      recruiters: z.array(z.object({ id: z.string(), name: z.string().nullable() })),
+      departments: z.array(z.string()),
+      locations: z.array(z.string()),
+      tags: z.array(z.object({ key: z.string(), values: z.array(z.string()) })),
+      truncated: z.boolean(),
+    }),
+  },
 });

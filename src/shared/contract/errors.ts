@@ -84,6 +84,8 @@ export const ERROR_CODES = {
   demo_loaded: 'conflict',
   // The audit log and the ledger
   invalid_cursor: 'invalid',
+  // Filters on usage
+  invalid_filter: 'invalid',
 } as const satisfies Record<string, ErrorKind>;
 export type ErrorCode = keyof typeof ERROR_CODES;
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { endpoint, RangeQuery } from './common.js';
+import { FILTER_DESCRIPTION, FILTER_FIELDS } from './consumption.js';
 
 export const EXPORT_FORMATS = ['csv', 'xlsx'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -16,17 +17,18 @@ export const ExportQuery = RangeQuery.extend({
     .string()
     .optional()
     .describe(`${EXPORT_FORMATS.join(' or ')}; csv when absent`),
-});
+  ...FILTER_FIELDS,
+}).loose();
 
 export const exportUsage = endpoint({
   method: 'GET',
   path: '/api/v1/consumption/export',
   operationId: 'exportUsage',
   tag: 'export',
-  summary: 'Usage per date and opening as a CSV or Excel file (a download), streamed',
+  summary: 'Usage per date, opening and attribution as a CSV or Excel file (a download), streamed',
   description:
-    'One row per local date and opening with activity; the .xlsx has a second sheet with the totals. ' +
-    'The file is named in Content-Disposition. Every export is audited.',
+    'One row per local date, opening, recruiter, department and location with activity (interviews without them on one row per date and opening); the .xlsx has a second sheet with the totals. ' +
+    `The file is named in Content-Disposition. Every export is audited. ${FILTER_DESCRIPTION}`,
   access: { session: ['account_admin'] },
   query: ExportQuery,
   responses: {
@@ -45,5 +47,5 @@ export const exportUsage = endpoint({
       },
     },
   },
-  errors: ['invalid_format', 'invalid_range', 'invalid_date', 'range_too_long'],
+  errors: ['invalid_format', 'invalid_range', 'invalid_date', 'range_too_long', 'invalid_filter'],
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Credits, endpoint, LocalDate, Month, QueryInt, QueryNumber } from './common.js';
+import { FILTER_DESCRIPTION, FILTER_FIELDS } from './consumption.js';
 
 /** How far the projection, the runway and the planner look ahead, in months. */
 export const HORIZON_MONTHS = 12;
@@ -133,9 +134,13 @@ export const getForecast = endpoint({
   operationId: 'getForecast',
   tag: 'forecast',
   summary: 'Projected credits per month with an 80 % band, the backtest, the runway and the period end',
+  description: `${FILTER_DESCRIPTION} With filters, the months, history, model, backtest and completion rate are the matching interviews'; the runway and the period end stay the tenant's.`,
   access: admins,
-  query: z.object({ months: QueryInt().min(1).max(HORIZON_MONTHS).default(HORIZON_MONTHS) }),
+  query: z
+    .object({ months: QueryInt().min(1).max(HORIZON_MONTHS).default(HORIZON_MONTHS), ...FILTER_FIELDS })
+    .loose(),
   responses: { 200: Forecast },
+  errors: ['invalid_filter'],
 });
 
 export const PlanQuery = z.object({

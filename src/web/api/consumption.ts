@@ -1,5 +1,5 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { FixedDimension } from '../../shared/attribution';
+import type { Dimension } from '../../shared/attribution';
 import {
   type Granularity,
   getBreakdown,
@@ -7,23 +7,26 @@ import {
   getTimeseries,
   getYearOverYear,
   type InputOf,
+  listAttributes,
   listOpeningInterviews,
   listOpeningUsage,
   type OpeningStatus,
   setOpeningStatus,
 } from '../../shared/contract/index';
+import { useUsageFilter } from '../lib/usageFilter';
 import { call } from './client';
 
 /** The most items the breakdown route gives in one answer. */
 export const BREAKDOWN_LIMIT = 1000;
 
 /** A range of local dates (both included); undefined ends mean the current billing period. */
-export type RangeParams = NonNullable<InputOf<typeof getSummary>['query']>;
+export type RangeParams = { from?: string; to?: string };
 
 export function useSummary(range: RangeParams | undefined) {
+  const filter = useUsageFilter();
   return useQuery({
-    queryKey: ['consumption', 'summary', range?.from ?? null, range?.to ?? null],
-    queryFn: ({ signal }) => call(getSummary, { query: { ...range }, signal }),
+    queryKey: ['consumption', 'summary', range?.from ?? null, range?.to ?? null, filter],
+    queryFn: ({ signal }) => call(getSummary, { query: { ...range, ...filter }, signal }),
     enabled: range !== undefined,
     placeholderData: keepPreviousData,
   });
@@ -35,9 +38,10 @@ export type OpeningsParams = Required<
   RangeParams & { q?: string };
 
 export function useOpenings(params: OpeningsParams | undefined) {
+  const filter = useUsageFilter();
   return useQuery({
-    queryKey: ['consumption', 'openings', params],
-    queryFn: ({ signal }) => call(listOpeningUsage, { query: { ...params }, signal }),
+    queryKey: ['consumption', 'openings', params, filter],
+    queryFn: ({ signal }) => call(listOpeningUsage, { query: { ...params, ...filter }, signal }),
     enabled: params !== undefined,
     placeholderData: keepPreviousData,
   });
@@ -47,28 +51,32 @@ export function useOpenings(params: OpeningsParams | undefined) {
  * Usage by one attribute for the range, every value at once (the most the route gives), so the
  * rows add up to the totals.
  */
-export function useBreakdown(by: FixedDimension, range: RangeParams | undefined) {
+export function useBreakdown(by: Dimension, range: RangeParams | undefined) {
+  const filter = useUsageFilter();
   return useQuery({
-    queryKey: ['consumption', 'breakdown', by, range?.from ?? null, range?.to ?? null],
-    queryFn: ({ signal }) => call(getBreakdown, { query: { by, ...range, limit: BREAKDOWN_LIMIT }, signal }),
+    queryKey: ['consumption', 'breakdown', by, range?.from ?? null, range?.to ?? null, filter],
+    queryFn: ({ signal }) =>
+      call(getBreakdown, { query: { by, ...range, ...filter, limit: BREAKDOWN_LIMIT }, signal }),
     enabled: range !== undefined,
     placeholderData: keepPreviousData,
   });
 }
 
 export function useTimeseries(granularity: Granularity, range: RangeParams | undefined) {
+  const filter = useUsageFilter();
   return useQuery({
-    queryKey: ['consumption', 'timeseries', granularity, range?.from ?? null, range?.to ?? null],
-    queryFn: ({ signal }) => call(getTimeseries, { query: { granularity, ...range }, signal }),
+    queryKey: ['consumption', 'timeseries', granularity, range?.from ?? null, range?.to ?? null, filter],
+    queryFn: ({ signal }) => call(getTimeseries, { query: { granularity, ...range, ...filter }, signal }),
     enabled: range !== undefined,
     placeholderData: keepPreviousData,
   });
 }
 
 export function useYearOverYear(year: number | undefined) {
+  const filter = useUsageFilter();
   return useQuery({
-    queryKey: ['consumption', 'year-over-year', year ?? null],
-    queryFn: ({ signal }) => call(getYearOverYear, { query: { year }, signal }),
+    queryKey: ['consumption', 'year-over-year', year ?? null, filter],
+    queryFn: ({ signal }) => call(getYearOverYear, { query: { year, ...filter }, signal }),
     enabled: year !== undefined,
   });
 }
@@ -102,6 +110,15 @@ export function useOpeningInterviews(
       }),
     enabled: openingId !== undefined && range !== undefined,
     placeholderData: keepPreviousData,
+  });
+}
+
+/** The tenant's recruiters, departments, locations and tag keys with values: the filter chips' and the switch's choices. */
+export function useAttributes() {
+  return useQuery({
+    queryKey: ['consumption', 'attributes'],
+    queryFn: ({ signal }) => call(listAttributes, { signal }),
+    staleTime: 60_000,
   });
 }
 

@@ -26,7 +26,8 @@ const NEWLINE = 0x0a;
  * is saved by the caller once complete. Errors before the file starts carry the API's code.
  */
 export async function downloadExport(
-  query: { from: string; to: string; format: ExportFormat },
+  /** The range, the format and the filters (their query parameters). */
+  query: { from: string; to: string; format: ExportFormat } & Record<string, string>,
   opts: { signal?: AbortSignal; onProgress?: (p: ExportProgress) => void } = {},
 ): Promise<DownloadedExport> {
   let res: Response;

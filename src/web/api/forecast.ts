@@ -7,6 +7,7 @@ import {
   HORIZON_MONTHS,
   type Json,
 } from '../../shared/contract/index';
+import { useUsageFilter } from '../lib/usageFilter';
 import { call } from './client';
 
 export type { ModelName } from '../../shared/contract/index';
@@ -23,9 +24,10 @@ export type PlanParams = Required<Omit<NonNullable<Json<typeof getPlan.query>>, 
 };
 
 export function useForecast() {
+  const filter = useUsageFilter();
   return useQuery({
-    queryKey: ['consumption', 'forecast'],
-    queryFn: ({ signal }) => call(getForecast, { query: { months: HORIZON_MONTHS }, signal }),
+    queryKey: ['consumption', 'forecast', filter],
+    queryFn: ({ signal }) => call(getForecast, { query: { months: HORIZON_MONTHS, ...filter }, signal }),
   });
 }
 

@@ -1,11 +1,11 @@
 import { Card, Group, SegmentedControl, Table, Text, Title, VisuallyHidden } from '@mantine/core';
 import { Fragment, type ReactNode, useEffect, useRef, useState } from 'react';
-import type { FixedDimension } from '../../shared/attribution';
-import { type RangeParams, useBreakdown } from '../api/consumption';
+import type { Dimension } from '../../shared/attribution';
+import { type RangeParams, useAttributes, useBreakdown } from '../api/consumption';
 import type { Breakdown } from '../api/types';
 import { totalShare } from '../lib/figures';
 import { formatNumber } from '../lib/format';
-import { USAGE_BY, type UsageBy, usageByLabel } from '../lib/usageBy';
+import { type UsageBy, usageByChoices, usageByLabel } from '../lib/usageBy';
 import { DefinitionHint } from './Metric';
 import {
   COLUMNS,
@@ -29,6 +29,12 @@ let refocusSwitch = false;
 /** The "Usage by" choice, beside the usage table's title. */
 export function UsageBySwitch({ value, onChange }: { value: UsageBy; onChange: (by: UsageBy) => void }) {
   const ref = useRef<HTMLDivElement>(null);
+  const attributes = useAttributes();
+  const tagKeys = attributes.data?.tags.map((t) => t.key) ?? [];
+  // A tag named in the URL is offered even before (or without) the listing.
+  const choices = usageByChoices(
+    value.startsWith('tag:') && !tagKeys.includes(value.slice(4)) ? [...tagKeys, value.slice(4)] : tagKeys,
+  );
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs for each new choice
   useEffect(() => {
     if (!refocusSwitch) return;
@@ -45,7 +51,7 @@ export function UsageBySwitch({ value, onChange }: { value: UsageBy; onChange: (
         refocusSwitch = ref.current?.contains(document.activeElement) ?? false;
         onChange(v as UsageBy);
       }}
-      data={USAGE_BY.map((o) => ({ value: o.value, label: o.label }))}
+      data={choices.map((o) => ({ value: o.value, label: o.label }))}
       data-testid="usage-by"
     />
   );
@@ -71,7 +77,7 @@ export function BreakdownTable({
   range,
   switcher,
 }: {
-  by: FixedDimension;
+  by: Dimension;
   range: RangeParams | undefined;
   switcher: ReactNode;
 }) {

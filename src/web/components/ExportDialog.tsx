@@ -10,6 +10,7 @@ import {
 import type { Summary } from '../api/types';
 import { formatDateRange, formatNumber, localDateOf } from '../lib/format';
 import { billingPeriods, type LocalRange, type PresetKey, presetRange } from '../lib/ranges';
+import { useUsageFilter } from '../lib/usageFilter';
 import { AlertIcon, DownloadIcon } from './icons';
 import { PeriodPicker } from './PeriodPicker';
 import { errorMessage } from './States';
@@ -32,6 +33,8 @@ export function ExportDialog({
   range: LocalRange | undefined;
 }) {
   const [opened, setOpened] = useState(false);
+  // The page's filters apply to the file too (docs/product.md, Export).
+  const filter = useUsageFilter();
   const [preset, setPreset] = useState<PresetKey>(pagePreset);
   const [custom, setCustom] = useState<Partial<LocalRange>>({});
   const [format, setFormat] = useState<ExportFormat>('xlsx');
@@ -67,7 +70,7 @@ export function ExportDialog({
     setProgress({ bytes: 0 });
     try {
       const file = await downloadExport(
-        { ...range, format },
+        { ...range, ...filter, format },
         { signal: controller.signal, onProgress: setProgress },
       );
       saveFile(file.blob, file.fileName);
@@ -104,6 +107,14 @@ export function ExportDialog({
           <Text size="sm" data-testid="export-range">
             {range ? formatDateRange(range.from, range.to) : 'Pick the first and last day of the range.'}
           </Text>
+          {Object.keys(filter).length > 0 && (
+            <Text size="sm" data-testid="export-filters">
+              Only the interviews matching:{' '}
+              {Object.entries(filter)
+                .map(([k, v]) => `${k} = ${v}`)
+                .join(', ')}
+            </Text>
+          )}
           <Stack gap={4}>
             <Text size="sm" fw={500} id="export-format-label">
               Format

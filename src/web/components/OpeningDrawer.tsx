@@ -33,6 +33,7 @@ import {
   formatNumber,
   formatPercent,
 } from '../lib/format';
+import { useUsageFilter } from '../lib/usageFilter';
 import { MetricLabel } from './Metric';
 import { OpeningStatusButton } from './OpeningStatusButton';
 import { Empty, ErrorState, errorMessage } from './States';
@@ -135,6 +136,8 @@ export function OpeningDrawer({
   const [status, setStatus] = useState<InterviewFilter | null>(null);
   const [countedIn, setCountedIn] = useState<RowFigure | null>(null);
   const narrow = useMediaQuery('(max-width: 48em)');
+  // The drawer lists every interview of the opening: the page's filters do not reach it.
+  const filtered = Object.keys(useUsageFilter()).length > 0;
   // Another opening starts on its first page with every interview.
   const [shownFor, setShownFor] = useState(openingId);
   if (shownFor !== openingId) {
@@ -178,7 +181,7 @@ export function OpeningDrawer({
           {data && (
             <Text size="sm" c="dimmed">
               {formatDateRange(data.periodStart, data.periodEnd)} · every interview invited, finished or
-              charged in the range
+              charged in the range{filtered ? ', whatever the page’s filters' : ''}
             </Text>
           )}
         </Stack>

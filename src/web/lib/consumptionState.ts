@@ -2,6 +2,7 @@ import type { OpeningSort } from '../api/types';
 import { isPreset, isView, type PresetKey, type ViewKey } from './ranges';
 import { useSearchParams } from './router';
 import { usageByOf } from './usageBy';
+import { filterOfSearch } from './usageFilter';
 
 export const SORTS: readonly OpeningSort[] = [
   'jobTitle',
@@ -17,8 +18,8 @@ const isSort = (v: string | null): v is OpeningSort => SORTS.includes(v as Openi
 
 /**
  * The Consumption page's state, all of it in the query string: range (+ from/to for a custom
- * range), view, what usage is cut by, the openings table's sort/order/q/page/size, and the
- * opening whose interviews are open.
+ * range), view, what usage is cut by, the filters (recruiterId, department, location, tag.<key>),
+ * the openings table's sort/order/q/page/size, and the opening whose interviews are open.
  */
 export function useConsumptionState() {
   const [params, set] = useSearchParams();
@@ -33,6 +34,7 @@ export function useConsumptionState() {
     to: params.get('to') ?? undefined,
     view: (isView(view) ? view : 'daily') as ViewKey,
     by: usageByOf(params.get('by')),
+    filter: filterOfSearch(params),
     sort: isSort(sort) ? sort : ('creditsUsed' as OpeningSort),
     order: params.get('order') === 'asc' ? ('asc' as const) : ('desc' as const),
     q: params.get('q') ?? '',

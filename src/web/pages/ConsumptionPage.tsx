@@ -1,9 +1,11 @@
 import { Group, Stack, Text, Title } from '@mantine/core';
 import { useMemo } from 'react';
+import { filterParams, isFiltered } from '../../shared/filters';
 import { type RangeParams, useSummary } from '../api/consumption';
 import { BreakdownTable, UsageBySwitch } from '../components/BreakdownTable';
 import { ExpiringCredits } from '../components/credits/ExpiringCredits';
 import { ExportDialog } from '../components/ExportDialog';
+import { FilterChips } from '../components/FilterChips';
 import { OpeningDrawer } from '../components/OpeningDrawer';
 import { OpeningsTable } from '../components/OpeningsTable';
 import { PeriodPicker } from '../components/PeriodPicker';
@@ -12,11 +14,25 @@ import { UsageOverTime } from '../components/UsageOverTime';
 import { useConsumptionState } from '../lib/consumptionState';
 import { formatDateRange, localDateOf } from '../lib/format';
 import { billingPeriods, type LocalRange, presetRange } from '../lib/ranges';
+import { UsageFilterContext } from '../lib/usageFilter';
 
 const CURRENT: RangeParams = {};
 
-/** Tenant Management → Consumption: the cards, usage over time, and usage by opening or by an attribute. */
+/**
+ * Tenant Management → Consumption: the cards, usage over time, and usage by opening or by an
+ * attribute, all under the filters in the URL (every usage query of the page reads them).
+ */
 export default function ConsumptionPage() {
+  const { filter } = useConsumptionState();
+  const filterQuery = useMemo(() => filterParams(filter), [filter]);
+  return (
+    <UsageFilterContext.Provider value={filterQuery}>
+      <Consumption />
+    </UsageFilterContext.Provider>
+  );
+}
+
+function Consumption() {
   const state = useConsumptionState();
   const { preset, from, to, set } = state;
   // The current billing period (and the one before it) come from the API.
@@ -41,6 +57,7 @@ export default function ConsumptionPage() {
   const switcher = (
     <UsageBySwitch value={state.by} onChange={(by) => set({ by: by === 'opening' ? null : by })} />
   );
+  const filtered = isFiltered(state.filter);
 
   return (
     <Stack gap="lg">
@@ -73,6 +90,13 @@ export default function ConsumptionPage() {
         </Group>
       </Group>
       <ExpiringCredits linkToCredits />
+      <FilterChips filter={state.filter} onChange={(param, value) => set({ [param]: value, page: null })} />
+      {filtered && (
+        <Text size="sm" c="dimmed" data-testid="filter-note">
+          Usage figures, charts, tables, the forecast’s projection and the export count only the interviews
+          matching every filter; the remaining balance, the allotment and the runway are the whole account’s.
+        </Text>
+      )}
       <SummaryCards summary={summary} range={range} />
       <UsageOverTime
         view={state.view}

@@ -126,7 +126,24 @@ export function requestArbitrary(op: Operation, o: ValueOptions): fc.Arbitrary<F
       unknownQuery: fc.oneof(
         { arbitrary: fc.constant(undefined), weight: 9 },
         {
-          arbitrary: fc.constantFrom('unknown=1', 'page=2&page=3', '__proto__[x]=1', 'a[b][c]=d', '%00=%00'),
+          arbitrary: fc.constantFrom(
+            'unknown=1',
+            'page=2&page=3',
+            '__proto__[x]=1',
+            'a[b][c]=d',
+            '%00=%00',
+            // Tag filters (docs/product.md, Filters), which no schema lists: valid, malformed, repeated.
+            'tag.team=a',
+            'tag.a:b=1',
+            'tag.=1',
+            'tag.x=%00',
+            'tag.x=%ED%A0%80',
+            'tag.x=a&tag.x=b',
+            `tag.${'k'.repeat(41)}=1`,
+            `tag.k=${'v'.repeat(101)}`,
+            'tag.__proto__=1',
+            'tag.constructor=x&department=%20',
+          ),
           weight: 1,
         },
       ),
