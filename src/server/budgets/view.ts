@@ -17,9 +17,9 @@ export function reachedBudgetThresholds(
   return thresholds.filter((t) => usedMilli * 100 >= t * creditsMilli);
 }
 
-/** Used as a percentage of the credits, to one decimal. */
+/** Used as a percentage of the credits, to one decimal: in tenths of a percent, then to one decimal. */
 export const percentUsed = (usedMilli: number, creditsMilli: number) =>
-  Math.round((usedMilli * 1000) / creditsMilli) / 10;
+  Math.round((usedMilli * 100 * 10) / creditsMilli) / 10;
 
 /** What people read for each scope: an opening's job title, a recruiter's name, else the value. */
 async function labelsOf(
