@@ -111,14 +111,25 @@ describe('the export dialog in Chromium', () => {
     const csv = await download('CSV');
     expect(csv.name).toMatch(new RegExp(`-${summary.periodStart}-to-${summary.periodEnd}\\.csv$`));
     const [header, ...rows] = parse(readFileSync(csv.path), { bom: true }) as string[][];
-    expect(header?.slice(0, 5)).toEqual([
+    expect(header).toEqual([
       'Date',
       'Opening ID',
       'Job title',
+      'Recruiter ID',
+      'Recruiter',
+      'Department',
+      'Location',
       'Candidate count',
       'Credits used',
+      'Invited',
+      'Started',
+      'Completed',
+      'Partially completed',
+      'Expired or cancelled',
+      'Simulations',
     ]);
-    const credits = rows.reduce((s, r) => s + Number(r[4]), 0);
+    const creditsColumn = header?.indexOf('Credits used') ?? -1;
+    const credits = rows.reduce((s, r) => s + Number(r[creditsColumn]), 0);
     expect(credits).toBe(summary.creditsUsed);
     expect(rows.find((r) => r[1] === 'op-2')?.[2]).toBe(`'${FORMULA_TITLE}`);
     await shot('export-02-csv-done');
