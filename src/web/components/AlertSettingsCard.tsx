@@ -90,7 +90,7 @@ function SettingsForm({ settings }: { settings: AlertSettings }) {
         <Stack gap="sm">
           <TagsInput
             label="Alert when the credits left fall to (% of the period's allotment)"
-            description="Each alert is raised once per billing period, in the console and to the webhook."
+            description="Each alert is raised once until the credits rise back above it, in the console, to the webhook and by email."
             value={thresholds}
             onChange={setThresholds}
             error={badThreshold !== undefined ? 'Whole percentages from 0 to 100' : undefined}
