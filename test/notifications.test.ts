@@ -329,9 +329,15 @@ describe('email notifications', () => {
 
       const events = hooks.map((h) => {
         expect(verifyWebhook(secret, h.headers, h.body, clock.now())).toBe(true);
-        return JSON.parse(h.body) as { type: string; data: { thresholdPercent: number; balance: number } };
+        return JSON.parse(h.body) as { type: string; data: Record<string, unknown> };
       });
-      expect(events.map((e) => [e.type, e.data.balance])).toEqual([
+      // The purchase is announced too (queued beside the resolution, in no set order with it).
+      const purchased = events.filter((e) => e.type === 'credits.purchased');
+      expect(purchased.map((e) => e.data)).toEqual([
+        expect.objectContaining({ purchaseId: purchase.json().purchaseId, credits: 3, balanceAfter: 7 }),
+      ]);
+      const alerts = events.filter((e) => e.type !== 'credits.purchased');
+      expect(alerts.map((e) => [e.type, e.data.balance])).toEqual([
         ['credits.threshold_reached', 4],
         ['credits.threshold_resolved', 7],
         ['credits.threshold_reached', 4],
@@ -342,8 +348,8 @@ describe('email notifications', () => {
         expect.stringContaining('credits back above the 50 % alert (70% left)'),
         expect.stringContaining("40% of this period's credits left"),
       ]);
-      const alerts = (await call(admin, 'GET', '/alerts')).json().alerts;
-      expect(alerts.map((a: { resolvedAt: string | null }) => a.resolvedAt !== null)).toEqual([false, true]);
+      const history = (await call(admin, 'GET', '/alerts')).json().alerts;
+      expect(history.map((a: { resolvedAt: string | null }) => a.resolvedAt !== null)).toEqual([false, true]);
     } finally {
       await new Promise<void>((resolve) => receiver.close(() => resolve()));
     }

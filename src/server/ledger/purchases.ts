@@ -1,10 +1,11 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { MAX_PURCHASE_CREDITS } from '../../shared/contract/credits.js';
 import { creditsToMilli, milliToCredits, purchaseTotalCents } from '../../shared/credits.js';
 import { resolveRecoveredAlerts } from '../alerts/resolve.js';
+import { queueDeliveries } from '../alerts/store.js';
 import { writeAudit } from '../auth/audit.js';
-import type { Database } from '../db/database.js';
+import type { Database, Queryable } from '../db/database.js';
 import { maybeOne } from '../db/database.js';
 import { DomainError } from '../errors.js';
 import { readAccount } from './account.js';
@@ -59,6 +60,34 @@ const toReceipt = (r: PurchaseRow): PurchaseReceipt => ({
   balanceAfterMilli: Number(r.balance_after_milli),
   createdAt: new Date(r.created_at),
 });
+
+export const PURCHASED_EVENT = 'credits.purchased';
+
+/** A `credits.purchased` webhook (docs/product.md, Webhooks), queued in the purchase's transaction. */
+async function announcePurchase(
+  tx: Queryable,
+  tenantId: string,
+  r: PurchaseReceipt,
+  actor: string,
+): Promise<void> {
+  const id = randomUUID();
+  const body = JSON.stringify({
+    id,
+    type: PURCHASED_EVENT,
+    createdAt: r.createdAt.toISOString(),
+    data: {
+      purchaseId: r.purchaseId,
+      credits: milliToCredits(r.creditsMilli),
+      unitPriceCents: r.unitPriceCents,
+      totalCents: r.totalCents,
+      currency: r.currency,
+      expiresAt: r.expiresAt.toISOString(),
+      balanceAfter: milliToCredits(r.balanceAfterMilli),
+      actor,
+    },
+  });
+  await queueDeliveries(tx, tenantId, PURCHASED_EVENT, [{ id, body }], r.createdAt);
+}
 
 /**
  * Buys extra credits: a priced purchase line, a lot that lasts as the plan says, and an audit
@@ -135,6 +164,7 @@ export async function purchaseCredits(
       ],
     );
     if (!row) throw new Error('purchase insert returned nothing');
+    await announcePurchase(tx, tenantId, toReceipt(row), req.actor);
     await resolveRecoveredAlerts(tx, ctx, account.balanceMilli, req.now);
     await writeAudit(tx, tenantId, { actor: req.actor, at: req.now }, 'credits.purchased', {
       purchaseId: row.id,
