@@ -12,7 +12,9 @@ import { METRIC_DEFINITIONS } from '../../src/shared/metrics.js';
 import { initialJsGzip } from '../../src/web/bundle-size.js';
 import {
   formatCredits,
+  formatCreditsUnit,
   formatDate,
+  formatInterviewsUnit,
   formatNumber,
   formatPoint,
   formatYearOverYearMonth,
@@ -238,7 +240,7 @@ describe('the web console in Chromium', () => {
       await page.getByRole('tab', { name: tab }).click();
       // One range per screen: the chart adds up to the cards.
       await poll(() => panel.getByTestId('chart-totals').textContent()).toContain(
-        `${formatNumber(summary.totalInterviews)} interviews · ${formatCredits(summary.creditsUsed)} credits`,
+        `${formatInterviewsUnit(summary.totalInterviews)} · ${formatCreditsUnit(summary.creditsUsed)}`,
       );
       const { points } = await apiGet<{ points: Point[] }>(
         `/consumption/timeseries?granularity=${granularity}`,

@@ -7,8 +7,10 @@ import {
   formatBucket,
   formatChange,
   formatCredits,
+  formatCreditsUnit,
   formatDate,
   formatDateRange,
+  formatInterviewsUnit,
   formatNumber,
   formatPoint,
   formatYearOverYearMonth,
@@ -94,9 +96,9 @@ function SeriesView({ view, range }: { view: Exclude<ViewKey, 'yoy' | 'forecast'
     (a, p) => (!a || (p.creditsUsed ?? 0) > (a.creditsUsed ?? 0) ? p : a),
     undefined,
   );
-  const label = `Interviews and credits used per ${unit}, ${span}: ${formatNumber(interviews)} interviews, ${formatCredits(
+  const label = `Interviews and credits used per ${unit}, ${span}: ${formatInterviewsUnit(interviews)}, ${formatCreditsUnit(
     credits,
-  )} credits${soFar}${peak?.creditsUsed ? `; most in ${formatPoint(peak, unit)} (${formatCredits(peak.creditsUsed)})` : ''}.`;
+  )}${soFar}${peak?.creditsUsed ? `; most in ${formatPoint(peak, unit)} (${formatCredits(peak.creditsUsed)})` : ''}.`;
   return (
     <Stack gap="xs">
       <Group justify="space-between" gap="xs" align="flex-start">
@@ -111,7 +113,8 @@ function SeriesView({ view, range }: { view: Exclude<ViewKey, 'yoy' | 'forecast'
           )}
         </div>
         <Text size="sm" data-testid="chart-totals">
-          {formatNumber(interviews)} interviews · {formatCredits(credits)} credits{soFar}
+          {formatInterviewsUnit(interviews)} · {formatCreditsUnit(credits)}
+          {soFar}
         </Text>
       </Group>
       {points.every((p) => p.interviews === null) ? (

@@ -31,6 +31,10 @@ const percent = new Intl.NumberFormat(LOCALE, { style: 'percent', maximumFractio
 
 export const formatNumber = (n: number) => integer.format(n);
 
+/** A count of interviews with its noun: "1 interview", "1,204 interviews". */
+export const formatInterviewsUnit = (n: number) =>
+  `${integer.format(n)} ${n === 1 ? 'interview' : 'interviews'}`;
+
 /** A share in [0, 1] as a percentage: 0.1234 → 12.3%. */
 export const formatPercent = (share: number) => percent.format(share);
 
