@@ -1,10 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import { milliToCredits } from '../../shared/credits.js';
 import type { Queryable } from '../db/database.js';
 import type { BillingContext } from '../ledger/plans.js';
 import { currentPeriod } from '../ledger/queries.js';
-import { queueDeliveries } from './store.js';
-import { percentLeft } from './thresholds.js';
+import { creditAlertData, queueDeliveries, webhookEvent } from './store.js';
 
 export const RESOLVED_EVENT = 'credits.threshold_resolved';
 
@@ -30,24 +27,12 @@ export async function resolveRecoveredAlerts(
     [ctx.tenantId, now, balanceMilli, period.allotmentMilli],
   );
   if (resolved.length === 0) return [];
-  const deliveries = resolved.map((r) => {
-    const id = randomUUID();
-    const body = JSON.stringify({
-      id,
-      type: RESOLVED_EVENT,
-      createdAt: now.toISOString(),
-      data: {
-        thresholdPercent: r.threshold_percent,
-        percentLeft: percentLeft(balanceMilli, period.allotmentMilli),
-        balance: milliToCredits(balanceMilli),
-        allotment: milliToCredits(period.allotmentMilli),
-        reachedAt: new Date(r.raised_at).toISOString(),
-        periodStart: period.start.toISOString(),
-        periodEnd: period.end.toISOString(),
-      },
-    });
-    return { id, body };
-  });
+  const deliveries = resolved.map((r) =>
+    webhookEvent(RESOLVED_EVENT, now, {
+      ...creditAlertData(r.threshold_percent, balanceMilli, period),
+      reachedAt: new Date(r.raised_at).toISOString(),
+    }),
+  );
   await queueDeliveries(tx, ctx.tenantId, RESOLVED_EVENT, deliveries, now);
   return resolved.map((r) => r.threshold_percent).sort((a, b) => b - a);
 }

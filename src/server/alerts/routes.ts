@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import * as contract from '../../shared/contract/index.js';
 import { milliToCredits } from '../../shared/credits.js';
@@ -18,6 +17,7 @@ import {
   recentDeliveries,
   rotateWebhookSecret,
   saveAlertSettings,
+  webhookEvent,
 } from './store.js';
 import { normalizeThresholds, percentLeft, reachedThresholds } from './thresholds.js';
 
@@ -142,14 +142,13 @@ export const alertRoutes: FastifyPluginAsyncZod = async (app) => {
     handler: async (request, reply) => {
       const { tenantId } = authOf(request);
       const at = app.deps.now();
-      const id = randomUUID();
+      const test = webhookEvent('webhook.test', at, {});
       await app.deps.db.withTenant(tenantId, async (tx) => {
         const settings = await loadAlertSettings(tx, tenantId);
         if (!settings.webhookUrl) throw new DomainError('webhook_not_configured', 'Set a webhook URL first.');
-        const body = JSON.stringify({ id, type: 'webhook.test', createdAt: at.toISOString(), data: {} });
-        await queueDeliveries(tx, tenantId, 'webhook.test', [{ id, body }], at);
+        await queueDeliveries(tx, tenantId, 'webhook.test', [test], at);
       });
-      return reply.status(202).send({ id });
+      return reply.status(202).send({ id: test.id });
     },
   });
 

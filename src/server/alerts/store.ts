@@ -63,6 +63,28 @@ export async function rotateWebhookSecret(
   return rows.length > 0;
 }
 
+/** A webhook's body (docs/product.md, Webhooks): its own id, the event's type, when, and its data. */
+export function webhookEvent(
+  type: string,
+  at: Date,
+  data: Record<string, unknown>,
+): { id: string; body: string } {
+  const id = randomUUID();
+  return { id, body: JSON.stringify({ id, type, createdAt: at.toISOString(), data }) };
+}
+
+/** What a credit alert's webhook says: the threshold, and the balance against the period's allotment. */
+export function creditAlertData(thresholdPercent: number, balanceMilli: number, period: PeriodAllotment) {
+  return {
+    thresholdPercent,
+    percentLeft: percentLeft(balanceMilli, period.allotmentMilli),
+    balance: milliToCredits(balanceMilli),
+    allotment: milliToCredits(period.allotmentMilli),
+    periodStart: period.start.toISOString(),
+    periodEnd: period.end.toISOString(),
+  };
+}
+
 /**
  * Raises the reached thresholds not raised yet in the period, and queues a webhook for each
  * when the tenant has an endpoint; in the caller's transaction, so alert and delivery go together.
@@ -80,23 +102,9 @@ export async function raiseAlerts(
     [tenantId, a.period.start, a.at, a.balanceMilli, a.period.allotmentMilli, a.thresholds],
   );
   if (raised.length === 0) return [];
-  const deliveries = raised.map(({ threshold_percent }) => {
-    const id = randomUUID();
-    const body = JSON.stringify({
-      id,
-      type: THRESHOLD_EVENT,
-      createdAt: a.at.toISOString(),
-      data: {
-        thresholdPercent: threshold_percent,
-        percentLeft: percentLeft(a.balanceMilli, a.period.allotmentMilli),
-        balance: milliToCredits(a.balanceMilli),
-        allotment: milliToCredits(a.period.allotmentMilli),
-        periodStart: a.period.start.toISOString(),
-        periodEnd: a.period.end.toISOString(),
-      },
-    });
-    return { id, body };
-  });
+  const deliveries = raised.map(({ threshold_percent }) =>
+    webhookEvent(THRESHOLD_EVENT, a.at, creditAlertData(threshold_percent, a.balanceMilli, a.period)),
+  );
   await queueDeliveries(tx, tenantId, THRESHOLD_EVENT, deliveries, a.at);
   return raised.map((r) => r.threshold_percent);
 }

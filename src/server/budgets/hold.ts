@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { BUDGET_WINDOW_LABELS } from '../../shared/budgets.js';
 import { milliToCredits } from '../../shared/credits.js';
-import { queueDeliveries } from '../alerts/store.js';
+import { queueDeliveries, webhookEvent } from '../alerts/store.js';
 import { writeAudit } from '../auth/audit.js';
 import type { Queryable } from '../db/database.js';
 import type { BillingContext } from '../ledger/plans.js';
@@ -132,13 +131,7 @@ export async function raiseBudgetAlerts(
     credits: milliToCredits(c.budget.creditsMilli),
     onExhausted: c.budget.onExhausted,
   }));
-  const deliveries = payloads.map((data) => {
-    const id = randomUUID();
-    return {
-      id,
-      body: JSON.stringify({ id, type: BUDGET_THRESHOLD_EVENT, createdAt: now.toISOString(), data }),
-    };
-  });
+  const deliveries = payloads.map((data) => webhookEvent(BUDGET_THRESHOLD_EVENT, now, data));
   await queueDeliveries(tx, ctx.tenantId, BUDGET_THRESHOLD_EVENT, deliveries, now);
   for (const data of payloads) {
     await writeAudit(tx, ctx.tenantId, { actor: 'system', at: now }, BUDGET_THRESHOLD_EVENT, data);

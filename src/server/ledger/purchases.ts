@@ -1,9 +1,9 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { MAX_PURCHASE_CREDITS } from '../../shared/contract/credits.js';
 import { creditsToMilli, milliToCredits, purchaseTotalCents } from '../../shared/credits.js';
 import { resolveRecoveredAlerts } from '../alerts/resolve.js';
-import { queueDeliveries } from '../alerts/store.js';
+import { queueDeliveries, webhookEvent } from '../alerts/store.js';
 import { writeAudit } from '../auth/audit.js';
 import type { Database, Queryable } from '../db/database.js';
 import { maybeOne } from '../db/database.js';
@@ -70,23 +70,17 @@ async function announcePurchase(
   r: PurchaseReceipt,
   actor: string,
 ): Promise<void> {
-  const id = randomUUID();
-  const body = JSON.stringify({
-    id,
-    type: PURCHASED_EVENT,
-    createdAt: r.createdAt.toISOString(),
-    data: {
-      purchaseId: r.purchaseId,
-      credits: milliToCredits(r.creditsMilli),
-      unitPriceCents: r.unitPriceCents,
-      totalCents: r.totalCents,
-      currency: r.currency,
-      expiresAt: r.expiresAt.toISOString(),
-      balanceAfter: milliToCredits(r.balanceAfterMilli),
-      actor,
-    },
+  const event = webhookEvent(PURCHASED_EVENT, r.createdAt, {
+    purchaseId: r.purchaseId,
+    credits: milliToCredits(r.creditsMilli),
+    unitPriceCents: r.unitPriceCents,
+    totalCents: r.totalCents,
+    currency: r.currency,
+    expiresAt: r.expiresAt.toISOString(),
+    balanceAfter: milliToCredits(r.balanceAfterMilli),
+    actor,
   });
-  await queueDeliveries(tx, tenantId, PURCHASED_EVENT, [{ id, body }], r.createdAt);
+  await queueDeliveries(tx, tenantId, PURCHASED_EVENT, [event], r.createdAt);
 }
 
 /**

@@ -1,10 +1,8 @@
-import { randomUUID } from 'node:crypto';
-import { milliToCredits } from '../../shared/credits.js';
-import { queueDeliveries } from '../alerts/store.js';
+import { queueDeliveries, webhookEvent } from '../alerts/store.js';
 import type { Database, Queryable } from '../db/database.js';
 import type { BillingContext } from '../ledger/plans.js';
 import { statementDownload } from '../statements/documents.js';
-import { statementsOf } from '../statements/figures.js';
+import { statementInCredits, statementsOf } from '../statements/figures.js';
 
 export const PERIOD_CLOSED_EVENT = 'period.closed';
 
@@ -54,29 +52,6 @@ export async function announceClosedPeriods(
   );
   if (!hook) return;
   const statements = (await statementsOf(tx, ctx)).filter((s) => periodStarts.includes(s.periodStart));
-  const deliveries = statements.map((s) => {
-    const id = randomUUID();
-    const credits = (milli: number | null) => (milli === null ? null : milliToCredits(milli));
-    const body = JSON.stringify({
-      id,
-      type: PERIOD_CLOSED_EVENT,
-      createdAt: now.toISOString(),
-      data: {
-        periodStart: s.periodStart,
-        periodEnd: s.periodEnd,
-        openingBalance: credits(s.openingMilli),
-        grants: credits(s.grantsMilli),
-        rollover: credits(s.rolloverMilli),
-        purchases: credits(s.purchasesMilli),
-        consumption: credits(s.consumptionMilli),
-        reversals: credits(s.reversalsMilli),
-        adjustments: credits(s.adjustmentsMilli),
-        expiry: credits(s.expiryMilli),
-        closingBalance: credits(s.closingMilli),
-        rolledOver: credits(s.rolledOverMilli),
-      },
-    });
-    return { id, body };
-  });
+  const deliveries = statements.map((s) => webhookEvent(PERIOD_CLOSED_EVENT, now, statementInCredits(s)));
   await queueDeliveries(tx, ctx.tenantId, PERIOD_CLOSED_EVENT, deliveries, now);
 }

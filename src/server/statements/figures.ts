@@ -1,4 +1,5 @@
 import { localDate } from '../../shared/calendar.js';
+import { milliToCredits } from '../../shared/credits.js';
 import { addDays } from '../../shared/local-dates.js';
 import type { Queryable } from '../db/database.js';
 import type { BillingContext } from '../ledger/plans.js';
@@ -165,4 +166,29 @@ export async function statementsOf(tx: Queryable, ctx: BillingContext): Promise<
   });
   // Periods are written in order and only the latest is open; an older open one has no statement.
   return out.filter((s, i) => s.closed || i === out.length - 1).reverse();
+}
+
+/** A statement as the API and the `period.closed` webhook give it: every figure in credits. */
+export function statementInCredits(s: StatementFigures) {
+  return {
+    periodStart: s.periodStart,
+    periodEnd: s.periodEnd,
+    closed: s.closed,
+    openingBalance: milliToCredits(s.openingMilli),
+    grants: milliToCredits(s.grantsMilli),
+    rollover: milliToCredits(s.rolloverMilli),
+    purchases: milliToCredits(s.purchasesMilli),
+    consumption: milliToCredits(s.consumptionMilli),
+    topOpenings: s.topOpenings.map((o) => ({
+      openingId: o.openingId,
+      jobTitle: o.jobTitle,
+      consumption: milliToCredits(o.milli),
+    })),
+    otherOpenings: milliToCredits(s.otherOpeningsMilli),
+    reversals: milliToCredits(s.reversalsMilli),
+    adjustments: milliToCredits(s.adjustmentsMilli),
+    expiry: milliToCredits(s.expiryMilli),
+    closingBalance: milliToCredits(s.closingMilli),
+    rolledOver: s.rolledOverMilli === null ? null : milliToCredits(s.rolledOverMilli),
+  };
 }

@@ -6,9 +6,7 @@ import { actorOf, authOf } from '../auth/guard.js';
 import { routeOf } from '../http/route.js';
 import { loadBillingContext } from '../ledger/plans.js';
 import { type PdfDownload, purchasesOf, receiptDownload, statementDownload } from './documents.js';
-import { statementsOf } from './figures.js';
-
-const nullableCredits = (milli: number | null) => (milli === null ? null : milliToCredits(milli));
+import { statementInCredits, statementsOf } from './figures.js';
 
 /** Streams a PDF to the reply as an attachment. */
 function sendPdf(reply: FastifyReply, { fileName, doc }: PdfDownload) {
@@ -28,27 +26,7 @@ export const statementRoutes: FastifyPluginAsyncZod = async (app) => {
         statementsOf(tx, await loadBillingContext(tx, tenantId)),
       );
       return {
-        items: statements.map((s) => ({
-          periodStart: s.periodStart,
-          periodEnd: s.periodEnd,
-          closed: s.closed,
-          openingBalance: milliToCredits(s.openingMilli),
-          grants: milliToCredits(s.grantsMilli),
-          rollover: milliToCredits(s.rolloverMilli),
-          purchases: milliToCredits(s.purchasesMilli),
-          consumption: milliToCredits(s.consumptionMilli),
-          topOpenings: s.topOpenings.map((o) => ({
-            openingId: o.openingId,
-            jobTitle: o.jobTitle,
-            consumption: milliToCredits(o.milli),
-          })),
-          otherOpenings: milliToCredits(s.otherOpeningsMilli),
-          reversals: milliToCredits(s.reversalsMilli),
-          adjustments: milliToCredits(s.adjustmentsMilli),
-          expiry: milliToCredits(s.expiryMilli),
-          closingBalance: milliToCredits(s.closingMilli),
-          rolledOver: nullableCredits(s.rolledOverMilli),
-        })),
+        items: statements.map(statementInCredits),
       };
     },
   });
