@@ -187,6 +187,15 @@ async function seed(tenant: TestTenant, admin: Session, interviewIds: string[], 
     ],
   });
   expect(recipients.statusCode).toBe(200);
+  // Auto top-up with its floor at the balance: the first charge crosses it and buys one credit.
+  const { balance } = (await call('GET', '/api/v1/credits/balance', bySession(admin))).json();
+  const topUp = await call('PUT', '/api/v1/credits/auto-top-up', bySession(admin), {
+    enabled: true,
+    belowCredits: balance,
+    buyCredits: 1,
+    monthlyCapCredits: 1,
+  });
+  expect(topUp.statusCode).toBe(200);
   const outcomes = ['completed', 'partial', 'expired', 'completed', 'simulation'] as const;
   // Attributed alike in both tenants (the same recruiter id), so a leak would show.
   const attribution = {
@@ -215,6 +224,12 @@ async function seed(tenant: TestTenant, admin: Session, interviewIds: string[], 
   expect(purchase.statusCode).toBe(201);
   const key = await call('POST', '/api/v1/api-keys', bySession(admin), { name: 'second key' });
   expect(key.statusCode).toBe(201);
+  // A month in which the cap stopped a top-up (a second crossing, which this seed does not make).
+  await owner(
+    `insert into auto_top_up_caps (tenant_id, month, capped_at, balance_milli, bought_milli)
+     values ($1, '2026-01-01', $2, 0, 1000)`,
+    [tenant.id, clock.now()],
+  );
 }
 
 beforeAll(async () => {
@@ -656,6 +671,20 @@ describe('through HTTP, tenant B sees and changes nothing of A', () => {
     expect(
       (await call('DELETE', `/api/v1/budgets/${created.json().budgetId}`, bySession(adminB))).statusCode,
     ).toBe(204);
+  });
+
+  it("changes B's auto top-up alone", async () => {
+    const before = await snapshotAll(A.id);
+    const saved = await call('PUT', '/api/v1/credits/auto-top-up', bySession(adminB), {
+      enabled: false,
+      belowCredits: 3,
+      buyCredits: 5,
+      monthlyCapCredits: 5,
+    });
+    expect(saved.statusCode).toBe(200);
+    expectNoSecretOfA(saved);
+    cover('PUT', '/api/v1/credits/auto-top-up');
+    expect(await snapshotAll(A.id)).toEqual(before);
   });
 
   it("changes B's email recipients alone; an unsubscribe link turns off its own recipient only", async () => {

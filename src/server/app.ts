@@ -17,6 +17,7 @@ import { registerOpenApi } from './http/openapi.js';
 import { type RateLimitConfig, registerRateLimit } from './http/rate-limit.js';
 import { routeOf } from './http/route.js';
 import { registerWebApp } from './http/static.js';
+import { autoTopUpRoutes } from './ledger/auto-top-up-routes.js';
 import { creditRoutes } from './ledger/routes.js';
 import { eventRoutes } from './metering/routes.js';
 import { notificationRoutes } from './notifications/routes.js';
@@ -69,6 +70,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(notificationRoutes);
   await app.register(openingRoutes);
   await app.register(creditRoutes);
+  await app.register(autoTopUpRoutes);
   await app.register(statementRoutes);
   await app.register(consumptionRoutes);
   await app.register(exportRoutes);

@@ -19,6 +19,9 @@ const ALERT_EVENTS = new Set([
   'credits.threshold_reached',
   'credits.threshold_resolved',
   'budget.threshold_reached',
+  'budget.threshold_resolved',
+  'credits.auto_top_up',
+  'credits.auto_top_up_capped',
 ]);
 
 /**
