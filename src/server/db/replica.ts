@@ -81,8 +81,14 @@ export function replicaRouting(options: ReplicaOptions): ReplicaRouting {
   let state: ReplicaState = 'unknown';
   let caughtUpAt = Number.NEGATIVE_INFINITY;
   let dataAsOf = Number.NEGATIVE_INFINITY;
-  const samples: { at: number; lsn: bigint }[] = [];
-  /** When each caller last wrote, while the replica may not have it yet. */
+  /**
+   * Writes and samples in the order this process saw them: a sample taken after a write was noted
+   * holds it, whatever the clock's resolution. caughtUpStep is the last sample the replica has.
+   */
+  let step = 0;
+  let caughtUpStep = 0;
+  const samples: { at: number; step: number; lsn: bigint }[] = [];
+  /** Each caller's last write (its step), while the replica may not have it yet. */
   const writes = new Map<string, number>();
   const served = { primary: 0, replica: 0 };
 
@@ -103,6 +109,7 @@ export function replicaRouting(options: ReplicaOptions): ReplicaRouting {
 
   async function check(): Promise<void> {
     const sampledAt = Date.now();
+    const sampleStep = ++step;
     // The primary's own failures are for the requests to report; without its position the replica
     // cannot be judged, and its figures only age until the next poll that can.
     const [p] = await primary
@@ -123,12 +130,16 @@ export function replicaRouting(options: ReplicaOptions): ReplicaRouting {
       enter('not_a_replica', {});
       return;
     }
-    samples.push({ at: sampledAt, lsn: lsnValue(p.lsn) });
+    samples.push({ at: sampledAt, step: sampleStep, lsn: lsnValue(p.lsn) });
     if (samples.length > MAX_SAMPLES) samples.shift();
     const replayed = lsnValue(r.replay);
-    while (samples[0] && samples[0].lsn <= replayed) caughtUpAt = (samples.shift() as { at: number }).at;
+    for (let s = samples[0]; s && s.lsn <= replayed; s = samples[0]) {
+      caughtUpAt = s.at;
+      caughtUpStep = s.step;
+      samples.shift();
+    }
     dataAsOf = Math.max(caughtUpAt, r.replayed_at?.getTime() ?? Number.NEGATIVE_INFINITY);
-    for (const [caller, at] of writes) if (at <= caughtUpAt) writes.delete(caller);
+    for (const [caller, wrote] of writes) if (wrote < caughtUpStep) writes.delete(caller);
     const lagSeconds = Math.max(0, (Date.now() - dataAsOf) / 1000);
     if (lagSeconds > maxLagSeconds) {
       enter('lagging', { lagSeconds: Math.round(lagSeconds * 10) / 10, maxLagSeconds });
@@ -172,7 +183,7 @@ export function replicaRouting(options: ReplicaOptions): ReplicaRouting {
       const now = Date.now();
       const wrote = caller === undefined ? undefined : writes.get(caller);
       const fresh = now - dataAsOf <= maxLagMs;
-      if (state === 'in_use' && fresh && (wrote === undefined || wrote <= caughtUpAt)) {
+      if (state === 'in_use' && fresh && (wrote === undefined || wrote < caughtUpStep)) {
         served.replica++;
         return { db: replica, source: 'replica', dataAsOf: new Date(dataAsOf) };
       }
@@ -180,7 +191,7 @@ export function replicaRouting(options: ReplicaOptions): ReplicaRouting {
       return { db: primary, source: 'primary', dataAsOf: new Date(now) };
     },
     noteWrite(caller) {
-      writes.set(caller, Date.now());
+      writes.set(caller, ++step);
     },
     async close() {
       clearInterval(interval);
