@@ -86,7 +86,7 @@ describe.skipIf(!readServer)('read replica', () => {
     reads.noteWrite('test');
     await until('the replica to catch up', async () => {
       await reads.poll();
-      return reads.pick('test').source === 'replica';
+      return reads.pick('test', new Date()).source === 'replica';
     });
   }
 
@@ -130,7 +130,7 @@ describe.skipIf(!readServer)('read replica', () => {
     const viewer = await signIn(env.app, env.t.db, tenant.id, 'account_admin');
     await caughtUp(reads);
     const [conn] = await reads
-      .pick(undefined)
+      .pick(undefined, new Date())
       .db.withTenant(tenant.id, (tx) =>
         tx.query<{ recovery: boolean; role: string }>(
           'select pg_is_in_recovery() as recovery, current_user as role',

@@ -58,7 +58,7 @@ describe('read routing', () => {
     const before = Date.now();
     await reads.poll();
     expect(reads.state).toBe('in_use');
-    const target = reads.pick(undefined);
+    const target = reads.pick(undefined, new Date());
     expect(target.source).toBe('replica');
     expect(target.dataAsOf.getTime()).toBeGreaterThanOrEqual(before);
     expect(lines).toEqual(['read replica in use: the console, export and forecast read from it']);
@@ -72,14 +72,14 @@ describe('read routing', () => {
     await reads.poll();
     await reads.poll();
     expect(reads.state).toBe('lagging');
-    expect(reads.pick(undefined).source).toBe('primary');
+    expect(reads.pick(undefined, new Date()).source).toBe('primary');
     s.at.replayedAt = new Date(Date.now() - 2_000);
     await reads.poll();
     expect(reads.state).toBe('in_use');
-    expect(reads.pick(undefined).dataAsOf).toEqual(s.at.replayedAt);
+    expect(reads.pick(undefined, new Date()).dataAsOf).toEqual(s.at.replayedAt);
     s.at.replay = '0/4000000';
     await reads.poll();
-    expect(reads.pick(undefined).dataAsOf.getTime()).toBeGreaterThan(s.at.replayedAt.getTime());
+    expect(reads.pick(undefined, new Date()).dataAsOf.getTime()).toBeGreaterThan(s.at.replayedAt.getTime());
     expect(lines).toEqual([
       'read replica lags too far behind: reads go to the primary',
       'read replica in use: the console, export and forecast read from it',
@@ -91,15 +91,15 @@ describe('read routing', () => {
     const { reads } = route(s);
     await reads.poll();
     reads.noteWrite('session:a');
-    expect(reads.pick('session:a').source).toBe('primary');
-    expect(reads.pick('session:b').source).toBe('replica');
+    expect(reads.pick('session:a', new Date()).source).toBe('primary');
+    expect(reads.pick('session:b', new Date()).source).toBe('replica');
     // The write moved the primary on; the replica has not replayed it yet.
     s.at.primaryLsn = '0/3000100';
     await reads.poll();
-    expect(reads.pick('session:a').source).toBe('primary');
+    expect(reads.pick('session:a', new Date()).source).toBe('primary');
     s.at.replay = '0/3000100';
     await reads.poll();
-    expect(reads.pick('session:a').source).toBe('replica');
+    expect(reads.pick('session:a', new Date()).source).toBe('replica');
   });
 
   it('down or not a replica: the primary, logged once per change', async () => {
@@ -108,14 +108,14 @@ describe('read routing', () => {
     s.at.replicaDown = true;
     await reads.poll();
     await reads.poll();
-    expect(reads.pick(undefined).source).toBe('primary');
+    expect(reads.pick(undefined, new Date()).source).toBe('primary');
     s.at.replicaDown = false;
     s.at.recovery = false;
     await reads.poll();
-    expect(reads.pick(undefined).source).toBe('primary');
+    expect(reads.pick(undefined, new Date()).source).toBe('primary');
     s.at.recovery = true;
     await reads.poll();
-    expect(reads.pick(undefined).source).toBe('replica');
+    expect(reads.pick(undefined, new Date()).source).toBe('replica');
     expect(lines).toEqual([
       'read replica unavailable: reads go to the primary',
       'METERLINE_READ_DATABASE_URL is not a replica (not in recovery): reads go to the primary',

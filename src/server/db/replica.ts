@@ -17,8 +17,11 @@ import type { Database } from './database.js';
  * polls when replication keeps up.
  */
 export interface ReadRouting {
-  /** The database for `caller`'s reads now, and the instant its figures are current as of. */
-  pick(caller: string | undefined): ReadTarget;
+  /**
+   * The database for `caller`'s reads now, and the instant its figures are current as of: `now`
+   * (the app's clock) on the primary.
+   */
+  pick(caller: string | undefined, now: Date): ReadTarget;
   /** `caller` has just written (its transaction committed on the primary). */
   noteWrite(caller: string): void;
   close(): Promise<void>;
@@ -33,7 +36,7 @@ export interface ReadTarget {
 /** Every read on the primary: PGlite, or PostgreSQL without a replica. */
 export function primaryOnly(primary: Database): ReadRouting {
   return {
-    pick: () => ({ db: primary, source: 'primary', dataAsOf: new Date() }),
+    pick: (_, now) => ({ db: primary, source: 'primary', dataAsOf: now }),
     noteWrite: () => {},
     close: async () => {},
   };
@@ -179,16 +182,15 @@ export function replicaRouting(options: ReplicaOptions): ReplicaRouting {
     },
     served,
     poll,
-    pick(caller) {
-      const now = Date.now();
+    pick(caller, now) {
       const wrote = caller === undefined ? undefined : writes.get(caller);
-      const fresh = now - dataAsOf <= maxLagMs;
+      const fresh = Date.now() - dataAsOf <= maxLagMs;
       if (state === 'in_use' && fresh && (wrote === undefined || wrote < caughtUpStep)) {
         served.replica++;
         return { db: replica, source: 'replica', dataAsOf: new Date(dataAsOf) };
       }
       served.primary++;
-      return { db: primary, source: 'primary', dataAsOf: new Date(now) };
+      return { db: primary, source: 'primary', dataAsOf: now };
     },
     noteWrite(caller) {
       writes.set(caller, ++step);

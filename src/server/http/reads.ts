@@ -13,5 +13,6 @@ export function callerOf(request: FastifyRequest): string | undefined {
  * caller, see src/server/db/replica.ts), and the instant its figures are current as of.
  */
 export function readsFor(request: FastifyRequest): ReadTarget {
-  return request.server.deps.reads.pick(callerOf(request));
+  const { reads, now } = request.server.deps;
+  return reads.pick(callerOf(request), now());
 }
