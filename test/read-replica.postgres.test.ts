@@ -1,4 +1,4 @@
-import { createServer } from 'node:net';
+import { connect, createServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openReads } from '../src/server/db/connect.js';
 import type { Database } from '../src/server/db/database.js';
@@ -59,6 +59,32 @@ async function closedPort(): Promise<number> {
   const { port } = server.address() as { port: number };
   await new Promise((resolve) => server.close(resolve));
   return port;
+}
+
+/** A TCP proxy to `target` that can be cut, as a server stopping would: its connections end, new ones are refused. */
+async function cuttableProxy(target: URL): Promise<{ url: string; cut(): void }> {
+  const sockets = new Set<Socket>();
+  const track = (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('error', () => {});
+    socket.on('close', () => sockets.delete(socket));
+  };
+  const server = createServer((client) => {
+    const upstream = connect(Number(target.port), target.hostname);
+    track(client);
+    track(upstream);
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = new URL(target);
+  url.port = String((server.address() as { port: number }).port);
+  return {
+    url: url.toString(),
+    cut() {
+      server.close();
+      for (const socket of sockets) socket.destroy();
+    },
+  };
 }
 
 describe.skipIf(!readServer)('read replica', () => {
@@ -255,5 +281,27 @@ describe.skipIf(!readServer)('read replica', () => {
     expect(reads.served).toEqual({ primary: 3, replica: 0 });
     expect(reads.state).toBe('down');
     expect(log.lines).toEqual(['warn: read replica unavailable: reads go to the primary']);
+  });
+
+  it('a replica that stops between two checks: the request is answered from the primary, and the log says so', async () => {
+    const proxy = await cuttableProxy(new URL(replicaUrl));
+    const { reads, log } = await routing(30, proxy.url);
+    const tenant = await makeTenant(env.t.db, clock);
+    const admin = await signIn(env.app, env.t.db, tenant.id, 'account_admin');
+    await caughtUp(reads);
+    const before = reads.served.replica;
+    await summary(admin);
+    expect(reads.served.replica).toBe(before + 1);
+
+    proxy.cut();
+    const primaryBefore = reads.served.primary;
+    await summary(admin);
+    await summary(admin);
+    expect(reads.served.primary).toBe(primaryBefore + 2);
+    expect(reads.state).toBe('down');
+    expect(log.lines).toEqual([
+      'info: read replica in use: the console, export and forecast read from it',
+      'warn: read replica unavailable: reads go to the primary',
+    ]);
   });
 });

@@ -1,4 +1,5 @@
-import type { Database } from './database.js';
+import type { Database, TenantQueryable } from './database.js';
+import { isDatabaseUnavailable } from './unavailable.js';
 
 /**
  * Where reads go when a read replica is configured (METERLINE_READ_DATABASE_URL), and how fresh
@@ -173,6 +174,30 @@ export function replicaRouting(options: ReplicaOptions): ReplicaRouting {
     return running;
   }
 
+  /**
+   * The replica, but a transaction it cannot even begin (stopped since the last poll) runs on the
+   * primary instead, and the replica counts as down until a poll finds it back. One that fails once
+   * under way is not run again: it may have sent part of an answer (an export).
+   */
+  const replicaOrPrimary: Database = {
+    ...replica,
+    withTenant<T>(tenantId: string, fn: (tx: TenantQueryable) => Promise<T>) {
+      let begun = false;
+      return replica
+        .withTenant(tenantId, (tx) => {
+          begun = true;
+          return fn(tx);
+        })
+        .catch((err: unknown) => {
+          if (begun || !isDatabaseUnavailable(err)) throw err;
+          enter('down', { err: (err as Error).message });
+          served.replica--;
+          served.primary++;
+          return primary.withTenant(tenantId, fn);
+        });
+    },
+  };
+
   const interval = setInterval(() => void poll(), pollMs);
   interval.unref();
 
@@ -187,7 +212,7 @@ export function replicaRouting(options: ReplicaOptions): ReplicaRouting {
       const fresh = Date.now() - dataAsOf <= maxLagMs;
       if (state === 'in_use' && fresh && (wrote === undefined || wrote < caughtUpStep)) {
         served.replica++;
-        return { db: replica, source: 'replica', dataAsOf: new Date(dataAsOf) };
+        return { db: replicaOrPrimary, source: 'replica', dataAsOf: new Date(dataAsOf) };
       }
       served.primary++;
       return { db: primary, source: 'primary', dataAsOf: now };
