@@ -15,7 +15,9 @@ import { isDatabaseUnavailable } from './unavailable.js';
  * Reads go to the primary while the replica is down, is not a replica, or lags more than
  * METERLINE_MAX_REPLICA_LAG_SECONDS; and a caller's reads go to the primary after a write of its
  * own until the replica has caught up past that write (read-your-writes), which is one or two
- * polls when replication keeps up.
+ * polls when replication keeps up. The primary's position is its flush position: every commit
+ * acknowledged to a client (synchronous_commit on, the default) lies before it, and nothing after
+ * it can have reached the replica yet.
  */
 export interface ReadRouting {
   /**
@@ -55,7 +57,7 @@ export interface ReplicaOptions {
   replica: Database;
   maxLagSeconds: number;
   log: ReplicaLog;
-  /** How often the replica is checked; by default a quarter of the lag limit, between 0.1 and 1 s. */
+  /** How often the replica is checked; by default a quarter of the lag limit, between 0.1 and 0.25 s. */
   pollMs?: number;
 }
 
@@ -81,7 +83,7 @@ export interface ReplicaRouting extends ReadRouting {
 export function replicaRouting(options: ReplicaOptions): ReplicaRouting {
   const { primary, replica, maxLagSeconds, log } = options;
   const maxLagMs = maxLagSeconds * 1000;
-  const pollMs = options.pollMs ?? Math.min(1000, Math.max(100, maxLagMs / 4));
+  const pollMs = options.pollMs ?? Math.min(250, Math.max(100, maxLagMs / 4));
   let state: ReplicaState = 'unknown';
   let caughtUpAt = Number.NEGATIVE_INFINITY;
   let dataAsOf = Number.NEGATIVE_INFINITY;
@@ -117,7 +119,7 @@ export function replicaRouting(options: ReplicaOptions): ReplicaRouting {
     // The primary's own failures are for the requests to report; without its position the replica
     // cannot be judged, and its figures only age until the next poll that can.
     const [p] = await primary
-      .query<{ lsn: string }>('select pg_current_wal_lsn()::text as lsn')
+      .query<{ lsn: string }>('select pg_current_wal_flush_lsn()::text as lsn')
       .catch(() => [undefined]);
     if (!p) return;
     let r: { recovery: boolean; replay: string | null; replayed_at: Date | null } | undefined;
