@@ -5,7 +5,7 @@ import { isDatabaseUnavailable } from './unavailable.js';
  * Where reads go when a read replica is configured (METERLINE_READ_DATABASE_URL), and how fresh
  * what they read is (docs/product.md, Read replica; docs/scaling.md).
  *
- * A monitor samples, every poll, the primary's current WAL position and then the replica's replay
+ * A monitor samples, every poll, the primary's WAL flush position and then the replica's replay
  * position. Once the replica has replayed up to a sample's position, everything committed on the
  * primary before that sample was taken is on the replica: that sample's time is `caughtUpAt`. So an
  * idle primary, whose last commit may be hours old, still reads as caught up just now, while
@@ -15,7 +15,7 @@ import { isDatabaseUnavailable } from './unavailable.js';
  * Reads go to the primary while the replica is down, is not a replica, or lags more than
  * METERLINE_MAX_REPLICA_LAG_SECONDS; and a caller's reads go to the primary after a write of its
  * own until the replica has caught up past that write (read-your-writes), which is one or two
- * polls when replication keeps up. The primary's position is its flush position: every commit
+ * polls when replication keeps up. The primary's flush position is used: every commit
  * acknowledged to a client (synchronous_commit on, the default) lies before it, and nothing after
  * it can have reached the replica yet.
  */
@@ -57,7 +57,7 @@ export interface ReplicaOptions {
   replica: Database;
   maxLagSeconds: number;
   log: ReplicaLog;
-  /** How often the replica is checked; by default a quarter of the lag limit, between 0.1 and 0.25 s. */
+  /** How often the replica is checked (ms); four times a second by default, well within the smallest lag limit (1 s). */
   pollMs?: number;
 }
 
@@ -83,7 +83,7 @@ export interface ReplicaRouting extends ReadRouting {
 export function replicaRouting(options: ReplicaOptions): ReplicaRouting {
   const { primary, replica, maxLagSeconds, log } = options;
   const maxLagMs = maxLagSeconds * 1000;
-  const pollMs = options.pollMs ?? Math.min(250, Math.max(100, maxLagMs / 4));
+  const pollMs = options.pollMs ?? 250;
   let state: ReplicaState = 'unknown';
   let caughtUpAt = Number.NEGATIVE_INFINITY;
   let dataAsOf = Number.NEGATIVE_INFINITY;
