@@ -127,6 +127,24 @@ export function formatDateTime(iso: string | null | undefined): string {
   return f.format(new Date(iso));
 }
 
+const timeOfDay = new Map<string, Intl.DateTimeFormat>();
+
+/** An instant's time of day in the tenant's time zone, to the second: "10:42:07". */
+export function formatTimeOfDay(iso: string): string {
+  let f = timeOfDay.get(displayTimeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat(LOCALE, {
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+      timeZone: displayTimeZone,
+    });
+    timeOfDay.set(displayTimeZone, f);
+  }
+  return f.format(new Date(iso));
+}
+
 /** An instant's local date in the tenant's time zone, as YYYY-MM-DD. */
 export function localDateOf(instant: Date | string): string {
   return new Intl.DateTimeFormat('en-CA', {
