@@ -30,7 +30,24 @@ const APP_ROLE = 'meterline_app';
  * Tables that hold no tenant's rows; the application role has no privilege on them at all.
  * login_failures counts sign-ins before any tenant is known, through SECURITY DEFINER functions.
  */
-const GLOBAL_TABLES = ['login_failures', 'schema_migrations'];
+const GLOBAL_TABLES = [
+  'api_key_directory',
+  'login_directory',
+  'login_failures',
+  'schema_migrations',
+  'session_directory',
+  'unsubscribe_directory',
+];
+/**
+ * The directories of the lookups made before a tenant is known (docs/scaling.md): global, though
+ * each row names its tenant, and written only by triggers of the tenant rows they point to.
+ */
+const DIRECTORY_TABLES = [
+  'api_key_directory',
+  'login_directory',
+  'session_directory',
+  'unsubscribe_directory',
+];
 /** SECURITY DEFINER functions run as the owner, past row-level security: each one is reviewed. */
 const REVIEWED_DEFINER_FUNCTIONS = [
   'auth_api_key_lookup',
@@ -38,6 +55,10 @@ const REVIEWED_DEFINER_FUNCTIONS = [
   'auth_login_lookup',
   'auth_login_succeeded',
   'auth_session_lookup',
+  'directory_api_keys',
+  'directory_recipients',
+  'directory_sessions',
+  'directory_users',
   'notifications_unsubscribe_lookup',
   'system_due_email_tenants',
   'system_due_webhook_tenants',
@@ -278,7 +299,7 @@ beforeAll(async () => {
       where n.nspname = 'public' and c.relkind in ('r', 'p') order by 1`,
   );
   tables = found
-    .filter((r) => r.has_tenant_id || r.name === 'tenants')
+    .filter((r) => (r.has_tenant_id && !DIRECTORY_TABLES.includes(r.name)) || r.name === 'tenants')
     .map((r) => ({ name: r.name, column: r.name === 'tenants' ? 'id' : 'tenant_id' }));
 });
 
@@ -307,6 +328,28 @@ describe('the schema', () => {
     expect(all.map((r) => r.name).filter((n) => !names.includes(n))).toEqual(GLOBAL_TABLES);
     const unprotected = all.filter((r) => names.includes(r.name) && !(r.rls && r.force)).map((r) => r.name);
     expect(unprotected, 'tables without enabled and forced row-level security').toEqual([]);
+  });
+
+  it('leads every primary key and unique index of a tenant table with its tenant column (Citus-ready)', async () => {
+    const keys = await owner<{ table: string; index: string; first: string | null }>(
+      `select c.relname as table, i.relname as index, a.attname as first
+         from pg_index x
+         join pg_class c on c.oid = x.indrelid
+         join pg_class i on i.oid = x.indexrelid
+         join pg_namespace n on n.oid = c.relnamespace
+         left join pg_attribute a on a.attrelid = c.oid and a.attnum = x.indkey[0]
+        where n.nspname = 'public' and x.indisunique order by 1, 2`,
+    );
+    // `tenants` itself is a reference table on Citus (one small row per tenant, on every node).
+    const misled = keys.filter((k) => {
+      const table = tables.find((x) => x.name === k.table && x.name !== 'tenants');
+      return table !== undefined && k.first !== table.column;
+    });
+    expect(
+      misled.map((k) => `${k.table}: ${k.index}`),
+      'keys that would span tenants on a distributed database (docs/scaling.md)',
+    ).toEqual([]);
+    expect(keys.map((k) => k.table)).toEqual(expect.arrayContaining(['users', 'sessions', 'ledger_entries']));
   });
 
   it('gives every tenant table only policies that compare its tenant column with app_tenant_id()', async () => {
