@@ -241,10 +241,13 @@ describe('email notifications', () => {
           tx.query("select recipient from email_outbox where kind = 'weekly_digest'"),
         )
       ).length;
-    await queueWeeklyDigests(env.t.db, new Date('2026-01-19T12:59:00Z'));
+    // A worker's schedule: looked at before 08:00, the tenant is next looked at 08:00 that morning.
+    const schedule = new Map<string, number>();
+    await queueWeeklyDigests(env.t.db, new Date('2026-01-19T12:59:00Z'), schedule);
     expect(await digests()).toBe(0);
+    expect(schedule.get(tenant.id)).toBe(Date.parse('2026-01-19T13:00:00Z'));
     clock.set('2026-01-19T13:05:00Z');
-    await queueWeeklyDigests(env.t.db, clock.now());
+    await queueWeeklyDigests(env.t.db, clock.now(), schedule);
     await queueWeeklyDigests(env.t.db, clock.now());
     expect(await digests()).toBe(1);
     await sendDueEmails(env.t.db, clock.now, smtp.mailer);
