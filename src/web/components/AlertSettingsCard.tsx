@@ -2,7 +2,6 @@ import {
   Alert,
   Badge,
   Button,
-  Card,
   Code,
   CopyButton,
   Group,
@@ -11,7 +10,6 @@ import {
   TagsInput,
   Text,
   TextInput,
-  Title,
 } from '@mantine/core';
 import { type FormEvent, useEffect, useState } from 'react';
 import {
@@ -25,6 +23,7 @@ import {
   type WebhookDelivery,
 } from '../api/alerts';
 import { formatCredits, formatDateTime, formatLabel } from '../lib/format';
+import { SettingsCard } from './SettingsCard';
 import { errorMessage } from './States';
 
 const isPercent = (s: string) => /^\d{1,3}$/.test(s) && Number(s) <= 100;
@@ -226,23 +225,14 @@ function Deliveries() {
 export function AlertSettingsCard() {
   const settings = useAlertSettings();
   return (
-    <Card withBorder padding="md" component="section" aria-labelledby="alerts-title">
-      <Title order={2} size="h4" id="alerts-title" mb="sm">
-        Credit alerts
-      </Title>
-      {settings.isError ? (
-        <Alert color="red" variant="light" role="alert">
-          {errorMessage(settings.error)}
-        </Alert>
-      ) : settings.data ? (
+    <SettingsCard id="alerts-title" title="Credit alerts" query={settings}>
+      {(data) => (
         <Stack gap="md">
-          <SettingsForm settings={settings.data} />
+          <SettingsForm settings={data} />
           <AlertHistory />
           <Deliveries />
         </Stack>
-      ) : (
-        <Text c="dimmed">Loading…</Text>
       )}
-    </Card>
+    </SettingsCard>
   );
 }

@@ -1,19 +1,8 @@
-import {
-  Alert,
-  Button,
-  Card,
-  Checkbox,
-  Code,
-  Group,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Alert, Button, Checkbox, Code, Group, Stack, Table, Text, TextInput } from '@mantine/core';
 import { type FormEvent, useEffect, useState } from 'react';
 import { EMAIL_PATTERN } from '../../shared/contract/index';
 import { type Recipient, useRecipients, useSaveRecipients } from '../api/notifications';
+import { SettingsCard } from './SettingsCard';
 import { errorMessage } from './States';
 
 const WANTS = [
@@ -124,27 +113,18 @@ function RecipientsForm({ saved }: { saved: Recipient[] }) {
 export function NotificationsCard() {
   const recipients = useRecipients();
   return (
-    <Card withBorder padding="md" component="section" aria-labelledby="email-title">
-      <Title order={2} size="h4" id="email-title" mb="sm">
-        Email notifications
-      </Title>
-      {recipients.isError ? (
-        <Alert color="red" variant="light" role="alert">
-          {errorMessage(recipients.error)}
-        </Alert>
-      ) : recipients.data ? (
+    <SettingsCard id="email-title" title="Email notifications" query={recipients}>
+      {(data) => (
         <Stack gap="md">
-          {!recipients.data.emailEnabled && (
+          {!data.emailEnabled && (
             <Alert color="yellow" variant="light" data-testid="email-off">
               Email is off: this server has no SMTP server to send through (<Code>METERLINE_SMTP_URL</Code>).
               Recipients are kept and receive email once it is set.
             </Alert>
           )}
-          <RecipientsForm saved={recipients.data.recipients} />
+          <RecipientsForm saved={data.recipients} />
         </Stack>
-      ) : (
-        <Text c="dimmed">Loading…</Text>
       )}
-    </Card>
+    </SettingsCard>
   );
 }

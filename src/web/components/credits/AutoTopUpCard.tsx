@@ -1,22 +1,11 @@
-import {
-  Alert,
-  Button,
-  Card,
-  Group,
-  NumberInput,
-  SimpleGrid,
-  Stack,
-  Switch,
-  Table,
-  Text,
-  Title,
-} from '@mantine/core';
+import { Alert, Button, Group, NumberInput, SimpleGrid, Stack, Switch, Table, Text } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { creditsToMilli, purchaseTotalCents } from '../../../shared/credits';
 import { type AutoTopUpView, useAutoTopUp, useSaveAutoTopUp } from '../../api/credits';
 import type { Balance } from '../../api/types';
 import { formatBucket, formatCredits, formatDateTime, formatMoney } from '../../lib/format';
-import { ErrorState, errorMessage } from '../States';
+import { SettingsCard } from '../SettingsCard';
+import { errorMessage } from '../States';
 
 type Draft = { enabled: boolean; below: number | string; buy: number | string; cap: number | string };
 
@@ -159,24 +148,18 @@ function ThisMonth({ view }: { view: AutoTopUpView }) {
 export function AutoTopUpCard({ balance }: { balance: Balance }) {
   const view = useAutoTopUp();
   return (
-    <Card withBorder padding="md" component="section" aria-labelledby="auto-top-up-title">
-      <Title order={2} size="h4" id="auto-top-up-title" mb={4}>
-        Auto top-up
-      </Title>
-      <Text size="sm" c="dimmed" mb="sm">
-        Credits are bought at the plan's price, once each time a charge takes the balance below the floor, and
-        never past the monthly cap. Each top-up is a purchase with its receipt, a webhook and an email.
-      </Text>
-      {view.isError && !view.data ? (
-        <ErrorState error={view.error} onRetry={() => void view.refetch()} />
-      ) : view.data ? (
+    <SettingsCard
+      id="auto-top-up-title"
+      title="Auto top-up"
+      description="Credits are bought at the plan's price, once each time a charge takes the balance below the floor, and never past the monthly cap. Each top-up is a purchase with its receipt, a webhook and an email."
+      query={view}
+    >
+      {(data) => (
         <Stack gap="md">
-          <Settings view={view.data} plan={balance.plan} />
-          <ThisMonth view={view.data} />
+          <Settings view={data} plan={balance.plan} />
+          <ThisMonth view={data} />
         </Stack>
-      ) : (
-        <Text c="dimmed">Loading…</Text>
       )}
-    </Card>
+    </SettingsCard>
   );
 }
