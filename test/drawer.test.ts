@@ -257,9 +257,10 @@ describe('GET /api/v1/openings/:openingId/interviews', () => {
 
   it('pages by cursor through the same list as by page, and with a filter', async () => {
     const query = 'from=2025-10-01&to=2026-03-31';
-    for (const filter of ['', '&countedIn=invited', '&status=completed']) {
+    for (const filter of ['', '&countedIn=invited', '&status=completed', '&status=simulation']) {
       const all = await drawer('op-data', `${query}${filter}&pageSize=500`);
       expect(all.nextCursor).toBeNull();
+      expect(all.total).toBe(all.items.length);
       const seen: string[] = [];
       let cursor: string | null = null;
       for (let page = 1; page === 1 || cursor; page++) {
@@ -294,6 +295,7 @@ describe('GET /api/v1/openings/:openingId/interviews', () => {
       `${query}&cursor=${forged(`${raw.split('.').slice(0, 5).join('.')}.iv\u0000x`)}`,
       `${query}&cursor=${forged(raw.replace(/^iv1/, 'iv2'))}`,
       `${query}&cursor=${forged(`${raw.split('.').slice(0, 4).join('.')}.99999999999999999.x`)}`,
+      `${query}&cursor=${forged(`${raw.split('.').slice(0, 4).join('.')}.9999999999999999.x`)}`,
     ];
     for (const q of cases) {
       const res = await get(`/api/v1/openings/op-data/interviews?${q}`);

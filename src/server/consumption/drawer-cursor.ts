@@ -30,10 +30,10 @@ export function drawerQuery(q: {
 }
 
 export const encodeDrawerCursor = (query: string, c: DrawerCursor): string =>
-  Buffer.from(`iv1.${query}.${c.page}.${c.total}.${c.after.invitedAt}.${c.after.id}`).toString('base64url');
+  Buffer.from(`iv1.${query}.${c.page}.${c.total}.${c.after.invitedAtUs}.${c.after.id}`).toString('base64url');
 
 // The id comes last: it is the one part that may hold any character, dots included.
-const CURSOR = /^iv1\.([\w-]{16})\.(\d{1,9})\.(\d{1,12})\.(-?\d{1,15})\.(.{1,200})$/s;
+const CURSOR = /^iv1\.([\w-]{16})\.(\d{1,9})\.(\d{1,12})\.(-?\d{1,16})\.(.{1,200})$/s;
 
 export function decodeDrawerCursor(cursor: string, query: string): DrawerCursor {
   const m = CURSOR.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
@@ -44,11 +44,11 @@ export function decodeDrawerCursor(cursor: string, query: string): DrawerCursor 
       'The cursor was given for another query: pass the same range, filters and pageSize.',
     );
   }
-  const invitedAt = Number(m[4]);
+  const invitedAtUs = Number(m[4]);
   const page = Number(m[2]);
   // PostgreSQL refuses a NUL in text: such a cursor is not ours and must not reach the query.
-  if (page < 2 || Math.abs(invitedAt) > 8.64e15 || m[5]?.includes('\0')) {
+  if (page < 2 || !Number.isSafeInteger(invitedAtUs) || m[5]?.includes('\0')) {
     throw new DomainError('invalid_cursor', 'The cursor is not one this API gave out.');
   }
-  return { page, total: Number(m[3]), after: { invitedAt, id: m[5] as string } };
+  return { page, total: Number(m[3]), after: { invitedAtUs, id: m[5] as string } };
 }

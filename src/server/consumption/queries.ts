@@ -165,9 +165,13 @@ export interface InterviewRow {
 /** The figures of an opening's row of usage by opening. */
 export type RowFigures = Record<Exclude<RowFigure, 'creditsUsed'>, number> & { creditsMilli: number };
 
-/** An interview's place in the drawer's order: newest invitation first, then highest id. */
+/**
+ * An interview's place in the drawer's order: newest invitation first, then highest id. The
+ * invitation in whole microseconds since 1970, PostgreSQL's own precision, so that the keyset
+ * resumes exactly where the page ended.
+ */
 export interface InterviewKey {
-  invitedAt: number;
+  invitedAtUs: number;
   id: string;
 }
 
@@ -207,10 +211,11 @@ const MAX_BATCH = 5000;
  * One opening's interviews that count in its row of usage by opening for the range, newest
  * invitation first (then highest id), filtered and paged (docs/product.md, The opening drawer).
  * SQL picks every interview with a milestone in the range; contributionInRange, the rollups' own
- * rule, says what each counts in. With `after` (keyset) the read starts at that interview's place
- * in the order (migration 020 indexes it) and stops once the page is full: a deep page costs what
- * the first does. Without it, every candidate is read, to count them all (`total`) and to skip
- * `offset` matches (page/pageSize). `next` is the page's last interview when more match.
+ * rule, says what each counts in. Pages are read by keyset from the top or from `after` (the last
+ * interview of the page before; migration 020 indexes the order) and stop once full, so a deep
+ * page costs what the first does; the first also counts every match in SQL (`total`; null on
+ * later pages, whose cursor carries it). Only an `offset` (page/pageSize beyond the first) reads
+ * every candidate. `next` is the page's last interview when more match.
  */
 export async function openingInterviews(
   tx: Queryable,
@@ -234,53 +239,87 @@ export async function openingInterviews(
   const read = (after: InterviewKey | undefined, limit: number | null) =>
     tx.query(
       `select ${RECORD_COLUMNS}, i.state, i.finished_at, i.charged_milli, i.charge_rule, i.charge_rule_version,
-              i.reversed_at, i.reversal_reason
+              i.reversed_at, i.reversal_reason, (extract(epoch from i.invited_at) * 1000000)::int8 as invited_us
          from interviews i
         where i.tenant_id = $1 and i.opening_id = $2 and i.invited_at < $4 and (${within})
-          ${after ? 'and (i.invited_at, i.id) < ($5::timestamptz, $6::text)' : ''}
+          ${after ? `and (i.invited_at, i.id) < (timestamptz 'epoch' + $5::int8 * interval '1 microsecond', $6::text)` : ''}
         order by i.invited_at desc, i.id desc
         ${limit === null ? '' : `limit ${limit}`}`,
-      after
-        ? [tenantId, openingId, from, to, new Date(after.invitedAt), after.id]
-        : [tenantId, openingId, from, to],
+      after ? [tenantId, openingId, from, to, after.invitedAtUs, after.id] : [tenantId, openingId, from, to],
     );
 
-  const matching: InterviewRow[] = [];
+  const matching: { row: InterviewRow; key: InterviewKey }[] = [];
+  const keyOf = (r: Record<string, unknown>) => ({ invitedAtUs: Number(r.invited_us), id: r.id as string });
   const keep = (rows: Record<string, unknown>[]) => {
     for (const r of rows) {
       const row = drawerRow(r, opts);
-      if (row) matching.push(row);
+      if (row) matching.push({ row, key: keyOf(r) });
     }
   };
   const offset = opts.after ? 0 : (opts.offset ?? 0);
   let total: number | null = null;
-  if (opts.after) {
+  if (offset === 0) {
+    // Sent first, counted while the page is read (on the same connection, in order).
+    const counted = opts.after
+      ? undefined
+      : countOpeningInterviews(tx, [tenantId, openingId, from, to], opts);
+    // Awaited below; should the page's read fail first, its failure is the one reported.
+    counted?.catch(() => {});
     // Enough rows for the page and one more (to know whether a next page exists), in batches.
-    let after: InterviewKey | undefined = opts.after;
-    for (let batch = opts.limit + 1; after && matching.length <= opts.limit; ) {
+    let after = opts.after;
+    for (let batch = opts.limit + 1, more = true; more && matching.length <= opts.limit; ) {
       const rows = await read(after, batch);
       keep(rows);
       const last = rows[rows.length - 1];
-      after =
-        rows.length < batch || !last
-          ? undefined
-          : { invitedAt: Number(last.invited_at), id: last.id as string };
+      more = rows.length === batch && last !== undefined;
+      if (last) after = keyOf(last);
       batch = Math.min(MAX_BATCH, batch * BATCH_GROWTH);
     }
+    if (counted) total = await counted;
   } else {
     keep(await read(undefined, null));
     total = matching.length;
   }
   const page = matching.slice(offset, offset + opts.limit);
-  const last = page[page.length - 1];
   return {
-    items: page,
+    items: page.map((m) => m.row),
     total,
-    next:
-      matching.length > offset + opts.limit && last
-        ? { invitedAt: last.invitedAt.getTime(), id: last.id }
-        : null,
+    next: matching.length > offset + opts.limit ? (page[page.length - 1]?.key ?? null) : null,
   };
+}
+
+/**
+ * How many of an opening's interviews the drawer lists for the range and filters, counted in SQL
+ * (an index range scan, no row leaves the server): contributionInRange's rule written over the
+ * stored state and finish time (both deriveState's, stored at ingest), one condition per row
+ * figure. The drawer tests hold it to the listed items for every opening, range and filter.
+ */
+async function countOpeningInterviews(
+  tx: Queryable,
+  params: [string, string, Date, Date],
+  opts: { status?: InterviewFilter; countedIn?: RowFigure },
+): Promise<number> {
+  const at = (col: string) => `(${col} >= $3 and ${col} < $4)`;
+  const counted: Record<RowFigure, string> = {
+    invited: `(not i.is_simulation and ${at('i.invited_at')})`,
+    completed: `(not i.is_simulation and i.state = 'completed' and ${at('i.finished_at')})`,
+    partiallyCompleted: `(not i.is_simulation and i.state = 'partially_completed' and ${at('i.finished_at')})`,
+    simulations: `(i.is_simulation and ${at('coalesce(i.completed_at, i.invited_at)')})`,
+    creditsUsed: `(not i.is_simulation and i.charged_milli <> 0 and ${at('i.finished_at')})`,
+  };
+  const where = [opts.countedIn ? counted[opts.countedIn] : `(${Object.values(counted).join(' or ')})`];
+  const all: unknown[] = [...params];
+  if (opts.status === 'simulation') where.push('i.is_simulation');
+  else if (opts.status) {
+    all.push(opts.status);
+    where.push(`not i.is_simulation and i.state = $${all.length}`);
+  }
+  const [row] = await tx.query<{ n: number }>(
+    `select count(*)::int as n from interviews i
+      where i.tenant_id = $1 and i.opening_id = $2 and i.invited_at < $4 and ${where.join(' and ')}`,
+    all,
+  );
+  return row?.n ?? 0;
 }
 
 /** A candidate row as the drawer lists it, or undefined when it counts in nothing or the filters drop it. */
