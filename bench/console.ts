@@ -7,7 +7,6 @@ import { verifyTenant } from '../src/server/ledger/verify.js';
 import { milliToCredits } from '../src/shared/credits.js';
 import { initialJsGzip } from '../src/web/bundle-size.js';
 import {
-  ADMIN_PASSWORD,
   asOwner,
   type ConsoleTenantSpec,
   HISTORY_FROM,
@@ -17,6 +16,7 @@ import {
 } from './lib/console-data.js';
 import { openBenchDatabase } from './lib/database.js';
 import { DbClock, type Quantiles, quantiles } from './lib/latency.js';
+import { signIn } from './lib/session.js';
 
 /**
  * Latency of the Consumption console's reads for a tenant with 1,000,000 interviews and one with
@@ -280,21 +280,6 @@ export async function run(): Promise<ConsoleFigures> {
     await app?.close();
     await bench.close();
   }
-}
-
-/** Signs in through POST /auth/login, as the login page does; returns the session cookie. */
-async function signIn(base: string, email: string): Promise<string> {
-  const res = await fetch(`${base}/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password: ADMIN_PASSWORD }),
-  });
-  if (res.status !== 200) throw new Error(`Login of ${email} failed: ${res.status} ${await res.text()}`);
-  const cookie = res.headers.getSetCookie().find((c) => c.startsWith('meterline_session='));
-  if (!cookie) throw new Error(`Login of ${email} set no session cookie`);
-  const { user } = (await res.json()) as { user: { role: string } };
-  if (user.role !== 'account_admin') throw new Error(`${email} signed in as ${user.role}`);
-  return cookie.split(';')[0] as string;
 }
 
 /** The answers are the data's: the current period, every bucket, and all credits accounted for. */

@@ -63,6 +63,7 @@ interface Drawer {
   total: number;
   page: number;
   pageSize: number;
+  nextCursor: string | null;
 }
 
 async function drawer(openingId: string, query: string): Promise<Drawer> {
@@ -252,6 +253,61 @@ describe('GET /api/v1/openings/:openingId/interviews', () => {
     expect(seen).toEqual(all.items.map((i) => i.interviewId));
     const past = await drawer('op-data', `${query}&pageSize=2&page=${all.total + 1}`);
     expect(past).toMatchObject({ items: [], total: all.total, totals: all.totals });
+  });
+
+  it('pages by cursor through the same list as by page, and with a filter', async () => {
+    const query = 'from=2025-10-01&to=2026-03-31';
+    for (const filter of ['', '&countedIn=invited', '&status=completed', '&status=simulation']) {
+      const all = await drawer('op-data', `${query}${filter}&pageSize=500`);
+      expect(all.nextCursor).toBeNull();
+      expect(all.total).toBe(all.items.length);
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      for (let page = 1; page === 1 || cursor; page++) {
+        const one: Drawer = await drawer(
+          'op-data',
+          `${query}${filter}&pageSize=2${cursor ? `&cursor=${cursor}` : ''}`,
+        );
+        expect(one).toMatchObject({ page, pageSize: 2, total: all.total, totals: all.totals });
+        // The same page by number: the cursor's page is the page's.
+        const numbered = await drawer('op-data', `${query}${filter}&pageSize=2&page=${page}`);
+        expect(one.items).toEqual(numbered.items);
+        seen.push(...one.items.map((i) => i.interviewId));
+        cursor = one.nextCursor;
+      }
+      expect(seen).toEqual(all.items.map((i) => i.interviewId));
+    }
+  });
+
+  it('refuses a cursor it did not give, or given for another query, with 400 invalid_cursor', async () => {
+    const query = 'from=2025-10-01&to=2026-03-31&pageSize=2';
+    const { nextCursor } = await drawer('op-data', query);
+    expect(nextCursor).toEqual(expect.any(String));
+    const raw = Buffer.from(nextCursor as string, 'base64url').toString('utf8');
+    const forged = (text: string) => Buffer.from(text).toString('base64url');
+    const cases = [
+      `${query}&cursor=${nextCursor}&page=2`,
+      `from=2025-11-01&to=2026-03-31&pageSize=2&cursor=${nextCursor}`,
+      `${query}&countedIn=invited&cursor=${nextCursor}`,
+      `from=2025-10-01&to=2026-03-31&pageSize=3&cursor=${nextCursor}`,
+      `${query}&cursor=bogus`,
+      `${query}&cursor=${forged(raw.replace(/\.\d+\.(\d+)\./, '.1.$1.'))}`,
+      `${query}&cursor=${forged(`${raw.split('.').slice(0, 5).join('.')}.iv\u0000x`)}`,
+      `${query}&cursor=${forged(raw.replace(/^iv1/, 'iv2'))}`,
+      `${query}&cursor=${forged(`${raw.split('.').slice(0, 4).join('.')}.99999999999999999.x`)}`,
+      `${query}&cursor=${forged(`${raw.split('.').slice(0, 4).join('.')}.9999999999999999.x`)}`,
+    ];
+    for (const q of cases) {
+      const res = await get(`/api/v1/openings/op-data/interviews?${q}`);
+      expect({ q, status: res.statusCode, code: res.json().error?.code }).toEqual({
+        q,
+        status: 400,
+        code: 'invalid_cursor',
+      });
+    }
+    // Another opening's query is another query too.
+    const other = await get(`/api/v1/openings/op-design/interviews?${query}&cursor=${nextCursor}`);
+    expect(other.json().error?.code).toBe('invalid_cursor');
   });
 
   it('refuses hostile parameters with 400 and a stable code, and unknown openings with 404', async () => {

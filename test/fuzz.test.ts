@@ -284,6 +284,29 @@ beforeAll(async () => {
   for (const field of ['id', 'interviewId', 'openingId', 'candidateId', 'jobTitle']) {
     known[field] = [...new Set(events.map((e) => String(e[field])))];
   }
+  // Drawer cursors (issue 15): real ones, and the same with their place forged (hostile ids and
+  // instants), so that generated requests reach the keyset read and not only the cursor's checks.
+  known.cursor = [];
+  for (const query of ['pageSize=1', 'from=2025-10-01&to=2026-01-15&pageSize=1']) {
+    for (const openingId of known.openingId ?? []) {
+      const { nextCursor } = (
+        await env.app.inject({
+          method: 'GET',
+          url: `/api/v1/openings/${openingId}/interviews?${query}`,
+          headers: fullKey.headers,
+        })
+      ).json();
+      if (typeof nextCursor !== 'string') continue;
+      const [head] = /^(?:[^.]*\.){4}/.exec(Buffer.from(nextCursor, 'base64url').toString('utf8')) ?? [];
+      known.cursor.push(
+        nextCursor,
+        ...["-1.x'; --", '0.%', '8640000000000000.\u00ff\u{1f600}', `1.${'x'.repeat(200)}`, '1.\u0000'].map(
+          (place) => Buffer.from(`${head}${place}`).toString('base64url'),
+        ),
+      );
+    }
+  }
+  expect(known.cursor.length).toBeGreaterThan(0);
   known.userId = (await listUsers(env.t.db, tenantId)).map((u) => u.id);
   known.keyId = (await listApiKeys(env.t.db, tenantId)).map((k) => k.id);
   valueOptions = { known, now: clock.now(), heavy: true };

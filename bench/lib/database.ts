@@ -19,6 +19,8 @@ export interface BenchDatabase {
   asOwner<T>(fn: (owner: Database) => Promise<T>): Promise<T>;
   /** Closes everything; on PostgreSQL also drops the scratch database. */
   close(): Promise<void>;
+  /** On PostgreSQL, the scratch database's URL (as the schema owner), for a client of a bench's own. */
+  url?: string;
 }
 
 /**
@@ -101,5 +103,6 @@ export async function openBenchDatabase(): Promise<BenchDatabase> {
     owner: ownerDb,
     asOwner: async (fn) => fn(await ownerDb()),
     close,
+    url: url.toString(),
   };
 }

@@ -1,16 +1,20 @@
 import { buildApp } from '../../src/server/app.js';
 import { addUser } from '../../src/server/auth/users.js';
 import { createTenant, DEFAULT_PLAN } from '../../src/server/tenants/create.js';
+import { addDays } from '../../src/shared/calendar.js';
 import { asOwner } from './console-data.js';
 import { openBenchDatabase } from './database.js';
 import { TITLES } from './events.js';
+import { copyCsvLimit, xlsxLimit } from './export-limits.js';
 
 /**
  * The export benchmark's server, in a process of its own so that its memory is the server's
  * alone (the parent reads the download). It seeds a tenant with OPENINGS × DAYS rows of usage,
  * listens on 127.0.0.1 (port 0), and answers the parent over IPC:
  * ready → {port, cookie, database}; 'start' → begins sampling RSS; 'stop' → {peakRssBytes,
- * baselineRssBytes, rows (from the audit log)}; 'close' → drops the database and exits.
+ * baselineRssBytes, rows (from the audit log)}; 'limit' {format} → {limit: the same rows by the
+ * format's fastest writer (export-limits.ts), null for CSV on PGlite}; 'close' → drops the
+ * database and exits.
  *
  * The seed is set-based SQL straight into what the export reads (openings, daily_usage and
  * tenant_daily_usage), not through ingest: a million rows through ingest would take most of an
@@ -104,6 +108,17 @@ process.on('message', async (message: { type: string }) => {
       ),
     );
     send({ type: 'stopped', peakRssBytes: peak, baselineRssBytes: baseline, rows: audit?.rows ?? 0 });
+  } else if (message.type === 'limit') {
+    // After the download: the same rows by the fastest writer of the format (export-limits.ts).
+    const { format } = message as unknown as { format: 'csv' | 'xlsx' };
+    const range = { from: FIRST_DAY, to: addDays(FIRST_DAY, DAYS - 1) };
+    const limit =
+      format === 'xlsx'
+        ? await xlsxLimit(bench.db, tenantId, range)
+        : bench.url
+          ? await copyCsvLimit(bench.url, tenantId, range)
+          : null;
+    send({ type: 'limited', limit });
   } else if (message.type === 'close') {
     await app.close();
     await bench.close();

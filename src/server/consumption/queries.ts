@@ -166,10 +166,56 @@ export interface InterviewRow {
 export type RowFigures = Record<Exclude<RowFigure, 'creditsUsed'>, number> & { creditsMilli: number };
 
 /**
+ * An interview's place in the drawer's order: newest invitation first, then highest id. The
+ * invitation in whole microseconds since 1970, PostgreSQL's own precision, so that the keyset
+ * resumes exactly where the page ended.
+ */
+export interface InterviewKey {
+  invitedAtUs: number;
+  id: string;
+}
+
+/**
+ * The figures of one opening's row of usage by opening for the range: the same rollup and sums as
+ * usageByOpening, so they are the row's by construction (O(days), whatever the opening's size).
+ */
+export async function openingRowFigures(
+  tx: Queryable,
+  tenantId: string,
+  openingId: string,
+  range: DateRange,
+): Promise<RowFigures> {
+  const params: unknown[] = [tenantId, openingId, range.from, range.to];
+  const [row] = await tx.query(
+    `select ${SUMS} from ${usageRows('opening', NO_FILTER, binder(params))} u
+      where u.tenant_id = $1 and u.opening_id = $2 and u.day between $3 and $4`,
+    params,
+  );
+  const c = countsFromRow(row ?? {});
+  return {
+    invited: c.invited,
+    completed: c.completed,
+    partiallyCompleted: c.partiallyCompleted,
+    simulations: c.simulations,
+    creditsMilli: c.creditsMilli,
+  };
+}
+
+const MILESTONE_COLUMNS = ['invited_at', 'completed_at', 'ended_at', 'expired_at', 'cancelled_at'];
+
+/** Keyset batches grow by this factor when the filters keep few of a batch's rows. */
+const BATCH_GROWTH = 4;
+const MAX_BATCH = 5000;
+
+/**
  * One opening's interviews that count in its row of usage by opening for the range, newest
- * invitation first, filtered and paged, and the row's figures summed from all of them
- * (docs/product.md, The opening drawer). SQL picks every interview with a milestone in the
- * range; contributionInRange, the rollups' own rule, says what each counts in.
+ * invitation first (then highest id), filtered and paged (docs/product.md, The opening drawer).
+ * SQL picks every interview with a milestone in the range; contributionInRange, the rollups' own
+ * rule, says what each counts in. Pages are read by keyset from the top or from `after` (the last
+ * interview of the page before; migration 020 indexes the order) and stop once full, so a deep
+ * page costs what the first does; the first also counts every match in SQL (`total`; null on
+ * later pages, whose cursor carries it). Only an `offset` (page/pageSize beyond the first) reads
+ * every candidate. `next` is the page's last interview when more match.
  */
 export async function openingInterviews(
   tx: Queryable,
@@ -181,65 +227,134 @@ export async function openingInterviews(
     status?: InterviewFilter;
     countedIn?: RowFigure;
     limit: number;
-    offset: number;
+    after?: InterviewKey;
+    offset?: number;
   },
-): Promise<{ items: InterviewRow[]; total: number; totals: RowFigures }> {
-  const within = (col: string) => `(${col} >= $3 and ${col} < $4)`;
-  const rows = await tx.query(
-    `select ${RECORD_COLUMNS}, i.state, i.finished_at, i.charged_milli, i.charge_rule, i.charge_rule_version,
-            i.reversed_at, i.reversal_reason
-       from interviews i
-      where i.tenant_id = $1 and i.opening_id = $2
-        and (${['invited_at', 'completed_at', 'ended_at', 'expired_at', 'cancelled_at'].map((c) => within(`i.${c}`)).join(' or ')})
-      order by i.invited_at desc, i.id`,
-    [
-      tenantId,
-      openingId,
-      startOfLocalDate(opts.range.from, opts.timeZone),
-      startOfLocalDate(addDays(opts.range.to, 1), opts.timeZone),
-    ],
-  );
-  const totals: RowFigures = {
-    invited: 0,
-    completed: 0,
-    partiallyCompleted: 0,
-    simulations: 0,
-    creditsMilli: 0,
+): Promise<{ items: InterviewRow[]; total: number | null; next: InterviewKey | null }> {
+  const from = startOfLocalDate(opts.range.from, opts.timeZone);
+  const to = startOfLocalDate(addDays(opts.range.to, 1), opts.timeZone);
+  const within = MILESTONE_COLUMNS.map((c) => `(i.${c} >= $3 and i.${c} < $4)`).join(' or ');
+  // Every milestone comes at or after the invitation, so none in the range means an invitation
+  // before its end: the bound the index scan starts from.
+  const read = (after: InterviewKey | undefined, limit: number | null) =>
+    tx.query(
+      `select ${RECORD_COLUMNS}, i.state, i.finished_at, i.charged_milli, i.charge_rule, i.charge_rule_version,
+              i.reversed_at, i.reversal_reason, (extract(epoch from i.invited_at) * 1000000)::int8 as invited_us
+         from interviews i
+        where i.tenant_id = $1 and i.opening_id = $2 and i.invited_at < $4 and (${within})
+          ${after ? `and (i.invited_at, i.id) < (timestamptz 'epoch' + $5::int8 * interval '1 microsecond', $6::text)` : ''}
+        order by i.invited_at desc, i.id desc
+        ${limit === null ? '' : `limit ${limit}`}`,
+      after ? [tenantId, openingId, from, to, after.invitedAtUs, after.id] : [tenantId, openingId, from, to],
+    );
+
+  const matching: { row: InterviewRow; key: InterviewKey }[] = [];
+  const keyOf = (r: Record<string, unknown>) => ({ invitedAtUs: Number(r.invited_us), id: r.id as string });
+  const keep = (rows: Record<string, unknown>[]) => {
+    for (const r of rows) {
+      const row = drawerRow(r, opts);
+      if (row) matching.push({ row, key: keyOf(r) });
+    }
   };
-  const matching: InterviewRow[] = [];
-  for (const r of rows) {
-    const record = recordOf(r);
-    const chargedMilli = Number(r.charged_milli);
-    const { countedIn, creditsMilli } = contributionInRange(record, chargedMilli, opts.timeZone, opts.range);
-    if (countedIn.length === 0) continue;
-    for (const figure of countedIn) if (figure !== 'creditsUsed') totals[figure] += 1;
-    totals.creditsMilli += creditsMilli;
-    const state = r.state as InterviewState;
-    if (opts.countedIn && !countedIn.includes(opts.countedIn)) continue;
-    if (
-      opts.status &&
-      (opts.status === 'simulation' ? !record.isSimulation : record.isSimulation || state !== opts.status)
-    )
-      continue;
-    matching.push({
-      id: record.id,
-      candidateId: record.candidateId,
-      state,
-      isSimulation: record.isSimulation,
-      invitedAt: new Date(record.invitedAt),
-      startedAt: record.startedAt === null ? null : new Date(record.startedAt),
-      finishedAt: (r.finished_at as Date | null) ?? null,
-      completion: record.completion,
-      chargedMilli,
-      chargeRule: (r.charge_rule as string | null) ?? null,
-      chargeRuleVersion: r.charge_rule_version === null ? null : Number(r.charge_rule_version),
-      reversedAt: (r.reversed_at as Date | null) ?? null,
-      reversalReason: (r.reversal_reason as string | null) ?? null,
-      countedIn,
-      creditsInRangeMilli: creditsMilli,
-    });
+  const offset = opts.after ? 0 : (opts.offset ?? 0);
+  let total: number | null = null;
+  if (offset === 0) {
+    // Sent first, counted while the page is read (on the same connection, in order).
+    const counted = opts.after
+      ? undefined
+      : countOpeningInterviews(tx, [tenantId, openingId, from, to], opts);
+    // Awaited below; should the page's read fail first, its failure is the one reported.
+    counted?.catch(() => {});
+    // Enough rows for the page and one more (to know whether a next page exists), in batches.
+    let after = opts.after;
+    for (let batch = opts.limit + 1, more = true; more && matching.length <= opts.limit; ) {
+      const rows = await read(after, batch);
+      keep(rows);
+      const last = rows[rows.length - 1];
+      more = rows.length === batch && last !== undefined;
+      if (last) after = keyOf(last);
+      batch = Math.min(MAX_BATCH, batch * BATCH_GROWTH);
+    }
+    if (counted) total = await counted;
+  } else {
+    keep(await read(undefined, null));
+    total = matching.length;
   }
-  return { items: matching.slice(opts.offset, opts.offset + opts.limit), total: matching.length, totals };
+  const page = matching.slice(offset, offset + opts.limit);
+  return {
+    items: page.map((m) => m.row),
+    total,
+    next: matching.length > offset + opts.limit ? (page[page.length - 1]?.key ?? null) : null,
+  };
+}
+
+/**
+ * How many of an opening's interviews the drawer lists for the range and filters, counted in SQL
+ * (an index range scan, no row leaves the server): contributionInRange's rule written over the
+ * stored state and finish time (both deriveState's, stored at ingest), one condition per row
+ * figure. The drawer tests hold it to the listed items for every opening, range and filter.
+ */
+async function countOpeningInterviews(
+  tx: Queryable,
+  params: [string, string, Date, Date],
+  opts: { status?: InterviewFilter; countedIn?: RowFigure },
+): Promise<number> {
+  const at = (col: string) => `(${col} >= $3 and ${col} < $4)`;
+  const counted: Record<RowFigure, string> = {
+    invited: `(not i.is_simulation and ${at('i.invited_at')})`,
+    completed: `(not i.is_simulation and i.state = 'completed' and ${at('i.finished_at')})`,
+    partiallyCompleted: `(not i.is_simulation and i.state = 'partially_completed' and ${at('i.finished_at')})`,
+    simulations: `(i.is_simulation and ${at('coalesce(i.completed_at, i.invited_at)')})`,
+    creditsUsed: `(not i.is_simulation and i.charged_milli <> 0 and ${at('i.finished_at')})`,
+  };
+  const where = [opts.countedIn ? counted[opts.countedIn] : `(${Object.values(counted).join(' or ')})`];
+  const all: unknown[] = [...params];
+  if (opts.status === 'simulation') where.push('i.is_simulation');
+  else if (opts.status) {
+    all.push(opts.status);
+    where.push(`not i.is_simulation and i.state = $${all.length}`);
+  }
+  const [row] = await tx.query<{ n: number }>(
+    `select count(*)::int as n from interviews i
+      where i.tenant_id = $1 and i.opening_id = $2 and i.invited_at < $4 and ${where.join(' and ')}`,
+    all,
+  );
+  return row?.n ?? 0;
+}
+
+/** A candidate row as the drawer lists it, or undefined when it counts in nothing or the filters drop it. */
+function drawerRow(
+  r: Record<string, unknown>,
+  opts: { range: DateRange; timeZone: string; status?: InterviewFilter; countedIn?: RowFigure },
+): InterviewRow | undefined {
+  const record = recordOf(r);
+  const chargedMilli = Number(r.charged_milli);
+  const { countedIn, creditsMilli } = contributionInRange(record, chargedMilli, opts.timeZone, opts.range);
+  if (countedIn.length === 0) return undefined;
+  const state = r.state as InterviewState;
+  if (opts.countedIn && !countedIn.includes(opts.countedIn)) return undefined;
+  if (
+    opts.status &&
+    (opts.status === 'simulation' ? !record.isSimulation : record.isSimulation || state !== opts.status)
+  )
+    return undefined;
+  return {
+    id: record.id,
+    candidateId: record.candidateId,
+    state,
+    isSimulation: record.isSimulation,
+    invitedAt: new Date(record.invitedAt),
+    startedAt: record.startedAt === null ? null : new Date(record.startedAt),
+    finishedAt: (r.finished_at as Date | null) ?? null,
+    completion: record.completion,
+    chargedMilli,
+    chargeRule: (r.charge_rule as string | null) ?? null,
+    chargeRuleVersion: r.charge_rule_version === null ? null : Number(r.charge_rule_version),
+    reversedAt: (r.reversed_at as Date | null) ?? null,
+    reversalReason: (r.reversal_reason as string | null) ?? null,
+    countedIn,
+    creditsInRangeMilli: creditsMilli,
+  };
 }
 
 export interface ValueUsage extends UsageCounts {

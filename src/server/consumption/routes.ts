@@ -16,10 +16,12 @@ import { currentPeriod } from '../ledger/queries.js';
 import { findOpening } from '../openings/queries.js';
 import { breakdownRows } from './breakdown.js';
 import { type Bucket, bucketsOf } from './buckets.js';
+import { decodeDrawerCursor, drawerQuery, encodeDrawerCursor } from './drawer-cursor.js';
 import { filterOfQuery } from './filters.js';
 import {
   attributeValues,
   openingInterviews,
+  openingRowFigures,
   usageByBucket,
   usageByOpening,
   usageByValue,
@@ -273,19 +275,31 @@ export const consumptionRoutes: FastifyPluginAsyncZod = async (app) => {
     handler: async (request) => {
       const { tenantId } = authOf(request);
       const { openingId } = request.params;
-      const { status, countedIn, page, pageSize } = request.query;
+      const { status, countedIn, cursor, pageSize } = request.query;
+      if (cursor !== undefined && request.query.page !== undefined) {
+        throw new DomainError('invalid_cursor', 'Pass either cursor or page, not both.');
+      }
       return inTenant(readsFor(request).db, tenantId, async (tx, ctx) => {
         const range = resolveRange(request.query, ctx, app.deps.now());
+        // The cursor names the query it was made for: its place and total mean nothing in another.
+        const query = drawerQuery({ openingId, range, status, countedIn, pageSize });
+        const from = cursor === undefined ? undefined : decodeDrawerCursor(cursor, query);
+        const page = from?.page ?? request.query.page ?? 1;
         const opening = await findOpening(tx, tenantId, openingId);
         if (!opening) throw notFound(`Opening ${openingId}`);
-        const { items, total, totals } = await openingInterviews(tx, tenantId, openingId, {
-          range,
-          timeZone: ctx.timeZone,
-          status,
-          countedIn,
-          limit: pageSize,
-          offset: (page - 1) * pageSize,
-        });
+        const [listed, totals] = await settleAll([
+          openingInterviews(tx, tenantId, openingId, {
+            range,
+            timeZone: ctx.timeZone,
+            status,
+            countedIn,
+            limit: pageSize,
+            after: from?.after,
+            offset: (page - 1) * pageSize,
+          }),
+          openingRowFigures(tx, tenantId, openingId, range),
+        ]);
+        const total = listed.total ?? from?.total ?? 0;
         const { creditsMilli, ...counted } = totals;
         return {
           openingId,
@@ -294,7 +308,7 @@ export const consumptionRoutes: FastifyPluginAsyncZod = async (app) => {
           periodStart: range.from,
           periodEnd: range.to,
           totals: { ...counted, creditsUsed: milliToCredits(creditsMilli) },
-          items: items.map(
+          items: listed.items.map(
             ({ id, chargedMilli, chargeRule, chargeRuleVersion, creditsInRangeMilli, ...i }) => ({
               interviewId: id,
               ...i,
@@ -304,6 +318,7 @@ export const consumptionRoutes: FastifyPluginAsyncZod = async (app) => {
               creditsInRange: milliToCredits(creditsInRangeMilli),
             }),
           ),
+          nextCursor: listed.next && encodeDrawerCursor(query, { page: page + 1, total, after: listed.next }),
           page,
           pageSize,
           total,

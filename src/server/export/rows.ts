@@ -37,7 +37,7 @@ const sums = (from: string) => COUNTERS.map((c) => `sum(${from}.${c})::bigint as
  * row has the day's candidate count (daily_usage.candidates) when its counts are the whole day's:
  * with every counter equal, no other interview was active on that day (each adds at least one).
  */
-function rowsSql(filter: UsageFilter, bind: ReturnType<typeof binder>): string {
+export function exportRowsSql(filter: UsageFilter, bind: ReturnType<typeof binder>): string {
   const filtered = isFiltered(filter);
   const attributed = `
     select u.day, u.opening_id, s.recruiter_id, s.department, s.location, ${sums('u')}
@@ -80,7 +80,7 @@ export async function openExportRows(
   // No JIT for this transaction: its compilation of this query cost more than it saved.
   await tx.query('set local jit = off');
   const params: unknown[] = [tenantId, range.from, range.to];
-  const sql = rowsSql(filter, binder(params));
+  const sql = exportRowsSql(filter, binder(params));
   const cursor = await openCursor(tx, sql, params, batchSize);
   return {
     async next() {

@@ -41,7 +41,7 @@ const COLUMN_STYLES: Partial<ExcelJS.Style>[] = EXPORT_COLUMNS.map((c) => {
 interface Pending extends EventEmitter {
   _writableState?: { needDrain?: boolean };
 }
-function zipInputOf(sheet: ExcelJS.Worksheet): Pending | undefined {
+export function zipInputOf(sheet: ExcelJS.Worksheet): Pending | undefined {
   const pipes = (sheet as unknown as { stream?: { pipes?: Pending[] } }).stream?.pipes;
   return pipes?.[0];
 }

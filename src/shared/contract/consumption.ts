@@ -293,13 +293,19 @@ export const listOpeningInterviews = endpoint({
   summary:
     "An opening's row of usage by opening, itemised: every interview that counts in it for the range, with totals equal to the row",
   description:
-    'Lists the interviews invited, finished or charged in the range (local days of the tenant), newest invitation first, each with the figures it counts in (`countedIn`) and the credits it adds (`creditsInRange`). `totals` sum every listed interview, whatever the filters, and equal the opening’s row of `GET /api/v1/consumption/openings` for the same range. `countedIn` keeps those counted in one figure; `status` those in one state (or simulations).',
+    'Lists the interviews invited, finished or charged in the range (local days of the tenant), newest invitation first (then highest interviewId), each with the figures it counts in (`countedIn`) and the credits it adds (`creditsInRange`). `totals` sum every listed interview, whatever the filters, and equal the opening’s row of `GET /api/v1/consumption/openings` for the same range. `countedIn` keeps those counted in one figure; `status` those in one state (or simulations). Page by `cursor` (keyset: a deep page costs what the first does; `total` and `page` are carried from the first page) or by `page` (every interview of the range is read to find it).',
   access: readers,
   params: OpeningIdParams,
   query: RangeQuery.extend({
     status: z.enum(INTERVIEW_FILTERS).optional(),
     countedIn: z.enum(ROW_FIGURES).optional().describe('Only the interviews counted in this figure'),
-    page: QueryInt().min(1).default(1),
+    cursor: z
+      .string()
+      .min(1)
+      .max(400)
+      .optional()
+      .describe('The nextCursor of the page before, with the same query (else 400 invalid_cursor)'),
+    page: QueryInt().min(1).optional().describe('A page by number (1 when neither it nor cursor is given)'),
     pageSize: QueryInt().min(1).max(500).default(50),
   }),
   responses: {
@@ -319,9 +325,10 @@ export const listOpeningInterviews = endpoint({
         .describe("The opening's figures for the range, summed from its interviews"),
       items: z.array(InterviewRow),
       ...Paging,
+      nextCursor: z.string().nullable().describe('Pass as cursor for the next page; null on the last'),
     }),
   },
-  errors: [...RANGE_ERRORS, 'not_found'],
+  errors: [...RANGE_ERRORS, 'not_found', 'invalid_cursor'],
 });
 
 export const BreakdownItem = z.object({

@@ -83,7 +83,7 @@ export const ERROR_CODES = {
   invalid_purchase_limit: 'invalid',
   invalid_scale: 'invalid',
   demo_loaded: 'conflict',
-  // The audit log and the ledger
+  // Paging by cursor: the audit log, the ledger, an opening's interviews
   invalid_cursor: 'invalid',
   // Filters on usage
   invalid_filter: 'invalid',
