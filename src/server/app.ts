@@ -5,6 +5,7 @@ import { health } from '../shared/contract/service.js';
 import { alertRoutes } from './alerts/routes.js';
 import { auditRoutes } from './auth/audit-routes.js';
 import { authRoutes } from './auth/routes.js';
+import { ssoRoutes } from './auth/sso-routes.js';
 import { budgetRoutes } from './budgets/routes.js';
 import type { Config } from './config.js';
 import { consumptionRoutes } from './consumption/routes.js';
@@ -27,7 +28,13 @@ export interface AppDeps {
   db: Database;
   config: Pick<Config, 'LOG_LEVEL' | 'METERLINE_SESSION_HOURS'> &
     Partial<
-      Pick<Config, 'METERLINE_WEBHOOK_ALLOW_PRIVATE' | 'METERLINE_TRUST_PROXY' | 'METERLINE_SMTP_URL'>
+      Pick<
+        Config,
+        | 'METERLINE_WEBHOOK_ALLOW_PRIVATE'
+        | 'METERLINE_TRUST_PROXY'
+        | 'METERLINE_SMTP_URL'
+        | 'METERLINE_PUBLIC_URL'
+      >
     > &
     RateLimitConfig;
   /** The clock, injectable so tests can move time. */
@@ -63,6 +70,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.route({ ...routeOf(health), handler: async () => ({ ok: true as const }) });
   await app.register(authRoutes);
+  await app.register(ssoRoutes);
   await app.register(eventRoutes);
   await app.register(alertRoutes);
   await app.register(budgetRoutes);
