@@ -17,12 +17,13 @@ import {
 import { type FormEvent, useState } from 'react';
 import { MIN_PASSWORD_LENGTH } from '../../shared/accounts';
 import { EMAIL_PATTERN, ROLES } from '../../shared/contract/index';
+import { SIGN_IN_METHOD_LABELS } from '../../shared/sign-in';
 import { useSession } from '../api/auth';
 import type { Role, UserListItem } from '../api/types';
 import { useInviteUser, useUpdateUser, useUsers } from '../api/users';
 import { ApiKeysCard } from '../components/ApiKeysCard';
 import { Empty, errorMessage, QueryStates } from '../components/States';
-import { formatDay, formatRole } from '../lib/format';
+import { formatDateTime, formatDay, formatRole } from '../lib/format';
 
 const ROLE_OPTIONS = ROLES.map((r) => ({ value: r, label: formatRole(r) }));
 
@@ -141,6 +142,32 @@ function UserRow({
           {user.active ? 'Active' : 'Deactivated'}
         </Badge>
       </Table.Td>
+      <Table.Td>
+        <Group gap={4}>
+          {user.signInMethods.map((m) => (
+            <Badge key={m} variant="outline" color={m === 'password' ? 'gray' : 'indigo'} size="sm">
+              {SIGN_IN_METHOD_LABELS[m]}
+            </Badge>
+          ))}
+        </Group>
+      </Table.Td>
+      <Table.Td>
+        {user.lastSignInAt ? (
+          <Text size="sm">
+            {formatDateTime(user.lastSignInAt)}
+            {user.lastSignInMethod && (
+              <Text span c="dimmed" size="xs">
+                {' '}
+                · {SIGN_IN_METHOD_LABELS[user.lastSignInMethod].toLowerCase()}
+              </Text>
+            )}
+          </Text>
+        ) : (
+          <Text size="sm" c="dimmed">
+            Never
+          </Text>
+        )}
+      </Table.Td>
       <Table.Td>{formatDay(user.createdAt)}</Table.Td>
       <Table.Td ta="right">
         {user.active && !isSelf && (
@@ -187,7 +214,7 @@ export default function UsersPage() {
           }
         >
           {users.data && (
-            <Table.ScrollContainer minWidth={760}>
+            <Table.ScrollContainer minWidth={1040}>
               <Table verticalSpacing="sm" aria-label="Users" data-testid="users-table">
                 <Table.Thead>
                   <Table.Tr>
@@ -195,6 +222,8 @@ export default function UsersPage() {
                     <Table.Th>Email</Table.Th>
                     <Table.Th>Role</Table.Th>
                     <Table.Th>Status</Table.Th>
+                    <Table.Th>Signs in with</Table.Th>
+                    <Table.Th>Last sign-in</Table.Th>
                     <Table.Th>Added</Table.Th>
                     <Table.Th>
                       <VisuallyHidden>Actions</VisuallyHidden>
