@@ -3,6 +3,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider from 'oidc-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../src/cli/main.js';
+import { loadSsoSettings } from '../src/server/auth/sso.js';
 import { addUser } from '../src/server/auth/users.js';
 import {
   makeTenant,
@@ -423,5 +425,79 @@ describe('single sign-on with the tenant’s OpenID provider', () => {
     for (let i = 0; i < 10; i++)
       expect(String((await start()).headers.location)).toMatch(/^http:\/\/127\.0\.0\.1/);
     expect((await start()).headers.location).toBe('/login?error=too_many_attempts');
+  });
+});
+
+describe('npm run cli -- sso set', () => {
+  async function cli(...argv: string[]) {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runCli(argv, {
+      db: env.t.db,
+      now: clock.now,
+      out: (l) => out.push(l),
+      err: (l) => err.push(l),
+    });
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  }
+
+  it('sets the provider, its mapping and domains, never printing the secret; refuses a bad mapping', async () => {
+    const tenant = await makeTenant(env.t.db, clock);
+    const args = ['sso', 'set', '--tenant', tenant.slug, '--issuer', 'https://login.cli-corp.example'];
+    const set = await cli(
+      ...args,
+      '--client-id',
+      'meterline',
+      '--client-secret',
+      'cli secret',
+      '--map',
+      'admins=account_admin',
+      '--map',
+      'staff=viewer',
+      '--domain',
+      'cli-corp.example',
+      '--no-password-login',
+    );
+    expect(set.code, set.err).toBe(0);
+    expect(set.out).toContain('admins → account_admin');
+    expect(set.out).not.toContain('cli secret');
+    expect(await loadSsoSettings(env.t.db, tenant.id)).toMatchObject({
+      issuer: 'https://login.cli-corp.example',
+      clientId: 'meterline',
+      roleClaim: 'groups',
+      roleMapping: [
+        { value: 'admins', role: 'account_admin' },
+        { value: 'staff', role: 'viewer' },
+      ],
+      emailDomains: ['cli-corp.example'],
+      passwordLogin: false,
+    });
+    const bad = await cli(
+      ...args,
+      '--client-id',
+      'x',
+      '--map',
+      'admins=owner',
+      '--domain',
+      'cli-corp.example',
+    );
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('--map');
+    const taken = await cli(
+      'sso',
+      'set',
+      '--tenant',
+      A.slug,
+      '--issuer',
+      issuer,
+      '--client-id',
+      'meterline-a',
+      '--map',
+      'meterline-admins=account_admin',
+      '--domain',
+      'cli-corp.example',
+    );
+    expect(taken.code).toBe(2);
+    expect(taken.err).toContain('another organisation');
   });
 });
