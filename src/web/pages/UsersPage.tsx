@@ -122,7 +122,14 @@ function UserRow({
           )}
         </Text>
       </Table.Td>
-      <Table.Td>{user.email}</Table.Td>
+      <Table.Td>
+        <Text size="sm">{user.email}</Text>
+        <Text size="xs" c="dimmed">
+          {user.signInMethods.length > 0
+            ? `Signs in with ${user.signInMethods.map((m) => SIGN_IN_METHOD_LABELS[m].toLowerCase()).join(' or ')}`
+            : 'No way to sign in yet'}
+        </Text>
+      </Table.Td>
       <Table.Td>
         <Select
           aria-label={`Role of ${user.name}`}
@@ -137,31 +144,23 @@ function UserRow({
           comboboxProps={{ withinPortal: true }}
         />
       </Table.Td>
-      <Table.Td>
+      <Table.Td style={{ whiteSpace: 'nowrap' }}>
         <Badge variant="light" color={user.active ? 'teal' : 'gray'}>
           {user.active ? 'Active' : 'Deactivated'}
         </Badge>
       </Table.Td>
       <Table.Td>
-        <Group gap={4}>
-          {user.signInMethods.map((m) => (
-            <Badge key={m} variant="outline" color={m === 'password' ? 'gray' : 'indigo'} size="sm">
-              {SIGN_IN_METHOD_LABELS[m]}
-            </Badge>
-          ))}
-        </Group>
-      </Table.Td>
-      <Table.Td>
         {user.lastSignInAt ? (
-          <Text size="sm">
-            {formatDateTime(user.lastSignInAt)}
+          <Stack gap={0}>
+            <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
+              {formatDateTime(user.lastSignInAt)}
+            </Text>
             {user.lastSignInMethod && (
-              <Text span c="dimmed" size="xs">
-                {' '}
-                · {SIGN_IN_METHOD_LABELS[user.lastSignInMethod].toLowerCase()}
+              <Text c="dimmed" size="xs">
+                with {SIGN_IN_METHOD_LABELS[user.lastSignInMethod].toLowerCase()}
               </Text>
             )}
-          </Text>
+          </Stack>
         ) : (
           <Text size="sm" c="dimmed">
             Never
@@ -214,7 +213,7 @@ export default function UsersPage() {
           }
         >
           {users.data && (
-            <Table.ScrollContainer minWidth={1040}>
+            <Table.ScrollContainer minWidth={960}>
               <Table verticalSpacing="sm" aria-label="Users" data-testid="users-table">
                 <Table.Thead>
                   <Table.Tr>
@@ -222,7 +221,6 @@ export default function UsersPage() {
                     <Table.Th>Email</Table.Th>
                     <Table.Th>Role</Table.Th>
                     <Table.Th>Status</Table.Th>
-                    <Table.Th>Signs in with</Table.Th>
                     <Table.Th>Last sign-in</Table.Th>
                     <Table.Th>Added</Table.Th>
                     <Table.Th>
