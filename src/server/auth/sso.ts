@@ -386,7 +386,8 @@ export async function finishSso(
     return { request: rows[0], settings: await settingsRow(tx, tenantId) };
   });
   const { request, settings } = found;
-  if (!request || !settings) throw failed(settings ? tenantId : undefined);
+  // Not audited: without a request of its own the cookie's tenant is only what the browser claims.
+  if (!request || !settings) throw failed();
   const test = request.test;
   if (new Date(request.expires_at).getTime() <= callback.at.getTime()) throw failed(tenantId, test);
   let claims: Record<string, unknown>;
