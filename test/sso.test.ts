@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import Provider from 'oidc-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli/main.js';
-import { loadSsoSettings } from '../src/server/auth/sso.js';
+import { loadSsoSettings, parseIssuer } from '../src/server/auth/sso.js';
 import { addUser } from '../src/server/auth/users.js';
 import {
   makeTenant,
@@ -24,7 +24,8 @@ import {
 const clock = new TestClock(new Date());
 const PUBLIC_URL = 'https://meterline.example';
 const REDIRECT_URI = `${PUBLIC_URL}/api/v1/auth/sso/callback`;
-const env = testAppForFile(clock, { METERLINE_PUBLIC_URL: PUBLIC_URL });
+// The provider runs on this machine, over http: a private address the server refuses by default.
+const env = testAppForFile(clock, { METERLINE_PUBLIC_URL: PUBLIC_URL, METERLINE_SSO_ALLOW_PRIVATE: true });
 
 const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const KID = 'provider-key';
@@ -428,6 +429,31 @@ describe('single sign-on with the tenant’s OpenID provider', () => {
   });
 });
 
+describe('the issuer', () => {
+  it('is an https URL on the internet, unless METERLINE_SSO_ALLOW_PRIVATE allows this host and private networks', () => {
+    expect(parseIssuer('https://login.acme.example/realms/x', false).href).toBe(
+      'https://login.acme.example/realms/x',
+    );
+    for (const issuer of [
+      'http://login.acme.example',
+      'https://127.0.0.1:8443',
+      'https://localhost',
+      'https://10.1.2.3',
+      'https://[::1]',
+      'https://169.254.169.254',
+      'https://user:pw@login.acme.example',
+      'https://login.acme.example/?x=1',
+      'not a url',
+    ]) {
+      expect(() => parseIssuer(issuer, false), issuer).toThrow(
+        expect.objectContaining({ code: 'invalid_issuer' }),
+      );
+    }
+    expect(parseIssuer('http://127.0.0.1:8080', true).hostname).toBe('127.0.0.1');
+    expect(() => parseIssuer('ftp://127.0.0.1', true)).toThrow();
+  });
+});
+
 describe('npm run cli -- sso set', () => {
   async function cli(...argv: string[]) {
     const out: string[] = [];
@@ -489,7 +515,7 @@ describe('npm run cli -- sso set', () => {
       '--tenant',
       A.slug,
       '--issuer',
-      issuer,
+      'https://login.a-corp.example',
       '--client-id',
       'meterline-a',
       '--map',

@@ -34,6 +34,7 @@ export interface AppDeps {
         | 'METERLINE_TRUST_PROXY'
         | 'METERLINE_SMTP_URL'
         | 'METERLINE_PUBLIC_URL'
+        | 'METERLINE_SSO_ALLOW_PRIVATE'
       >
     > &
     RateLimitConfig;

@@ -38,7 +38,7 @@ const clock = new TestClock(new Date());
 beforeAll(async () => {
   browser = await launchChromium();
   t = await openTestDatabase();
-  app = await testApp(t.db, clock);
+  app = await testApp(t.db, clock, { METERLINE_SSO_ALLOW_PRIVATE: true });
   base = await serve(app);
 
   provider = createServer();
@@ -109,6 +109,7 @@ beforeAll(async () => {
       passwordLogin: false,
     },
     { actor: 'test', at: new Date() },
+    { allowPrivate: true },
   );
   linkKey = (await createApiKey(t.db, ssoTenant.id, { name: 'Interview platform', scopes: ['console:link'] }))
     .key;

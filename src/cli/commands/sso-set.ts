@@ -67,7 +67,13 @@ export function registerSsoSet(sso: Command, ctx: CliContext): void {
       }
       const saved = await ctx.withDatabase(async (db) => {
         const tenant = await tenantBySlug(db, opts.tenant);
-        return saveSsoSettings(db, tenant.id, parsed.data, { actor: 'cli', at: ctx.now() });
+        return saveSsoSettings(
+          db,
+          tenant.id,
+          parsed.data,
+          { actor: 'cli', at: ctx.now() },
+          { allowPrivate: ctx.config().METERLINE_SSO_ALLOW_PRIVATE },
+        );
       });
       ctx.io.out(`Single sign-on for ${opts.tenant}: ${saved.issuer} (client ${saved.clientId}).`);
       ctx.io.out(`Domains: ${saved.emailDomains.join(', ')}; role claim ${saved.roleClaim}:`);

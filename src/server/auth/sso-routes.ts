@@ -46,6 +46,7 @@ export const ssoRoutes: FastifyPluginAsyncZod = async (app) => {
   const publicUrlOf = (request: FastifyRequest) =>
     (app.deps.config.METERLINE_PUBLIC_URL ?? `${request.protocol}://${request.host}`).replace(/\/+$/, '');
   const redirectUriOf = (request: FastifyRequest) => `${publicUrlOf(request)}${SSO_CALLBACK_PATH}`;
+  const allowPrivate = app.deps.config.METERLINE_SSO_ALLOW_PRIVATE ?? false;
 
   const cookieOptions = (request: FastifyRequest) => ({
     path: '/api/v1/auth/sso',
@@ -77,10 +78,13 @@ export const ssoRoutes: FastifyPluginAsyncZod = async (app) => {
     ...routeOf(contract.setSsoSettings),
     handler: async (request) => {
       const auth = sessionOf(request);
-      const sso = await saveSsoSettings(app.deps.db, auth.tenantId, request.body, {
-        actor: actorOf(auth),
-        at: app.deps.now(),
-      });
+      const sso = await saveSsoSettings(
+        app.deps.db,
+        auth.tenantId,
+        request.body,
+        { actor: actorOf(auth), at: app.deps.now() },
+        { allowPrivate },
+      );
       return { sso, redirectUri: redirectUriOf(request) };
     },
   });
@@ -137,6 +141,7 @@ export const ssoRoutes: FastifyPluginAsyncZod = async (app) => {
           redirectUri: redirectUriOf(request),
           at,
           test,
+          allowPrivate,
           ...(email ? { email } : {}),
         });
         reply.setCookie(SSO_COOKIE, begun.cookie, {
@@ -169,6 +174,7 @@ export const ssoRoutes: FastifyPluginAsyncZod = async (app) => {
           redirectUri: redirectUriOf(request),
           search: query < 0 ? '' : request.url.slice(query),
           at,
+          allowPrivate,
         });
         ({ tenantId, test } = done);
         email = done.user.email;

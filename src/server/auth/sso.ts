@@ -2,6 +2,7 @@ import * as oidc from 'openid-client';
 import type { z } from 'zod';
 import type { RoleMapping, SsoSettings } from '../../shared/contract/sso.js';
 import type { Role } from '../../shared/contract/users.js';
+import { isPlainlyPrivate } from '../alerts/destination.js';
 import type { Database, Queryable } from '../db/database.js';
 import { DomainError } from '../errors.js';
 import { type AuditContext, writeAudit } from './audit.js';
@@ -66,24 +67,30 @@ export async function passwordLoginAllowed(db: Database, tenantId: string): Prom
   return rows[0]?.password_login ?? true;
 }
 
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
-
 /**
- * An issuer URL Meterline will talk to: https, or http on this machine (a provider run beside it
- * in development and tests). No query or fragment: the discovery document is found under it.
+ * An issuer URL Meterline will talk to: https, to a host that is not plainly this server or a
+ * private network (an address or `localhost`, as webhooks are judged); with `allowPrivate`
+ * (METERLINE_SSO_ALLOW_PRIVATE: development, tests) any host, over http too. No query, fragment or
+ * credentials: the discovery document is found under it.
  */
-export function parseIssuer(issuer: string): URL {
+export function parseIssuer(issuer: string, allowPrivate: boolean): URL {
   let url: URL;
   try {
     url = new URL(issuer);
   } catch {
     throw new DomainError('invalid_issuer', 'The issuer must be a URL, such as https://login.example.com.');
   }
-  const local = url.protocol === 'http:' && LOOPBACK.has(url.hostname);
-  if ((url.protocol !== 'https:' && !local) || url.search || url.hash || url.username || url.password) {
+  const protocolOk = url.protocol === 'https:' || (allowPrivate && url.protocol === 'http:');
+  if (!protocolOk || url.search || url.hash || url.username || url.password) {
     throw new DomainError(
       'invalid_issuer',
-      'The issuer must be an https URL without a query, fragment or credentials (http only on localhost).',
+      'The issuer must be an https URL without a query, fragment or credentials.',
+    );
+  }
+  if (!allowPrivate && isPlainlyPrivate(url.href)) {
+    throw new DomainError(
+      'invalid_issuer',
+      'The issuer must be on the internet: not this server nor a private network.',
     );
   }
   return url;
@@ -109,8 +116,9 @@ export async function saveSsoSettings(
   tenantId: string,
   input: SsoInput,
   audit: AuditContext & { at: Date },
+  options: { allowPrivate: boolean },
 ): Promise<Settings> {
-  parseIssuer(input.issuer);
+  parseIssuer(input.issuer, options.allowPrivate);
   const values = input.roleMapping.map((m) => m.value);
   if (new Set(values).size !== values.length) {
     throw new DomainError('invalid_role_mapping', 'Each value of the role claim maps to one role only.');
@@ -242,11 +250,15 @@ export function mapRole(claims: Record<string, unknown>, claim: string, mapping:
 const configurations = new Map<string, { config: Promise<oidc.Configuration>; until: number }>();
 const CONFIGURATION_MS = 10 * 60_000;
 
-function configurationOf(tenantId: string, row: SettingsRow): Promise<oidc.Configuration> {
+function configurationOf(
+  tenantId: string,
+  row: SettingsRow,
+  allowPrivate: boolean,
+): Promise<oidc.Configuration> {
   const key = `${tenantId} ${new Date(row.updated_at).toISOString()}`;
   const cached = configurations.get(key);
   if (cached && cached.until > Date.now()) return cached.config;
-  const issuer = parseIssuer(row.issuer);
+  const issuer = parseIssuer(row.issuer, allowPrivate);
   const config = oidc.discovery(issuer, row.client_id, row.client_secret, undefined, {
     timeout: 10,
     execute: [
@@ -280,13 +292,13 @@ export interface BegunSso {
 export async function beginSso(
   db: Database,
   tenantId: string,
-  options: { redirectUri: string; at: Date; email?: string; test: boolean },
+  options: { redirectUri: string; at: Date; email?: string; test: boolean; allowPrivate: boolean },
 ): Promise<BegunSso> {
   const row = await db.withTenant(tenantId, (tx) => settingsRow(tx, tenantId));
   if (!row) throw new DomainError('sso_not_configured', 'Single sign-on is not set up.');
   let config: oidc.Configuration;
   try {
-    config = await configurationOf(tenantId, row);
+    config = await configurationOf(tenantId, row, options.allowPrivate);
   } catch {
     throw new DomainError('sso_failed', 'The identity provider could not be reached.');
   }
@@ -360,7 +372,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export async function finishSso(
   db: Database,
   cookie: string | undefined,
-  callback: { redirectUri: string; search: string; at: Date },
+  callback: { redirectUri: string; search: string; at: Date; allowPrivate: boolean },
 ): Promise<FinishedSso> {
   const failed = (tenantId?: string, test = false) =>
     new SsoRefusal(
@@ -392,7 +404,7 @@ export async function finishSso(
   if (new Date(request.expires_at).getTime() <= callback.at.getTime()) throw failed(tenantId, test);
   let claims: Record<string, unknown>;
   try {
-    const config = await configurationOf(tenantId, settings);
+    const config = await configurationOf(tenantId, settings, callback.allowPrivate);
     const currentUrl = new URL(callback.redirectUri);
     currentUrl.search = callback.search;
     const tokens = await oidc.authorizationCodeGrant(
