@@ -33,6 +33,7 @@ const KEY_ROUTES: Record<string, ApiKeyScope> = {
   'GET /api/v1/credits/statements/{periodStart}': 'usage:read',
   'GET /api/v1/credits/purchases': 'usage:read',
   'GET /api/v1/credits/purchases/{purchaseId}/receipt': 'usage:read',
+  'GET /api/v1/credits/auto-top-up': 'usage:read',
   'PUT /api/v1/openings/{openingId}/status': 'openings:write',
   'GET /api/v1/consumption/summary': 'usage:read',
   'GET /api/v1/consumption/openings': 'usage:read',

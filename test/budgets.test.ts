@@ -455,4 +455,62 @@ describe('budget thresholds', () => {
     expect(audit.map((a) => a.actor)).toEqual(['system', 'system', 'system', 'system']);
     expect(await verifyTenant(env.t.db, tenant.id)).toEqual([]);
   });
+
+  it('resolve and re-arm when a reversal or a raised limit takes usage back below them', async () => {
+    clock.set('2026-03-15T12:00:00Z');
+    const { tenant, admin } = await tenantWithAdmin();
+    await call(admin, 'PUT', '/alerts/settings', { thresholds: [], webhookUrl: 'http://127.0.0.1:9/hooks' });
+    const b = (await call(admin, 'POST', '/budgets', budget({ credits: 4, onExhausted: 'alert' }))).json();
+    const reversible = interviewEvents({ interviewId: 'iv-back', outcome: 'completed', openingId: 'op-1' });
+    expect((await postEvents(env.app, tenant.apiKey, reversible)).json()).toMatchObject({ rejected: [] });
+    await complete(tenant, 3); // 100 %: 80 and 100 reached
+    const alerts = () =>
+      env.t.db.withTenant(tenant.id, (tx) =>
+        tx.query<{ threshold_percent: number; open: boolean }>(
+          'select threshold_percent, resolved_at is null as open from budget_alerts order by id',
+        ),
+      );
+    const resolvedBodies = async () =>
+      (
+        await env.t.db.withTenant(tenant.id, (tx) =>
+          tx.query<{ body: string }>(
+            `select body from webhook_deliveries where event_type = 'budget.threshold_resolved' order by created_at, body`,
+          ),
+        )
+      ).map((r) => JSON.parse(r.body));
+    expect((await alerts()).filter((a) => a.open)).toHaveLength(2);
+
+    const reversed = await call(admin, 'POST', '/credits/reversals', {
+      interviewId: 'iv-back',
+      reason: 'a test',
+    });
+    expect(reversed.statusCode).toBe(201);
+    expect((await alerts()).filter((a) => a.open)).toEqual([]);
+    const first = await resolvedBodies();
+    expect(first.map((r) => r.data.thresholdPercent).sort()).toEqual([100, 80]);
+    expect(first[0]).toMatchObject({
+      type: 'budget.threshold_resolved',
+      data: { budgetId: b.budgetId, used: 3, credits: 4, percentUsed: 75 },
+    });
+
+    await complete(tenant, 1); // back to 100 %: both reached again, as new alerts
+    expect(await alerts()).toHaveLength(4);
+    expect((await alerts()).filter((a) => a.open)).toHaveLength(2);
+    const raised = await call(
+      admin,
+      'PUT',
+      `/budgets/${b.budgetId}`,
+      budget({ credits: 10, onExhausted: 'alert' }),
+    );
+    expect(raised.statusCode).toBe(200);
+    expect((await alerts()).filter((a) => a.open)).toEqual([]);
+    expect((await resolvedBodies()).map((r) => r.data.percentUsed).sort()).toEqual([40, 40, 75, 75]);
+    const audit = await env.t.db.withTenant(tenant.id, (tx) =>
+      tx.query<{ n: number }>(
+        `select count(*)::int as n from audit_log where action = 'budget.threshold_resolved'`,
+      ),
+    );
+    expect(audit).toEqual([{ n: 4 }]);
+    expect(await verifyTenant(env.t.db, tenant.id)).toEqual([]);
+  });
 });

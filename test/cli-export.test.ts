@@ -25,7 +25,11 @@ beforeAll(async () => {
   tenant = await makeTenant(env.t.db, clock, { timeZone: 'Europe/Berlin' });
   cookie = (await signIn(env.app, env.t.db, tenant.id, 'account_admin')).cookie;
   const res = await postEvents(env.app, tenant.apiKey, [
-    ...interviewEvents({ openingId: 'op-a', jobTitle: '+Sales', at: '2026-03-02T10:00:00Z' }),
+    ...interviewEvents({ openingId: 'op-a', jobTitle: '+Sales', at: '2026-03-02T10:00:00Z' }).map((e) => ({
+      ...e,
+      department: 'Sales',
+      tags: { region: 'emea' },
+    })),
     ...interviewEvents({
       openingId: 'op-b',
       jobTitle: 'Support',
@@ -76,6 +80,53 @@ describe('cli export', () => {
     expect(readFileSync(file, 'utf8')).toBe(api.body);
     const [, a] = parse(readFileSync(file), { bom: true }) as string[][];
     expect(a?.[2]).toBe("'+Sales");
+  });
+
+  it('takes the API’s filters: the same CSV as the filtered API', async () => {
+    const file = join(dir, 'sales.csv');
+    const res = await cli(
+      'export',
+      '--tenant',
+      tenant.slug,
+      '--from',
+      '2026-03-01',
+      '--to',
+      '2026-03-31',
+      '--department',
+      'Sales',
+      '--tag',
+      'region=emea',
+      '--out',
+      file,
+    );
+    expect(res.code, res.err).toBe(0);
+    expect(res.out).toBe(`Wrote 1 row(s) for 2026-03-01 to 2026-03-31 to ${file}`);
+    const api = await env.app.inject({
+      method: 'GET',
+      url: '/api/v1/consumption/export?from=2026-03-01&to=2026-03-31&format=csv&department=Sales&tag.region=emea',
+      headers: { cookie },
+    });
+    expect(readFileSync(file, 'utf8')).toBe(api.body);
+    const none = await cli(
+      'export',
+      '--tenant',
+      tenant.slug,
+      '--tag',
+      'region=apac',
+      '--out',
+      join(dir, 'none.csv'),
+    );
+    expect(none.out).toContain('Wrote 0 row(s)');
+    const bad = await cli(
+      'export',
+      '--tenant',
+      tenant.slug,
+      '--tag',
+      'region',
+      '--out',
+      join(dir, 'bad.csv'),
+    );
+    expect(bad.code).toBe(2);
   });
 
   it('writes an .xlsx whose totals are the console summary, and audits it as the CLI', async () => {

@@ -91,6 +91,8 @@ const OPERATIONS = [
   'GET /api/v1/credits/statements',
   'GET /api/v1/credits/statements/{periodStart}',
   'GET /api/v1/credits/purchases',
+  'GET /api/v1/credits/auto-top-up',
+  'PUT /api/v1/credits/auto-top-up',
   'GET /api/v1/credits/purchases/{purchaseId}/receipt',
   'GET /api/v1/consumption/summary',
   'GET /api/v1/consumption/openings',

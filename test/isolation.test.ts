@@ -30,7 +30,28 @@ const APP_ROLE = 'meterline_app';
  * Tables that hold no tenant's rows; the application role has no privilege on them at all.
  * login_failures counts sign-ins before any tenant is known, through SECURITY DEFINER functions.
  */
-const GLOBAL_TABLES = ['login_failures', 'schema_migrations'];
+const GLOBAL_TABLES = [
+  'api_key_directory',
+  'console_link_directory',
+  'login_directory',
+  'login_failures',
+  'schema_migrations',
+  'session_directory',
+  'sso_domain_directory',
+  'unsubscribe_directory',
+];
+/**
+ * The directories of the lookups made before a tenant is known (docs/scaling.md): global, though
+ * each row names its tenant, and written only by triggers of the tenant rows they point to.
+ */
+const DIRECTORY_TABLES = [
+  'api_key_directory',
+  'console_link_directory',
+  'login_directory',
+  'session_directory',
+  'sso_domain_directory',
+  'unsubscribe_directory',
+];
 /** SECURITY DEFINER functions run as the owner, past row-level security: each one is reviewed. */
 const REVIEWED_DEFINER_FUNCTIONS = [
   'auth_api_key_lookup',
@@ -40,6 +61,12 @@ const REVIEWED_DEFINER_FUNCTIONS = [
   'auth_login_succeeded',
   'auth_session_lookup',
   'auth_sso_domain_lookup',
+  'directory_api_keys',
+  'directory_console_links',
+  'directory_recipients',
+  'directory_sessions',
+  'directory_sso_domains',
+  'directory_users',
   'notifications_unsubscribe_lookup',
   'system_due_email_tenants',
   'system_due_webhook_tenants',
@@ -189,6 +216,15 @@ async function seed(tenant: TestTenant, admin: Session, interviewIds: string[], 
     ],
   });
   expect(recipients.statusCode).toBe(200);
+  // Auto top-up with its floor at the balance: the first charge crosses it and buys one credit.
+  const { balance } = (await call('GET', '/api/v1/credits/balance', bySession(admin))).json();
+  const topUp = await call('PUT', '/api/v1/credits/auto-top-up', bySession(admin), {
+    enabled: true,
+    belowCredits: balance,
+    buyCredits: 1,
+    monthlyCapCredits: 1,
+  });
+  expect(topUp.statusCode).toBe(200);
   const outcomes = ['completed', 'partial', 'expired', 'completed', 'simulation'] as const;
   // Attributed alike in both tenants (the same recruiter id), so a leak would show.
   const attribution = {
@@ -225,6 +261,12 @@ async function seed(tenant: TestTenant, admin: Session, interviewIds: string[], 
   });
   expect(link.statusCode).toBe(201);
   await seedSsoRequest(tenant);
+  // A month in which the cap stopped a top-up (a second crossing, which this seed does not make).
+  await owner(
+    `insert into auto_top_up_caps (tenant_id, month, capped_at, balance_milli, bought_milli)
+     values ($1, '2026-01-01', $2, 0, 1000)`,
+    [tenant.id, clock.now()],
+  );
 }
 
 const seedSsoRequest = (tenant: TestTenant) =>
@@ -291,7 +333,7 @@ beforeAll(async () => {
       where n.nspname = 'public' and c.relkind in ('r', 'p') order by 1`,
   );
   tables = found
-    .filter((r) => r.has_tenant_id || r.name === 'tenants')
+    .filter((r) => (r.has_tenant_id && !DIRECTORY_TABLES.includes(r.name)) || r.name === 'tenants')
     .map((r) => ({ name: r.name, column: r.name === 'tenants' ? 'id' : 'tenant_id' }));
 });
 
@@ -320,6 +362,28 @@ describe('the schema', () => {
     expect(all.map((r) => r.name).filter((n) => !names.includes(n))).toEqual(GLOBAL_TABLES);
     const unprotected = all.filter((r) => names.includes(r.name) && !(r.rls && r.force)).map((r) => r.name);
     expect(unprotected, 'tables without enabled and forced row-level security').toEqual([]);
+  });
+
+  it('leads every primary key and unique index of a tenant table with its tenant column (Citus-ready)', async () => {
+    const keys = await owner<{ table: string; index: string; first: string | null }>(
+      `select c.relname as table, i.relname as index, a.attname as first
+         from pg_index x
+         join pg_class c on c.oid = x.indrelid
+         join pg_class i on i.oid = x.indexrelid
+         join pg_namespace n on n.oid = c.relnamespace
+         left join pg_attribute a on a.attrelid = c.oid and a.attnum = x.indkey[0]
+        where n.nspname = 'public' and x.indisunique order by 1, 2`,
+    );
+    // `tenants` itself is a reference table on Citus (one small row per tenant, on every node).
+    const misled = keys.filter((k) => {
+      const table = tables.find((x) => x.name === k.table && x.name !== 'tenants');
+      return table !== undefined && k.first !== table.column;
+    });
+    expect(
+      misled.map((k) => `${k.table}: ${k.index}`),
+      'keys that would span tenants on a distributed database (docs/scaling.md)',
+    ).toEqual([]);
+    expect(keys.map((k) => k.table)).toEqual(expect.arrayContaining(['users', 'sessions', 'ledger_entries']));
   });
 
   it('gives every tenant table only policies that compare its tenant column with app_tenant_id()', async () => {
@@ -684,6 +748,20 @@ describe('through HTTP, tenant B sees and changes nothing of A', () => {
     expect(
       (await call('DELETE', `/api/v1/budgets/${created.json().budgetId}`, bySession(adminB))).statusCode,
     ).toBe(204);
+  });
+
+  it("changes B's auto top-up alone", async () => {
+    const before = await snapshotAll(A.id);
+    const saved = await call('PUT', '/api/v1/credits/auto-top-up', bySession(adminB), {
+      enabled: false,
+      belowCredits: 3,
+      buyCredits: 5,
+      monthlyCapCredits: 5,
+    });
+    expect(saved.statusCode).toBe(200);
+    expectNoSecretOfA(saved);
+    cover('PUT', '/api/v1/credits/auto-top-up');
+    expect(await snapshotAll(A.id)).toEqual(before);
   });
 
   it("changes B's email recipients alone; an unsubscribe link turns off its own recipient only", async () => {

@@ -1,9 +1,7 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parse } from 'csv-parse/sync';
-import { type ParsedMail, simpleParser } from 'mailparser';
-import { createTransport } from 'nodemailer';
-import { SMTPServer } from 'smtp-server';
+import type { ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliverDueWebhooks } from '../src/server/alerts/delivery.js';
 import { closeDuePeriods } from '../src/server/ledger/close.js';
@@ -19,6 +17,7 @@ import {
   testAppForFile,
 } from './helpers/factories.js';
 import { pdfText } from './helpers/pdf.js';
+import { startSmtp, type TestSmtp } from './helpers/smtp.js';
 import { verifyWebhook } from './helpers/webhooks.js';
 
 const clock = new TestClock(new Date('2026-01-15T12:00:00Z'));
@@ -40,40 +39,11 @@ function call(s: Session, method: 'GET' | 'PUT' | 'POST', url: string, payload?:
   });
 }
 
-/** A real SMTP server in this process: it takes every message and keeps it parsed, or refuses while told to. */
-let smtp: SMTPServer;
-let received: ParsedMail[] = [];
-let refuse = false;
-let mailer: Parameters<typeof sendDueEmails>[2];
-
+let smtp: TestSmtp;
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, _session, callback) {
-      simpleParser(stream)
-        .then((mail) => {
-          if (refuse) return callback(Object.assign(new Error('Mailbox unavailable'), { responseCode: 450 }));
-          received.push(mail);
-          callback();
-        })
-        .catch(callback);
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-  const { port } = smtp.server.address() as AddressInfo;
-  mailer = {
-    transport: createTransport(`smtp://127.0.0.1:${port}`),
-    from: 'Meterline <alerts@meterline.example>',
-    publicUrl: PUBLIC_URL,
-  };
+  smtp = await startSmtp(PUBLIC_URL);
 });
-
-afterAll(async () => {
-  mailer?.transport.close();
-  await new Promise<void>((resolve) => smtp?.close(() => resolve()));
-});
+afterAll(() => smtp?.close());
 
 /** Completes `n` interviews (one credit each), invited at the clock's time. */
 async function complete(tenant: TestTenant, n: number) {
@@ -129,7 +99,7 @@ describe('email notifications', () => {
   });
 
   it('emails an alert to its recipients with both parts and a working unsubscribe link', async () => {
-    received = [];
+    smtp.received = [];
     const tenant = await makeTenant(env.t.db, clock, { plan: { allotmentMilli: 10_000 } });
     const admin = await signIn(env.app, env.t.db, tenant.id, 'account_admin');
     await call(admin, 'PUT', '/alerts/settings', { thresholds: [50], webhookUrl: null });
@@ -140,9 +110,13 @@ describe('email notifications', () => {
       ],
     });
     await complete(tenant, 5);
-    expect(await sendDueEmails(env.t.db, clock.now, mailer)).toEqual({ sent: 1, failed: 0, abandoned: 0 });
-    expect(received).toHaveLength(1);
-    const [mail] = received as [ParsedMail];
+    expect(await sendDueEmails(env.t.db, clock.now, smtp.mailer)).toEqual({
+      sent: 1,
+      failed: 0,
+      abandoned: 0,
+    });
+    expect(smtp.received).toHaveLength(1);
+    const [mail] = smtp.received as [ParsedMail];
     expect(mail.to).toMatchObject({ text: FINANCE });
     expect(mail.subject).toContain("50% of this period's credits left");
     expect(mail.text).toContain("alert threshold of 50 %: 5 of the period's 10 credits are left");
@@ -151,7 +125,11 @@ describe('email notifications', () => {
     expect(link.startsWith(`${PUBLIC_URL}/unsubscribe?token=`)).toBe(true);
     expect(mail.headers.get('list')).toMatchObject({ unsubscribe: { url: link } });
     // Sent once: nothing is due any more.
-    expect(await sendDueEmails(env.t.db, clock.now, mailer)).toEqual({ sent: 0, failed: 0, abandoned: 0 });
+    expect(await sendDueEmails(env.t.db, clock.now, smtp.mailer)).toEqual({
+      sent: 0,
+      failed: 0,
+      abandoned: 0,
+    });
 
     const token = new URL(link).searchParams.get('token') ?? '';
     const off = await env.app.inject({
@@ -177,7 +155,7 @@ describe('email notifications', () => {
   });
 
   it('retries a refused email, and drops one its recipient no longer takes', async () => {
-    received = [];
+    smtp.received = [];
     clock.set('2026-01-15T12:00:00Z');
     const tenant = await makeTenant(env.t.db, clock, { plan: { allotmentMilli: 10_000 } });
     const admin = await signIn(env.app, env.t.db, tenant.id, 'account_admin');
@@ -186,29 +164,45 @@ describe('email notifications', () => {
       recipients: [{ email: FINANCE, alerts: true, weeklyDigest: false, statements: false }],
     });
     await complete(tenant, 5);
-    refuse = true;
+    smtp.refuse = true;
     try {
-      expect(await sendDueEmails(env.t.db, clock.now, mailer)).toEqual({ sent: 0, failed: 1, abandoned: 0 });
+      expect(await sendDueEmails(env.t.db, clock.now, smtp.mailer)).toEqual({
+        sent: 0,
+        failed: 1,
+        abandoned: 0,
+      });
     } finally {
-      refuse = false;
+      smtp.refuse = false;
     }
     // Not due yet; then due (the webhooks' backoff: 30 s), and sent.
-    expect(await sendDueEmails(env.t.db, clock.now, mailer)).toEqual({ sent: 0, failed: 0, abandoned: 0 });
+    expect(await sendDueEmails(env.t.db, clock.now, smtp.mailer)).toEqual({
+      sent: 0,
+      failed: 0,
+      abandoned: 0,
+    });
     clock.set('2026-01-15T12:00:31Z');
-    expect(await sendDueEmails(env.t.db, clock.now, mailer)).toEqual({ sent: 1, failed: 0, abandoned: 0 });
-    expect(received).toHaveLength(1);
+    expect(await sendDueEmails(env.t.db, clock.now, smtp.mailer)).toEqual({
+      sent: 1,
+      failed: 0,
+      abandoned: 0,
+    });
+    expect(smtp.received).toHaveLength(1);
 
     // The recipient stops taking alerts before the next one is sent: it is dropped.
     await complete(tenant, 3);
     await call(admin, 'PUT', '/notifications/recipients', {
       recipients: [{ email: FINANCE, alerts: false, weeklyDigest: true, statements: false }],
     });
-    expect(await sendDueEmails(env.t.db, clock.now, mailer)).toEqual({ sent: 0, failed: 0, abandoned: 1 });
-    expect(received).toHaveLength(1);
+    expect(await sendDueEmails(env.t.db, clock.now, smtp.mailer)).toEqual({
+      sent: 0,
+      failed: 0,
+      abandoned: 1,
+    });
+    expect(smtp.received).toHaveLength(1);
   });
 
   it("sends the weekly digest once, Monday 08:00 in the tenant's zone, with the week's usage as a CSV", async () => {
-    received = [];
+    smtp.received = [];
     clock.set('2026-01-12T12:00:00Z');
     const tenant = await makeTenant(env.t.db, clock, { timeZone: 'America/New_York' });
     const admin = await signIn(env.app, env.t.db, tenant.id, 'account_admin');
@@ -247,14 +241,17 @@ describe('email notifications', () => {
           tx.query("select recipient from email_outbox where kind = 'weekly_digest'"),
         )
       ).length;
-    await queueWeeklyDigests(env.t.db, new Date('2026-01-19T12:59:00Z'));
+    // A worker's schedule: looked at before 08:00, the tenant is next looked at 08:00 that morning.
+    const schedule = new Map<string, number>();
+    await queueWeeklyDigests(env.t.db, new Date('2026-01-19T12:59:00Z'), schedule);
     expect(await digests()).toBe(0);
+    expect(schedule.get(tenant.id)).toBe(Date.parse('2026-01-19T13:00:00Z'));
     clock.set('2026-01-19T13:05:00Z');
-    await queueWeeklyDigests(env.t.db, clock.now());
+    await queueWeeklyDigests(env.t.db, clock.now(), schedule);
     await queueWeeklyDigests(env.t.db, clock.now());
     expect(await digests()).toBe(1);
-    await sendDueEmails(env.t.db, clock.now, mailer);
-    const mine = received.filter(
+    await sendDueEmails(env.t.db, clock.now, smtp.mailer);
+    const mine = smtp.received.filter(
       (m) => m.subject?.includes('2026-01-12') && (m.to as { text: string }).text === DIGEST,
     );
     expect(mine).toHaveLength(1);
@@ -283,7 +280,7 @@ describe('email notifications', () => {
   });
 
   it('resolves an alert when a purchase lifts the balance above it, by signed webhook and by email, and re-arms it', async () => {
-    received = [];
+    smtp.received = [];
     clock.set('2026-01-15T12:00:00Z');
     const hooks: { headers: IncomingHttpHeaders; body: string }[] = [];
     const receiver = createServer((req, res) => {
@@ -311,7 +308,7 @@ describe('email notifications', () => {
       });
       const deliver = async () => {
         await deliverDueWebhooks(env.t.db, clock.now, { allowPrivate: true });
-        await sendDueEmails(env.t.db, clock.now, mailer);
+        await sendDueEmails(env.t.db, clock.now, smtp.mailer);
       };
       await complete(tenant, 6); // 4 of 10 left: reached
       await deliver();
@@ -342,7 +339,7 @@ describe('email notifications', () => {
         ['credits.threshold_resolved', 7],
         ['credits.threshold_reached', 4],
       ]);
-      const mails = received.filter((m) => (m.to as { text: string }).text === 'resolved@books.example');
+      const mails = smtp.received.filter((m) => (m.to as { text: string }).text === 'resolved@books.example');
       expect(mails.map((m) => m.subject)).toEqual([
         expect.stringContaining("40% of this period's credits left"),
         expect.stringContaining('credits back above the 50 % alert (70% left)'),
@@ -356,7 +353,7 @@ describe('email notifications', () => {
   });
 
   it('sends each closed period its statement as a PDF by email, and its figures by a period.closed webhook', async () => {
-    received = [];
+    smtp.received = [];
     clock.set('2026-01-15T12:00:00Z');
     const hooks: string[] = [];
     const receiver = createServer((req, res) => {
@@ -389,9 +386,9 @@ describe('email notifications', () => {
       await closeDuePeriods(env.t.db, tenant.id, clock.now());
       await closeDuePeriods(env.t.db, tenant.id, clock.now());
       await deliverDueWebhooks(env.t.db, clock.now, { allowPrivate: true });
-      await sendDueEmails(env.t.db, clock.now, mailer);
+      await sendDueEmails(env.t.db, clock.now, smtp.mailer);
 
-      const mails = received.filter((m) => (m.to as { text: string }).text.endsWith('@books.example'));
+      const mails = smtp.received.filter((m) => (m.to as { text: string }).text.endsWith('@books.example'));
       expect(mails.map((m) => [(m.to as { text: string }).text, m.subject])).toEqual([
         [
           'statements@books.example',
@@ -427,7 +424,7 @@ describe('email notifications', () => {
   });
 
   it('drops an alert queued more than a day before it could first be sent', async () => {
-    received = [];
+    smtp.received = [];
     clock.set('2026-01-15T12:00:00Z');
     const tenant = await makeTenant(env.t.db, clock, { plan: { allotmentMilli: 10_000 } });
     const admin = await signIn(env.app, env.t.db, tenant.id, 'account_admin');
@@ -437,7 +434,11 @@ describe('email notifications', () => {
     });
     await complete(tenant, 5);
     const later = new Date('2026-01-16T12:00:01Z');
-    expect(await sendDueEmails(env.t.db, () => later, mailer)).toEqual({ sent: 0, failed: 0, abandoned: 1 });
-    expect(received).toHaveLength(0);
+    expect(await sendDueEmails(env.t.db, () => later, smtp.mailer)).toEqual({
+      sent: 0,
+      failed: 0,
+      abandoned: 1,
+    });
+    expect(smtp.received).toHaveLength(0);
   });
 });

@@ -327,6 +327,16 @@ describe('real answers', () => {
         payload: { token: ids.unsubscribeToken ?? '' },
       }),
     ],
+    ['getAutoTopUp', () => ({ method: 'GET', url: '/api/v1/credits/auto-top-up', headers: session() })],
+    [
+      'setAutoTopUp',
+      () => ({
+        method: 'PUT',
+        url: '/api/v1/credits/auto-top-up',
+        headers: session(),
+        payload: { enabled: true, belowCredits: 100, buyCredits: 50, monthlyCapCredits: 200 },
+      }),
+    ],
     [
       'getNotificationRecipients',
       () => ({ method: 'GET', url: '/api/v1/notifications/recipients', headers: session() }),

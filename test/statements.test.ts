@@ -143,6 +143,7 @@ describe('GET /api/v1/credits/statements', () => {
       grants: 10,
       rollover: 0,
       purchases: 5,
+      autoTopUps: 0,
       consumption: 3.5,
       // The reversed interview's charge is consumption, given back among the reversals.
       topOpenings: [
@@ -167,6 +168,7 @@ describe('GET /api/v1/credits/statements', () => {
       grants: 10,
       rollover: january.rolledOver,
       purchases: 0,
+      autoTopUps: 0,
       consumption: 1,
       topOpenings: [{ openingId: 'op-1', jobTitle: 'Backend Engineer', consumption: 1 }],
       otherOpenings: 0,

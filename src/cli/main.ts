@@ -7,6 +7,7 @@ import { registerApiKeyCreate } from './commands/apikey-create.js';
 import { registerApiKeyList } from './commands/apikey-list.js';
 import { registerApiKeyRevoke } from './commands/apikey-revoke.js';
 import { registerBudgets } from './commands/budgets.js';
+import { registerCreditsAutoTopUp } from './commands/credits-auto-top-up.js';
 import { registerCreditsStatement } from './commands/credits-statement.js';
 import { registerDemoLoad } from './commands/demo-load.js';
 import { registerExport } from './commands/export.js';
@@ -38,6 +39,7 @@ function buildProgram(ctx: CliContext): Command {
         '  npm run cli -- ledger verify',
         '  npm run cli -- export --tenant acme2 --from 2026-01-01 --to 2026-03-31 --format xlsx --out q1.xlsx',
         '  npm run cli -- credits statement --tenant acme2 --period 2026-01-01 --out statement.pdf',
+        '  npm run cli -- credits auto-top-up --tenant acme2 --below 100 --buy 500 --cap 1500',
         '',
         'Exit codes: 0 done; 1 ledger verify found disagreements (or an unexpected error);',
         '            2 bad arguments or a refused operation; 3 the embedded database is held by a running server.',
@@ -63,7 +65,9 @@ function buildProgram(ctx: CliContext): Command {
   registerDemoLoad(group('demo', 'Demo data'), ctx);
   registerPeriodsClose(group('periods', 'Billing periods'), ctx);
   registerLedgerVerify(group('ledger', 'The credit ledger'), ctx);
-  registerCreditsStatement(group('credits', 'Credit statements'), ctx);
+  const credits = group('credits', 'Credit statements and auto top-up');
+  registerCreditsStatement(credits, ctx);
+  registerCreditsAutoTopUp(credits, ctx);
   registerExport(program, ctx);
   return program;
 }

@@ -4,20 +4,24 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import { health } from '../shared/contract/service.js';
 import { alertRoutes } from './alerts/routes.js';
 import { auditRoutes } from './auth/audit-routes.js';
+import { SAFE_METHODS } from './auth/guard.js';
 import { authRoutes } from './auth/routes.js';
 import { ssoRoutes } from './auth/sso-routes.js';
 import { budgetRoutes } from './budgets/routes.js';
 import type { Config } from './config.js';
 import { consumptionRoutes } from './consumption/routes.js';
 import type { Database } from './db/database.js';
+import { primaryOnly, type ReadRouting } from './db/replica.js';
 import { exportRoutes } from './export/routes.js';
 import { forecastRoutes } from './forecast/routes.js';
 import { frameworkErrors, installErrorHandling } from './http/error-handler.js';
 import { registerHardening } from './http/hardening.js';
 import { registerOpenApi } from './http/openapi.js';
 import { type RateLimitConfig, registerRateLimit } from './http/rate-limit.js';
+import { callerOf } from './http/reads.js';
 import { routeOf } from './http/route.js';
 import { registerWebApp } from './http/static.js';
+import { autoTopUpRoutes } from './ledger/auto-top-up-routes.js';
 import { creditRoutes } from './ledger/routes.js';
 import { eventRoutes } from './metering/routes.js';
 import { notificationRoutes } from './notifications/routes.js';
@@ -40,6 +44,8 @@ export interface AppDeps {
     RateLimitConfig;
   /** The clock, injectable so tests can move time. */
   now?: () => Date;
+  /** Where the console's usage figures, the export and the forecast read (connect.ts openReads); the primary by default. */
+  reads?: ReadRouting;
 }
 
 declare module 'fastify' {
@@ -60,7 +66,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     routerOptions: { maxParamLength: 200 * 12 },
     frameworkErrors,
   });
-  app.decorate('deps', { now: () => new Date(), ...deps });
+  app.decorate('deps', { now: () => new Date(), ...deps, reads: deps.reads ?? primaryOnly(deps.db) });
+  // Read-your-writes: a caller that changed something reads from the primary until the replica has
+  // it. Noted before the answer goes out, so no later request of the caller can miss it.
+  app.addHook('onSend', async (request) => {
+    const caller = callerOf(request);
+    if (caller && !SAFE_METHODS.has(request.method)) app.deps.reads.noteWrite(caller);
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
@@ -78,6 +90,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(notificationRoutes);
   await app.register(openingRoutes);
   await app.register(creditRoutes);
+  await app.register(autoTopUpRoutes);
   await app.register(statementRoutes);
   await app.register(consumptionRoutes);
   await app.register(exportRoutes);

@@ -32,6 +32,18 @@ const ConfigSchema = z.object({
     .url()
     .optional()
     .or(z.literal('').transform(() => undefined)),
+  /**
+   * A streaming replica of DATABASE_URL's server: the console's usage figures, the export and the
+   * forecast read from it (src/server/db/replica.ts). Logged in as a user that may take the role
+   * meterline_app. PostgreSQL only; ignored, with a warning, on the embedded database.
+   */
+  METERLINE_READ_DATABASE_URL: z
+    .string()
+    .url()
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  /** Reads go to the primary while the replica's figures are older than this. */
+  METERLINE_MAX_REPLICA_LAG_SECONDS: z.coerce.number().min(1).default(10),
   METERLINE_DATA_DIR: z.string().default('.data/pglite'),
   /** Load the demo tenants when the embedded database is created. */
   METERLINE_DEMO: z

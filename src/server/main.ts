@@ -1,7 +1,7 @@
 import { startWebhookWorker } from './alerts/worker.js';
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
-import { connect } from './db/connect.js';
+import { connect, openReads } from './db/connect.js';
 import { usableDemoTemplate } from './db/demo-template.js';
 import { DEMO_LOGINS, loadDemo, loadedDemoTenants } from './demo/load.js';
 import { startPeriodScheduler } from './ledger/scheduler.js';
@@ -20,6 +20,8 @@ async function main() {
   const { db, isNew, warnings } = await connect(config, { templateDir: demoTemplate });
   const app = await buildApp({ db, config });
   for (const warning of warnings) app.log.warn(warning);
+  // Set after the app is built, so the replica's state changes go to its log; before it listens.
+  app.deps.reads = await openReads(config, db, app.log);
   app.log.info({ ms: Date.now() - opening, demoTemplate: demoTemplate !== undefined }, 'database opened');
   if (isNew && config.METERLINE_DEMO && (await loadedDemoTenants(db)).length > 0) {
     app.log.info('New embedded database: the demo tenants came with it (loaded today at install)');
@@ -72,6 +74,7 @@ async function main() {
     await scheduler.stop();
     await webhooks.stop();
     await mail?.stop();
+    await app.deps.reads.close();
     await db.close();
     process.exit(0);
   };

@@ -16,6 +16,9 @@ export const AUDIT_ACTIONS = {
   'api_key.created': 'API key created',
   'api_key.revoked': 'API key revoked',
   'credits.purchased': 'Credits bought',
+  'credits.auto_top_up': 'Credits bought by auto top-up',
+  'credits.auto_top_up_capped': 'Auto top-up stopped by its monthly cap',
+  'credits.auto_top_up_changed': 'Auto top-up changed',
   'charge.reversed': 'Charge reversed',
   'alerts.settings_changed': 'Alert settings changed',
   'alerts.webhook_secret_rotated': 'Webhook secret replaced',
@@ -26,6 +29,7 @@ export const AUDIT_ACTIONS = {
   'budget.updated': 'Budget changed',
   'budget.deleted': 'Budget removed',
   'budget.threshold_reached': 'Budget threshold reached',
+  'budget.threshold_resolved': 'Budget threshold resolved',
   'statement.downloaded': 'Statement downloaded',
   'receipt.downloaded': 'Receipt downloaded',
 } as const satisfies Record<string, string>;

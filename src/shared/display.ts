@@ -1,5 +1,5 @@
 /**
- * How credits, money and local dates read for people, the same in the console and in the PDFs the
+ * How counts, credits, money and local dates read for people, the same in the console and in the PDFs the
  * server writes (statements, receipts). src/web/lib/format.ts re-exports these.
  */
 export const DISPLAY_LOCALE = 'en-GB';
@@ -8,6 +8,15 @@ const credits = new Intl.NumberFormat(DISPLAY_LOCALE, { maximumFractionDigits: 3
 
 /** Credits have at most three decimals: 1,234.5 — never rounded away. */
 export const formatCredits = (n: number) => credits.format(n);
+
+const integer = new Intl.NumberFormat(DISPLAY_LOCALE, { maximumFractionDigits: 0 });
+const percent = new Intl.NumberFormat(DISPLAY_LOCALE, { style: 'percent', maximumFractionDigits: 1 });
+
+/** A count: 1,204. */
+export const formatNumber = (n: number) => integer.format(n);
+
+/** A share in [0, 1] as a percentage: 0.1234 → 12.3%. */
+export const formatPercent = (share: number) => percent.format(share);
 
 export const formatCreditsUnit = (n: number) => `${credits.format(n)} ${n === 1 ? 'credit' : 'credits'}`;
 

@@ -173,6 +173,7 @@ describe('the web console in Chromium', () => {
       creditsUsed: number;
       remainingBalance: number;
       allotment: number;
+      dataAsOf: string;
     }>('/consumption/summary');
     await expect
       .poll(() => page.getByTestId('value-total-interviews').textContent())
@@ -186,6 +187,10 @@ describe('the web console in Chromium', () => {
     expect(await page.getByTestId('value-allotment').textContent()).toContain(
       formatCredits(summary.allotment),
     );
+    // How fresh the figures are: on one database, the moment they were read.
+    const asOf = (await page.getByTestId('data-as-of').textContent()) ?? '';
+    expect(asOf).toMatch(/^Data as of \d\d:\d\d:\d\d$/);
+    expect(Math.abs(Date.now() - Date.parse(summary.dataAsOf))).toBeLessThan(60_000);
     await page.getByTestId('trend-chart').waitFor();
     await page.getByTestId('opening-row').first().waitFor();
     await expectAccessible(page, 'Consumption (by opening, daily)');

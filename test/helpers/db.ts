@@ -9,6 +9,8 @@ export interface TestDatabase {
   db: Database;
   /** Runs SQL as the schema owner, outside row-level security (to tamper with rows on purpose). */
   asOwner<T>(fn: (owner: Pick<Database, 'query'>) => Promise<T>): Promise<T>;
+  /** On PostgreSQL, the new database's name (its replica has the same, see read-replica.postgres.test.ts). */
+  name?: string;
   close(): Promise<void>;
 }
 
@@ -58,7 +60,7 @@ export async function openEmptyDatabase(): Promise<{ db: Database; close(): Prom
   };
 }
 
-async function createPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+async function createPostgresDatabase(): Promise<{ name: string; url: string; drop(): Promise<void> }> {
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl) throw new Error('METERLINE_TEST_DB=postgres needs TEST_DATABASE_URL');
   const name = `meterline_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
@@ -67,6 +69,7 @@ async function createPostgresDatabase(): Promise<{ url: string; drop(): Promise<
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return {
+    name,
     url: url.toString(),
     async drop() {
       await admin.query(`drop database if exists ${name} with (force)`);
@@ -76,11 +79,12 @@ async function createPostgresDatabase(): Promise<{ url: string; drop(): Promise<
 }
 
 async function openPostgresTestDatabase(): Promise<TestDatabase> {
-  const { url, drop } = await createPostgresDatabase();
+  const { name, url, drop } = await createPostgresDatabase();
   const { db } = await connect({ DATABASE_URL: url, METERLINE_DATA_DIR: '' });
   const owner = openPostgres({ url, max: 1 });
   return {
     db,
+    name,
     asOwner: (fn) => fn(owner),
     async close() {
       await db.close();

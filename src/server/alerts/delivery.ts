@@ -1,16 +1,10 @@
 import type { Database } from '../db/database.js';
+import { runOutbox } from '../outbox/run.js';
 import { type Resolve, resolveDestination } from './destination.js';
 import { postTo } from './post.js';
 import { signedHeaders } from './signature.js';
 
-/** Attempts before a delivery is abandoned: with the backoff below, about a day and a half. */
-export const MAX_ATTEMPTS = 12;
 const TIMEOUT_MS = 10_000;
-/** How long a claimed delivery is left to its sender before another may try it (a crash mid-send). */
-const LEASE_MS = 60_000;
-
-/** The wait after the n-th failed attempt: 30 s doubling, at most 6 hours. */
-export const retryDelayMs = (attempts: number) => Math.min(30_000 * 2 ** (attempts - 1), 6 * 3_600_000);
 
 export interface DeliveryOutcome {
   delivered: number;
@@ -42,12 +36,9 @@ export async function deliverDueWebhooks(
   now: () => Date,
   opts: DeliveryOptions,
 ): Promise<DeliveryOutcome> {
-  const outcome: DeliveryOutcome = { delivered: 0, failed: 0, abandoned: 0 };
-  const tenants = await db.transaction((tx) =>
-    tx.query<{ tenant_id: string }>('select tenant_id from system_due_webhook_tenants($1)', [now()]),
-  );
-  for (const { tenant_id: tenantId } of tenants) {
-    const claimed = await db.withTenant(tenantId, (tx) =>
+  const { done, failed, abandoned } = await runOutbox(db, now, {
+    dueTenants: 'system_due_webhook_tenants($1)',
+    claim: (tx, tenantId, at, leaseUntil) =>
       tx.query<Claimed>(
         `with due as (
            select d.id from webhook_deliveries d
@@ -60,39 +51,30 @@ export async function deliverDueWebhooks(
          returning d.id, d.body, d.attempts, s.webhook_url as url, s.webhook_secret as secret,
                    case when s.previous_webhook_secret_until > $2 then s.previous_webhook_secret end
                      as previous_secret`,
-        [tenantId, now(), new Date(now().getTime() + LEASE_MS)],
+        [tenantId, at, leaseUntil],
       ),
-    );
-    for (const d of claimed) {
-      const result = await send(d, now(), opts);
-      const attempts = d.attempts + 1;
-      const abandon = !result.ok && attempts >= MAX_ATTEMPTS;
-      if (result.ok) outcome.delivered++;
-      else if (abandon) outcome.abandoned++;
-      else outcome.failed++;
-      await db.withTenant(tenantId, (tx) =>
-        tx.query(
-          `update webhook_deliveries set attempts = $3, last_status = $4, last_error = $5,
-                  delivered_at = case when $6 then $7::timestamptz end,
-                  abandoned_at = case when $8 then $7::timestamptz end,
-                  next_attempt_at = $9
-            where tenant_id = $1 and id = $2`,
-          [
-            tenantId,
-            d.id,
-            attempts,
-            result.status,
-            result.error,
-            result.ok,
-            now(),
-            abandon,
-            new Date(now().getTime() + retryDelayMs(attempts)),
-          ],
-        ),
-      );
-    }
-  }
-  return outcome;
+    attempt: (_, d) => send(d, now(), opts),
+    record: (tx, tenantId, d, r) =>
+      tx.query(
+        `update webhook_deliveries set attempts = $3, last_status = $4, last_error = $5,
+                delivered_at = case when $6 then $7::timestamptz end,
+                abandoned_at = case when $8 then $7::timestamptz end,
+                next_attempt_at = $9
+          where tenant_id = $1 and id = $2`,
+        [
+          tenantId,
+          d.id,
+          r.attempts,
+          r.result.status,
+          r.result.error,
+          r.result.ok,
+          r.at,
+          r.abandon,
+          r.nextAttemptAt,
+        ],
+      ),
+  });
+  return { delivered: done, failed, abandoned };
 }
 
 async function send(

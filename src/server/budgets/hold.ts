@@ -6,7 +6,7 @@ import type { Queryable } from '../db/database.js';
 import type { BillingContext } from '../ledger/plans.js';
 import type { InterviewRecord } from '../metering/state.js';
 import type { BudgetRow } from './store.js';
-import { type BudgetScopeRef, usedInWindows, windowOf } from './usage.js';
+import { type BudgetScopeRef, type BudgetWindowDays, usedInWindows, windowOf } from './usage.js';
 import { percentUsed, reachedBudgetThresholds } from './view.js';
 
 /**
@@ -15,6 +15,7 @@ import { percentUsed, reachedBudgetThresholds } from './view.js';
  */
 
 export const BUDGET_THRESHOLD_EVENT = 'budget.threshold_reached';
+export const BUDGET_RESOLVED_EVENT = 'budget.threshold_resolved';
 
 /** The scope values an event (or an interview) names: its opening, department and recruiter. */
 export interface ScopeValues {
@@ -119,21 +120,81 @@ export async function raiseBudgetAlerts(
   if (raised.length === 0) return;
   const isRaised = new Set(raised.map((r) => `${r.budget_id}:${r.threshold_percent}`));
   const alerts = candidates.filter((c) => isRaised.has(`${c.budget.id}:${c.threshold}`));
-  const payloads = alerts.map((c) => ({
-    budgetId: c.budget.id,
-    scope: c.budget.scope,
-    window: c.budget.window,
-    windowStart: c.window.from,
-    windowEnd: c.window.to,
-    thresholdPercent: c.threshold,
-    percentUsed: percentUsed(c.usedMilli, c.budget.creditsMilli),
-    used: milliToCredits(c.usedMilli),
-    credits: milliToCredits(c.budget.creditsMilli),
-    onExhausted: c.budget.onExhausted,
-  }));
+  const payloads = alerts.map((c) => budgetAlertData(c.budget, c.window, c.threshold, c.usedMilli));
   const deliveries = payloads.map((data) => webhookEvent(BUDGET_THRESHOLD_EVENT, now, data));
   await queueDeliveries(tx, ctx.tenantId, BUDGET_THRESHOLD_EVENT, deliveries, now);
   for (const data of payloads) {
     await writeAudit(tx, ctx.tenantId, { actor: 'system', at: now }, BUDGET_THRESHOLD_EVENT, data);
+  }
+}
+
+/** What a budget alert's webhook says: the budget, its window, the threshold and the usage against it. */
+function budgetAlertData(
+  b: BudgetRow,
+  window: BudgetWindowDays,
+  thresholdPercent: number,
+  usedMilli: number,
+) {
+  return {
+    budgetId: b.id,
+    scope: b.scope,
+    window: b.window,
+    windowStart: window.from,
+    windowEnd: window.to,
+    thresholdPercent,
+    percentUsed: percentUsed(usedMilli, b.creditsMilli),
+    used: milliToCredits(usedMilli),
+    credits: milliToCredits(b.creditsMilli),
+    onExhausted: b.onExhausted,
+  };
+}
+
+/**
+ * After usage fell or a limit rose (a reversal, a changed budget): resolves each open alert of a
+ * budget's current window whose threshold the usage is now below, which re-arms it, with a
+ * `budget.threshold_resolved` webhook (and its emails) and an audit entry for each; in the caller's
+ * transaction. Write it last: the audit holds the tenant's chain.
+ */
+export async function resolveBudgetAlerts(
+  tx: Queryable,
+  ctx: BillingContext,
+  budgets: readonly BudgetRow[],
+  now: Date,
+): Promise<void> {
+  if (budgets.length === 0) return;
+  const open = await tx.query<{
+    id: string;
+    budget_id: string;
+    window_key: string;
+    threshold_percent: number;
+  }>(
+    `select id::text, budget_id::text, window_key, threshold_percent from budget_alerts
+      where tenant_id = $1 and resolved_at is null`,
+    [ctx.tenantId],
+  );
+  const alerted = budgets.filter((b) => open.some((a) => a.budget_id === b.id));
+  if (alerted.length === 0) return;
+  const windows = alerted.map((b) => ({ id: b.id, scope: b.scope, window: windowOf(b.window, ctx, now), b }));
+  const used = await usedInWindows(tx, ctx.tenantId, windows);
+  const recovered = open.flatMap((a) => {
+    const w = windows.find((x) => x.id === a.budget_id);
+    if (!w || w.window.key !== a.window_key) return [];
+    const usedMilli = used.get(w.id) ?? 0;
+    if (reachedBudgetThresholds([a.threshold_percent], usedMilli, w.b.creditsMilli).length > 0) return [];
+    return [
+      { alertId: a.id, data: budgetAlertData(w.b, w.window, a.threshold_percent, usedMilli), usedMilli },
+    ];
+  });
+  if (recovered.length === 0) return;
+  await tx.query(
+    `update budget_alerts a set resolved_at = $2, resolved_used_milli = r.used_milli
+       from json_to_recordset($3::json) as r(id bigint, used_milli bigint)
+      where a.tenant_id = $1 and a.id = r.id`,
+    [ctx.tenantId, now, JSON.stringify(recovered.map((r) => ({ id: r.alertId, used_milli: r.usedMilli })))],
+  );
+  const deliveries = recovered.map((r) => webhookEvent(BUDGET_RESOLVED_EVENT, now, r.data));
+  await queueDeliveries(tx, ctx.tenantId, BUDGET_RESOLVED_EVENT, deliveries, now);
+  for (const r of recovered) {
+    await writeAudit(tx, ctx.tenantId, { actor: 'system', at: now }, BUDGET_RESOLVED_EVENT, r.data);
   }
 }

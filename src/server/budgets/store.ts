@@ -3,6 +3,8 @@ import { milliToCredits } from '../../shared/credits.js';
 import { type AuditContext, writeAudit } from '../auth/audit.js';
 import type { Database, Queryable } from '../db/database.js';
 import { DomainError, notFound } from '../errors.js';
+import { loadBillingContext } from '../ledger/plans.js';
+import { resolveBudgetAlerts } from './hold.js';
 import type { BudgetSettings } from './input.js';
 
 /** A budget as stored. */
@@ -154,7 +156,10 @@ export async function updateBudget(
     );
     if (!row) throw notFound('The budget');
     await writeAudit(tx, tenantId, audit, 'budget.updated', auditDetails(id, s));
-    return rowOf(row);
+    const budget = rowOf(row);
+    // A raised limit (or higher thresholds) may leave reached thresholds behind: they resolve.
+    await resolveBudgetAlerts(tx, await loadBillingContext(tx, tenantId), [budget], audit.at);
+    return budget;
   });
 }
 

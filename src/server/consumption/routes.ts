@@ -6,8 +6,9 @@ import * as contract from '../../shared/contract/index.js';
 import { milliToCredits } from '../../shared/credits.js';
 import { emptyUsageCounts, totalInterviews, type UsageCounts } from '../../shared/metrics.js';
 import { authOf } from '../auth/guard.js';
-import { type Queryable, settleAll } from '../db/database.js';
+import { type Database, type Queryable, settleAll } from '../db/database.js';
 import { DomainError, notFound } from '../errors.js';
+import { readsFor } from '../http/reads.js';
 import { routeOf } from '../http/route.js';
 import { readAccount } from '../ledger/account.js';
 import { type BillingContext, loadBillingContext } from '../ledger/plans.js';
@@ -66,9 +67,13 @@ const share = (part: number, whole: number) =>
   whole === 0 ? 0 : Math.round((part / whole) * 10_000) / 10_000;
 
 export const consumptionRoutes: FastifyPluginAsyncZod = async (app) => {
-  /** Runs fn in the caller's tenant with its billing context and the requested range. */
-  function inTenant<T>(tenantId: string, fn: (tx: Queryable, ctx: BillingContext) => Promise<T>) {
-    return app.deps.db.withTenant(tenantId, async (tx) => fn(tx, await loadBillingContext(tx, tenantId)));
+  /** Runs fn in the tenant with its billing context, on `db`: where the caller's reads go (readsFor). */
+  function inTenant<T>(
+    db: Database,
+    tenantId: string,
+    fn: (tx: Queryable, ctx: BillingContext) => Promise<T>,
+  ) {
+    return db.withTenant(tenantId, async (tx) => fn(tx, await loadBillingContext(tx, tenantId)));
   }
 
   app.route({
@@ -77,7 +82,8 @@ export const consumptionRoutes: FastifyPluginAsyncZod = async (app) => {
       const { tenantId } = authOf(request);
       const now = app.deps.now();
       const filter = filterOfQuery(request.query);
-      return inTenant(tenantId, async (tx, ctx) => {
+      const { db, dataAsOf } = readsFor(request);
+      return inTenant(db, tenantId, async (tx, ctx) => {
         const range = resolveRange(request.query, ctx, now);
         const prev = previousRange(range, ctx);
         const elapsed = elapsedPart(range, prev, today(ctx, now));
@@ -89,6 +95,7 @@ export const consumptionRoutes: FastifyPluginAsyncZod = async (app) => {
           ...figures(await usageTotals(tx, tenantId, range, filter)),
           remainingBalance: milliToCredits(balanceMilli),
           allotment: milliToCredits(period.allotmentMilli),
+          dataAsOf: dataAsOf.toISOString(),
           previous: {
             periodStart: prev.from,
             periodEnd: prev.to,
@@ -110,7 +117,7 @@ export const consumptionRoutes: FastifyPluginAsyncZod = async (app) => {
       const { tenantId } = authOf(request);
       const { q, sort, order, page, pageSize } = request.query;
       const filter = filterOfQuery(request.query);
-      return inTenant(tenantId, async (tx, ctx) => {
+      return inTenant(readsFor(request).db, tenantId, async (tx, ctx) => {
         const range = resolveRange(request.query, ctx, app.deps.now());
         const totals = await usageTotals(tx, tenantId, range, filter);
         const { items, total } = await usageByOpening(tx, tenantId, range, {
@@ -147,7 +154,7 @@ export const consumptionRoutes: FastifyPluginAsyncZod = async (app) => {
       const { by, limit } = request.query;
       const dimension = by as Dimension;
       const filter = filterOfQuery(request.query);
-      return inTenant(tenantId, async (tx, ctx) => {
+      return inTenant(readsFor(request).db, tenantId, async (tx, ctx) => {
         const range = resolveRange(request.query, ctx, app.deps.now());
         const [totals, values] = await settleAll([
           usageTotals(tx, tenantId, range, filter),
@@ -175,7 +182,7 @@ export const consumptionRoutes: FastifyPluginAsyncZod = async (app) => {
     ...routeOf(contract.listAttributes),
     handler: async (request) => {
       const { tenantId } = authOf(request);
-      return app.deps.db.withTenant(tenantId, (tx) =>
+      return readsFor(request).db.withTenant(tenantId, (tx) =>
         attributeValues(tx, tenantId, contract.ATTRIBUTE_LIST_LIMIT),
       );
     },
@@ -188,7 +195,7 @@ export const consumptionRoutes: FastifyPluginAsyncZod = async (app) => {
       const { granularity } = request.query;
       const filter = filterOfQuery(request.query);
       const now = app.deps.now();
-      return inTenant(tenantId, async (tx, ctx) => {
+      return inTenant(readsFor(request).db, tenantId, async (tx, ctx) => {
         const range = resolveRange(request.query, ctx, now);
         if (granularity === 'day' && rangeDays(range) > 2 * 366) {
           throw new DomainError(
@@ -219,7 +226,7 @@ export const consumptionRoutes: FastifyPluginAsyncZod = async (app) => {
       const { tenantId } = authOf(request);
       const filter = filterOfQuery(request.query);
       const now = app.deps.now();
-      return inTenant(tenantId, async (tx, ctx) => {
+      return inTenant(readsFor(request).db, tenantId, async (tx, ctx) => {
         const day = today(ctx, now);
         const year = request.query.year ?? Number(day.slice(0, 4));
         const sums = await usageByBucket(
@@ -267,7 +274,7 @@ export const consumptionRoutes: FastifyPluginAsyncZod = async (app) => {
       const { tenantId } = authOf(request);
       const { openingId } = request.params;
       const { status, countedIn, page, pageSize } = request.query;
-      return inTenant(tenantId, async (tx, ctx) => {
+      return inTenant(readsFor(request).db, tenantId, async (tx, ctx) => {
         const range = resolveRange(request.query, ctx, app.deps.now());
         const opening = await findOpening(tx, tenantId, openingId);
         if (!opening) throw notFound(`Opening ${openingId}`);

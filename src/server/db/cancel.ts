@@ -16,10 +16,21 @@ export async function cancelOnAbort(
   signal: AbortSignal | undefined,
 ): Promise<{ release(): Promise<void> }> {
   if (db.kind !== 'postgres' || !signal) return { release: async () => {} };
-  const [row] = await tx.query<{ pid: number }>('select pg_backend_pid() as pid');
+  // The backend's start too: should `db` reach another server than `tx` (a read that fell back from
+  // the replica to the primary, src/server/db/replica.ts), a backend there with the same pid is
+  // not cancelled.
+  // As text: a Date would drop its microseconds.
+  const [row] = await tx.query<{ pid: number; started: string }>(
+    'select pid, backend_start::text as started from pg_stat_activity where pid = pg_backend_pid()',
+  );
   let sent: Promise<unknown> | undefined;
   const cancel = () => {
-    sent = db.query('select pg_cancel_backend($1)', [row?.pid]).catch(() => {});
+    sent = db
+      .query(
+        'select pg_cancel_backend(pid) from pg_stat_activity where pid = $1 and backend_start = $2::timestamptz',
+        [row?.pid, row?.started],
+      )
+      .catch(() => {});
   };
   if (signal.aborted) cancel();
   else signal.addEventListener('abort', cancel, { once: true });

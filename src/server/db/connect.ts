@@ -2,6 +2,7 @@ import type { Config } from '../config.js';
 import type { Database } from './database.js';
 import { migrate } from './migrate.js';
 import { openPostgres } from './postgres.js';
+import { primaryOnly, type ReadRouting, type ReplicaLog, replicaRouting } from './replica.js';
 
 /** The role the application runs as: it cannot bypass row-level security. */
 export const APP_ROLE = 'meterline_app';
@@ -50,6 +51,36 @@ export async function connect(
   // PGlite has one session, of a superuser: the app role is a net under the application's own
   // tenant filters, not a boundary against SQL injected into that session.
   return { db: opened.db, isNew: opened.isNew, warnings: [] };
+}
+
+/** A new replica connection that takes longer than this fails, and the reads go to the primary. */
+const REPLICA_CONNECT_TIMEOUT_MS = 3_000;
+
+/**
+ * Where reads go: the read replica of METERLINE_READ_DATABASE_URL when one is configured for a
+ * PostgreSQL primary, checked once before this returns (so the first requests already use it, or
+ * the log already says why not); else the primary. A replica that is down does not stop the start.
+ */
+export async function openReads(
+  config: Pick<Config, 'METERLINE_READ_DATABASE_URL' | 'METERLINE_MAX_REPLICA_LAG_SECONDS'>,
+  primary: Database,
+  log: ReplicaLog,
+): Promise<ReadRouting> {
+  const url = config.METERLINE_READ_DATABASE_URL;
+  if (!url) return primaryOnly(primary);
+  if (primary.kind !== 'postgres') {
+    log.warn({}, 'METERLINE_READ_DATABASE_URL is ignored: the embedded database has no replica');
+    return primaryOnly(primary);
+  }
+  const reads = replicaRouting({
+    primary,
+    // The app's role from the start, as on the primary: row-level security applies to every read.
+    replica: openPostgres({ url, role: APP_ROLE, connectionTimeoutMillis: REPLICA_CONNECT_TIMEOUT_MS }),
+    maxLagSeconds: config.METERLINE_MAX_REPLICA_LAG_SECONDS,
+    log,
+  });
+  await reads.poll();
+  return reads;
 }
 
 const AUTH_FAILED = new Set(['28P01', '28000']);

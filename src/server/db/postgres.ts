@@ -21,6 +21,8 @@ export interface PostgresOptions {
   /** The role every connection takes at start-up (the app's row-level-security role). */
   role?: string;
   max?: number;
+  /** How long a new connection may take before the query fails (none by default). */
+  connectionTimeoutMillis?: number;
 }
 
 function wrap(client: pg.PoolClient | pg.Pool): Queryable {
@@ -71,6 +73,7 @@ export function openPostgres(options: PostgresOptions): Database {
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.max ?? 10,
+    connectionTimeoutMillis: options.connectionTimeoutMillis,
     // Statements sent before the last is answered go out at once (the protocol's pipelining), so a
     // transaction that sends its independent statements together pays one round trip, not one each
     // (settleAll). Cursor-based streams (pg-cursor, pg-query-stream) cannot share such a connection.

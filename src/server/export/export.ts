@@ -80,6 +80,8 @@ export interface ExportOptions {
   signal?: AbortSignal;
   /** Rows per fetch from the database. */
   batchSize?: number;
+  /** Where the rows are read (the read replica); `db`, which the audit log is written to, by default. */
+  readFrom?: Database;
 }
 
 export type ExportStatus = 'completed' | 'aborted' | 'failed';
@@ -98,11 +100,12 @@ export async function runExport(
   opts: ExportOptions,
 ): Promise<{ rows: number }> {
   const { tenantId, range, filter, format, timeZone } = plan;
+  const source = opts.readFrom ?? db;
   let rows = 0;
   let status: ExportStatus = 'failed';
   try {
-    await db.withTenant(tenantId, async (tx) => {
-      const running = await cancelOnAbort(db, tx, opts.signal);
+    await source.withTenant(tenantId, async (tx) => {
+      const running = await cancelOnAbort(source, tx, opts.signal);
       try {
         const totals = await usageTotals(tx, tenantId, range, filter);
         const writer = format === 'csv' ? csvWriter(out, opts.signal) : xlsxWriter(out, opts.signal);

@@ -2,6 +2,7 @@ import { PassThrough } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import * as contract from '../../shared/contract/index.js';
 import { actorOf, authOf } from '../auth/guard.js';
+import { readsFor } from '../http/reads.js';
 import { routeOf } from '../http/route.js';
 import { planExport, runExport } from './export.js';
 import { ExportAborted } from './output.js';
@@ -12,19 +13,23 @@ export const exportRoutes: FastifyPluginAsyncZod = async (app) => {
     handler: async (request, reply) => {
       const auth = authOf(request);
       const now = app.deps.now();
-      const plan = await planExport(app.deps.db, auth.tenantId, request.query, now);
+      const reads = readsFor(request).db;
+      const plan = await planExport(reads, auth.tenantId, request.query, now);
       const body = new PassThrough();
       const reader = new AbortController();
       // The download closed early (or finished): stop reading rows. After a finished export this does nothing.
       reply.raw.on('close', () => reader.abort());
-      runExport(app.deps.db, plan, body, { actor: actorOf(auth), now, signal: reader.signal }).catch(
-        (err) => {
-          if (!(err instanceof ExportAborted) && !reader.signal.aborted)
-            request.log.error({ err }, 'export failed');
-          // The status and headers are sent: a cut-off body is the one way left to say it failed.
-          body.destroy(err);
-        },
-      );
+      runExport(app.deps.db, plan, body, {
+        actor: actorOf(auth),
+        now,
+        signal: reader.signal,
+        readFrom: reads,
+      }).catch((err) => {
+        if (!(err instanceof ExportAborted) && !reader.signal.aborted)
+          request.log.error({ err }, 'export failed');
+        // The status and headers are sent: a cut-off body is the one way left to say it failed.
+        body.destroy(err);
+      });
       return reply
         .header('content-type', contract.CONTENT_TYPES[plan.format])
         .header('content-disposition', `attachment; filename="${plan.fileName}"`)

@@ -4,6 +4,7 @@ import * as contract from '../../shared/contract/index.js';
 import { creditsToMilli, milliToCredits } from '../../shared/credits.js';
 import { authOf } from '../auth/guard.js';
 import { filterOfQuery } from '../consumption/filters.js';
+import { readsFor } from '../http/reads.js';
 import { routeOf } from '../http/route.js';
 import { loadBillingContext } from '../ledger/plans.js';
 import { computeForecast } from './forecast.js';
@@ -17,7 +18,7 @@ export const forecastRoutes: FastifyPluginAsyncZod = async (app) => {
     handler: async (request) => {
       const { tenantId } = authOf(request);
       const filter = filterOfQuery(request.query);
-      return app.deps.db.withTenant(tenantId, async (tx) =>
+      return readsFor(request).db.withTenant(tenantId, async (tx) =>
         computeForecast(
           tx,
           await loadBillingContext(tx, tenantId),
@@ -35,7 +36,7 @@ export const forecastRoutes: FastifyPluginAsyncZod = async (app) => {
       const { tenantId } = authOf(request);
       const q = request.query;
       const now = app.deps.now();
-      return app.deps.db.withTenant(tenantId, async (tx) => {
+      return readsFor(request).db.withTenant(tenantId, async (tx) => {
         const ctx = await loadBillingContext(tx, tenantId);
         const today = localDate(now, ctx.timeZone);
         const observed = await creditsPerInvitation(tx, tenantId, today);

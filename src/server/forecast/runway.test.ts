@@ -11,6 +11,7 @@ const ctx = (rollover: RolloverPolicy, allotmentMilli = 100_000): BillingContext
   timeZone: 'UTC',
   anchor: '2026-01-01',
   alertThresholds: [25, 10, 0],
+  autoTopUp: null,
   plan: {
     id: 'p',
     name: 'test',

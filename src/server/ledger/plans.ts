@@ -2,6 +2,7 @@ import type { OverageMode, RolloverMode } from '../../shared/contract/credits.js
 import { DEFAULT_THRESHOLDS, normalizeThresholds } from '../alerts/thresholds.js';
 import type { Queryable } from '../db/database.js';
 import { one } from '../db/database.js';
+import type { AutoTopUpSettings } from './auto-top-up.js';
 import type { PeriodUnit } from './periods.js';
 import type { PartialRule, RolloverPolicy } from './rules.js';
 import { parsePartialRule } from './rules.js';
@@ -29,6 +30,8 @@ export interface BillingContext {
   plan: Plan;
   /** Shares of the allotment (percent) at which credit alerts are raised, highest first. */
   alertThresholds: number[];
+  /** Null when the tenant never set auto top-up (docs/product.md, Auto top-up). */
+  autoTopUp: AutoTopUpSettings | null;
 }
 
 interface PlanRow extends Record<string, unknown> {
@@ -50,17 +53,24 @@ interface PlanRow extends Record<string, unknown> {
   time_zone: string;
   billing_anchor: string;
   alert_thresholds: number[] | null;
+  top_up_enabled: boolean | null;
+  top_up_below_milli: string | null;
+  top_up_buy_milli: string | null;
+  top_up_cap_milli: string | null;
 }
 
 export async function loadBillingContext(tx: Queryable, tenantId: string): Promise<BillingContext> {
   const row = await one<PlanRow>(
     tx,
     `select p.*, t.time_zone, to_char(t.billing_anchor, 'YYYY-MM-DD') as billing_anchor,
-            s.thresholds as alert_thresholds
+            s.thresholds as alert_thresholds, a.enabled as top_up_enabled,
+            a.below_milli as top_up_below_milli, a.buy_milli as top_up_buy_milli,
+            a.monthly_cap_milli as top_up_cap_milli
        from tenants t
        join tenant_plans tp on tp.tenant_id = t.id
        join plans p on p.tenant_id = tp.tenant_id and p.id = tp.plan_id
        left join alert_settings s on s.tenant_id = t.id
+       left join auto_top_up_settings a on a.tenant_id = t.id
       where t.id = $1`,
     [tenantId],
   );
@@ -69,6 +79,15 @@ export async function loadBillingContext(tx: Queryable, tenantId: string): Promi
     timeZone: row.time_zone,
     anchor: row.billing_anchor,
     alertThresholds: normalizeThresholds(row.alert_thresholds ?? DEFAULT_THRESHOLDS),
+    autoTopUp:
+      row.top_up_enabled === null
+        ? null
+        : {
+            enabled: row.top_up_enabled,
+            belowMilli: Number(row.top_up_below_milli),
+            buyMilli: Number(row.top_up_buy_milli),
+            monthlyCapMilli: Number(row.top_up_cap_milli),
+          },
     plan: {
       id: row.id,
       name: row.name,

@@ -1,3 +1,4 @@
+import type { LedgerKind } from '../../shared/contract/credits.js';
 import type { Queryable } from '../db/database.js';
 import { one, settleAll } from '../db/database.js';
 import type { Account } from './account.js';
@@ -8,18 +9,9 @@ import { allocateDraw, type OpenLot, sortForDrawing } from './lots.js';
  * the account balance are caches of sums of entries, updated in the same transaction, and
  * `ledger verify` proves they agree.
  */
-export type EntryKind =
-  | 'grant'
-  | 'rollover'
-  | 'purchase'
-  | 'adjustment'
-  | 'consumption'
-  | 'reversal'
-  | 'expiry'
-  | 'overage_settlement';
 
 export interface EntryInput {
-  kind: EntryKind;
+  kind: LedgerKind;
   amountMilli: number;
   lotId: string | null;
   interviewId?: string | null;
@@ -95,7 +87,7 @@ export async function createLot(
   entry: Pick<EntryInput, 'actor' | 'reason' | 'reference' | 'interviewId' | 'rule' | 'ruleVersion'> & {
     effectiveAt?: Date;
     /** The crediting entry's kind when it is not the lot's own (a reversal paid into a new lot). */
-    kind?: EntryKind;
+    kind?: LedgerKind;
   },
 ): Promise<string> {
   const { id } = await one<{ id: string }>(

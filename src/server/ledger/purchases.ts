@@ -8,8 +8,8 @@ import { writeAudit } from '../auth/audit.js';
 import type { Database, Queryable } from '../db/database.js';
 import { maybeOne } from '../db/database.js';
 import { DomainError } from '../errors.js';
-import { readAccount } from './account.js';
-import { loadBillingContext } from './plans.js';
+import { type Account, readAccount } from './account.js';
+import { type BillingContext, loadBillingContext } from './plans.js';
 import { createLot } from './postings.js';
 
 export interface PurchaseRequest {
@@ -63,6 +63,17 @@ const toReceipt = (r: PurchaseRow): PurchaseReceipt => ({
 
 export const PURCHASED_EVENT = 'credits.purchased';
 
+/** What a purchase's webhooks say of it (`credits.purchased`, `credits.auto_top_up`). */
+export const purchaseData = (r: PurchaseReceipt) => ({
+  purchaseId: r.purchaseId,
+  credits: milliToCredits(r.creditsMilli),
+  unitPriceCents: r.unitPriceCents,
+  totalCents: r.totalCents,
+  currency: r.currency,
+  expiresAt: r.expiresAt.toISOString(),
+  balanceAfter: milliToCredits(r.balanceAfterMilli),
+});
+
 /** A `credits.purchased` webhook (docs/product.md, Webhooks), queued in the purchase's transaction. */
 async function announcePurchase(
   tx: Queryable,
@@ -70,16 +81,7 @@ async function announcePurchase(
   r: PurchaseReceipt,
   actor: string,
 ): Promise<void> {
-  const event = webhookEvent(PURCHASED_EVENT, r.createdAt, {
-    purchaseId: r.purchaseId,
-    credits: milliToCredits(r.creditsMilli),
-    unitPriceCents: r.unitPriceCents,
-    totalCents: r.totalCents,
-    currency: r.currency,
-    expiresAt: r.expiresAt.toISOString(),
-    balanceAfter: milliToCredits(r.balanceAfterMilli),
-    actor,
-  });
+  const event = webhookEvent(PURCHASED_EVENT, r.createdAt, { ...purchaseData(r), actor });
   await queueDeliveries(tx, tenantId, PURCHASED_EVENT, [event], r.createdAt);
 }
 
@@ -127,45 +129,82 @@ export async function purchaseCredits(
         `One purchase may buy at most ${milliToCredits(ctx.plan.purchaseLimitMilli).toLocaleString('en-US')} credits for this tenant.`,
       );
     }
-    const expiresAt = DateTime.fromJSDate(req.now, { zone: ctx.timeZone })
-      .plus({ months: ctx.plan.purchaseValidityMonths })
-      .toJSDate();
-    const lotId = await createLot(
-      tx,
-      account,
-      { kind: 'purchase', amountMilli: req.creditsMilli, grantedAt: req.now, expiresAt },
-      { actor: req.actor, reason: 'purchase', reference: req.idempotencyKey },
-    );
-    const totalCents = purchaseTotalCents(req.creditsMilli, ctx.plan.creditPriceCents);
-    const row = await maybeOne<PurchaseRow>(
-      tx,
-      `insert into purchases (tenant_id, idempotency_key, request_hash, credits_milli, unit_price_cents, total_cents,
-                              currency, lot_id, expires_at, balance_after_milli, actor, created_at)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) returning *`,
-      [
-        tenantId,
-        req.idempotencyKey,
-        requestHash,
-        req.creditsMilli,
-        ctx.plan.creditPriceCents,
-        totalCents,
-        ctx.plan.currency,
-        lotId,
-        expiresAt,
-        account.balanceMilli,
-        req.actor,
-        req.now,
-      ],
-    );
-    if (!row) throw new Error('purchase insert returned nothing');
-    await announcePurchase(tx, tenantId, toReceipt(row), req.actor);
+    const receipt = await recordPurchase(tx, ctx, account, {
+      idempotencyKey: req.idempotencyKey,
+      requestHash,
+      creditsMilli: req.creditsMilli,
+      actor: req.actor,
+      now: req.now,
+      automatic: false,
+    });
+    await announcePurchase(tx, tenantId, receipt, req.actor);
     await resolveRecoveredAlerts(tx, ctx, account.balanceMilli, req.now);
     await writeAudit(tx, tenantId, { actor: req.actor, at: req.now }, 'credits.purchased', {
-      purchaseId: row.id,
+      purchaseId: receipt.purchaseId,
       credits: milliToCredits(req.creditsMilli),
-      totalCents,
-      currency: ctx.plan.currency,
+      totalCents: receipt.totalCents,
+      currency: receipt.currency,
     });
-    return { receipt: toReceipt(row), replayed: false };
+    return { receipt, replayed: false };
   });
+}
+
+export interface PurchaseLine {
+  idempotencyKey: string;
+  requestHash: string;
+  creditsMilli: number;
+  actor: string;
+  now: Date;
+  /** Bought by the tenant's auto top-up: its ledger entry is `auto_top_up`, not `purchase`. */
+  automatic: boolean;
+}
+
+/**
+ * Writes one purchase: a lot that lasts as the plan says, its crediting entry and the priced line;
+ * in the caller's transaction, which holds the account lock and has checked the request.
+ */
+export async function recordPurchase(
+  tx: Queryable,
+  ctx: BillingContext,
+  account: Account,
+  line: PurchaseLine,
+): Promise<PurchaseReceipt> {
+  const expiresAt = DateTime.fromJSDate(line.now, { zone: ctx.timeZone })
+    .plus({ months: ctx.plan.purchaseValidityMonths })
+    .toJSDate();
+  const lotId = await createLot(
+    tx,
+    account,
+    { kind: 'purchase', amountMilli: line.creditsMilli, grantedAt: line.now, expiresAt },
+    {
+      actor: line.actor,
+      reason: line.automatic ? 'auto top-up' : 'purchase',
+      reference: line.idempotencyKey,
+      kind: line.automatic ? 'auto_top_up' : 'purchase',
+    },
+  );
+  const totalCents = purchaseTotalCents(line.creditsMilli, ctx.plan.creditPriceCents);
+  const row = await maybeOne<PurchaseRow>(
+    tx,
+    `insert into purchases (tenant_id, idempotency_key, request_hash, credits_milli, unit_price_cents, total_cents,
+                            currency, lot_id, expires_at, balance_after_milli, actor, created_at, automatic)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) returning *`,
+    [
+      ctx.tenantId,
+      line.idempotencyKey,
+      line.requestHash,
+      line.creditsMilli,
+      ctx.plan.creditPriceCents,
+      totalCents,
+      ctx.plan.currency,
+      lotId,
+      expiresAt,
+      account.balanceMilli,
+      line.actor,
+      line.now,
+      line.automatic,
+    ],
+  );
+  if (!row) throw new Error('purchase insert returned nothing');
+  return toReceipt(row);
 }

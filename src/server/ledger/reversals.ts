@@ -1,6 +1,8 @@
 import { milliToCredits } from '../../shared/credits.js';
 import { resolveRecoveredAlerts } from '../alerts/resolve.js';
 import { writeAudit } from '../auth/audit.js';
+import { resolveBudgetAlerts } from '../budgets/hold.js';
+import { loadBudgets } from '../budgets/store.js';
 import type { Database, Queryable } from '../db/database.js';
 import { DomainError, notFound } from '../errors.js';
 import { addSetContribution, emptySetDelta, setChanges } from '../metering/attribution-sets.js';
@@ -108,6 +110,7 @@ export async function reverseCharge(
     addSetContribution(sets, found.record, 0, ctx.timeZone, 1);
     await addToSetRollups(tx, tenantId, setChanges(sets), sets.sets.values());
     await resolveRecoveredAlerts(tx, ctx, account.balanceMilli, req.now);
+    await resolveBudgetAlerts(tx, ctx, await loadBudgets(tx, tenantId), req.now);
     await writeAudit(tx, tenantId, { actor: req.actor, at: req.now }, 'charge.reversed', {
       interviewId: req.interviewId,
       credits: milliToCredits(found.chargedMilli),

@@ -7,6 +7,7 @@ import { budgetRefusal, exhaustedBlocks, inScope, raiseBudgetAlerts } from '../b
 import { type BudgetRow, loadBudgets } from '../budgets/store.js';
 import { type Database, type Queryable, settleAll } from '../db/database.js';
 import { type Account, readAccount } from '../ledger/account.js';
+import { crossesFloor, topUpAfterCrossing } from '../ledger/auto-top-up.js';
 import { type BillingContext, loadBillingContext } from '../ledger/plans.js';
 import { type ChargeDelta, loadOpenLots, postConsumption } from '../ledger/postings.js';
 import { currentPeriod } from '../ledger/queries.js';
@@ -270,6 +271,9 @@ async function ingestBatch(
     ];
     const { writes, charges, rollups, attributes, sets, candidates } = consequences(after, before, ctx);
     const balanceAfter = account.balanceMilli - charges.reduce((sum, c) => sum + c.deltaMilli, 0);
+    // A fall through the auto top-up floor buys credits once the charges are written; the low-balance
+    // alerts then look at the balance after it (docs/product.md, Auto top-up).
+    const topUp = crossesFloor(ctx.autoTopUp, account.balanceMilli, balanceAfter) ? ctx.autoTopUp : null;
     writing.push(
       upsertInterviews(tx, tenantId, writes),
       addCandidates(tx, tenantId, candidateChanges(candidates)),
@@ -278,11 +282,15 @@ async function ingestBatch(
       addToSetRollups(tx, tenantId, setChanges(sets), sets.sets.values()),
       postConsumption(tx, account, lots, charges, opts.actor),
     );
-    if (charges.length > 0) writing.push(alertIfLow(tx, ctx, balanceAfter, opts.now));
+    if (charges.length > 0 && !topUp) writing.push(alertIfLow(tx, ctx, balanceAfter, opts.now));
     const [inserted, repeats] = await settleAll([inserting, refusedRepeats, settleAll(writing)]);
     if (inserted !== passed.length) {
       if (lookUpAll) throw new Error('Events looked up as new were found stored under the account lock');
       throw new StoredBefore();
+    }
+    if (topUp) {
+      await topUpAfterCrossing(tx, ctx, account, topUp, opts.now);
+      await alertIfLow(tx, ctx, account.balanceMilli, opts.now);
     }
     // After the rollups are written, which it reads; last, as it may write to the audit log.
     if (charges.length > 0 && budgets.length > 0) {

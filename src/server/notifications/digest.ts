@@ -37,11 +37,32 @@ export interface DigestPayload {
  */
 export function dueDigestWeek(now: Date, timeZone: string): { from: string; to: string } | null {
   const monday = startOfWeek(localDate(now, timeZone));
-  const due = startOfLocalDate(monday, timeZone).getTime() + DIGEST_HOUR * 3_600_000;
+  const due = digestHour(monday, timeZone);
   const t = now.getTime();
   if (t < due || t >= due + DIGEST_WINDOW_MS) return null;
   return { from: addDays(monday, -7), to: addDays(monday, -1) };
 }
+
+/** A Monday's DIGEST_HOUR in the tenant's zone, as an instant (ms). */
+const digestHour = (monday: string, timeZone: string) =>
+  startOfLocalDate(monday, timeZone).getTime() + DIGEST_HOUR * 3_600_000;
+
+/** How often a tenant is looked at while its digest is due (recipients added late in the day get it). */
+const DUE_RECHECK_MS = 60_000;
+
+/**
+ * When a tenant should next be looked at for a digest: the start of its next digest's window, or a
+ * minute on while one is due. Between, the mail worker's ticks read nothing of the tenant.
+ */
+export function nextDigestCheck(now: Date, timeZone: string): number {
+  if (dueDigestWeek(now, timeZone)) return now.getTime() + DUE_RECHECK_MS;
+  const monday = startOfWeek(localDate(now, timeZone));
+  const thisWeek = digestHour(monday, timeZone);
+  return now.getTime() < thisWeek ? thisWeek : digestHour(addDays(monday, 7), timeZone);
+}
+
+/** Each tenant's next look (nextDigestCheck), kept by a mail worker across its ticks. */
+export type DigestSchedule = Map<string, number>;
 
 async function digestPayload(
   tx: Queryable,
@@ -78,14 +99,21 @@ async function digestPayload(
 
 /**
  * Queues each tenant's weekly digest to its digest recipients when one is due (dueDigestWeek):
- * once per week and recipient, whatever the number of servers or ticks (the outbox's key).
+ * once per week and recipient, whatever the number of servers or ticks (the outbox's key). A
+ * tenant whose next look in `schedule` is still ahead is passed over.
  */
-export async function queueWeeklyDigests(db: Database, now: Date): Promise<number> {
+export async function queueWeeklyDigests(
+  db: Database,
+  now: Date,
+  schedule: DigestSchedule = new Map(),
+): Promise<number> {
   const tenants = await db.transaction((tx) => tx.query<{ id: string }>('select id from system_tenants()'));
   let queued = 0;
   for (const { id: tenantId } of tenants) {
+    if ((schedule.get(tenantId) ?? Number.NEGATIVE_INFINITY) > now.getTime()) continue;
     queued += await db.withTenant(tenantId, async (tx) => {
       const ctx = await loadBillingContext(tx, tenantId);
+      schedule.set(tenantId, nextDigestCheck(now, ctx.timeZone));
       const week = dueDigestWeek(now, ctx.timeZone);
       if (!week) return 0;
       const recipients = await tx.query<{ email: string }>(

@@ -1,6 +1,6 @@
 import type { Transporter } from 'nodemailer';
-import { MAX_ATTEMPTS, retryDelayMs } from '../alerts/delivery.js';
 import type { Database, Queryable } from '../db/database.js';
+import { type Attempt, runOutbox } from '../outbox/run.js';
 import { type DigestPayload, weekCsv } from './digest.js';
 import { type StatementPayload, statementAttachment } from './period-closed.js';
 import type { AlertPayload, RenderedEmail } from './render.js';
@@ -8,8 +8,6 @@ import { renderAlertEmail, renderDigestEmail, renderStatementEmail } from './ren
 
 /** An email first tried this long after it was queued tells of the past: it is dropped, not sent. */
 const STALE_MS = 24 * 3_600_000;
-/** How long a claimed email is left to its sender before another may try it (a crash mid-send). */
-const LEASE_MS = 60_000;
 
 /**
  * The webhook events that are alerts to a person, and so also emailed (docs/product.md, Email);
@@ -19,6 +17,9 @@ const ALERT_EVENTS = new Set([
   'credits.threshold_reached',
   'credits.threshold_resolved',
   'budget.threshold_reached',
+  'budget.threshold_resolved',
+  'credits.auto_top_up',
+  'credits.auto_top_up_capped',
 ]);
 
 /**
@@ -68,17 +69,14 @@ type Claimed = {
 };
 
 /**
- * Sends every email due by `now`, for every tenant, as the webhook worker sends webhooks: claimed
- * under a lease in a short transaction, sent outside it, the outcome recorded after; retried with
- * the same backoff. An email to a recipient since removed or unsubscribed is dropped.
+ * Sends every email due by `now`, for every tenant, through the outboxes' one loop (runOutbox), with
+ * the webhooks' lease and backoff. An email to a recipient since removed or unsubscribed, or first
+ * tried more than a day after it was queued, is dropped.
  */
 export async function sendDueEmails(db: Database, now: () => Date, opts: MailOptions): Promise<MailOutcome> {
-  const outcome: MailOutcome = { sent: 0, failed: 0, abandoned: 0 };
-  const tenants = await db.transaction((tx) =>
-    tx.query<{ tenant_id: string }>('select tenant_id from system_due_email_tenants($1)', [now()]),
-  );
-  for (const { tenant_id: tenantId } of tenants) {
-    const claimed = await db.withTenant(tenantId, (tx) =>
+  const { done, failed, abandoned } = await runOutbox<Claimed, Attempt>(db, now, {
+    dueTenants: 'system_due_email_tenants($1)',
+    claim: (tx, tenantId, at, leaseUntil) =>
       tx.query<Claimed>(
         `with due as (
            select o.id from email_outbox o
@@ -93,44 +91,39 @@ export async function sendDueEmails(db: Database, now: () => Date, opts: MailOpt
                        and case o.kind when 'alert' then r.alerts when 'weekly_digest' then r.weekly_digest
                                        else r.statements end) as token,
                    (select t.name from tenants t where t.id = $1) as tenant_name`,
-        [tenantId, now(), new Date(now().getTime() + LEASE_MS)],
+        [tenantId, at, leaseUntil],
       ),
-    );
-    for (const e of claimed) {
+    attempt: (tenantId, e) => {
       const dropped =
         e.token === null
           ? 'the recipient no longer takes these emails'
           : e.attempts === 0 && now().getTime() - new Date(e.created_at).getTime() > STALE_MS
             ? 'queued more than a day before it could first be sent'
             : null;
-      const result = dropped ? { ok: false, error: dropped } : await send(db, tenantId, e, now(), opts);
-      const attempts = e.attempts + (dropped ? 0 : 1);
-      const abandon = dropped !== null || (!result.ok && attempts >= MAX_ATTEMPTS);
-      if (result.ok) outcome.sent++;
-      else if (abandon) outcome.abandoned++;
-      else outcome.failed++;
-      await db.withTenant(tenantId, (tx) =>
-        tx.query(
-          `update email_outbox set attempts = $3, last_error = $4,
-                  sent_at = case when $5 then $6::timestamptz end,
-                  abandoned_at = case when $7 then $6::timestamptz end,
-                  next_attempt_at = $8
-            where tenant_id = $1 and id = $2`,
-          [
-            tenantId,
-            e.id,
-            attempts,
-            result.ok ? null : result.error,
-            result.ok,
-            now(),
-            abandon,
-            new Date(now().getTime() + retryDelayMs(Math.max(1, attempts))),
-          ],
-        ),
-      );
-    }
-  }
-  return outcome;
+      return dropped
+        ? Promise.resolve({ ok: false, error: dropped, dropped: true })
+        : send(db, tenantId, e, now(), opts);
+    },
+    record: (tx, tenantId, e, r) =>
+      tx.query(
+        `update email_outbox set attempts = $3, last_error = $4,
+                sent_at = case when $5 then $6::timestamptz end,
+                abandoned_at = case when $7 then $6::timestamptz end,
+                next_attempt_at = $8
+          where tenant_id = $1 and id = $2`,
+        [
+          tenantId,
+          e.id,
+          r.attempts,
+          r.result.ok ? null : r.result.error,
+          r.result.ok,
+          r.at,
+          r.abandon,
+          r.nextAttemptAt,
+        ],
+      ),
+  });
+  return { sent: done, failed, abandoned };
 }
 
 async function send(
@@ -139,7 +132,7 @@ async function send(
   e: Claimed,
   now: Date,
   opts: MailOptions,
-): Promise<{ ok: boolean; error: string | null }> {
+): Promise<Attempt> {
   const unsubscribeUrl = `${opts.publicUrl}/unsubscribe?token=${encodeURIComponent(e.token ?? '')}`;
   const ctx = { tenantName: e.tenant_name, consoleUrl: opts.publicUrl, unsubscribeUrl };
   try {

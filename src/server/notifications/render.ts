@@ -1,5 +1,5 @@
 import escapeHtml from 'escape-html';
-import { formatCredits, formatNumber, formatPercent } from '../../web/lib/format.js';
+import { formatCredits, formatMoney, formatNumber, formatPercent } from '../../shared/display.js';
 import type { DigestPayload } from './digest.js';
 
 /** An email as sent: its subject and both parts, the plain text one first. */
@@ -57,6 +57,35 @@ function alertLines(p: AlertPayload, tenantName: string): string[] {
       d.onExhausted === 'block'
         ? 'Once it is used up, new interviews in its scope are refused.'
         : 'Once it is used up, it alerts only.',
+    ];
+  }
+  if (p.type === 'budget.threshold_resolved') {
+    const scope = (d.scope ?? {}) as { kind?: unknown; value?: unknown };
+    return [
+      `${tenantName}: the budget for ${scope.kind} ${scope.value} is back below ${d.thresholdPercent} %`,
+      `${formatCredits(Number(d.used))} of its ${formatCredits(Number(d.credits))} credits are used (${d.percentUsed} %). ` +
+        'The alert is resolved and will be raised again if usage reaches it.',
+      d.windowStart ? `Window: ${d.windowStart} to ${d.windowEnd}.` : 'Window: all time.',
+    ];
+  }
+  if (p.type === 'credits.auto_top_up') {
+    return [
+      `${tenantName}: auto top-up bought ${formatCredits(Number(d.credits))} credits`,
+      `The balance fell below ${formatCredits(Number(d.belowCredits))} credits, so ${formatCredits(Number(d.credits))} ` +
+        `credits were bought for ${formatMoney(Number(d.totalCents), String(d.currency))}. ` +
+        `The balance is now ${formatCredits(Number(d.balanceAfter))} credits.`,
+      `This month auto top-up has bought ${formatCredits(Number(d.boughtThisMonth))} of its ` +
+        `${formatCredits(Number(d.monthlyCapCredits))}-credit cap.`,
+    ];
+  }
+  if (p.type === 'credits.auto_top_up_capped') {
+    return [
+      `${tenantName}: auto top-up stopped by its monthly cap`,
+      `The balance fell below ${formatCredits(Number(d.belowCredits))} credits, but a top-up of ` +
+        `${formatCredits(Number(d.buyCredits))} credits would pass this month's cap of ` +
+        `${formatCredits(Number(d.monthlyCapCredits))} (${formatCredits(Number(d.boughtThisMonth))} bought so far). ` +
+        `No credits were bought; the balance is ${formatCredits(Number(d.balance))} credits.`,
+      'Buy credits or raise the cap on Plan & credits: no further top-up is made this month unless the cap is raised.',
     ];
   }
   // Alert types without their own wording (later kinds) retell their data as it is.

@@ -2,7 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { createTransport } from 'nodemailer';
 import type { Database } from '../db/database.js';
 import { startPeriodic } from '../periodic.js';
-import { queueWeeklyDigests } from './digest.js';
+import { type DigestSchedule, queueWeeklyDigests } from './digest.js';
 import { sendDueEmails } from './outbox.js';
 
 /**
@@ -22,9 +22,10 @@ export function startMailWorker(
   },
 ): { stop(): Promise<void> } {
   const transport = createTransport(opts.smtpUrl);
+  const digests: DigestSchedule = new Map();
   const periodic = startPeriodic(async () => {
     try {
-      await queueWeeklyDigests(db, opts.now());
+      await queueWeeklyDigests(db, opts.now(), digests);
       const r = await sendDueEmails(db, opts.now, { transport, from: opts.from, publicUrl: opts.publicUrl });
       if (r.sent + r.failed > 0) opts.log.info(r, 'emails sent');
       if (r.abandoned > 0) opts.log.warn(r, 'emails dropped or abandoned after every retry');

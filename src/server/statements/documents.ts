@@ -66,6 +66,7 @@ export interface PurchaseView {
   createdAt: Date;
   actor: string;
   actorName: string;
+  automatic: boolean;
 }
 
 /** The tenant's purchases, newest first (one of them when `purchaseId` is given). */
@@ -76,7 +77,7 @@ export async function purchasesOf(
 ): Promise<PurchaseView[]> {
   const rows = await tx.query<Record<string, unknown>>(
     `select p.id, p.credits_milli, p.unit_price_cents, p.total_cents, p.currency, p.idempotency_key,
-            p.expires_at, p.created_at, p.actor,
+            p.expires_at, p.created_at, p.actor, p.automatic,
             coalesce((select u.name from users u
                        where p.actor like 'user:%' and u.tenant_id = p.tenant_id
                          and lower(u.email) = lower(substr(p.actor, 6))),
@@ -98,7 +99,10 @@ export async function purchasesOf(
     expiresAt: new Date(r.expires_at as Date),
     createdAt: new Date(r.created_at as Date),
     actor: String(r.actor),
-    actorName: ledgerActorName(String(r.actor), (r.actor_name as string | null) ?? null, false),
+    actorName: r.automatic
+      ? 'Auto top-up'
+      : ledgerActorName(String(r.actor), (r.actor_name as string | null) ?? null, false),
+    automatic: r.automatic === true,
   }));
 }
 

@@ -19,6 +19,7 @@ export interface StatementFigures {
   grantsMilli: number;
   rolloverMilli: number;
   purchasesMilli: number;
+  autoTopUpsMilli: number;
   consumptionMilli: number;
   /** The openings that consumed most in the period, most first; the rest is `otherOpeningsMilli`. */
   topOpenings: OpeningConsumption[];
@@ -153,6 +154,7 @@ export async function statementsOf(tx: Queryable, ctx: BillingContext): Promise<
       grantsMilli: sumOf(start, 'grant'),
       rolloverMilli: sumOf(start, 'rollover'),
       purchasesMilli: sumOf(start, 'purchase'),
+      autoTopUpsMilli: sumOf(start, 'auto_top_up'),
       consumptionMilli: consumption,
       topOpenings: top,
       otherOpeningsMilli: consumption - top.reduce((sum, o) => sum + o.milli, 0),
@@ -178,6 +180,7 @@ export function statementInCredits(s: StatementFigures) {
     grants: milliToCredits(s.grantsMilli),
     rollover: milliToCredits(s.rolloverMilli),
     purchases: milliToCredits(s.purchasesMilli),
+    autoTopUps: milliToCredits(s.autoTopUpsMilli),
     consumption: milliToCredits(s.consumptionMilli),
     topOpenings: s.topOpenings.map((o) => ({
       openingId: o.openingId,

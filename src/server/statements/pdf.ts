@@ -80,6 +80,7 @@ export function statementPdf(s: StatementFigures, header: DocumentHeader): PDFKi
     ['Grants', credits(s.grantsMilli)],
     ['Rollover in', credits(s.rolloverMilli)],
     ['Purchases', credits(s.purchasesMilli)],
+    ['Auto top-ups', credits(s.autoTopUpsMilli)],
     ['Consumption', minus(s.consumptionMilli)],
     ...s.topOpenings.map(
       (o) => [`    ${o.jobTitle ?? o.openingId} (${o.openingId})`, minus(o.milli)] as const,

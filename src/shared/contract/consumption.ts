@@ -91,6 +91,11 @@ export const Summary = z.object({
   ...Figures.shape,
   remainingBalance: Credits,
   allotment: Credits,
+  dataAsOf: z.iso
+    .datetime()
+    .describe(
+      'The instant these figures are current as of: when read from the read replica, how far it had caught up with the primary; else the moment of reading',
+    ),
   previous: z.object({
     ...Range,
     ...Figures.shape,

@@ -23,6 +23,7 @@ export type LotKind = (typeof LOT_KINDS)[number];
 /** What a ledger entry records (docs/product.md, Ledger and periods). */
 export const LEDGER_KINDS = [
   ...LOT_KINDS,
+  'auto_top_up',
   'consumption',
   'reversal',
   'expiry',

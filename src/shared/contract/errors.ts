@@ -76,6 +76,7 @@ export const ERROR_CODES = {
   // Credits
   invalid_credits: 'invalid',
   purchase_limit_exceeded: 'invalid',
+  invalid_auto_top_up: 'invalid',
   idempotency_key_reused: 'conflict',
   already_reversed: 'conflict',
   nothing_to_reverse: 'conflict',

@@ -6,6 +6,7 @@ import * as alerts from './alerts.js';
 import * as apiKeys from './api-keys.js';
 import * as audit from './audit.js';
 import * as auth from './auth.js';
+import * as autoTopUp from './auto-top-up.js';
 import * as budgets from './budgets.js';
 import type { Endpoint } from './common.js';
 import * as consumption from './consumption.js';
@@ -24,6 +25,7 @@ export * from './alerts.js';
 export * from './api-keys.js';
 export * from './audit.js';
 export * from './auth.js';
+export * from './auto-top-up.js';
 export * from './budgets.js';
 export * from './common.js';
 export * from './consumption.js';
@@ -55,6 +57,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
   exportArea,
   forecast,
   credits,
+  autoTopUp,
   statements,
   alerts,
   budgets,

@@ -23,7 +23,8 @@ export const Statement = z.object({
   openingBalance: Credits.describe("The balance at the period's start, before its rollover and grant"),
   grants: Credits.describe("The period's grant"),
   rollover: Credits.describe('Credits rolled over into the period from the one before'),
-  purchases: Credits,
+  purchases: Credits.describe('Credits bought by hand (the console, the API)'),
+  autoTopUps: Credits.describe('Credits bought by auto top-up'),
   consumption: Credits.describe('Credits charged for interviews finished in the period'),
   topOpenings: z
     .array(z.object({ openingId: z.string(), jobTitle: z.string().nullable(), consumption: Credits }))
@@ -45,7 +46,7 @@ export const listStatements = endpoint({
   tag: 'credits',
   summary: 'The statement of every closed billing period and of the one in progress, newest first',
   description:
-    'openingBalance + grants + rollover + purchases − consumption + reversals + adjustments − expiry = closingBalance; ' +
+    'openingBalance + grants + rollover + purchases + autoTopUps − consumption + reversals + adjustments − expiry = closingBalance; ' +
     'the next period opens with closingBalance − rolledOver and credits rolledOver as its rollover.',
   access: readers,
   responses: { 200: z.object({ items: z.array(Statement) }) },
@@ -76,7 +77,8 @@ export const PurchaseLine = z.object({
   expiresAt: Instant,
   createdAt: Instant,
   actor: z.string(),
-  actorName: z.string().describe('Who bought, for people'),
+  actorName: z.string().describe("Who bought, for people ('Auto top-up' for an automatic purchase)"),
+  automatic: z.boolean().describe('Bought by auto top-up'),
 });
 
 export const listPurchases = endpoint({

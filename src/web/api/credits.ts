@@ -6,12 +6,15 @@ import {
   useQueryClient,
 } from '@tanstack/react-query';
 import {
+  type AnswerOf,
+  getAutoTopUp,
   getBalance,
   type LedgerKind,
   listLedger,
   listPurchases,
   listStatements,
   purchaseCredits,
+  setAutoTopUp,
 } from '../../shared/contract/index';
 import { call } from './client';
 
@@ -61,5 +64,28 @@ export function usePurchase() {
       void client.invalidateQueries({ queryKey: ['credits'] });
       void client.invalidateQueries({ queryKey: ['consumption', 'summary'] });
     },
+  });
+}
+
+export type AutoTopUpView = AnswerOf<typeof getAutoTopUp>;
+
+/** Auto top-up's settings and this month's automatic purchases against the cap. */
+export function useAutoTopUp() {
+  return useQuery({
+    queryKey: ['credits', 'auto-top-up'],
+    queryFn: ({ signal }) => call(getAutoTopUp, { signal }),
+  });
+}
+
+export function useSaveAutoTopUp() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: {
+      enabled: boolean;
+      belowCredits: number;
+      buyCredits: number;
+      monthlyCapCredits: number;
+    }) => call(setAutoTopUp, { body }),
+    onSuccess: (answer) => client.setQueryData(['credits', 'auto-top-up'], answer),
   });
 }

@@ -2,7 +2,13 @@
  * Every number, credit amount, price and date the console shows goes through here, so they
  * read the same way on every screen.
  */
-import { formatDate, formatMonthName, DISPLAY_LOCALE as LOCALE } from '../../shared/display';
+import {
+  formatDate,
+  formatMonthName,
+  formatNumber,
+  formatPercent,
+  DISPLAY_LOCALE as LOCALE,
+} from '../../shared/display';
 
 export {
   formatCredits,
@@ -10,6 +16,8 @@ export {
   formatDate,
   formatMoney,
   formatMonthName,
+  formatNumber,
+  formatPercent,
 } from '../../shared/display';
 
 let displayTimeZone = 'UTC';
@@ -26,23 +34,15 @@ export function setDisplayTimeZone(timeZone: string): void {
 
 export const getDisplayTimeZone = () => displayTimeZone;
 
-const integer = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 0 });
-const percent = new Intl.NumberFormat(LOCALE, { style: 'percent', maximumFractionDigits: 1 });
-
-export const formatNumber = (n: number) => integer.format(n);
-
 /** A count of interviews with its noun: "1 interview", "1,204 interviews". */
 export const formatInterviewsUnit = (n: number) =>
-  `${integer.format(n)} ${n === 1 ? 'interview' : 'interviews'}`;
-
-/** A share in [0, 1] as a percentage: 0.1234 → 12.3%. */
-export const formatPercent = (share: number) => percent.format(share);
+  `${formatNumber(n)} ${n === 1 ? 'interview' : 'interviews'}`;
 
 /** The change from `previous` to `current`, e.g. "+12.5%"; undefined when there is no base. */
 export function formatChange(current: number, previous: number): string | undefined {
   if (previous === 0) return current === 0 ? '0%' : undefined;
   const change = (current - previous) / previous;
-  return `${change > 0 ? '+' : ''}${percent.format(change)}`;
+  return `${change > 0 ? '+' : ''}${formatPercent(change)}`;
 }
 
 function parts(localDate: string): [number, number, number] {
@@ -123,6 +123,24 @@ export function formatDateTime(iso: string | null | undefined): string {
       timeZone: displayTimeZone,
     });
     dateTime.set(displayTimeZone, f);
+  }
+  return f.format(new Date(iso));
+}
+
+const timeOfDay = new Map<string, Intl.DateTimeFormat>();
+
+/** An instant's time of day in the tenant's time zone, to the second: "10:42:07". */
+export function formatTimeOfDay(iso: string): string {
+  let f = timeOfDay.get(displayTimeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat(LOCALE, {
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+      timeZone: displayTimeZone,
+    });
+    timeOfDay.set(displayTimeZone, f);
   }
   return f.format(new Date(iso));
 }

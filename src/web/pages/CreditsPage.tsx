@@ -1,6 +1,7 @@
 import { Grid, SimpleGrid, Skeleton, Stack, Title } from '@mantine/core';
 import { useBalance } from '../api/credits';
 import { AlertSettingsCard } from '../components/AlertSettingsCard';
+import { AutoTopUpCard } from '../components/credits/AutoTopUpCard';
 import { BalanceCard } from '../components/credits/BalanceCard';
 import { ExpiringCredits } from '../components/credits/ExpiringCredits';
 import { LedgerCard } from '../components/credits/LedgerCard';
@@ -43,6 +44,7 @@ export default function CreditsPage() {
               <PeriodMoney balance={balance.data} />
             </Grid.Col>
           </Grid>
+          <AutoTopUpCard balance={balance.data} />
         </>
       )}
       <AlertSettingsCard />

@@ -28,20 +28,20 @@ create table sso_settings (
 );
 
 -- The email domains whose users sign in through the tenant's provider. A domain belongs to one
--- tenant at most: the login page sends an address to the provider of its domain's tenant.
+-- tenant at most (its directory's key, below): the login page sends an address to the provider of
+-- its domain's tenant.
 create table sso_domains (
   tenant_id uuid not null references tenants(id),
   domain text not null check (domain = lower(domain)),
   primary key (tenant_id, domain)
 );
-create unique index sso_domains_domain_key on sso_domains (domain);
 
 -- A single sign-on under way: what the callback checks (state, nonce, PKCE verifier). Found by
 -- the tenant and the hash of the browser's cookie; used once, and for ten minutes at most.
 create table sso_requests (
   tenant_id uuid not null references tenants(id),
   id uuid not null default gen_random_uuid(),
-  token_hash text not null unique,
+  token_hash text not null,
   state text not null,
   nonce text not null,
   code_verifier text not null,
@@ -51,7 +51,8 @@ create table sso_requests (
   test boolean not null,
   created_at timestamptz not null,
   expires_at timestamptz not null,
-  primary key (tenant_id, id)
+  primary key (tenant_id, id),
+  unique (tenant_id, token_hash)
 );
 
 -- One-time console links minted by the host platform with a `console:link` API key. Only the
@@ -59,7 +60,7 @@ create table sso_requests (
 create table console_links (
   tenant_id uuid not null references tenants(id),
   id uuid not null default gen_random_uuid(),
-  token_hash text not null unique,
+  token_hash text not null,
   key_id uuid not null,
   external_id text not null,
   email text not null,
@@ -70,6 +71,7 @@ create table console_links (
   expires_at timestamptz not null,
   used_at timestamptz,
   primary key (tenant_id, id),
+  unique (tenant_id, token_hash),
   foreign key (tenant_id, key_id) references api_keys(tenant_id, id)
 );
 
@@ -87,20 +89,61 @@ begin
   end loop;
 end $$;
 
--- Before any tenant is known: the tenant whose provider an email domain signs in with (the login
--- page's first step), and the tenant of a console link's token. Each answers only the tenant
--- (and the link's id), so the rest is read inside that tenant.
+-- Before any tenant is known, the login page's first step finds the tenant whose provider an
+-- email domain signs in with, and a console link's token finds its tenant: through global
+-- directories written by triggers in the transaction of the row they point to, as migration 021
+-- does for logins, sessions and keys (docs/scaling.md). The app role has no privilege on them.
+create table sso_domain_directory (
+  domain text primary key,
+  tenant_id uuid not null
+);
+create table console_link_directory (
+  token_hash text primary key,
+  tenant_id uuid not null,
+  link_id uuid not null
+);
+
+create function directory_sso_domains() returns trigger
+language plpgsql security definer set search_path = public as $$
+begin
+  if tg_op in ('UPDATE', 'DELETE') then
+    delete from sso_domain_directory where domain = old.domain and tenant_id = old.tenant_id;
+  end if;
+  if tg_op in ('INSERT', 'UPDATE') then
+    insert into sso_domain_directory (domain, tenant_id) values (new.domain, new.tenant_id);
+  end if;
+  return null;
+end $$;
+create trigger sso_domains_directory after insert or update or delete on sso_domains
+  for each row execute function directory_sso_domains();
+
+create function directory_console_links() returns trigger
+language plpgsql security definer set search_path = public as $$
+begin
+  if tg_op in ('UPDATE', 'DELETE') then
+    delete from console_link_directory where token_hash = old.token_hash and link_id = old.id;
+  end if;
+  if tg_op in ('INSERT', 'UPDATE') then
+    insert into console_link_directory (token_hash, tenant_id, link_id) values (new.token_hash, new.tenant_id, new.id);
+  end if;
+  return null;
+end $$;
+create trigger console_links_directory after insert or update of token_hash or delete on console_links
+  for each row execute function directory_console_links();
+
 create function auth_sso_domain_lookup(p_domain text)
 returns table (tenant_id uuid)
 language sql stable security definer set search_path = public as $$
-  select d.tenant_id from sso_domains d where d.domain = lower(p_domain)
+  select d.tenant_id from sso_domain_directory d where d.domain = lower(p_domain)
 $$;
 
 create function auth_console_link_lookup(p_token_hash text)
 returns table (tenant_id uuid, link_id uuid)
 language sql stable security definer set search_path = public as $$
-  select l.tenant_id, l.id from console_links l where l.token_hash = p_token_hash
+  select d.tenant_id, d.link_id from console_link_directory d where d.token_hash = p_token_hash
 $$;
 
+revoke all on table sso_domain_directory, console_link_directory from public;
+revoke all on function directory_sso_domains(), directory_console_links() from public;
 revoke all on function auth_sso_domain_lookup(text), auth_console_link_lookup(text) from public;
 grant execute on function auth_sso_domain_lookup(text), auth_console_link_lookup(text) to meterline_app;
