@@ -42,6 +42,7 @@ const KEY_ROUTES: Record<string, ApiKeyScope> = {
   'GET /api/v1/consumption/timeseries': 'usage:read',
   'GET /api/v1/consumption/year-over-year': 'usage:read',
   'GET /api/v1/openings/{openingId}/interviews': 'usage:read',
+  'POST /api/v1/console-links': 'console:link',
 };
 /** Routes anyone may call. */
 /** The operations anyone may call (their OpenAPI security is empty); every other needs a credential. */
@@ -51,6 +52,10 @@ const PUBLIC_ROUTES = [
   'GET /api/docs/json',
   'GET /api/v1/auth/session',
   'POST /api/v1/notifications/unsubscribe',
+  'POST /api/v1/auth/sso/discover',
+  'GET /api/v1/auth/sso/start',
+  'GET /api/v1/auth/sso/callback',
+  'GET /api/v1/console-links/open',
 ];
 
 async function cli(...argv: string[]) {

@@ -32,10 +32,12 @@ const APP_ROLE = 'meterline_app';
  */
 const GLOBAL_TABLES = [
   'api_key_directory',
+  'console_link_directory',
   'login_directory',
   'login_failures',
   'schema_migrations',
   'session_directory',
+  'sso_domain_directory',
   'unsubscribe_directory',
 ];
 /**
@@ -44,20 +46,26 @@ const GLOBAL_TABLES = [
  */
 const DIRECTORY_TABLES = [
   'api_key_directory',
+  'console_link_directory',
   'login_directory',
   'session_directory',
+  'sso_domain_directory',
   'unsubscribe_directory',
 ];
 /** SECURITY DEFINER functions run as the owner, past row-level security: each one is reviewed. */
 const REVIEWED_DEFINER_FUNCTIONS = [
   'auth_api_key_lookup',
+  'auth_console_link_lookup',
   'auth_login_attempt',
   'auth_login_lookup',
   'auth_login_succeeded',
   'auth_session_lookup',
+  'auth_sso_domain_lookup',
   'directory_api_keys',
+  'directory_console_links',
   'directory_recipients',
   'directory_sessions',
+  'directory_sso_domains',
   'directory_users',
   'notifications_unsubscribe_lookup',
   'system_due_email_tenants',
@@ -245,6 +253,14 @@ async function seed(tenant: TestTenant, admin: Session, interviewIds: string[], 
   expect(purchase.statusCode).toBe(201);
   const key = await call('POST', '/api/v1/api-keys', bySession(admin), { name: 'second key' });
   expect(key.statusCode).toBe(201);
+  // Single sign-on settings, a console link, and a sign-in at the provider under way.
+  const sso = await call('PUT', '/api/v1/sso', bySession(admin), ssoSettingsOf(tenant));
+  expect(sso.statusCode).toBe(200);
+  const link = await call('POST', '/api/v1/console-links', byKey(tenant.apiKey), {
+    user: { externalId: 'host-1', email: `host-1@${domainOf(tenant)}`, name: 'Host user', role: 'viewer' },
+  });
+  expect(link.statusCode).toBe(201);
+  await seedSsoRequest(tenant);
   // A month in which the cap stopped a top-up (a second crossing, which this seed does not make).
   await owner(
     `insert into auto_top_up_caps (tenant_id, month, capped_at, balance_milli, bought_milli)
@@ -252,6 +268,24 @@ async function seed(tenant: TestTenant, admin: Session, interviewIds: string[], 
     [tenant.id, clock.now()],
   );
 }
+
+const seedSsoRequest = (tenant: TestTenant) =>
+  owner(
+    `insert into sso_requests (tenant_id, token_hash, state, nonce, code_verifier, email, test, created_at, expires_at)
+     values ($1, gen_random_uuid()::text, 'state', 'nonce', 'verifier', null, false, now(), now() + interval '10 minutes')`,
+    [tenant.id],
+  );
+
+const domainOf = (tenant: TestTenant) => `${tenant.slug}.example.test`;
+const ssoSettingsOf = (tenant: TestTenant) => ({
+  issuer: `https://login.${domainOf(tenant)}`,
+  clientId: `client-${tenant.slug}`,
+  clientSecret: `secret-${tenant.slug}`,
+  roleClaim: 'role',
+  roleMapping: [{ value: 'admin', role: 'account_admin' }],
+  emailDomains: [domainOf(tenant)],
+  passwordLogin: true,
+});
 
 beforeAll(async () => {
   t = await openTestDatabase();
@@ -747,6 +781,56 @@ describe('through HTTP, tenant B sees and changes nothing of A', () => {
     expect(await snapshotAll(A.id)).toEqual(before);
   });
 
+  it("changes B's sign-in settings and console links alone; B cannot claim A's domain or users", async () => {
+    const before = await snapshotAll(A.id);
+    const claim = await call('PUT', '/api/v1/sso', bySession(adminB), {
+      ...ssoSettingsOf(B),
+      emailDomains: [domainOf(A)],
+    });
+    expect(claim.statusCode).toBe(409);
+    expect(claim.json().error.code).toBe('domain_taken');
+    expectNoSecretOfA(claim, domainOf(A));
+    const saved = await call('PUT', '/api/v1/sso', bySession(adminB), {
+      ...ssoSettingsOf(B),
+      roleClaim: 'groups',
+    });
+    expect(saved.statusCode).toBe(200);
+    expect(JSON.stringify(saved.json())).not.toContain('secret-');
+    expectNoSecretOfA(saved);
+    cover('PUT', '/api/v1/sso');
+    // The login page's first step answers by domain: A's domain goes to A's provider, naming nothing else.
+    const discovered = await call('POST', '/api/v1/auth/sso/discover', {}, { email: `x@${domainOf(A)}` });
+    expect(discovered.json()).toMatchObject({ method: 'sso' });
+    expectNoSecretOfA(discovered, domainOf(A));
+    cover('POST', '/api/v1/auth/sso/discover');
+    // A link of B's for A's user is refused; B's own link signs into B alone.
+    const ofA = await call('POST', '/api/v1/console-links', byKey(B.apiKey), {
+      user: { externalId: 'intruder', email: adminA.email, name: 'Intruder', role: 'account_admin' },
+    });
+    expect(ofA.statusCode).toBe(409);
+    expect(ofA.json().error.code).toBe('email_taken');
+    expectNoSecretOfA(ofA, adminA.email);
+    const link = await call('POST', '/api/v1/console-links', byKey(B.apiKey), {
+      user: { externalId: 'host-2', email: `host-2@${domainOf(B)}`, name: 'Host two', role: 'viewer' },
+    });
+    expect(link.statusCode).toBe(201);
+    cover('POST', '/api/v1/console-links');
+    const opened = await call('GET', new URL(link.json().url).pathname + new URL(link.json().url).search, {});
+    expect(opened.statusCode).toBe(303);
+    const [made] = await owner<{ tenant: string }>(
+      'select tenant_id::text as tenant from users where email = $1',
+      [`host-2@${domainOf(B)}`],
+    );
+    expect(made?.tenant).toBe(B.id);
+    const off = await call('DELETE', '/api/v1/sso', bySession(adminB));
+    expect(off.statusCode).toBe(204);
+    cover('DELETE', '/api/v1/sso');
+    expect(await snapshotAll(A.id)).toEqual(before);
+    expect((await call('PUT', '/api/v1/sso', bySession(adminB), ssoSettingsOf(B))).statusCode).toBe(200);
+    // Turning SSO off dropped B's sign-ins under way; the checks below want a row of each tenant.
+    await seedSsoRequest(B);
+  });
+
   it("cannot change A's users or revoke A's keys (404), and what B adds is B's", async () => {
     const before = await snapshotAll(A.id);
     const [userOfA] = await owner<{ id: string }>('select id::text from users where tenant_id = $1 limit 1', [
@@ -961,7 +1045,15 @@ describe('through HTTP, tenant B sees and changes nothing of A', () => {
       ),
     };
     // The health check and the API's document hold nothing of any tenant, and answer anyone.
-    const PUBLIC = ['GET /api/v1/health', 'GET /api/docs/json', 'GET /api/v1/auth/session'];
+    // The sign-in redirects answer anyone, and show nothing but where the browser goes next.
+    const PUBLIC = [
+      'GET /api/v1/health',
+      'GET /api/docs/json',
+      'GET /api/v1/auth/session',
+      'GET /api/v1/auth/sso/start',
+      'GET /api/v1/auth/sso/callback',
+      'GET /api/v1/console-links/open',
+    ];
     // Routes that answer nothing without a query parameter.
     const QUERIES: Record<string, string> = { '/api/v1/consumption/breakdown': '?by=recruiter' };
     const urls = allRoutes()

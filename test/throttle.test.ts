@@ -109,7 +109,7 @@ describe('per account', () => {
         {
           actor: `user:${user.email}`,
           action: 'auth.login',
-          details: { userId: user.userId, address },
+          details: { userId: user.userId, address, method: 'password' },
           at: at(t0, 15 * MINUTE),
         },
         ...Array.from({ length: 10 }, (_, i) => ({ ...failed, at: at(t0, 16 * MINUTE + i * 1000) })),

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from 'commander';
-import { loadConfig } from '../server/config.js';
+import { type Config, loadConfig } from '../server/config.js';
 import { connect } from '../server/db/connect.js';
 import type { Database } from '../server/db/database.js';
 import { creditsToMilli } from '../shared/credits.js';
@@ -38,6 +38,15 @@ export class CliContext {
   /** What the command run wants the process to exit with (commands that find problems set 1). */
   exitCode: number = EXIT.ok;
 
+  /** The server's configuration, from the environment; a bad one is the operator's to fix. */
+  config(): Config {
+    try {
+      return loadConfig(this.options.env ?? process.env);
+    } catch (err) {
+      throw new CliError((err as Error).message);
+    }
+  }
+
   constructor(private readonly options: CliOptions = {}) {
     this.io = {
       out: options.out ?? ((line) => process.stdout.write(`${line}\n`)),
@@ -52,13 +61,7 @@ export class CliContext {
    */
   async withDatabase<T>(fn: (db: Database) => Promise<T>): Promise<T> {
     if (this.options.db) return fn(this.options.db);
-    let config: ReturnType<typeof loadConfig>;
-    try {
-      config = loadConfig(this.options.env ?? process.env);
-    } catch (err) {
-      throw new CliError((err as Error).message);
-    }
-    const { db } = await connect(config);
+    const { db } = await connect(this.config());
     try {
       return await fn(db);
     } finally {

@@ -13,6 +13,7 @@ import { registerDemoLoad } from './commands/demo-load.js';
 import { registerExport } from './commands/export.js';
 import { registerLedgerVerify } from './commands/ledger-verify.js';
 import { registerPeriodsClose } from './commands/periods-close.js';
+import { registerSsoSet } from './commands/sso-set.js';
 import { registerTenantCreate } from './commands/tenant-create.js';
 import { registerUserAdd } from './commands/user-add.js';
 import { CliContext, CliError, type CliOptions, EXIT } from './context.js';
@@ -32,6 +33,8 @@ function buildProgram(ctx: CliContext): Command {
         '  npm run cli -- user add --tenant acme2 --email ops@acme2.test --name "Ops" --role account_admin',
         '  npm run cli -- apikey create --tenant acme2',
         '  npm run cli -- apikey create --tenant acme2 --name "Finance reports" --scope usage:read',
+        '  npm run cli -- sso set --tenant acme2 --issuer https://login.acme2.test --client-id meterline \\',
+        '      --client-secret … --map meterline-admins=account_admin --map everyone=viewer --domain acme2.test',
         '  npm run cli -- budgets create --tenant acme2 --opening op-7 --credits 20 --window month --on-exhausted block',
         '  npm run cli -- ledger verify',
         '  npm run cli -- export --tenant acme2 --from 2026-01-01 --to 2026-03-31 --format xlsx --out q1.xlsx',
@@ -58,6 +61,7 @@ function buildProgram(ctx: CliContext): Command {
   registerApiKeyList(apikey, ctx);
   registerApiKeyRevoke(apikey, ctx);
   registerBudgets(group('budgets', "Manage a tenant's budgets"), ctx);
+  registerSsoSet(group('sso', "A tenant's single sign-on"), ctx);
   registerDemoLoad(group('demo', 'Demo data'), ctx);
   registerPeriodsClose(group('periods', 'Billing periods'), ctx);
   registerLedgerVerify(group('ledger', 'The credit ledger'), ctx);

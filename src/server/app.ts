@@ -6,6 +6,7 @@ import { alertRoutes } from './alerts/routes.js';
 import { auditRoutes } from './auth/audit-routes.js';
 import { SAFE_METHODS } from './auth/guard.js';
 import { authRoutes } from './auth/routes.js';
+import { ssoRoutes } from './auth/sso-routes.js';
 import { budgetRoutes } from './budgets/routes.js';
 import type { Config } from './config.js';
 import { consumptionRoutes } from './consumption/routes.js';
@@ -31,7 +32,14 @@ export interface AppDeps {
   db: Database;
   config: Pick<Config, 'LOG_LEVEL' | 'METERLINE_SESSION_HOURS'> &
     Partial<
-      Pick<Config, 'METERLINE_WEBHOOK_ALLOW_PRIVATE' | 'METERLINE_TRUST_PROXY' | 'METERLINE_SMTP_URL'>
+      Pick<
+        Config,
+        | 'METERLINE_WEBHOOK_ALLOW_PRIVATE'
+        | 'METERLINE_TRUST_PROXY'
+        | 'METERLINE_SMTP_URL'
+        | 'METERLINE_PUBLIC_URL'
+        | 'METERLINE_SSO_ALLOW_PRIVATE'
+      >
     > &
     RateLimitConfig;
   /** The clock, injectable so tests can move time. */
@@ -75,6 +83,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.route({ ...routeOf(health), handler: async () => ({ ok: true as const }) });
   await app.register(authRoutes);
+  await app.register(ssoRoutes);
   await app.register(eventRoutes);
   await app.register(alertRoutes);
   await app.register(budgetRoutes);

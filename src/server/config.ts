@@ -95,6 +95,14 @@ const ConfigSchema = z.object({
     .string()
     .default('false')
     .transform((v): boolean | string => (v === 'true' ? true : v === 'false' || v === '' ? false : v)),
+  /**
+   * Let single sign-on use an identity provider on this host or a private network, over http too
+   * (development, tests); refused by default, so a tenant cannot point the server at them.
+   */
+  METERLINE_SSO_ALLOW_PRIVATE: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
   METERLINE_SESSION_HOURS: z.coerce.number().int().min(1).default(12),
   METERLINE_RATE_LIMIT_SESSION_PER_MINUTE: perMinute(
     RATE_LIMIT_DEFAULTS.METERLINE_RATE_LIMIT_SESSION_PER_MINUTE,

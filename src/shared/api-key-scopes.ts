@@ -2,7 +2,13 @@
  * What an API key may do. A key holds one or more scopes and every route a key can call names the
  * one it needs; this list is the only place they are defined (server, CLI and console read it).
  */
-export const API_KEY_SCOPES = ['events:write', 'usage:read', 'credits:purchase', 'openings:write'] as const;
+export const API_KEY_SCOPES = [
+  'events:write',
+  'usage:read',
+  'credits:purchase',
+  'openings:write',
+  'console:link',
+] as const;
 
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 
@@ -14,6 +20,7 @@ export const API_KEY_SCOPE_DESCRIPTIONS: Record<ApiKeyScope, string> = {
   'usage:read': 'Read the balance, the ledger and consumption',
   'credits:purchase': 'Buy credits',
   'openings:write': 'Open and close openings',
+  'console:link': "Mint one-time links that sign the host's users into the console",
 };
 
 export function isApiKeyScope(value: string): value is ApiKeyScope {

@@ -15,6 +15,7 @@ const CreditsPage = lazy(() => import('./pages/CreditsPage'));
 const UsersPage = lazy(() => import('./pages/UsersPage'));
 const AuditLogPage = lazy(() => import('./pages/AuditLogPage'));
 const BudgetsPage = lazy(() => import('./pages/BudgetsPage'));
+const SettingsPage = lazy(() => import('./pages/SettingsPage'));
 
 /** The pages only Account Admins may open (the API refuses the others too). */
 export const ADMIN_PAGES = {
@@ -23,6 +24,7 @@ export const ADMIN_PAGES = {
   '/budgets': { title: 'Budgets', Page: BudgetsPage },
   '/users': { title: 'Users', Page: UsersPage },
   '/audit': { title: 'Audit log', Page: AuditLogPage },
+  '/settings': { title: 'Settings', Page: SettingsPage },
 } as const;
 
 const isAdminPath = (p: string): p is keyof typeof ADMIN_PAGES => p in ADMIN_PAGES;

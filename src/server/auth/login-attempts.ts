@@ -3,6 +3,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Database } from '../db/database.js';
 import { DomainError } from '../errors.js';
 import { writeAudit } from './audit.js';
+import { recordSignIn } from './users.js';
 
 /**
  * Login throttling: at most this many failed logins per account (the email as typed, normalized,
@@ -89,7 +90,9 @@ const WINDOW_MINUTES = LOGIN_THROTTLE.windowSeconds / 60;
 export async function loginFailed(
   db: Database,
   attempt: LoginAttempt,
-  account: (KnownAccount & { reason: 'wrong_password' | 'inactive' }) | undefined,
+  account:
+    | (KnownAccount & { reason: 'wrong_password' | 'inactive' | 'no_password' | 'sso_required' })
+    | undefined,
   log: FastifyBaseLogger,
 ): Promise<void> {
   const { email, address, at, accountUntil, addressUntil } = attempt;
@@ -158,17 +161,27 @@ export class AfterAnswer {
   }
 }
 
-/** A successful login: clears the account's failures (this attempt's too) and audits `auth.login`. */
+/** Forgets an account's failed attempts: it signed in (by password or its provider). */
+export async function clearLoginFailures(db: Database, email: string): Promise<void> {
+  await db.query('select auth_login_succeeded($1)', [email]);
+}
+
+/**
+ * A successful password login: clears the account's failures (this attempt's too), records the
+ * sign-in on the user and audits `auth.login`.
+ */
 export async function loginSucceeded(
   db: Database,
   attempt: LoginAttempt,
   account: KnownAccount,
 ): Promise<void> {
-  await db.query('select auth_login_succeeded($1)', [attempt.email]);
-  await db.withTenant(account.tenantId, (tx) =>
-    writeAudit(tx, account.tenantId, { actor: `user:${attempt.email}`, at: attempt.at }, 'auth.login', {
+  await clearLoginFailures(db, attempt.email);
+  await db.withTenant(account.tenantId, async (tx) => {
+    await recordSignIn(tx, account.tenantId, account.userId, 'password', attempt.at);
+    await writeAudit(tx, account.tenantId, { actor: `user:${attempt.email}`, at: attempt.at }, 'auth.login', {
       userId: account.userId,
       address: attempt.address,
-    }),
-  );
+      method: 'password',
+    });
+  });
 }

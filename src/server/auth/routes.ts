@@ -10,6 +10,7 @@ import { actorOf, csrfTokenOf, liveSessionOf, sessionOf } from './guard.js';
 import { AfterAnswer, beginLogin, loginFailed, loginSucceeded, tooManyAttempts } from './login-attempts.js';
 import { dummyVerify, hashPassword, needsRehash, verifyPassword } from './passwords.js';
 import { clearSessionCookie, createSession, deleteSession, setSessionCookie } from './sessions.js';
+import { passwordLoginAllowed } from './sso.js';
 import { addUser, isRole, listUsers, normalizeEmail, updateUser } from './users.js';
 
 const invalidCredentials = () =>
@@ -63,7 +64,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
       const found = await db.query<{
         tenant_id: string;
         user_id: string;
-        password_hash: string;
+        password_hash: string | null;
         active: boolean;
       }>('select tenant_id, user_id, password_hash, active from auth_login_lookup($1)', [email]);
       const account = found[0];
@@ -73,15 +74,30 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
         throw invalidCredentials();
       }
       const known = { tenantId: String(account.tenant_id), userId: String(account.user_id) };
-      const ok = await verifyPassword(account.password_hash, password);
+      // A user made by single sign-on or a console link has no password: nothing matches it.
+      const hash = account.password_hash;
+      let ok = false;
+      if (hash === null) await dummyVerify(password);
+      else ok = await verifyPassword(hash, password);
       if (!ok || !account.active) {
-        const reason = ok ? 'inactive' : 'wrong_password';
+        const reason = hash === null ? 'no_password' : ok ? 'inactive' : 'wrong_password';
         afterAnswer.run(loginFailed(db, attempt, { ...known, reason }, request.log), request.log);
         throw invalidCredentials();
       }
+      // Told only to whoever knows the password: the tenant has turned passwords off for SSO.
+      if (!(await passwordLoginAllowed(db, known.tenantId))) {
+        afterAnswer.run(
+          loginFailed(db, attempt, { ...known, reason: 'sso_required' }, request.log),
+          request.log,
+        );
+        throw new DomainError(
+          'sso_required',
+          'Your organisation signs in with single sign-on: enter your work email and continue to your provider.',
+        );
+      }
       await loginSucceeded(db, attempt, known);
       const { tenantId, userId } = known;
-      if (needsRehash(account.password_hash)) {
+      if (hash !== null && needsRehash(hash)) {
         const rehashed = await hashPassword(password);
         await db.withTenant(tenantId, (tx) =>
           tx.query('update users set password_hash = $3 where tenant_id = $1 and id = $2', [

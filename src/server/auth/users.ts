@@ -1,5 +1,6 @@
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../../shared/accounts.js';
 import { ROLES, type Role, type User, type UserListItem } from '../../shared/contract/users.js';
+import type { SignInMethod } from '../../shared/sign-in.js';
 import type { Database, Queryable } from '../db/database.js';
 import { DomainError, notFound } from '../errors.js';
 import { type AuditContext, writeAudit } from './audit.js';
@@ -78,9 +79,21 @@ type UserRow = {
   role: Role;
   active: boolean;
   created_at: Date | string;
+  has_password: boolean;
+  sso_subject: string | null;
+  external_id: string | null;
+  last_sign_in_at: Date | string | null;
+  last_sign_in_method: SignInMethod | null;
 };
 
+const USER_COLUMNS = `id, email, name, role, active, created_at, password_hash is not null as has_password,
+  sso_subject, external_id, last_sign_in_at, last_sign_in_method`;
+
 function toListItem(row: UserRow): UserListItem {
+  const methods: SignInMethod[] = [];
+  if (row.has_password) methods.push('password');
+  if (row.sso_subject !== null) methods.push('sso');
+  if (row.external_id !== null) methods.push('console_link');
   return {
     id: row.id,
     email: row.email,
@@ -88,17 +101,137 @@ function toListItem(row: UserRow): UserListItem {
     role: row.role,
     active: row.active,
     createdAt: new Date(row.created_at).toISOString(),
+    signInMethods: methods,
+    lastSignInAt: row.last_sign_in_at === null ? null : new Date(row.last_sign_in_at).toISOString(),
+    lastSignInMethod: row.last_sign_in_method,
   };
 }
 
 export async function listUsers(db: Database, tenantId: string): Promise<UserListItem[]> {
   const rows = await db.withTenant(tenantId, (tx) =>
-    tx.query<UserRow>(
-      'select id, email, name, role, active, created_at from users where tenant_id = $1 order by email',
-      [tenantId],
-    ),
+    tx.query<UserRow>(`select ${USER_COLUMNS} from users where tenant_id = $1 order by email`, [tenantId]),
   );
   return rows.map(toListItem);
+}
+
+/** Records that a user signed in just now, and how (the Users page shows it). */
+export async function recordSignIn(
+  tx: Queryable,
+  tenantId: string,
+  userId: string,
+  method: SignInMethod,
+  at: Date,
+): Promise<void> {
+  await tx.query(
+    'update users set last_sign_in_at = $3, last_sign_in_method = $4 where tenant_id = $1 and id = $2',
+    [tenantId, userId, at, method],
+  );
+}
+
+/** A user as the host platform or the tenant's provider vouches for them on a sign-in. */
+export interface VouchedUser {
+  method: 'sso' | 'console_link';
+  /** The provider's `sub`, or the host's externalId: what finds the user again. */
+  subject: string;
+  email: string;
+  name: string;
+  role: Role;
+}
+
+/**
+ * Creates or updates, just in time, the user a provider or a console link signs in, in one
+ * transaction: found by their subject (else by email in this tenant, which links the two), made
+ * without a password when new, given the vouched role and name; then records the sign-in and
+ * audits it (`user.added`, `user.role_changed`, `auth.login`). Refuses an address that is a user of
+ * another tenant (email_taken) and a deactivated user (user_inactive). The vouched role applies as
+ * given, the last account admin's included: the provider or the host decides who administers.
+ */
+export async function signInVouched(
+  db: Database,
+  tenantId: string,
+  vouched: VouchedUser,
+  audit: AuditContext & { at: Date },
+  /** More of the sign-in for its `auth.login` entry (the issuer, the console link). */
+  loginDetails: Record<string, unknown> = {},
+): Promise<{ userId: string; created: boolean }> {
+  const email = normalizeEmail(vouched.email);
+  const name = vouched.name.trim() || email;
+  const column = vouched.method === 'sso' ? 'sso_subject' : 'external_id';
+  // A new user's address must not be another tenant's user (emails are unique platform-wide).
+  const elsewhere = await db.query<{ tenant_id: string }>('select tenant_id from auth_login_lookup($1)', [
+    email,
+  ]);
+  if (elsewhere.some((r) => String(r.tenant_id) !== tenantId)) {
+    throw new DomainError('email_taken', EMAIL_TAKEN);
+  }
+  try {
+    return await db.withTenant(tenantId, async (tx) => {
+      const found = await tx.query<UserRow>(
+        `select ${USER_COLUMNS} from users where tenant_id = $1 and (${column} = $2 or lower(email) = $3)
+         order by (${column} = $2) desc nulls last limit 1 for update`,
+        [tenantId, vouched.subject, email],
+      );
+      let user = found[0];
+      let created = false;
+      const known = user ? (vouched.method === 'sso' ? user.sso_subject : user.external_id) : null;
+      if (user && known === null) {
+        await tx.query(`update users set ${column} = $3 where tenant_id = $1 and id = $2`, [
+          tenantId,
+          user.id,
+          vouched.subject,
+        ]);
+      } else if (user && known !== vouched.subject) {
+        // The address is a user the provider or host knows under another subject: not this person.
+        throw new DomainError('email_taken', EMAIL_TAKEN);
+      }
+      if (!user) {
+        const rows = await tx.query<UserRow>(
+          `insert into users (tenant_id, email, name, role, password_hash, ${column})
+           values ($1, $2, $3, $4, null, $5) returning ${USER_COLUMNS}`,
+          [tenantId, email, name, vouched.role, vouched.subject],
+        );
+        user = rows[0] as UserRow;
+        created = true;
+        await writeAudit(tx, tenantId, audit, 'user.added', {
+          userId: user.id,
+          email,
+          role: vouched.role,
+          via: vouched.method,
+        });
+      } else {
+        if (!user.active) throw new DomainError('user_inactive', 'This user is deactivated.');
+        if (user.role !== vouched.role || user.name !== name) {
+          await tx.query('update users set role = $3, name = $4 where tenant_id = $1 and id = $2', [
+            tenantId,
+            user.id,
+            vouched.role,
+            name,
+          ]);
+        }
+        if (user.role !== vouched.role) {
+          await writeAudit(tx, tenantId, audit, 'user.role_changed', {
+            userId: user.id,
+            email: user.email,
+            from: user.role,
+            to: vouched.role,
+            via: vouched.method,
+          });
+        }
+      }
+      await recordSignIn(tx, tenantId, user.id, vouched.method, audit.at);
+      await writeAudit(tx, tenantId, audit, 'auth.login', {
+        userId: user.id,
+        email: user.email,
+        method: vouched.method,
+        ...loginDetails,
+      });
+      return { userId: String(user.id), created };
+    });
+  } catch (err) {
+    // Two first sign-ins of one user at once: the unique indexes decide, the second is refused.
+    if (isUniqueViolation(err)) throw new DomainError('email_taken', EMAIL_TAKEN);
+    throw err;
+  }
 }
 
 export interface UserChange {
@@ -161,9 +294,9 @@ export async function updateUser(
 }
 
 async function findUser(tx: Queryable, tenantId: string, userId: string): Promise<UserRow | undefined> {
-  const rows = await tx.query<UserRow>(
-    'select id, email, name, role, active, created_at from users where tenant_id = $1 and id = $2',
-    [tenantId, userId],
-  );
+  const rows = await tx.query<UserRow>(`select ${USER_COLUMNS} from users where tenant_id = $1 and id = $2`, [
+    tenantId,
+    userId,
+  ]);
   return rows[0];
 }

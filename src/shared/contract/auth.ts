@@ -30,7 +30,7 @@ export const login = endpoint({
     password: z.string().min(1).max(MAX_PASSWORD_LENGTH),
   }),
   responses: { 200: Session },
-  errors: ['invalid_credentials', 'too_many_attempts'],
+  errors: ['invalid_credentials', 'too_many_attempts', 'sso_required'],
 });
 
 export const logout = endpoint({

@@ -114,6 +114,7 @@ export const endpoint = <const E extends Endpoint>(e: E): E => e;
 export const TAGS = {
   auth: 'Signing in and out, and the session',
   users: "The tenant's console users",
+  sso: "The tenant's single sign-on provider",
   'api-keys': "The tenant's API keys",
   events: 'Interview events from the interview engine',
   openings: 'Openings and their status',

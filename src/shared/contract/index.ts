@@ -17,6 +17,7 @@ import * as forecast from './forecast.js';
 import * as notifications from './notifications.js';
 import * as openings from './openings.js';
 import * as service from './service.js';
+import * as sso from './sso.js';
 import * as statements from './statements.js';
 import * as users from './users.js';
 
@@ -36,6 +37,7 @@ export * from './forecast.js';
 export * from './notifications.js';
 export * from './openings.js';
 export * from './service.js';
+export * from './sso.js';
 export * from './statements.js';
 export * from './users.js';
 
@@ -46,6 +48,7 @@ const isEndpoint = (v: unknown): v is Endpoint =>
 export const ENDPOINTS: readonly Endpoint[] = [
   service,
   auth,
+  sso,
   users,
   apiKeys,
   events,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../accounts.js';
+import { SIGN_IN_METHODS } from '../sign-in.js';
 import { endpoint } from './common.js';
 
 /** What a console user may do: account admins everything, recruiters and viewers read. */
@@ -13,6 +14,11 @@ export type User = z.infer<typeof User>;
 export const UserListItem = User.extend({
   active: z.boolean(),
   createdAt: z.iso.datetime().describe('When the user was added'),
+  signInMethods: z
+    .array(z.enum(SIGN_IN_METHODS))
+    .describe('How the user can sign in: a password they have, the provider or console links that made them'),
+  lastSignInAt: z.iso.datetime().nullable().describe('When the user last signed in; null if never'),
+  lastSignInMethod: z.enum(SIGN_IN_METHODS).nullable(),
 });
 export type UserListItem = z.infer<typeof UserListItem>;
 

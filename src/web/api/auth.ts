@@ -1,5 +1,5 @@
 import { type QueryClient, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { login, logout, sessionState } from '../../shared/contract/index';
+import { discoverSignIn, login, logout, sessionState } from '../../shared/contract/index';
 import { setDisplayTimeZone } from '../lib/format';
 import { call, setCsrfToken } from './client';
 import type { Session } from './types';
@@ -42,6 +42,16 @@ export function useLogin() {
     onSuccess: (session) => {
       forgetData(client);
       client.setQueryData(sessionKey, remember(session));
+    },
+  });
+}
+
+/** How an address signs in: its organisation's provider (`sso`), or undefined for a password. */
+export function useDiscoverSignIn() {
+  return useMutation({
+    mutationFn: async (email: string) => {
+      const answer = await call(discoverSignIn, { body: { email } });
+      return { email: email.toLowerCase(), sso: answer.method === 'sso' ? answer : undefined };
     },
   });
 }

@@ -19,7 +19,16 @@ import { formatRole } from '../lib/format';
 import { linkClick, navigate, useLocation } from '../lib/router';
 import { BudgetAlertBanner } from './BudgetAlertBanner';
 import { CreditAlertBanner } from './CreditAlertBanner';
-import { ChartIcon, CoinsIcon, GaugeIcon, HistoryIcon, HomeIcon, LogoutIcon, UsersIcon } from './icons';
+import {
+  ChartIcon,
+  CoinsIcon,
+  GaugeIcon,
+  HistoryIcon,
+  HomeIcon,
+  LockIcon,
+  LogoutIcon,
+  UsersIcon,
+} from './icons';
 
 const TENANT_MANAGEMENT = [
   { to: '/consumption', label: 'Consumption', icon: <ChartIcon /> },
@@ -27,6 +36,7 @@ const TENANT_MANAGEMENT = [
   { to: '/budgets', label: 'Budgets', icon: <GaugeIcon /> },
   { to: '/users', label: 'Users', icon: <UsersIcon /> },
   { to: '/audit', label: 'Audit log', icon: <HistoryIcon /> },
+  { to: '/settings', label: 'Settings', icon: <LockIcon /> },
 ];
 
 /** The shell: header with the tenant and the user menu, sidebar with the console's items. */

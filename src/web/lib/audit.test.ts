@@ -61,6 +61,19 @@ describe('describeAudit', () => {
     ).toBe('The budget on department Sales reached 80 %: 16.5 of 20 credits used.');
   });
 
+  it('tells sign-ins and their settings', () => {
+    expect(describeAudit('auth.login', { userId: 'u', method: 'sso' })).toBe(
+      'Signed in with single sign-on.',
+    );
+    expect(describeAudit('auth.login', { userId: 'u', address: '1.2.3.4' })).toBe('Signed in.');
+    expect(describeAudit('console_link.created', { email: 'ada@acme.test', role: 'account_admin' })).toBe(
+      'Made a one-time console link for ada@acme.test as Account Admin.',
+    );
+    expect(
+      describeAudit('sso.settings_changed', { issuer: 'https://login.acme.test', passwordLogin: false }),
+    ).toBe('Set single sign-on with https://login.acme.test; passwords turned off.');
+  });
+
   it('lists the fields of an action it does not know, or of details a sentence cannot use, without JSON', () => {
     expect(
       describeAudit('auth.login_throttled', { email: 'a@b.test', retryAfterSeconds: 900, ips: ['1', '2'] }),

@@ -1,6 +1,7 @@
 import { FIXED_ACTORS } from '../../shared/actors';
 import { AUDIT_ACTIONS } from '../../shared/audit-actions';
 import { BUDGET_WINDOW_LABELS } from '../../shared/budgets';
+import { SIGN_IN_METHOD_LABELS, type SignInMethod } from '../../shared/sign-in';
 import {
   formatCredits,
   formatCreditsUnit,
@@ -75,6 +76,28 @@ const SENTENCES: Record<string, (d: Details) => string | undefined> = {
     const email = text(d, 'email');
     return email ? `Deactivated ${email} and ended their sessions.` : undefined;
   },
+  'auth.login': (d) => {
+    const method = text(d, 'method');
+    const how =
+      method && method in SIGN_IN_METHOD_LABELS ? SIGN_IN_METHOD_LABELS[method as SignInMethod] : undefined;
+    return how ? `Signed in with ${how.toLowerCase()}.` : 'Signed in.';
+  },
+  'auth.sso_refused': (d) => {
+    const reason = text(d, 'reason');
+    const email = text(d, 'email');
+    return reason ? `Single sign-on refused${email ? ` for ${email}` : ''} (${reason}).` : undefined;
+  },
+  'console_link.created': (d) => {
+    const email = text(d, 'email');
+    const role = text(d, 'role');
+    return email && role ? `Made a one-time console link for ${email} as ${formatRole(role)}.` : undefined;
+  },
+  'sso.settings_changed': (d) => {
+    const issuer = text(d, 'issuer');
+    if (!issuer) return undefined;
+    return `Set single sign-on with ${issuer}; passwords ${d.passwordLogin === false ? 'turned off' : 'still allowed'}.`;
+  },
+  'sso.settings_removed': () => 'Turned single sign-on off.',
   'api_key.created': (d) => {
     const name = text(d, 'name');
     const prefix = text(d, 'prefix');

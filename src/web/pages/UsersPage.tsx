@@ -17,12 +17,13 @@ import {
 import { type FormEvent, useState } from 'react';
 import { MIN_PASSWORD_LENGTH } from '../../shared/accounts';
 import { EMAIL_PATTERN, ROLES } from '../../shared/contract/index';
+import { SIGN_IN_METHOD_LABELS } from '../../shared/sign-in';
 import { useSession } from '../api/auth';
 import type { Role, UserListItem } from '../api/types';
 import { useInviteUser, useUpdateUser, useUsers } from '../api/users';
 import { ApiKeysCard } from '../components/ApiKeysCard';
 import { Empty, errorMessage, QueryStates } from '../components/States';
-import { formatDay, formatRole } from '../lib/format';
+import { formatDateTime, formatDay, formatRole } from '../lib/format';
 
 const ROLE_OPTIONS = ROLES.map((r) => ({ value: r, label: formatRole(r) }));
 
@@ -121,7 +122,14 @@ function UserRow({
           )}
         </Text>
       </Table.Td>
-      <Table.Td>{user.email}</Table.Td>
+      <Table.Td>
+        <Text size="sm">{user.email}</Text>
+        <Text size="xs" c="dimmed">
+          {user.signInMethods.length > 0
+            ? `Signs in with ${user.signInMethods.map((m) => SIGN_IN_METHOD_LABELS[m].toLowerCase()).join(' or ')}`
+            : 'No way to sign in yet'}
+        </Text>
+      </Table.Td>
       <Table.Td>
         <Select
           aria-label={`Role of ${user.name}`}
@@ -136,10 +144,28 @@ function UserRow({
           comboboxProps={{ withinPortal: true }}
         />
       </Table.Td>
-      <Table.Td>
+      <Table.Td style={{ whiteSpace: 'nowrap' }}>
         <Badge variant="light" color={user.active ? 'teal' : 'gray'}>
           {user.active ? 'Active' : 'Deactivated'}
         </Badge>
+      </Table.Td>
+      <Table.Td>
+        {user.lastSignInAt ? (
+          <Stack gap={0}>
+            <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
+              {formatDateTime(user.lastSignInAt)}
+            </Text>
+            {user.lastSignInMethod && (
+              <Text c="dimmed" size="xs">
+                with {SIGN_IN_METHOD_LABELS[user.lastSignInMethod].toLowerCase()}
+              </Text>
+            )}
+          </Stack>
+        ) : (
+          <Text size="sm" c="dimmed">
+            Never
+          </Text>
+        )}
       </Table.Td>
       <Table.Td>{formatDay(user.createdAt)}</Table.Td>
       <Table.Td ta="right">
@@ -187,7 +213,7 @@ export default function UsersPage() {
           }
         >
           {users.data && (
-            <Table.ScrollContainer minWidth={760}>
+            <Table.ScrollContainer minWidth={960}>
               <Table verticalSpacing="sm" aria-label="Users" data-testid="users-table">
                 <Table.Thead>
                   <Table.Tr>
@@ -195,6 +221,7 @@ export default function UsersPage() {
                     <Table.Th>Email</Table.Th>
                     <Table.Th>Role</Table.Th>
                     <Table.Th>Status</Table.Th>
+                    <Table.Th>Last sign-in</Table.Th>
                     <Table.Th>Added</Table.Th>
                     <Table.Th>
                       <VisuallyHidden>Actions</VisuallyHidden>

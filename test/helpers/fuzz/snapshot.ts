@@ -59,7 +59,13 @@ export async function stateReader(t: TestDatabase): Promise<StateReader> {
       : `'${name}', (select count(*) from ${name})::text`,
   );
   const values = Object.entries(FINGERPRINTS).map(([name, sql]) => `'${name}', (${sql})::text`);
-  const sql = `select json_build_object(${[...counts, ...values].join(', ')}) as snapshot`;
+  // A function takes at most 100 arguments: the pairs go in objects of 40 pairs, joined.
+  const pairs = [...counts, ...values];
+  const objects = Array.from(
+    { length: Math.ceil(pairs.length / 40) },
+    (_, i) => `jsonb_build_object(${pairs.slice(i * 40, i * 40 + 40).join(', ')})`,
+  );
+  const sql = `select ${objects.join(' || ')} as snapshot`;
   const rows = async (): Promise<Snapshot> => {
     const [row] = await t.asOwner((owner) => owner.query<{ snapshot: Snapshot | string }>(sql));
     const snapshot = row?.snapshot;
