@@ -359,6 +359,43 @@ describe('the web console in Chromium', () => {
     expect(await page.getByTestId('openings-search').inputValue()).toBe(term);
   });
 
+  it("reads the drawer's next page by the cursor its first page gave", async () => {
+    // The last 90 days: enough of the busiest opening's interviews for several pages.
+    const to = new Date().toISOString().slice(0, 10);
+    const from = new Date(Date.now() - 90 * 86_400_000).toISOString().slice(0, 10);
+    const range = `from=${from}&to=${to}`;
+    const [busiest] = (
+      await apiGet<{ items: { openingId: string }[] }>(
+        `/consumption/openings?${range}&sort=creditsUsed&order=desc&pageSize=1`,
+      )
+    ).items;
+    await page.goto(
+      `${base}/consumption?range=custom&${range}&opening=${encodeURIComponent(busiest?.openingId ?? '')}`,
+    );
+    const rows = page.getByTestId('interviews-table').locator('tbody tr');
+    await rows.first().waitFor();
+    const first = await apiGet<{ total: number; items: unknown[] }>(
+      `/openings/${encodeURIComponent(busiest?.openingId ?? '')}/interviews?${range}&pageSize=25`,
+    );
+    expect(first.total).toBeGreaterThan(25);
+    await poll(() => rows.count()).toBe(first.items.length);
+    const pages = page.getByLabel('Interview pages');
+    const second = page.waitForRequest(
+      (r) => r.url().includes('/interviews?') && r.url().includes('cursor='),
+    );
+    await pages.getByRole('button', { name: '2', exact: true }).click();
+    const cursorUrl = new URL((await second).url());
+    const next = await apiGet<{ items: unknown[] }>(
+      `/openings/${encodeURIComponent(busiest?.openingId ?? '')}/interviews?${cursorUrl.searchParams}`,
+    );
+    await poll(() => rows.count()).toBe(next.items.length);
+    await pages.getByRole('button', { name: '1', exact: true }).click();
+    await poll(() => rows.count()).toBe(first.items.length);
+    // Back to the default range, where the next test starts.
+    await page.goto(`${base}/consumption`);
+    await page.getByTestId('opening-row').first().waitFor();
+  });
+
   it("opens an opening's interviews with state, credits and rule", async () => {
     const first = page.getByTestId('opening-row').first();
     const title = (await first.locator('td:first-child').textContent()) ?? '';

@@ -1,4 +1,5 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useRef } from 'react';
 import type { Dimension } from '../../shared/attribution';
 import {
   type Granularity,
@@ -83,7 +84,11 @@ export function useYearOverYear(year: number | undefined) {
 
 type InterviewsQuery = NonNullable<InputOf<typeof listOpeningInterviews>['query']>;
 
-/** An opening's interviews counted in its row for the range, with the row's totals. */
+/**
+ * An opening's interviews counted in its row for the range, with the row's totals. A page reached
+ * from the one before is read by that page's cursor (keyset: a deep page costs what the first does);
+ * a page jumped to by number is read by its number.
+ */
 export function useOpeningInterviews(
   openingId: string | undefined,
   range: RangeParams | undefined,
@@ -91,6 +96,8 @@ export function useOpeningInterviews(
   filters: Pick<InterviewsQuery, 'status' | 'countedIn'> = {},
 ) {
   const { status, countedIn } = filters;
+  const cursors = useRef(new Map<string, string>());
+  const scope = JSON.stringify([openingId, range?.from, range?.to, status ?? null, countedIn ?? null]);
   return useQuery({
     queryKey: [
       'consumption',
@@ -102,12 +109,17 @@ export function useOpeningInterviews(
       status ?? null,
       countedIn ?? null,
     ],
-    queryFn: ({ signal }) =>
-      call(listOpeningInterviews, {
+    queryFn: async ({ signal }) => {
+      const cursor = cursors.current.get(`${scope}|${page}`);
+      const at = cursor === undefined ? { page } : { cursor };
+      const answer = await call(listOpeningInterviews, {
         params: { openingId: openingId ?? '' },
-        query: { ...range, page, pageSize: 25, status, countedIn },
+        query: { ...range, ...at, pageSize: 25, status, countedIn },
         signal,
-      }),
+      });
+      if (answer.nextCursor) cursors.current.set(`${scope}|${page + 1}`, answer.nextCursor);
+      return answer;
+    },
     enabled: openingId !== undefined && range !== undefined,
     placeholderData: keepPreviousData,
   });
