@@ -16,6 +16,7 @@ import {
 } from './lib/console-data.js';
 import { openBenchDatabase } from './lib/database.js';
 import { DbClock, type Quantiles, quantiles } from './lib/latency.js';
+import { measureRoutes } from './lib/route-runner.js';
 import { signIn } from './lib/session.js';
 
 /**
@@ -169,45 +170,43 @@ export async function run(): Promise<ConsoleFigures> {
 
     const samples = new Map<string, Sample>();
     const key = (route: string, size: Size) => `${route}\u0000${size}`;
-    const rounds = async (n: number, measure: boolean) => {
-      for (let i = 0; i < n; i++) {
-        for (const route of ROUTES) {
-          for (const size of i % 2 === 0 ? SIZES : [...SIZES].reverse()) {
-            clock.take();
-            const start = performance.now();
-            await get(size, route);
-            const ms = performance.now() - start;
-            const spend = clock.take();
-            if (!measure) continue;
-            let s = samples.get(key(route, size));
-            if (!s) {
-              s = { ms: [], dbMs: [], statements: new Map() };
-              samples.set(key(route, size), s);
-            }
-            s.ms.push(ms);
-            s.dbMs.push(spend.ms);
-            for (const st of spend.statements) {
-              const text = st.sql.replace(/\s+/g, ' ').trim();
-              const agg = s.statements.get(text) ?? { ms: 0, calls: 0, params: st.params };
-              agg.ms += st.ms;
-              agg.calls++;
-              s.statements.set(text, agg);
-            }
-          }
+    t0 = performance.now();
+    let loadBefore = 0;
+    await measureRoutes({
+      routes: ROUTES,
+      sizes: SIZES,
+      ask: get,
+      warmup: WARMUP,
+      requests: REQUESTS,
+      before: () => clock.take(),
+      warmedUp: () => {
+        log(`warm-up: ${WARMUP} requests per route and tenant in ${secs(t0)}`);
+        loadBefore = load();
+        log(
+          `load average ${loadavg()
+            .map((l) => l.toFixed(2))
+            .join(' ')} before measuring`,
+        );
+        t0 = performance.now();
+      },
+      measured: (route, size, ms) => {
+        const spend = clock.take();
+        let s = samples.get(key(route, size));
+        if (!s) {
+          s = { ms: [], dbMs: [], statements: new Map() };
+          samples.set(key(route, size), s);
         }
-      }
-    };
-    t0 = performance.now();
-    await rounds(WARMUP, false);
-    log(`warm-up: ${WARMUP} requests per route and tenant in ${secs(t0)}`);
-    const loadBefore = load();
-    log(
-      `load average ${loadavg()
-        .map((l) => l.toFixed(2))
-        .join(' ')} before measuring`,
-    );
-    t0 = performance.now();
-    await rounds(REQUESTS, true);
+        s.ms.push(ms);
+        s.dbMs.push(spend.ms);
+        for (const st of spend.statements) {
+          const text = st.sql.replace(/\s+/g, ' ').trim();
+          const agg = s.statements.get(text) ?? { ms: 0, calls: 0, params: st.params };
+          agg.ms += st.ms;
+          agg.calls++;
+          s.statements.set(text, agg);
+        }
+      },
+    });
     const loadAfter = load();
     log(
       `measured: ${REQUESTS} requests per route and tenant in ${secs(t0)}; load average ` +

@@ -12,6 +12,7 @@ import {
 } from './lib/console-data.js';
 import { openBenchDatabase } from './lib/database.js';
 import { quantiles } from './lib/latency.js';
+import { measureRoutes } from './lib/route-runner.js';
 import { signIn } from './lib/session.js';
 import type { BenchOptions } from './main.js';
 
@@ -172,34 +173,19 @@ export async function run(options: BenchOptions) {
       };
     }
 
-    const samples = new Map<string, number[]>();
-    // A route far off its goal (seconds a request) would hold the run for hours at 200 requests:
-    // once it has spent its budget and has MIN_SAMPLES, it is asked no more.
-    const spent = new Map<string, number>();
-    const over = (route: string) =>
-      (spent.get(route) ?? 0) > budgetMs && (samples.get(`${route}\u0000small`)?.length ?? 0) >= MIN_SAMPLES;
-    const rounds = async (n: number, measure: boolean) => {
-      for (let i = 0; i < n; i++) {
-        for (const route of Object.keys(ROUTES)) {
-          if (over(route)) continue;
-          for (const size of i % 2 === 0 ? SIZES : [...SIZES].reverse()) {
-            const start = performance.now();
-            await get(size, urls[size][route] as string);
-            const ms = performance.now() - start;
-            if (!measure) continue;
-            spent.set(route, (spent.get(route) ?? 0) + ms);
-            const key = `${route}\u0000${size}`;
-            const list = samples.get(key) ?? [];
-            list.push(ms);
-            samples.set(key, list);
-          }
-        }
-      }
-    };
     t0 = performance.now();
-    await rounds(warmup, false);
-    const loadBefore = Math.round((loadavg()[0] ?? 0) * 100) / 100;
-    await rounds(requests, true);
+    let loadBefore = 0;
+    const samples = await measureRoutes({
+      routes: Object.keys(ROUTES),
+      sizes: SIZES,
+      ask: (size, route) => get(size, urls[size][route] as string),
+      warmup,
+      requests,
+      budget: { ms: budgetMs, minSamples: MIN_SAMPLES },
+      warmedUp: () => {
+        loadBefore = Math.round((loadavg()[0] ?? 0) * 100) / 100;
+      },
+    });
     const loadAfter = Math.round((loadavg()[0] ?? 0) * 100) / 100;
     log(
       `${warmup} + ${requests} requests per route and tenant in ${secs(t0)}; load ${loadBefore} → ${loadAfter}`,
@@ -208,14 +194,14 @@ export async function run(options: BenchOptions) {
     const routes: Record<string, RouteFigures> = {};
     const misses: string[] = [];
     for (const route of Object.keys(ROUTES)) {
-      const p95 = (size: Size) => quantiles(samples.get(`${route}\u0000${size}`) ?? []).p95;
+      const p95 = (size: Size) => quantiles(samples.get(route)?.[size] ?? []).p95;
       const figures = { small: p95('small'), large: p95('large'), ratioP95: 0 };
       figures.ratioP95 = Math.round((figures.large / figures.small) * 100) / 100;
       routes[route] = figures;
       const goal = route === 'forecast' ? GOAL_FORECAST_P95_MS : GOAL_P95_MS;
       const met = figures.large < goal && figures.small < goal && figures.ratioP95 < GOAL_RATIO;
       if (!met) misses.push(route);
-      const n = samples.get(`${route}\u0000large`)?.length ?? 0;
+      const n = samples.get(route)?.large.length ?? 0;
       console.log(
         `  ${route.padEnd(18)} ${String(n).padStart(3)} requests  p95 ${figures.small.toFixed(1).padStart(6)} ms / ${figures.large.toFixed(1).padStart(6)} ms` +
           `   ratio ${figures.ratioP95.toFixed(2)}   (goal < ${goal} ms, ratio < ${GOAL_RATIO})${met ? '' : '  MISSED'}`,

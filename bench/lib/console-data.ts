@@ -1,5 +1,5 @@
 import { addUser } from '../../src/server/auth/users.js';
-import type { Database } from '../../src/server/db/database.js';
+import type { Database, Queryable } from '../../src/server/db/database.js';
 import { MONTH_WEIGHTS } from '../../src/server/demo/seasonality.js';
 import { readAccount } from '../../src/server/ledger/account.js';
 import { closeDuePeriods } from '../../src/server/ledger/close.js';
@@ -11,6 +11,7 @@ import { addDays, daysBetween, localDate, startOfLocalDate } from '../../src/sha
 import { creditsToMilli } from '../../src/shared/credits.js';
 import type { BenchDatabase } from './database.js';
 import { prng, TITLES } from './events.js';
+import { dropIndexes, restoreIndexes } from './without-indexes.js';
 
 /**
  * A tenant's console history, made set-based in SQL instead of through ingest (a million
@@ -381,6 +382,9 @@ insert into recruiters (tenant_id, id, name, name_event_at, name_event_id)
 select distinct $1::uuid, value, 'Recruiter ' || value, '2000-01-01T00:00:00Z'::timestamptz, ''
   from (${OPENING_ATTRIBUTES}) a where dimension = 'recruiter'`;
 
+/** The tables that take a row or more per interview, loaded with their indexes dropped (dropIndexes). */
+const LOADED_TABLES = ['interviews', 'candidates', 'daily_usage', 'daily_candidates'];
+
 /** Runs fn as the schema owner; on PGlite (one session) steps back into the app role after. */
 export async function asOwner<T>(bench: BenchDatabase, fn: (owner: Database) => Promise<T>): Promise<T> {
   const owner = await bench.owner();
@@ -434,63 +438,114 @@ export async function loadConsoleTenant(
   const email = `admin@${spec.slug}.bench.test`;
   await addUser(db, id, { email, name: 'Bench Admin', role: 'account_admin', password: ADMIN_PASSWORD });
 
-  await asOwner(bench, async (owner) => {
-    const openings = [...plan.titles].map(([k, title]) => ({ id: openingId(k), title }));
-    await phase('openings', () =>
+  // On PostgreSQL the steps that do not need each other's rows run at once, each on a connection
+  // of its own (the rollups, the candidates and the ledger all read only the interviews): one
+  // statement keeps one core busy. PGlite has one connection: one after another.
+  const together = async (...steps: (() => Promise<unknown>)[]) => {
+    if (bench.kind === 'postgres') await Promise.all(steps.map((step) => step()));
+    else for (const step of steps) await step();
+  };
+  const asOwnerInMemory = (fn: (tx: Queryable) => Promise<unknown>) =>
+    bench.asOwner((owner) =>
+      owner.transaction(async (tx) => {
+        // The GROUP BYs over every interview in memory rather than in temporary files.
+        if (bench.kind === 'postgres') await tx.query(`set local work_mem = '512MB'`);
+        await fn(tx);
+      }),
+    );
+  const openings = [...plan.titles].map(([k, title]) => ({ id: openingId(k), title }));
+  await phase('openings', () =>
+    bench.asOwner((owner) =>
       owner.query(
         `insert into openings (tenant_id, id, job_title, title_event_at, title_event_id, created_at)
          select $1, o.id, o.title, $3, 'evt-' || md5(o.id)::uuid, $3
            from unnest($2::text[], $4::text[]) as o(id, title)`,
         [id, openings.map((o) => o.id), NOW, openings.map((o) => o.title)],
       ),
+    ),
+  );
+  const dropped = await bench.asOwner((owner) => dropIndexes(owner, LOADED_TABLES));
+  const ledgerIndexes = await bench.asOwner((owner) => dropIndexes(owner, ['ledger_entries']));
+  await phase('interviews', async () => {
+    // In two halves of the plan at once; each interview's number (`off`) decides all of it.
+    const half = Math.ceil(plan.opening.length / 2);
+    await together(
+      ...[0, half].map((from) => () => {
+        const part = (xs: number[]) => xs.slice(from, from + half);
+        return bench.asOwner((owner) =>
+          owner.query(INSERT_INTERVIEWS, [
+            id,
+            part(plan.opening),
+            part(plan.day),
+            part(plan.off),
+            part(plan.count),
+            HISTORY_FROM,
+            tz,
+            NOW,
+            spec.seed * 100_000_000_000,
+            DEPARTMENTS,
+            LOCATIONS,
+          ]),
+        );
+      }),
     );
-    await phase('interviews', () =>
-      owner.query(INSERT_INTERVIEWS, [
-        id,
-        plan.opening,
-        plan.day,
-        plan.off,
-        plan.count,
-        HISTORY_FROM,
-        tz,
-        NOW,
-        spec.seed * 100_000_000_000,
-        DEPARTMENTS,
-        LOCATIONS,
-      ]),
-    );
-    await phase('openings, candidates', async () => {
-      // As ingest leaves them: created at the first sighting, titled by the latest event.
-      await owner.query(
-        `update openings o set created_at = s.first_at, title_event_at = s.last_at
-           from (select opening_id, min(invited_at) as first_at, max(invited_at) as last_at
-                   from interviews where tenant_id = $1 group by opening_id) s
-          where o.tenant_id = $1 and o.id = s.opening_id`,
-        [id],
-      );
-      await owner.query(
-        `insert into candidates (tenant_id, id, first_seen_at)
-         select $1, candidate_id, min(invited_at) from interviews where tenant_id = $1
-          group by candidate_id order by candidate_id`,
-        [id],
-      );
-    });
-    await phase('rollups', async () => {
-      await owner.query(INSERT_ROLLUPS, [id, tz]);
-      await owner.query(INSERT_CANDIDATES, [id, tz]);
-      await owner.query(COUNT_CANDIDATES, [id]);
-      await owner.query(INSERT_DAY_TOTALS, [id]);
-    });
-    await phase('attribution', async () => {
-      await owner.query(INSERT_ATTRIBUTE_ROLLUPS, [id]);
-      await owner.query(INSERT_RECRUITERS, [id]);
-      await owner.query(INSERT_SETS, [id, JSON.stringify(BENCH_SETS)]);
-      await owner.query(INSERT_SET_ROLLUPS, [id, JSON.stringify(BENCH_SETS)]);
-      await owner.query(INSERT_SET_DAY_TOTALS, [id]);
-    });
+    // Statistics of the new rows for the statements below (and of the rollups' after them): joins
+    // planned on an empty table's estimates ran nested loops over every rollup row.
+    await bench.asOwner((owner) => owner.query('analyze interviews'));
   });
-
-  await phase('ledger', () => postLedger(db, id, tz));
+  await together(
+    () => phase('ledger', () => postLedger(db, id, tz)),
+    () =>
+      phase('openings, candidates', () =>
+        asOwnerInMemory(async (tx) => {
+          // As ingest leaves them: created at the first sighting, titled by the latest event.
+          await tx.query(
+            `update openings o set created_at = s.first_at, title_event_at = s.last_at
+               from (select opening_id, min(invited_at) as first_at, max(invited_at) as last_at
+                       from interviews where tenant_id = $1 group by opening_id) s
+              where o.tenant_id = $1 and o.id = s.opening_id`,
+            [id],
+          );
+          await tx.query(
+            `insert into candidates (tenant_id, id, first_seen_at)
+             select $1, candidate_id, min(invited_at) from interviews where tenant_id = $1
+              group by candidate_id order by candidate_id`,
+            [id],
+          );
+        }),
+      ),
+    async () => {
+      await phase('rollups', async () => {
+        await together(
+          () =>
+            asOwnerInMemory(async (tx) => {
+              await tx.query(INSERT_ROLLUPS, [id, tz]);
+              await tx.query('analyze daily_usage');
+            }),
+          () =>
+            asOwnerInMemory(async (tx) => {
+              await tx.query(INSERT_CANDIDATES, [id, tz]);
+              await tx.query('analyze daily_candidates');
+            }),
+        );
+        await asOwnerInMemory(async (tx) => {
+          await tx.query(COUNT_CANDIDATES, [id]);
+          await tx.query(INSERT_DAY_TOTALS, [id]);
+        });
+      });
+      await phase('attribution', () =>
+        asOwnerInMemory(async (tx) => {
+          await tx.query(INSERT_ATTRIBUTE_ROLLUPS, [id]);
+          await tx.query(INSERT_RECRUITERS, [id]);
+          await tx.query(INSERT_SETS, [id, JSON.stringify(BENCH_SETS)]);
+          await tx.query(INSERT_SET_ROLLUPS, [id, JSON.stringify(BENCH_SETS)]);
+          await tx.query(INSERT_SET_DAY_TOTALS, [id]);
+        }),
+      );
+      await phase('indexes', () => bench.asOwner((owner) => restoreIndexes(owner, dropped)));
+    },
+  );
+  await phase('ledger indexes', () => bench.asOwner((owner) => restoreIndexes(owner, ledgerIndexes)));
 
   const [counts] = await db.withTenant(id, (tx) =>
     tx.query<Record<string, number>>(
