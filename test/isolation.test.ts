@@ -76,6 +76,8 @@ const REVIEWED_DEFINER_FUNCTIONS = [
 const APPEND_ONLY = ['audit_log', 'ledger_entries'];
 /** The heads of the hash chains over those (migration 010): made and moved forward, never deleted. */
 const NEVER_DELETED = ['chain_heads'];
+/** Kept by triggers from another table (migration 024): its rows may be gone with that table's. */
+const DERIVED = ['opening_monthly_usage'];
 
 let t: TestDatabase;
 let app: FastifyInstance;
@@ -1227,10 +1229,10 @@ describe('writes with the tenant filter left out', () => {
         });
         continue;
       }
-      const rows = result?.rows ?? [];
-      expect({ table: name, tenants: [...new Set(rows.map((r) => r.tenant))] }).toEqual({
+      const tenants = [...new Set((result?.rows ?? []).map((r) => r.tenant))];
+      expect({ table: name, tenants }).toEqual({
         table: name,
-        tenants: [B.id],
+        tenants: DERIVED.includes(name) && tenants.length === 0 ? [] : [B.id],
       });
       expect({ table: name, left: await ownerCount(name, column, B.id) }).toEqual({ table: name, left: 0 });
     }

@@ -1,5 +1,5 @@
 import type { Dimension, FixedDimension } from '../../shared/attribution.js';
-import { addDays, startOfLocalDate } from '../../shared/calendar.js';
+import { addDays, addMonthsClamped, startOfLocalDate, startOfMonth } from '../../shared/calendar.js';
 import type {
   Granularity,
   InterviewFilter,
@@ -14,7 +14,7 @@ import type { UsageCounts } from '../../shared/metrics.js';
 import type { Queryable } from '../db/database.js';
 import { RECORD_COLUMNS, recordOf } from '../metering/queries.js';
 import { contributionInRange, countsFromRow } from '../metering/rollup.js';
-import { binder, setMatches, usageRows } from './filters.js';
+import { type Bind, binder, setMatches, usageRows } from './filters.js';
 import type { DateRange } from './range.js';
 
 /**
@@ -120,8 +120,8 @@ export async function usageByOpening(
   ];
   const rows = await tx.query(
     `with usage as (
-       select u.opening_id, ${SUMS} from ${usageRows('opening', opts.filter ?? NO_FILTER, binder(params))} u
-        where u.tenant_id = $1 and u.day between $2 and $3 group by u.opening_id
+       select u.opening_id, ${SUMS} from ${openingRangeRows(range, opts.filter ?? NO_FILTER, binder(params))} u
+        group by u.opening_id
      )
      select o.id as opening_id, o.job_title, o.status, u.*, count(*) over () as total
        from usage u join openings o on o.tenant_id = $1 and o.id = u.opening_id
@@ -139,6 +139,34 @@ export async function usageByOpening(
     })),
     total: rows.length > 0 ? Number(rows[0]?.total) : 0,
   };
+}
+
+const COUNTS =
+  'invited, started, completed, partially_completed, expired, cancelled, simulations, credits_milli';
+
+/**
+ * The rows per opening of the range's usage (the range being the statement's $2..$3, the tenant
+ * its $1), to read as `from ${openingRangeRows(…)} u`: unfiltered, the range's whole calendar months
+ * from the monthly rollup (migration 024) and only its other days from the daily rollup, so a
+ * month-long period reads a row per opening rather than one per opening and day; filtered, the
+ * rollup by attribution set (usageRows).
+ */
+function openingRangeRows(range: DateRange, filter: UsageFilter, bind: Bind): string {
+  if (isFiltered(filter)) {
+    return `(select * from ${usageRows('opening', filter, bind)} f where f.tenant_id = $1 and f.day between $2 and $3)`;
+  }
+  const first =
+    range.from === startOfMonth(range.from) ? range.from : startOfMonth(addMonthsClamped(range.from, 1));
+  const lastMonth = startOfMonth(addDays(range.to, 1));
+  if (first >= lastMonth) {
+    return `(select opening_id, ${COUNTS} from daily_usage where tenant_id = $1 and day between $2 and $3)`;
+  }
+  const [from, to] = [bind(first), bind(lastMonth)];
+  return `(select opening_id, ${COUNTS} from opening_monthly_usage
+            where tenant_id = $1 and month >= ${from}::date and month < ${to}::date
+           union all
+           select opening_id, ${COUNTS} from daily_usage
+            where tenant_id = $1 and day between $2 and $3 and (day < ${from}::date or day >= ${to}::date))`;
 }
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);

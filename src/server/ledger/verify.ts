@@ -111,6 +111,7 @@ export async function verifyTenant(db: Database, tenantId: string): Promise<Disa
     }
     problems.push(...(await verifyInterviews(tx, tenantId)));
     problems.push(...(await verifyDayTotals(tx, tenantId)));
+    problems.push(...(await verifyMonthlyUsage(tx, tenantId)));
     problems.push(...(await verifySetDayTotals(tx, tenantId)));
     return problems;
   });
@@ -313,6 +314,29 @@ async function verifyDayTotals(tx: Queryable, tenantId: string): Promise<Disagre
   return rows.map((r) => ({
     check: 'rollup' as const,
     message: `Day total ${r.day} differs from the sum of that day's rollups by opening`,
+  }));
+}
+
+/** The monthly rollup by opening must equal its daily rollups summed by month, with their number of days. */
+async function verifyMonthlyUsage(tx: Queryable, tenantId: string): Promise<Disagreement[]> {
+  const cols = ['days', ...Object.values(COUNTER_COLUMNS)];
+  const rows = await tx.query<{ opening_id: string; month: string }>(
+    `select coalesce(m.opening_id, d.opening_id) as opening_id,
+            to_char(coalesce(m.month, d.month), 'YYYY-MM') as month
+       from (select * from opening_monthly_usage where tenant_id = $1) m
+       full join (select opening_id, day - (extract(day from day)::int - 1) as month, count(*) as days,
+                         ${Object.values(COUNTER_COLUMNS)
+                           .map((c) => `sum(${c})::bigint as ${c}`)
+                           .join(', ')}
+                    from daily_usage where tenant_id = $1 group by 1, 2) d
+         on d.opening_id = m.opening_id and d.month = m.month
+      where ${cols.map((c) => `coalesce(m.${c}, 0) <> coalesce(d.${c}, 0)`).join(' or ')}
+      order by 1, 2`,
+    [tenantId],
+  );
+  return rows.map((r) => ({
+    check: 'rollup' as const,
+    message: `Monthly usage of opening ${r.opening_id} in ${r.month} differs from the sum of its daily rollups`,
   }));
 }
 
