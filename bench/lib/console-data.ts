@@ -21,7 +21,8 @@ import { dropIndexes, restoreIndexes } from './without-indexes.js';
  * GROUP BY over those interviews with the day rules of src/server/metering/rollup.ts; and the
  * ledger through the application's code again: each billing period's charges posted with
  * postConsumption, then the period closed with closeDuePeriods, as the scheduler would.
- * Raw interview_events are not made: the console never reads them.
+ * Raw interview_events are not made: the console never reads them. The monthly rollup by opening
+ * follows the daily one by its triggers (migration 024).
  */
 export interface ConsoleTenantSpec {
   slug: string;

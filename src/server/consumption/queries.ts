@@ -19,7 +19,8 @@ import type { DateRange } from './range.js';
 
 /**
  * The console's SQL. Every figure comes from the rollups, never from raw events: totals and
- * time series from tenant × day, the openings table from tenant × opening × day, and with filters
+ * time series from tenant × day, the openings table from tenant × opening × month and × day (a
+ * range's whole months, then its other days), and with filters
  * both from tenant × attribution set × day × opening (filters.ts). The opening
  * drawer alone reads interviews, itemising its row by the rollups' own rule.
  */
