@@ -2,7 +2,6 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { addUser } from '../../src/server/auth/users.js';
 import { expectAccessible } from '../helpers/axe.js';
 import { type ConsoleErrors, SHOTS, signIn } from '../helpers/browser.js';
 import {
@@ -33,12 +32,7 @@ beforeAll(async () => {
     async before(db) {
       tenant = await makeTenant(db.db, new TestClock(new Date()), {
         plan: { allotmentMilli: 20_000, rolloverMode: 'none' },
-      });
-      await addUser(db.db, tenant.id, {
-        email: ADMIN,
-        name: 'Top-up Admin',
-        role: 'account_admin',
-        password: PASSWORD,
+        admin: { email: ADMIN, name: 'Top-up Admin' },
       });
     },
   });

@@ -4,7 +4,6 @@ import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { addUser } from '../../src/server/auth/users.js';
 import { localDate } from '../../src/shared/calendar.js';
 import { type ConsoleErrors, SHOTS, signIn } from '../helpers/browser.js';
 import { interviewEvents, makeTenant, PASSWORD, postEvents, TestClock } from '../helpers/factories.js';
@@ -32,12 +31,9 @@ beforeAll(async () => {
     acceptDownloads: true,
     async before(db, app) {
       // The billing period is this calendar month (UTC); the interviews happened in the last hours.
-      const tenant = await makeTenant(db.db, clock, { anchor: `${localDate(now, 'UTC').slice(0, 7)}-01` });
-      await addUser(db.db, tenant.id, {
-        email: EMAIL,
-        name: 'Finance Admin',
-        role: 'account_admin',
-        password: PASSWORD,
+      const tenant = await makeTenant(db.db, clock, {
+        anchor: `${localDate(now, 'UTC').slice(0, 7)}-01`,
+        admin: { email: EMAIL, name: 'Finance Admin' },
       });
       const at = (hoursAgo: number) => new Date(now.getTime() - hoursAgo * 3_600_000).toISOString();
       const res = await postEvents(app, tenant.apiKey, [

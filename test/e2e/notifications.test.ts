@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { addUser } from '../../src/server/auth/users.js';
 import { expectAccessible } from '../helpers/axe.js';
 import { type ConsoleErrors, SHOTS, signIn } from '../helpers/browser.js';
 import type { TestDatabase } from '../helpers/db.js';
@@ -25,14 +24,10 @@ let tenantId: string;
 beforeAll(async () => {
   served = await startConsole({
     async before(t) {
-      const tenant = await makeTenant(t.db, new TestClock(new Date()));
-      tenantId = tenant.id;
-      await addUser(t.db, tenant.id, {
-        email: ADMIN,
-        name: 'Email Admin',
-        role: 'account_admin',
-        password: PASSWORD,
+      const tenant = await makeTenant(t.db, new TestClock(new Date()), {
+        admin: { email: ADMIN, name: 'Email Admin' },
       });
+      tenantId = tenant.id;
     },
   });
   ({ db, base, page, consoleErrors } = served);

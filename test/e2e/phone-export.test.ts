@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { addUser } from '../../src/server/auth/users.js';
 import { localDate, startOfLocalDate } from '../../src/shared/calendar.js';
 import { addDays } from '../../src/shared/local-dates.js';
 import { formatCredits, formatDateRange, formatNumber } from '../../src/web/lib/format.js';
@@ -58,12 +57,7 @@ beforeAll(async () => {
       const tenant = await makeTenant(db.db, new TestClock(now), {
         timeZone: TIME_ZONE,
         anchor: `${Number(today.slice(0, 4)) - 2}-01-${anchorDay}`,
-      });
-      await addUser(db.db, tenant.id, {
-        email: EMAIL,
-        name: 'Finance Admin',
-        role: 'account_admin',
-        password: PASSWORD,
+        admin: { email: EMAIL, name: 'Finance Admin' },
       });
       const hoursAgo = (h: number) => new Date(now.getTime() - h * 3_600_000).toISOString();
       const res = await postEvents(app, tenant.apiKey, [

@@ -4,7 +4,6 @@ import { dirname, join } from 'node:path';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addUser } from '../../src/server/auth/users.js';
 import { closeDuePeriods } from '../../src/server/ledger/close.js';
 import { purchaseCredits } from '../../src/server/ledger/purchases.js';
 import { creditsToMilli } from '../../src/shared/credits.js';
@@ -44,12 +43,9 @@ describe('statements and receipts in the browser', () => {
       app: (db) => testApp(db, clock),
       acceptDownloads: true,
       async before(db) {
-        const tenant = await makeTenant(db.db, clock, { plan: { creditPriceCents: 250, currency: 'EUR' } });
-        await addUser(db.db, tenant.id, {
-          email,
-          name: 'Fin Ance',
-          role: 'account_admin',
-          password: PASSWORD,
+        const tenant = await makeTenant(db.db, clock, {
+          plan: { creditPriceCents: 250, currency: 'EUR' },
+          admin: { email, name: 'Fin Ance' },
         });
         await purchaseCredits(db.db, tenant.id, {
           idempotencyKey: 'e2e-statement-0001',
