@@ -16,7 +16,7 @@ export async function bundleServer(outfile = BUNDLE) {
   const result = await build({
     entryPoints: {
       [basename(outfile, '.js')]: 'src/server/main.ts',
-      'xlsx-worker': 'src/server/export/xlsx-worker.ts',
+      'xlsx-worker': 'src/server/export/xlsx-worker.mjs',
     },
     outdir: dirname(outfile),
     bundle: true,

@@ -4,29 +4,29 @@ import { EXPORT_COLUMNS } from './columns.js';
 import { neutraliseCell } from './neutralise.js';
 import { drained, endOf, untilGone } from './output.js';
 import type { ExportWriter } from './writer.js';
-import type { FromWorker, ToWorker } from './xlsx-worker.js';
+import { SHEET_COLUMNS, totalsLines } from './xlsx-layout.js';
+import type { TotalsLine } from './xlsx-sheet.mjs';
+
+/** Messages to the worker and from it (xlsx-worker.mjs). */
+type ToWorker = { cells: (string | number)[] } | { totals: TotalsLine[] };
+type FromWorker = Uint8Array | { took: true } | { done: true };
+
+/** The worker thread: its module beside this one, or the bundle's entry beside the bundle (dist/server). */
+const WORKER = new URL(
+  import.meta.url.endsWith('.js') ? './xlsx-worker.js' : './xlsx-worker.mjs',
+  import.meta.url,
+);
+export const startXlsxWorker = () => new Worker(WORKER, { workerData: SHEET_COLUMNS });
 
 /**
- * The worker thread (xlsx-worker.ts): the bundle's own entry beside it (dist/server) when bundled;
- * from the sources (tests, the CLI, the benchmarks), the TypeScript module through tsx's API, as
- * Node 20 does not apply an `--import`ed loader to a worker's first module.
- */
-function startWorker(): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./xlsx-worker.js', import.meta.url));
-  const worker = JSON.stringify(new URL('./xlsx-worker.ts', import.meta.url).href);
-  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
-  return new Worker(`import(${tsx}).then((tsx) => tsx.tsImport(${worker}, ${worker}))`, { eval: true });
-}
-
-/**
- * .xlsx (see xlsx-book.ts for the file), written by ExcelJS in a worker thread: building the
+ * .xlsx (see xlsx-sheet.mjs for the file), written by ExcelJS in a worker thread: building the
  * sheet's XML is most of an export's time, and in the worker it runs while this thread reads and
  * shapes the next batch, rather than after it. Backpressure end to end: a batch is sent only once
  * the worker has taken the one before it (written it, and its compressor has room) and `out` has
  * drained, so at most two batches and the bytes of one are held. The worker's failure is the
  * export's; the worker is ended by close(), whether the export finished, failed or was aborted.
  */
-export function xlsxWriter(out: Writable, signal?: AbortSignal, start = startWorker): ExportWriter {
+export function xlsxWriter(out: Writable, signal?: AbortSignal, start = startXlsxWorker): ExportWriter {
   const thread = start();
   const gone = untilGone(out, signal);
   gone.catch(() => {});
@@ -88,7 +88,7 @@ export function xlsxWriter(out: Writable, signal?: AbortSignal, start = startWor
       await drained(out, signal);
     },
     async finish(summary) {
-      send({ summary });
+      send({ totals: totalsLines(summary) });
       await until(() => done);
       await Promise.race([endOf(out), gone]);
     },
