@@ -29,7 +29,8 @@ const integration = (name: 'pglite' | 'postgres') => ({
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', include: ['src/**/*.test.ts'] } },
+      // A timeout guards against a hang, not speed: the property tests take seconds on a busy machine.
+      { test: { name: 'unit', include: ['src/**/*.test.ts'], testTimeout: 30_000 } },
       integration('pglite'),
       ...(postgresUrl ? [integration('postgres')] : []),
       {

@@ -15,6 +15,7 @@ import {
   testApp,
   testAppForFile,
 } from './helpers/factories.js';
+import { sessionCaller } from './helpers/session-requests.js';
 import { verifyWebhook } from './helpers/webhooks.js';
 
 const clock = new TestClock(new Date('2026-01-15T12:00:00Z'));
@@ -22,17 +23,9 @@ const clock = new TestClock(new Date('2026-01-15T12:00:00Z'));
 // The test endpoints listen on this machine, which webhooks may reach only when allowed.
 const env = testAppForFile(clock, { METERLINE_WEBHOOK_ALLOW_PRIVATE: true });
 
-type Session = { cookie: string; csrf: string };
 const LOCAL = { allowPrivate: true };
 
-function call(s: Session, method: 'GET' | 'PUT' | 'POST', url: string, payload?: Record<string, unknown>) {
-  return env.app.inject({
-    method,
-    url: `/api/v1${url}`,
-    headers: { cookie: s.cookie, ...(method === 'GET' ? {} : { 'x-csrf-token': s.csrf }) },
-    ...(payload === undefined ? {} : { payload }),
-  });
-}
+const call = sessionCaller(env);
 
 /** Completes `n` interviews (one credit each), invited at the clock's time. */
 async function complete(tenant: TestTenant, n: number) {

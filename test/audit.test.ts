@@ -8,6 +8,7 @@ import {
   type TestTenant,
   testAppForFile,
 } from './helpers/factories.js';
+import { sessionCaller } from './helpers/session-requests.js';
 
 /**
  * GET /api/v1/audit: the tenant's audit log for Account Admins, newest first, keyset-paginated with
@@ -37,14 +38,7 @@ let admin: Session;
 
 const bySession = (s: Session) => ({ cookie: s.cookie, 'x-csrf-token': s.csrf });
 
-async function call(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: unknown) {
-  return env.app.inject({
-    method,
-    url: `/api/v1${url}`,
-    headers: bySession(admin),
-    ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }),
-  });
-}
+const call = sessionCaller(env);
 
 async function audit(query = '', session: Session = admin) {
   return env.app.inject({ method: 'GET', url: `/api/v1/audit${query}`, headers: bySession(session) });
@@ -102,15 +96,18 @@ beforeAll(async () => {
   await step(
     'reversal',
     201,
-    call('POST', '/credits/reversals', { interviewId: 'iv-audit-1', reason: 'technical failure' }),
+    call(admin, 'POST', '/credits/reversals', { interviewId: 'iv-audit-1', reason: 'technical failure' }),
   );
   await step(
     'alert settings',
     200,
-    call('PUT', '/alerts/settings', { thresholds: [50, 10], webhookUrl: 'https://hooks.example.test/x' }),
+    call(admin, 'PUT', '/alerts/settings', {
+      thresholds: [50, 10],
+      webhookUrl: 'https://hooks.example.test/x',
+    }),
   );
-  await step('webhook secret', 200, call('POST', '/alerts/webhook/secret'));
-  const added = await call('POST', '/users', {
+  await step('webhook secret', 200, call(admin, 'POST', '/alerts/webhook/secret'));
+  const added = await call(admin, 'POST', '/users', {
     email: `recruiter-${tenant.slug}@example.test`,
     name: 'Rita Recruiter',
     role: 'recruiter',
@@ -118,13 +115,17 @@ beforeAll(async () => {
   });
   steps.push(['user added', added, 201]);
   const userId = added.json().user?.id;
-  await step('role changed', 200, call('PATCH', `/users/${userId}`, { role: 'viewer' }));
-  await step('user deactivated', 200, call('PATCH', `/users/${userId}`, { active: false }));
-  const key = await call('POST', '/api-keys', { name: 'Reporting' });
+  await step('role changed', 200, call(admin, 'PATCH', `/users/${userId}`, { role: 'viewer' }));
+  await step('user deactivated', 200, call(admin, 'PATCH', `/users/${userId}`, { active: false }));
+  const key = await call(admin, 'POST', '/api-keys', { name: 'Reporting' });
   steps.push(['key created', key, 201]);
-  await step('key revoked', 204, call('DELETE', `/api-keys/${key.json().apiKey?.id}`));
-  await step('opening closed', 200, call('PUT', '/openings/op-audit/status', { status: 'closed' }));
-  await step('export', 200, call('GET', '/consumption/export?from=2026-01-01&to=2026-01-31&format=csv'));
+  await step('key revoked', 204, call(admin, 'DELETE', `/api-keys/${key.json().apiKey?.id}`));
+  await step('opening closed', 200, call(admin, 'PUT', '/openings/op-audit/status', { status: 'closed' }));
+  await step(
+    'export',
+    200,
+    call(admin, 'GET', '/consumption/export?from=2026-01-01&to=2026-01-31&format=csv'),
+  );
   // The export is audited once its stream has ended, which can be just after the answer arrives.
   await vi.waitFor(async () => expect((await stored()).map((r) => r.action)).toContain('usage.exported'));
   for (const [label, res, status] of steps)

@@ -15,6 +15,7 @@ import {
   type TestTenant,
   testAppForFile,
 } from './helpers/factories.js';
+import { type Session, sessionCaller } from './helpers/session-requests.js';
 import { startSmtp, type TestSmtp } from './helpers/smtp.js';
 import { verifyWebhook } from './helpers/webhooks.js';
 
@@ -25,16 +26,7 @@ const env = testAppForFile(clock, {
   METERLINE_WEBHOOK_ALLOW_PRIVATE: true,
 });
 
-type Session = { cookie: string; csrf: string };
-
-function call(s: Session, method: 'GET' | 'PUT' | 'POST', url: string, payload?: Record<string, unknown>) {
-  return env.app.inject({
-    method,
-    url: `/api/v1${url}`,
-    headers: { cookie: s.cookie, ...(method === 'GET' ? {} : { 'x-csrf-token': s.csrf }) },
-    ...(payload === undefined ? {} : { payload }),
-  });
-}
+const call = sessionCaller(env);
 
 let smtp: TestSmtp;
 beforeAll(async () => {

@@ -9,20 +9,12 @@ import {
   type TestTenant,
   testAppForFile,
 } from './helpers/factories.js';
+import { sessionCaller } from './helpers/session-requests.js';
 
 const clock = new TestClock(new Date('2026-03-15T12:00:00Z'));
 const env = testAppForFile(clock, { METERLINE_WEBHOOK_ALLOW_PRIVATE: true });
 
-type Session = { cookie: string; csrf: string };
-
-function call(s: Session, method: 'GET' | 'PUT' | 'POST' | 'DELETE', url: string, payload?: unknown) {
-  return env.app.inject({
-    method,
-    url: `/api/v1${url}`,
-    headers: { cookie: s.cookie, ...(method === 'GET' ? {} : { 'x-csrf-token': s.csrf }) },
-    ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }),
-  });
-}
+const call = sessionCaller(env);
 
 /** Completes `n` interviews of an opening (one credit each) at `at`, with the attributes given. */
 async function complete(

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, loadDemo } from '../src/server/demo/load.js';
 import { MONTH_WEIGHTS } from '../src/server/demo/seasonality.js';
+import { verifyTenant } from '../src/server/ledger/verify.js';
 import { addDays, addMonthsClamped } from '../src/shared/calendar.js';
 import type { Forecast, Json } from '../src/shared/contract/index.js';
 import { openTestDatabase, type TestDatabase } from './helpers/db.js';
@@ -220,6 +221,46 @@ describe('GET /api/v1/consumption/forecast', () => {
     expect(after.backtest?.points.find((p) => p.month === '2026-01')?.actual).toBe(
       veteranCount('2026-01-01') + 1,
     );
+  });
+
+  it('counts open invitations of the last 30 local days as ingest keeps them, and moves them as later events arrive', async () => {
+    // New York: today is 2026-03-20 there, and the 30 days are 19 February to 20 March.
+    const tenant = await makeTenant(t.db, clock, { timeZone: 'America/New_York' });
+    const { cookie } = await signIn(app, t.db, tenant.id, 'account_admin');
+    const post = async (events: Record<string, unknown>[]) =>
+      expect((await postEvents(app, tenant.apiKey, events)).json().rejected).toEqual([]);
+    await post([
+      ...interviewEvents({ interviewId: 'open', outcome: 'invited', at: '2026-03-10T15:00:00Z' }),
+      ...interviewEvents({ interviewId: 'started', outcome: 'started', at: '2026-03-11T15:00:00Z' }),
+      ...interviewEvents({ interviewId: 'first-day', outcome: 'invited', at: '2026-02-19T06:00:00Z' }),
+      // Within 30 × 24 hours of now, but on 18 February in New York.
+      ...interviewEvents({ interviewId: 'day-before', outcome: 'invited', at: '2026-02-19T03:00:00Z' }),
+      ...interviewEvents({ interviewId: 'done', outcome: 'completed', at: '2026-03-12T15:00:00Z' }),
+      ...interviewEvents({ interviewId: 'expired', outcome: 'expired', at: '2026-03-01T15:00:00Z' }),
+      ...interviewEvents({ interviewId: 'sim', outcome: 'simulation', at: '2026-03-13T15:00:00Z' }),
+      ...interviewEvents({ interviewId: 'finishes', outcome: 'invited', at: '2026-03-14T15:00:00Z' }),
+      ...interviewEvents({ interviewId: 'moves', outcome: 'invited', at: '2026-03-15T15:00:00Z' }),
+    ]);
+    const openNow = async () =>
+      ((await get('/api/v1/consumption/forecast', cookie)).json() as Body).runway.openInvitations;
+    expect(await openNow()).toBe(5);
+    // One completes; another turns out to have been invited on 10 February.
+    await post([
+      ...interviewEvents({ interviewId: 'finishes', outcome: 'completed', at: '2026-03-14T15:00:00Z' }),
+      ...interviewEvents({ interviewId: 'moves', outcome: 'invited', at: '2026-02-10T15:00:00Z' }),
+    ]);
+    expect(await openNow()).toBe(3);
+    // The same count made from the interviews themselves, and ledger verify's recount agrees.
+    const [direct] = await t.asOwner((q) =>
+      q.query<{ n: number }>(
+        `select count(*)::int as n from interviews
+          where tenant_id = $1 and not is_simulation and state in ('invited', 'started')
+            and (invited_at at time zone 'America/New_York')::date > date '2026-02-18'`,
+        [tenant.id],
+      ),
+    );
+    expect(direct?.n).toBe(3);
+    expect(await verifyTenant(t.db, tenant.id)).toEqual([]);
   });
 
   it('refuses bad parameters with 400 and a stable code', async () => {

@@ -715,6 +715,30 @@ describe('ledger verify', () => {
     expect(messages).toContainEqual(expect.stringContaining('Candidate cand-nobody'));
   });
 
+  it('names a tampered count of open invitations, and one that no open interview makes', async () => {
+    const { tenant } = await busyTenant();
+    await interview(tenant, 'invited');
+    expect(await verifyTenant(env.t.db, tenant.id)).toEqual([]);
+    await env.t.asOwner((q) =>
+      q.query(
+        'update open_invitation_days set open_invitations = open_invitations + 1 where tenant_id = $1',
+        [tenant.id],
+      ),
+    );
+    expect((await verifyTenant(env.t.db, tenant.id)).map((p) => p.message)).toEqual([
+      expect.stringMatching(/^Open invitations of \d{4}-\d{2}-\d{2} are off from its interviews by -1$/),
+    ]);
+    await env.t.asOwner((q) =>
+      q.query(
+        `insert into open_invitation_days (tenant_id, day, open_invitations) values ($1, '2025-06-01', 2)`,
+        [tenant.id],
+      ),
+    );
+    expect((await verifyTenant(env.t.db, tenant.id)).map((p) => p.message)).toContainEqual(
+      'Open invitations of 2025-06-01 are off from its interviews by -2',
+    );
+  });
+
   it('names a tampered interview charge', async () => {
     const { tenant, charged } = await busyTenant();
     await env.t.asOwner((q) =>

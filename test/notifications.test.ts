@@ -17,6 +17,7 @@ import {
   testAppForFile,
 } from './helpers/factories.js';
 import { pdfText } from './helpers/pdf.js';
+import { sessionCaller } from './helpers/session-requests.js';
 import { startSmtp, type TestSmtp } from './helpers/smtp.js';
 import { verifyWebhook } from './helpers/webhooks.js';
 
@@ -28,16 +29,7 @@ const env = testAppForFile(clock, {
 });
 const PUBLIC_URL = 'https://meterline.example';
 
-type Session = { cookie: string; csrf: string };
-
-function call(s: Session, method: 'GET' | 'PUT' | 'POST', url: string, payload?: Record<string, unknown>) {
-  return env.app.inject({
-    method,
-    url: `/api/v1${url}`,
-    headers: { cookie: s.cookie, ...(method === 'GET' ? {} : { 'x-csrf-token': s.csrf }) },
-    ...(payload === undefined ? {} : { payload }),
-  });
-}
+const call = sessionCaller(env);
 
 let smtp: TestSmtp;
 beforeAll(async () => {

@@ -40,6 +40,9 @@ function valuesOf(items: string[], labels: string[]): Record<string, string | un
 const shown = (credits: number) => credits.toLocaleString('en-GB', { maximumFractionDigits: 3 });
 const taken = (credits: number) => (credits === 0 ? '0' : `-${shown(credits)}`);
 
+/** A job title in three scripts, from Łódź: the PDF must write it as the console does. */
+const DESIGNER = 'Łódź · Дизайн · Σχέδιο';
+
 let tenant: TestTenant;
 let admin: Session;
 let purchaseId: string;
@@ -85,7 +88,7 @@ beforeAll(async () => {
     ...interviewEvents({ outcome: 'completed' }),
     ...interviewEvents({ outcome: 'completed' }),
     ...interviewEvents({ interviewId: reversed, outcome: 'completed' }),
-    ...interviewEvents({ openingId: 'op-2', jobTitle: 'Designer', outcome: 'partial', completion: 0.5 }),
+    ...interviewEvents({ openingId: 'op-2', jobTitle: DESIGNER, outcome: 'partial', completion: 0.5 }),
   ];
   expect((await postEvents(env.app, tenant.apiKey, events)).statusCode).toBe(200);
   const bought = await env.app.inject({
@@ -148,7 +151,7 @@ describe('GET /api/v1/credits/statements', () => {
       // The reversed interview's charge is consumption, given back among the reversals.
       topOpenings: [
         { openingId: 'op-1', jobTitle: 'Backend Engineer', consumption: 3 },
-        { openingId: 'op-2', jobTitle: 'Designer', consumption: 0.5 },
+        { openingId: 'op-2', jobTitle: DESIGNER, consumption: 0.5 },
       ],
       otherOpenings: 0,
       reversals: 1,
@@ -270,9 +273,9 @@ describe('GET /api/v1/credits/statements/:periodStart', () => {
       'Closing balance': shown(ledgerAtJanuaryEnd),
       'of which rolled over': shown(january.rolledOver),
     });
-    expect(valuesOf(text, ['Backend Engineer (op-1)', 'Designer (op-2)'])).toEqual({
+    expect(valuesOf(text, ['Backend Engineer (op-1)', `${DESIGNER} (op-2)`])).toEqual({
       'Backend Engineer (op-1)': taken(january.topOpenings[0].consumption),
-      'Designer (op-2)': taken(january.topOpenings[1].consumption),
+      [`${DESIGNER} (op-2)`]: taken(january.topOpenings[1].consumption),
     });
     expect(text).not.toContain('Other openings');
     expect(await audits('statement.downloaded')).toBe(before + 1);

@@ -301,6 +301,14 @@ select tenant_id, day, sum(invited), sum(started), sum(completed), sum(partially
        sum(cancelled), sum(simulations), sum(credits_milli)
   from daily_usage where tenant_id = $1 group by tenant_id, day order by day`;
 
+/** The open invitations per day of invitation, as ingest keeps them (addOpenInvitation). */
+const INSERT_OPEN_INVITATIONS = `
+insert into open_invitation_days (tenant_id, day, open_invitations)
+select $1, (invited_at at time zone $2)::date, count(*)
+  from interviews
+ where tenant_id = $1 and not is_simulation and state in ('invited', 'started')
+ group by 2`;
+
 /**
  * Attribution as ingest leaves it, by opening: every interview of an opening but the first (the
  * general application: usage without attribution) has the opening's recruiter (of 40), department
@@ -532,6 +540,7 @@ export async function loadConsoleTenant(
         await asOwnerInMemory(async (tx) => {
           await tx.query(COUNT_CANDIDATES, [id]);
           await tx.query(INSERT_DAY_TOTALS, [id]);
+          await tx.query(INSERT_OPEN_INVITATIONS, [id, tz]);
         });
       });
       await phase('attribution', () =>

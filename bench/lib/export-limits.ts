@@ -10,7 +10,7 @@ import { APP_ROLE } from '../../src/server/db/connect.js';
 import type { Database } from '../../src/server/db/database.js';
 import { EXPORT_COLUMNS } from '../../src/server/export/columns.js';
 import { exportRowsSql, openExportRows } from '../../src/server/export/rows.js';
-import { zipInputOf } from '../../src/server/export/xlsx.js';
+import { zipInputOf } from '../../src/server/export/xlsx-sheet.mjs';
 import { NO_FILTER } from '../../src/shared/filters.js';
 
 /**

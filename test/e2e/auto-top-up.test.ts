@@ -1,19 +1,9 @@
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/server/app.js';
-import { addUser } from '../../src/server/auth/users.js';
 import { expectAccessible } from '../helpers/axe.js';
-import {
-  type ConsoleErrors,
-  launchChromium,
-  openConsolePage,
-  SHOTS,
-  serve,
-  signIn,
-} from '../helpers/browser.js';
-import { openTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { type ConsoleErrors, SHOTS, signIn } from '../helpers/browser.js';
 import {
   interviewEvents,
   makeTenant,
@@ -22,6 +12,7 @@ import {
   TestClock,
   type TestTenant,
 } from '../helpers/factories.js';
+import { type ServedConsole, startConsole } from '../helpers/served-console.js';
 
 /**
  * Auto top-up on Plan & credits, in Chromium: set it, let charges cross the floor twice with a cap of
@@ -29,40 +20,30 @@ import {
  */
 const ADMIN = 'e2e-top-up-admin@example.test';
 
-let db: TestDatabase;
+let served: ServedConsole;
 let app: FastifyInstance;
 let base: string;
-let browser: Browser;
 let page: Page;
 let consoleErrors: ConsoleErrors;
 let tenant: TestTenant;
 
 beforeAll(async () => {
-  browser = await launchChromium();
-  db = await openTestDatabase();
-  app = await buildApp({ db: db.db, config: { LOG_LEVEL: 'silent', METERLINE_SESSION_HOURS: 12 } });
-  tenant = await makeTenant(db.db, new TestClock(new Date()), {
-    plan: { allotmentMilli: 20_000, rolloverMode: 'none' },
+  served = await startConsole({
+    async before(db) {
+      tenant = await makeTenant(db.db, new TestClock(new Date()), {
+        plan: { allotmentMilli: 20_000, rolloverMode: 'none' },
+        admin: { email: ADMIN, name: 'Top-up Admin' },
+      });
+    },
   });
-  await addUser(db.db, tenant.id, {
-    email: ADMIN,
-    name: 'Top-up Admin',
-    role: 'account_admin',
-    password: PASSWORD,
-  });
-  base = await serve(app);
-  ({ page, consoleErrors } = await openConsolePage(browser));
+  ({ app, base, page, consoleErrors } = served);
 });
 
 afterEach(() => {
   expect(consoleErrors.take(), 'errors in the browser console').toEqual([]);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await db?.close();
-});
+afterAll(() => served?.close());
 
 /** Completes `n` interviews, finished a little before now. */
 async function complete(n: number) {

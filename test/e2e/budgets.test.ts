@@ -1,13 +1,10 @@
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/server/app.js';
-import { DEMO_PASSWORD, loadDemo } from '../../src/server/demo/load.js';
 import { formatCredits } from '../../src/web/lib/format.js';
 import { expectAccessible } from '../helpers/axe.js';
-import { type ConsoleErrors, launchChromium, SHOTS, watchConsoleErrors } from '../helpers/browser.js';
-import { openTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { type ConsoleErrors, SHOTS } from '../helpers/browser.js';
+import { type ServedConsole, startDemoConsole } from '../helpers/served-console.js';
 
 /**
  * Tenant Management → Budgets in Chromium, on the demo: Acme's two budgets with their bars and the
@@ -15,13 +12,8 @@ import { openTestDatabase, type TestDatabase } from '../helpers/db.js';
  * its usage chart, and an opening's budget in the openings table. Screens go to
  * test-results/screenshots/ (budgets-*.png).
  */
-const ADMIN = 'admin@acme.test';
-
-let db: TestDatabase;
-let app: FastifyInstance;
+let served: ServedConsole;
 let base: string;
-let browser: Browser;
-let context: BrowserContext;
 let page: Page;
 let consoleErrors: ConsoleErrors;
 
@@ -47,32 +39,15 @@ async function budgets(): Promise<BudgetJson[]> {
 const card = (label: string) => page.getByTestId('budget-card').filter({ hasText: label });
 
 beforeAll(async () => {
-  browser = await launchChromium();
-  db = await openTestDatabase();
-  await loadDemo(db.db, { now: new Date(), scale: 0.05 });
-  app = await buildApp({ db: db.db, config: { LOG_LEVEL: 'silent', METERLINE_SESSION_HOURS: 12 } });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-  context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-GB' });
-  context.setDefaultTimeout(20_000);
-  consoleErrors = watchConsoleErrors(context);
-  page = await context.newPage();
-  await page.goto(`${base}/`);
-  await page.getByLabel('Email').fill(ADMIN);
-  await page.locator('input[type="password"]').fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: /Welcome/ }).waitFor();
+  served = await startDemoConsole({ viewport: { width: 1440, height: 900 } });
+  ({ base, page, consoleErrors } = served);
 });
 
 afterEach(() => {
   expect(consoleErrors.take(), 'errors in the browser console').toEqual([]);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await db?.close();
-});
+afterAll(() => served?.close());
 
 describe('the Budgets page in Chromium', () => {
   it("shows Acme's budgets with their bars, and the banner of the one past its threshold", async () => {

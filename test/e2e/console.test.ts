@@ -1,13 +1,11 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { deliverDueWebhooks } from '../../src/server/alerts/delivery.js';
-import { buildApp } from '../../src/server/app.js';
 import { createApiKey } from '../../src/server/auth/api-keys.js';
-import { DEMO_PASSWORD, loadDemo } from '../../src/server/demo/load.js';
+import { DEMO_PASSWORD } from '../../src/server/demo/load.js';
 import { METRIC_DEFINITIONS } from '../../src/shared/metrics.js';
 import { initialJsGzip } from '../../src/web/bundle-size.js';
 import {
@@ -20,16 +18,10 @@ import {
   formatYearOverYearMonth,
 } from '../../src/web/lib/format.js';
 import { expectAccessible } from '../helpers/axe.js';
-import {
-  type ConsoleErrors,
-  launchChromium,
-  openConsolePage,
-  SHOTS,
-  serve,
-  signIn as signInAs,
-} from '../helpers/browser.js';
-import { openTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { type ConsoleErrors, SHOTS, signIn as signInAs } from '../helpers/browser.js';
+import type { TestDatabase } from '../helpers/db.js';
 import { interviewEvents } from '../helpers/factories.js';
+import { DEMO_ADMIN as ADMIN, type ServedConsole, startDemoConsole } from '../helpers/served-console.js';
 import { verifyWebhook } from '../helpers/webhooks.js';
 
 /**
@@ -38,14 +30,12 @@ import { verifyWebhook } from '../helpers/webhooks.js';
  * saved to test-results/screenshots/; axe-core judges each page and the drawer, and any error in
  * the browser's console fails the test it happened in.
  */
-const ADMIN = 'admin@acme.test';
 const RECRUITER = 'e2e-recruiter@acme.test';
 const RECRUITER_PASSWORD = 'recruiter-pass-123';
 
+let served: ServedConsole;
 let db: TestDatabase;
-let app: FastifyInstance;
 let base: string;
-let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 let consoleErrors: ConsoleErrors;
@@ -84,18 +74,12 @@ const cspViolations: string[] = [];
 
 describe('the web console in Chromium', () => {
   beforeAll(async () => {
-    // First: it builds the console the server below serves.
-    browser = await launchChromium();
-    db = await openTestDatabase();
-    const now = new Date();
-    await loadDemo(db.db, { now, scale: 0.05 });
-    // The webhook test endpoint listens on this machine.
-    app = await buildApp({
-      db: db.db,
-      config: { LOG_LEVEL: 'silent', METERLINE_SESSION_HOURS: 12, METERLINE_WEBHOOK_ALLOW_PRIVATE: true },
+    served = await startDemoConsole({
+      // The webhook test endpoint listens on this machine.
+      config: { METERLINE_WEBHOOK_ALLOW_PRIVATE: true },
+      signedOut: true,
     });
-    base = await serve(app);
-    ({ context, page, consoleErrors } = await openConsolePage(browser));
+    ({ db, base, context, page, consoleErrors } = served);
     context.on('console', (msg) => {
       if (msg.type() === 'error' && msg.text().includes('Content Security Policy'))
         cspViolations.push(msg.text());
@@ -106,11 +90,7 @@ describe('the web console in Chromium', () => {
     expect(consoleErrors.take(), 'errors in the browser console').toEqual([]);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-    await db?.close();
-  });
+  afterAll(() => served?.close());
 
   it('keeps the initial JavaScript under 300 KB gzipped', () => {
     const { bytes, files } = initialJsGzip();

@@ -1,21 +1,11 @@
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/server/app.js';
-import { DEMO_PASSWORD, loadDemo } from '../../src/server/demo/load.js';
 import { purchaseCredits } from '../../src/server/ledger/purchases.js';
 import { creditsToMilli } from '../../src/shared/credits.js';
 import { formatCredits, formatCreditsUnit, formatDay, setDisplayTimeZone } from '../../src/web/lib/format.js';
-import {
-  type ConsoleErrors,
-  launchChromium,
-  openConsolePage,
-  SHOTS,
-  serve,
-  signIn,
-} from '../helpers/browser.js';
-import { openTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { type ConsoleErrors, SHOTS } from '../helpers/browser.js';
+import { type ServedConsole, startDemoConsole } from '../helpers/served-console.js';
 
 /**
  * Money and plan in the browser (issue 11): the balance in parts and the expiry warning on
@@ -23,10 +13,8 @@ import { openTestDatabase, type TestDatabase } from '../helpers/db.js';
  * job titles, actors by name and the kind filter; at 1440 and 390 px wide.
  */
 
-let db: TestDatabase;
-let app: FastifyInstance;
+let served: ServedConsole;
 let base: string;
-let browser: Browser;
 let page: Page;
 let consoleErrors: ConsoleErrors;
 
@@ -47,22 +35,19 @@ interface BalanceJson {
 
 describe('Plan & credits and the balance in the browser', () => {
   beforeAll(async () => {
-    browser = await launchChromium();
-    db = await openTestDatabase();
-    const now = new Date();
-    await loadDemo(db.db, { now, scale: 0.05 });
-    // Credits bought twelve months less five days ago: they expire in five days.
-    const [acme] = await db.db.query<{ id: string }>(`select id from system_tenants() where slug = 'acme'`);
-    await purchaseCredits(db.db, acme?.id ?? '', {
-      idempotencyKey: 'e2e-expiring',
-      creditsMilli: creditsToMilli(276.5),
-      actor: 'user:admin@acme.test',
-      now: new Date(now.getTime() - (365 - 5) * 86_400_000),
+    served = await startDemoConsole({
+      viewport: { width: 1440, height: 900 },
+      // Credits bought twelve months less five days ago: they expire in five days.
+      async before(db, _app, acmeTenantId) {
+        await purchaseCredits(db.db, acmeTenantId, {
+          idempotencyKey: 'e2e-expiring',
+          creditsMilli: creditsToMilli(276.5),
+          actor: 'user:admin@acme.test',
+          now: new Date(Date.now() - (365 - 5) * 86_400_000),
+        });
+      },
     });
-    app = await buildApp({ db: db.db, config: { LOG_LEVEL: 'silent', METERLINE_SESSION_HOURS: 12 } });
-    base = await serve(app);
-    ({ page, consoleErrors } = await openConsolePage(browser, { viewport: { width: 1440, height: 900 } }));
-    await signIn(page, base, 'admin@acme.test', DEMO_PASSWORD);
+    ({ base, page, consoleErrors } = served);
     const me = await apiGet<{ tenant: { timeZone: string } }>('/me');
     setDisplayTimeZone(me.tenant.timeZone);
   });
@@ -71,11 +56,7 @@ describe('Plan & credits and the balance in the browser', () => {
     expect(consoleErrors.take(), 'errors in the browser console').toEqual([]);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-    await db?.close();
-  });
+  afterAll(() => served?.close());
 
   it('warns of the expiring credits and breaks the balance down on Consumption', async () => {
     await page.goto(`${base}/consumption`);

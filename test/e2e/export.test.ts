@@ -2,22 +2,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
-import type { FastifyInstance } from 'fastify';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/server/app.js';
-import { addUser } from '../../src/server/auth/users.js';
 import { localDate } from '../../src/shared/calendar.js';
-import {
-  type ConsoleErrors,
-  launchChromium,
-  openConsolePage,
-  SHOTS,
-  serve,
-  signIn,
-} from '../helpers/browser.js';
-import { openTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { type ConsoleErrors, SHOTS, signIn } from '../helpers/browser.js';
 import { interviewEvents, makeTenant, PASSWORD, postEvents, TestClock } from '../helpers/factories.js';
+import { type ServedConsole, startConsole } from '../helpers/served-console.js';
 
 /**
  * The export dialog in Chromium: Export → range → format → Download, and the file the browser
@@ -27,50 +17,46 @@ import { interviewEvents, makeTenant, PASSWORD, postEvents, TestClock } from '..
 const EMAIL = 'e2e-export-admin@example.test';
 const FORMULA_TITLE = '=HYPERLINK("http://x","y")';
 
-let db: TestDatabase;
-let app: FastifyInstance;
+let served: ServedConsole;
 let base: string;
-let browser: Browser;
 let page: Page;
 let consoleErrors: ConsoleErrors;
 
 const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 
 beforeAll(async () => {
-  // First: it builds the console the server below serves.
-  browser = await launchChromium();
-  db = await openTestDatabase();
   const now = new Date();
   const clock = new TestClock(now);
-  app = await buildApp({ db: db.db, config: { LOG_LEVEL: 'silent', METERLINE_SESSION_HOURS: 12 } });
-  // The billing period is this calendar month (UTC); the interviews happened in the last hours.
-  const tenant = await makeTenant(db.db, clock, { anchor: `${localDate(now, 'UTC').slice(0, 7)}-01` });
-  await addUser(db.db, tenant.id, {
-    email: EMAIL,
-    name: 'Finance Admin',
-    role: 'account_admin',
-    password: PASSWORD,
+  served = await startConsole({
+    acceptDownloads: true,
+    async before(db, app) {
+      // The billing period is this calendar month (UTC); the interviews happened in the last hours.
+      const tenant = await makeTenant(db.db, clock, {
+        anchor: `${localDate(now, 'UTC').slice(0, 7)}-01`,
+        admin: { email: EMAIL, name: 'Finance Admin' },
+      });
+      const at = (hoursAgo: number) => new Date(now.getTime() - hoursAgo * 3_600_000).toISOString();
+      const res = await postEvents(app, tenant.apiKey, [
+        ...interviewEvents({ openingId: 'op-1', jobTitle: 'Backend Engineer', at: at(4) }),
+        ...interviewEvents({
+          openingId: 'op-1',
+          jobTitle: 'Backend Engineer',
+          outcome: 'partial',
+          at: at(4),
+        }),
+        ...interviewEvents({ openingId: 'op-2', jobTitle: FORMULA_TITLE, at: at(3) }),
+      ]);
+      expect(res.json().rejected).toEqual([]);
+    },
   });
-  const at = (hoursAgo: number) => new Date(now.getTime() - hoursAgo * 3_600_000).toISOString();
-  const res = await postEvents(app, tenant.apiKey, [
-    ...interviewEvents({ openingId: 'op-1', jobTitle: 'Backend Engineer', at: at(4) }),
-    ...interviewEvents({ openingId: 'op-1', jobTitle: 'Backend Engineer', outcome: 'partial', at: at(4) }),
-    ...interviewEvents({ openingId: 'op-2', jobTitle: FORMULA_TITLE, at: at(3) }),
-  ]);
-  expect(res.json().rejected).toEqual([]);
-  base = await serve(app);
-  ({ page, consoleErrors } = await openConsolePage(browser, { acceptDownloads: true }));
+  ({ base, page, consoleErrors } = served);
 });
 
 afterEach(() => {
   expect(consoleErrors.take(), 'errors in the browser console').toEqual([]);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await db?.close();
-});
+afterAll(() => served?.close());
 
 async function apiGet<T>(path: string): Promise<T> {
   const res = await page.request.get(`${base}/api/v1${path}`);

@@ -1,15 +1,12 @@
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/server/app.js';
 import { createApiKey } from '../../src/server/auth/api-keys.js';
-import { DEMO_PASSWORD, loadDemo } from '../../src/server/demo/load.js';
 import { formatCredits, formatNumber } from '../../src/web/lib/format.js';
 import { expectAccessible } from '../helpers/axe.js';
-import { type ConsoleErrors, launchChromium, SHOTS, watchConsoleErrors } from '../helpers/browser.js';
-import { openTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { type ConsoleErrors, SHOTS } from '../helpers/browser.js';
 import { interviewEvents, postEvents } from '../helpers/factories.js';
+import { type ServedConsole, startDemoConsole } from '../helpers/served-console.js';
 
 /**
  * The Consumption page's filter chips in Chromium, on the demo (docs/product.md, Filters): picking
@@ -17,15 +14,11 @@ import { interviewEvents, postEvents } from '../helpers/factories.js';
  * survives a reload; removing the chip brings the account's figures back. Screens go to
  * test-results/screenshots/ (filters-*.png).
  */
-const ADMIN = 'admin@acme.test';
 /** A department no demo opening has, so its figures are known. */
 const DEPARTMENT = 'Legal & Compliance';
 
-let db: TestDatabase;
-let app: FastifyInstance;
+let served: ServedConsole;
 let base: string;
-let browser: Browser;
-let context: BrowserContext;
 let page: Page;
 let consoleErrors: ConsoleErrors;
 
@@ -46,49 +39,34 @@ interface SummaryJson {
 }
 
 beforeAll(async () => {
-  browser = await launchChromium();
-  db = await openTestDatabase();
-  const now = new Date();
-  await loadDemo(db.db, { now, scale: 0.05 });
-  app = await buildApp({ db: db.db, config: { LOG_LEVEL: 'silent', METERLINE_SESSION_HOURS: 12 } });
-  const [acme] = await db.db.query<{ id: string }>(`select id from system_tenants() where slug = 'acme'`);
-  const { key } = await createApiKey(db.db, acme?.id ?? '', {
-    name: 'e2e filters',
-    scopes: ['events:write'],
+  served = await startDemoConsole({
+    viewport: { width: 1440, height: 900 },
+    async before(db, app, acmeTenantId) {
+      const { key } = await createApiKey(db.db, acmeTenantId, {
+        name: 'e2e filters',
+        scopes: ['events:write'],
+      });
+      const at = new Date(Date.now() - 3 * 3_600_000).toISOString();
+      const legal = { openingId: 'op-e2e-legal', jobTitle: 'Legal Counsel', at };
+      const res = await postEvents(
+        app,
+        key,
+        [
+          ...interviewEvents(legal),
+          ...interviewEvents({ ...legal, outcome: 'partial', completion: 0.9 }),
+        ].map((e) => ({ ...e, department: DEPARTMENT, tags: { wave: 'e2e' } })),
+      );
+      expect(res.json().rejected).toEqual([]);
+    },
   });
-  const at = new Date(now.getTime() - 3 * 3_600_000).toISOString();
-  const legal = { openingId: 'op-e2e-legal', jobTitle: 'Legal Counsel', at };
-  const res = await postEvents(
-    app,
-    key,
-    [...interviewEvents(legal), ...interviewEvents({ ...legal, outcome: 'partial', completion: 0.9 })].map(
-      (e) => ({ ...e, department: DEPARTMENT, tags: { wave: 'e2e' } }),
-    ),
-  );
-  expect(res.json().rejected).toEqual([]);
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-
-  context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-GB' });
-  context.setDefaultTimeout(20_000);
-  consoleErrors = watchConsoleErrors(context);
-  page = await context.newPage();
-  await page.goto(`${base}/`);
-  await page.getByLabel('Email').fill(ADMIN);
-  await page.locator('input[type="password"]').fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: /Welcome/ }).waitFor();
+  ({ base, page, consoleErrors } = served);
 });
 
 afterEach(() => {
   expect(consoleErrors.take(), 'errors in the browser console').toEqual([]);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await db?.close();
-});
+afterAll(() => served?.close());
 
 describe('the filter chips in Chromium', () => {
   it('filter the cards by a department picked from the chips, in the URL, and back', async () => {

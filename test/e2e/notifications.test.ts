@@ -1,20 +1,11 @@
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/server/app.js';
-import { addUser } from '../../src/server/auth/users.js';
 import { expectAccessible } from '../helpers/axe.js';
-import {
-  type ConsoleErrors,
-  launchChromium,
-  openConsolePage,
-  SHOTS,
-  serve,
-  signIn,
-} from '../helpers/browser.js';
-import { openTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { type ConsoleErrors, SHOTS, signIn } from '../helpers/browser.js';
+import type { TestDatabase } from '../helpers/db.js';
 import { makeTenant, PASSWORD, TestClock } from '../helpers/factories.js';
+import { type ServedConsole, startConsole } from '../helpers/served-console.js';
 
 /**
  * Email recipients on Plan & credits, and an email's unsubscribe link, in Chromium. The server
@@ -23,39 +14,30 @@ import { makeTenant, PASSWORD, TestClock } from '../helpers/factories.js';
 const ADMIN = 'e2e-email-admin@example.test';
 const FINANCE = 'finance@books.example';
 
+let served: ServedConsole;
 let db: TestDatabase;
-let app: FastifyInstance;
 let base: string;
-let browser: Browser;
 let page: Page;
 let consoleErrors: ConsoleErrors;
 let tenantId: string;
 
 beforeAll(async () => {
-  browser = await launchChromium();
-  db = await openTestDatabase();
-  app = await buildApp({ db: db.db, config: { LOG_LEVEL: 'silent', METERLINE_SESSION_HOURS: 12 } });
-  const tenant = await makeTenant(db.db, new TestClock(new Date()));
-  tenantId = tenant.id;
-  await addUser(db.db, tenant.id, {
-    email: ADMIN,
-    name: 'Email Admin',
-    role: 'account_admin',
-    password: PASSWORD,
+  served = await startConsole({
+    async before(t) {
+      const tenant = await makeTenant(t.db, new TestClock(new Date()), {
+        admin: { email: ADMIN, name: 'Email Admin' },
+      });
+      tenantId = tenant.id;
+    },
   });
-  base = await serve(app);
-  ({ page, consoleErrors } = await openConsolePage(browser));
+  ({ db, base, page, consoleErrors } = served);
 });
 
 afterEach(() => {
   expect(consoleErrors.take(), 'errors in the browser console').toEqual([]);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await db?.close();
-});
+afterAll(() => served?.close());
 
 describe('email notifications in Chromium', () => {
   it('adds a recipient who is not a user, chooses what it receives, and saves', async () => {

@@ -1,24 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import type { FastifyInstance } from 'fastify';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/server/app.js';
-import { addUser } from '../../src/server/auth/users.js';
 import { localDate, startOfLocalDate } from '../../src/shared/calendar.js';
 import { addDays } from '../../src/shared/local-dates.js';
 import { formatCredits, formatDateRange, formatNumber } from '../../src/web/lib/format.js';
-import {
-  type ConsoleErrors,
-  launchChromium,
-  openConsolePage,
-  SHOTS,
-  serve,
-  signIn,
-} from '../helpers/browser.js';
-import { openTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { type ConsoleErrors, SHOTS } from '../helpers/browser.js';
 import { interviewEvents, makeTenant, PASSWORD, postEvents, TestClock } from '../helpers/factories.js';
+import { type ServedConsole, startConsole } from '../helpers/served-console.js';
 
 /**
  * The Consumption page on a phone (390 × 844), the export dialog's "Last quarter" preset and the
@@ -29,10 +19,8 @@ import { interviewEvents, makeTenant, PASSWORD, postEvents, TestClock } from '..
 const EMAIL = 'e2e-phone-admin@example.test';
 const TIME_ZONE = 'Pacific/Auckland';
 
-let db: TestDatabase;
-let app: FastifyInstance;
+let served: ServedConsole;
 let base: string;
-let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 let consoleErrors: ConsoleErrors;
@@ -59,62 +47,57 @@ const localTime = (date: string, hours: number) =>
   new Date(startOfLocalDate(date, TIME_ZONE).getTime() + hours * 3_600_000).toISOString();
 
 beforeAll(async () => {
-  // First: it builds the console the server below serves.
-  browser = await launchChromium();
-  db = await openTestDatabase();
-  app = await buildApp({ db: db.db, config: { LOG_LEVEL: 'silent', METERLINE_SESSION_HOURS: 12 } });
-  // A mid-month anchor, so billing periods are not calendar months, away from today and yesterday
-  // so the last hours' interviews are in the current period.
-  const anchorDay = Number(today.slice(8, 10)) >= 15 ? '05' : '20';
-  const tenant = await makeTenant(db.db, new TestClock(now), {
-    timeZone: TIME_ZONE,
-    anchor: `${Number(today.slice(0, 4)) - 2}-01-${anchorDay}`,
+  served = await startConsole({
+    acceptDownloads: true,
+    signIn: { email: EMAIL, password: PASSWORD },
+    async before(db, app) {
+      // A mid-month anchor, so billing periods are not calendar months, away from today and yesterday
+      // so the last hours' interviews are in the current period.
+      const anchorDay = Number(today.slice(8, 10)) >= 15 ? '05' : '20';
+      const tenant = await makeTenant(db.db, new TestClock(now), {
+        timeZone: TIME_ZONE,
+        anchor: `${Number(today.slice(0, 4)) - 2}-01-${anchorDay}`,
+        admin: { email: EMAIL, name: 'Finance Admin' },
+      });
+      const hoursAgo = (h: number) => new Date(now.getTime() - h * 3_600_000).toISOString();
+      const res = await postEvents(app, tenant.apiKey, [
+        ...interviewEvents({ openingId: 'op-now', jobTitle: 'Revenue Operations Manager', at: hoursAgo(5) }),
+        ...interviewEvents({
+          openingId: 'op-now',
+          jobTitle: 'Revenue Operations Manager',
+          outcome: 'partial',
+          at: hoursAgo(4),
+        }),
+        ...interviewEvents({ openingId: 'op-now-2', jobTitle: 'Implementation Consultant', at: hoursAgo(3) }),
+        // 01:00 on the quarter's first local day: still the day before in UTC.
+        ...interviewEvents({
+          openingId: 'op-q',
+          jobTitle: 'Quarter Analyst',
+          at: localTime(lastQuarter.from, 1),
+        }),
+        ...interviewEvents({
+          openingId: 'op-q',
+          jobTitle: 'Quarter Analyst',
+          at: localTime(lastQuarter.to, 12),
+        }),
+        // The evening before the quarter: not in it.
+        ...interviewEvents({
+          openingId: 'op-before',
+          jobTitle: 'Before The Quarter',
+          at: localTime(addDays(lastQuarter.from, -1), 19),
+        }),
+      ]);
+      expect(res.json().rejected).toEqual([]);
+    },
   });
-  await addUser(db.db, tenant.id, {
-    email: EMAIL,
-    name: 'Finance Admin',
-    role: 'account_admin',
-    password: PASSWORD,
-  });
-  const hoursAgo = (h: number) => new Date(now.getTime() - h * 3_600_000).toISOString();
-  const res = await postEvents(app, tenant.apiKey, [
-    ...interviewEvents({ openingId: 'op-now', jobTitle: 'Revenue Operations Manager', at: hoursAgo(5) }),
-    ...interviewEvents({
-      openingId: 'op-now',
-      jobTitle: 'Revenue Operations Manager',
-      outcome: 'partial',
-      at: hoursAgo(4),
-    }),
-    ...interviewEvents({ openingId: 'op-now-2', jobTitle: 'Implementation Consultant', at: hoursAgo(3) }),
-    // 01:00 on the quarter's first local day: still the day before in UTC.
-    ...interviewEvents({
-      openingId: 'op-q',
-      jobTitle: 'Quarter Analyst',
-      at: localTime(lastQuarter.from, 1),
-    }),
-    ...interviewEvents({ openingId: 'op-q', jobTitle: 'Quarter Analyst', at: localTime(lastQuarter.to, 12) }),
-    // The evening before the quarter: not in it.
-    ...interviewEvents({
-      openingId: 'op-before',
-      jobTitle: 'Before The Quarter',
-      at: localTime(addDays(lastQuarter.from, -1), 19),
-    }),
-  ]);
-  expect(res.json().rejected).toEqual([]);
-  base = await serve(app);
-  ({ context, page, consoleErrors } = await openConsolePage(browser, { acceptDownloads: true }));
-  await signIn(page, base, EMAIL, PASSWORD);
+  ({ base, context, page, consoleErrors } = served);
 });
 
 afterEach(() => {
   expect(consoleErrors.take(), 'errors in the browser console').toEqual([]);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await db?.close();
-});
+afterAll(() => served?.close());
 
 async function apiGet<T>(path: string): Promise<T> {
   const res = await page.request.get(`${base}/api/v1${path}`);

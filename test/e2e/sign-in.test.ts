@@ -8,7 +8,6 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/server/auth/api-keys.js';
 import { saveSsoSettings } from '../../src/server/auth/sso.js';
-import { addUser } from '../../src/server/auth/users.js';
 import { expectAccessible } from '../helpers/axe.js';
 import { type ConsoleErrors, launchChromium, openConsolePage, SHOTS, serve } from '../helpers/browser.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/db.js';
@@ -85,13 +84,8 @@ beforeAll(async () => {
     });
   });
 
-  const plain = await makeTenant(t.db, clock);
-  await addUser(t.db, plain.id, {
-    email: PASSWORD_USER,
-    name: 'Pat',
-    role: 'account_admin',
-    password: PASSWORD,
-  });
+  // A tenant without single sign-on, whose admin signs in with a password.
+  await makeTenant(t.db, clock, { admin: { email: PASSWORD_USER, name: 'Pat' } });
   ssoTenant = await makeTenant(t.db, clock);
   await saveSsoSettings(
     t.db,

@@ -1,26 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addUser } from '../../src/server/auth/users.js';
 import { closeDuePeriods } from '../../src/server/ledger/close.js';
 import { purchaseCredits } from '../../src/server/ledger/purchases.js';
 import { creditsToMilli } from '../../src/shared/credits.js';
 import { formatCredits } from '../../src/shared/display.js';
 import { expectAccessible } from '../helpers/axe.js';
-import {
-  type ConsoleErrors,
-  launchChromium,
-  openConsolePage,
-  SHOTS,
-  serve,
-  signIn,
-} from '../helpers/browser.js';
-import { openTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { type ConsoleErrors, SHOTS } from '../helpers/browser.js';
 import { makeTenant, PASSWORD, TestClock, testApp } from '../helpers/factories.js';
+import { type ServedConsole, startConsole } from '../helpers/served-console.js';
 
 /**
  * Statements and receipts on Plan & credits: closed periods and the one in progress listed
@@ -31,11 +22,8 @@ import { makeTenant, PASSWORD, TestClock, testApp } from '../helpers/factories.j
 const clock = new TestClock(new Date(Date.now() - 40 * 86_400_000));
 const email = 'finance@statements.test';
 
-let db: TestDatabase;
-let app: FastifyInstance;
+let served: ServedConsole;
 let base: string;
-let browser: Browser;
-let context: BrowserContext;
 let page: Page;
 let consoleErrors: ConsoleErrors;
 
@@ -51,30 +39,29 @@ async function pdfText(bytes: Buffer): Promise<string[]> {
 
 describe('statements and receipts in the browser', () => {
   beforeAll(async () => {
-    browser = await launchChromium();
-    db = await openTestDatabase();
-    const tenant = await makeTenant(db.db, clock, { plan: { creditPriceCents: 250, currency: 'EUR' } });
-    await addUser(db.db, tenant.id, { email, name: 'Fin Ance', role: 'account_admin', password: PASSWORD });
-    await purchaseCredits(db.db, tenant.id, {
-      idempotencyKey: 'e2e-statement-0001',
-      creditsMilli: creditsToMilli(40),
-      actor: `user:${email}`,
-      now: clock.now(),
+    served = await startConsole({
+      app: (db) => testApp(db, clock),
+      acceptDownloads: true,
+      async before(db) {
+        const tenant = await makeTenant(db.db, clock, {
+          plan: { creditPriceCents: 250, currency: 'EUR' },
+          admin: { email, name: 'Fin Ance' },
+        });
+        await purchaseCredits(db.db, tenant.id, {
+          idempotencyKey: 'e2e-statement-0001',
+          creditsMilli: creditsToMilli(40),
+          actor: `user:${email}`,
+          now: clock.now(),
+        });
+        clock.current = new Date();
+        await closeDuePeriods(db.db, tenant.id, clock.now());
+      },
+      signIn: { email, password: PASSWORD },
     });
-    clock.current = new Date();
-    await closeDuePeriods(db.db, tenant.id, clock.now());
-    app = await testApp(db.db, clock);
-    base = await serve(app);
-    ({ context, page, consoleErrors } = await openConsolePage(browser, { acceptDownloads: true }));
-    await signIn(page, base, email, PASSWORD);
+    ({ base, page, consoleErrors } = served);
   }, 120_000);
 
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await app?.close();
-    await db?.close();
-  });
+  afterAll(() => served?.close());
 
   it('lists the statements and the purchase, and downloads PDFs with their figures', async () => {
     await page.goto(`${base}/credits`);

@@ -1,24 +1,14 @@
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/server/app.js';
 import { createApiKey } from '../../src/server/auth/api-keys.js';
-import { DEMO_PASSWORD, loadDemo } from '../../src/server/demo/load.js';
 import { NO_ATTRIBUTE_LABEL } from '../../src/shared/attribution.js';
 import { creditsToMilli } from '../../src/shared/credits.js';
 import { formatCredits, formatNumber, formatPercent } from '../../src/web/lib/format.js';
 import { expectAccessible } from '../helpers/axe.js';
-import {
-  type ConsoleErrors,
-  launchChromium,
-  openConsolePage,
-  SHOTS,
-  serve,
-  signIn,
-} from '../helpers/browser.js';
-import { openTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { type ConsoleErrors, SHOTS } from '../helpers/browser.js';
 import { interviewEvents, postEvents } from '../helpers/factories.js';
+import { type ServedConsole, startDemoConsole } from '../helpers/served-console.js';
 
 /**
  * The Consumption page's "Usage by" switch in Chromium, on the demo: usage by department adds up
@@ -26,14 +16,11 @@ import { interviewEvents, postEvents } from '../helpers/factories.js';
  * phone keeps the label, Completed and Credits Used on screen. Screens go to
  * test-results/screenshots/ (usage-by-*.png).
  */
-const ADMIN = 'admin@acme.test';
 /** A department no demo opening has, so its row's figures are known. */
 const DEPARTMENT = 'Legal & Compliance';
 
-let db: TestDatabase;
-let app: FastifyInstance;
+let served: ServedConsole;
 let base: string;
-let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 let consoleErrors: ConsoleErrors;
@@ -105,44 +92,35 @@ const choice = (p: Page, label: string) =>
   p.getByRole('radiogroup', { name: 'Usage by' }).getByRole('radio', { name: label, exact: true });
 
 beforeAll(async () => {
-  // First: it builds the console the server below serves.
-  browser = await launchChromium();
-  db = await openTestDatabase();
-  const now = new Date();
-  await loadDemo(db.db, { now, scale: 0.05 });
-  app = await buildApp({ db: db.db, config: { LOG_LEVEL: 'silent', METERLINE_SESSION_HOURS: 12 } });
-  // Three interviews of the last hours: two of a department no demo opening has, one naming no
-  // department (so "(none)" has a row whatever the demo's titles give).
-  const [acme] = await db.db.query<{ id: string }>(`select id from system_tenants() where slug = 'acme'`);
-  const { key } = await createApiKey(db.db, acme?.id ?? '', {
-    name: 'e2e usage by',
-    scopes: ['events:write'],
-  });
-  const at = new Date(now.getTime() - 3 * 3_600_000).toISOString();
-  const legal = { openingId: 'op-e2e-legal', jobTitle: 'Legal Counsel', at };
-  const res = await postEvents(app, key, [
-    ...[...interviewEvents(legal), ...interviewEvents({ ...legal, outcome: 'partial', completion: 0.9 })].map(
-      (e) => ({ ...e, department: DEPARTMENT }),
-    ),
-    ...interviewEvents({ openingId: 'op-e2e-none', jobTitle: 'Unfiled Role', at }),
-  ]);
-  expect(res.json().rejected).toEqual([]);
-  base = await serve(app);
-  ({ context, page, consoleErrors } = await openConsolePage(browser, {
+  served = await startDemoConsole({
     viewport: { width: 1440, height: 900 },
-  }));
-  await signIn(page, base, ADMIN, DEMO_PASSWORD);
+    // Three interviews of the last hours: two of a department no demo opening has, one naming no
+    // department (so "(none)" has a row whatever the demo's titles give).
+    async before(db, app, acmeTenantId) {
+      const { key } = await createApiKey(db.db, acmeTenantId, {
+        name: 'e2e usage by',
+        scopes: ['events:write'],
+      });
+      const at = new Date(Date.now() - 3 * 3_600_000).toISOString();
+      const legal = { openingId: 'op-e2e-legal', jobTitle: 'Legal Counsel', at };
+      const res = await postEvents(app, key, [
+        ...[
+          ...interviewEvents(legal),
+          ...interviewEvents({ ...legal, outcome: 'partial', completion: 0.9 }),
+        ].map((e) => ({ ...e, department: DEPARTMENT })),
+        ...interviewEvents({ openingId: 'op-e2e-none', jobTitle: 'Unfiled Role', at }),
+      ]);
+      expect(res.json().rejected).toEqual([]);
+    },
+  });
+  ({ base, context, page, consoleErrors } = served);
 });
 
 afterEach(() => {
   expect(consoleErrors.take(), 'errors in the browser console').toEqual([]);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await db?.close();
-});
+afterAll(() => served?.close());
 
 describe('the "Usage by" switch in Chromium', () => {
   it('shows usage by department that adds up to the cards and equals the breakdown route', async () => {

@@ -50,12 +50,18 @@ export interface TestTenant {
 /**
  * A tenant with its plan and one API key, `apiKey`. The key has the scopes given, else only
  * events:write (the interview engine's default): a test that reads, buys or sets opening status
- * with it says so.
+ * with it says so. `admin`, when given, is an account admin who signs in with PASSWORD.
  */
 export async function makeTenant(
   db: Database,
   clock: TestClock,
-  opts: { plan?: Partial<PlanInput>; timeZone?: string; anchor?: string; scopes?: ApiKeyScope[] } = {},
+  opts: {
+    plan?: Partial<PlanInput>;
+    timeZone?: string;
+    anchor?: string;
+    scopes?: ApiKeyScope[];
+    admin?: { email: string; name: string };
+  } = {},
 ): Promise<TestTenant> {
   const slug = uniqueSlug();
   const { id } = await createTenant(
@@ -73,6 +79,7 @@ export async function makeTenant(
     name: 'engine',
     ...(opts.scopes ? { scopes: opts.scopes } : {}),
   });
+  if (opts.admin) await addUser(db, id, { ...opts.admin, role: 'account_admin', password: PASSWORD });
   return { id, slug, apiKey: key };
 }
 

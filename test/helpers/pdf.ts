@@ -1,14 +1,8 @@
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
-
-/** The metrics of the PDF's standard fonts (Helvetica), which pdf.js reads from its package. */
-const standardFontDataUrl = `${join(dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json')), 'standard_fonts')}/`;
 
 /** The text items of a PDF, in reading order, empty ones left out. */
 export async function pdfText(body: Buffer | Uint8Array): Promise<string[]> {
-  const pdf = await getDocument({ data: new Uint8Array(body), isEvalSupported: false, standardFontDataUrl })
-    .promise;
+  const pdf = await getDocument({ data: new Uint8Array(body), isEvalSupported: false }).promise;
   const items: string[] = [];
   for (let n = 1; n <= pdf.numPages; n++) {
     const content = await (await pdf.getPage(n)).getTextContent();

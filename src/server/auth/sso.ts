@@ -6,6 +6,7 @@ import { isPlainlyPrivate } from '../alerts/destination.js';
 import type { Database, Queryable } from '../db/database.js';
 import { DomainError } from '../errors.js';
 import { type AuditContext, writeAudit } from './audit.js';
+import { pinnedFetch } from './sso-fetch.js';
 import { randomToken, sha256Hex } from './tokens.js';
 import { normalizeEmail, type VouchedUser } from './users.js';
 
@@ -261,6 +262,8 @@ function configurationOf(
   const issuer = parseIssuer(row.issuer, allowPrivate);
   const config = oidc.discovery(issuer, row.client_id, row.client_secret, undefined, {
     timeout: 10,
+    // Every request to the provider, now and for this configuration's life, goes where it was judged to.
+    [oidc.customFetch]: pinnedFetch(allowPrivate),
     execute: [
       // The ID token's signature is checked against the provider's JWKS even though it came
       // straight from the token endpoint, where the library would otherwise trust TLS alone.

@@ -18,6 +18,7 @@ import {
 } from '../metering/ingest.js';
 import {
   addToAttributeRollups,
+  addToOpenInvitations,
   addToRollups,
   addToSetRollups,
   type InterviewWrite,
@@ -36,6 +37,8 @@ import {
   type CandidateDelta,
   candidateChanges,
   nonZero,
+  type OpenInvitationDelta,
+  openInvitationChanges,
   type RollupDelta,
 } from '../metering/rollup.js';
 import { mergeEvent } from '../metering/state.js';
@@ -59,6 +62,7 @@ export class DemoReplay {
   private readonly attributes: AttributeDelta = new Map();
   private readonly sets = emptySetDelta();
   private readonly candidates: CandidateDelta = new Map();
+  private readonly openInvitations: OpenInvitationDelta = new Map();
 
   constructor(
     private readonly db: Database,
@@ -108,7 +112,11 @@ export class DemoReplay {
           reversed: false,
         });
       }
-      const { writes, charges, rollups, attributes, sets, candidates } = consequences(after, before, ctx);
+      const { writes, charges, rollups, attributes, sets, candidates, openInvitations } = consequences(
+        after,
+        before,
+        ctx,
+      );
       for (const w of writes) {
         this.writes.set(w.record.id, w);
         this.stored.set(w.record.id, { record: w.record, chargedMilli: w.chargedMilli, reversed: false });
@@ -117,6 +125,8 @@ export class DemoReplay {
       for (const [key, counts] of attributes) addCounts(this.attributes, key, counts);
       mergeSetDelta(this.sets, sets);
       for (const [key, n] of candidates) this.candidates.set(key, (this.candidates.get(key) ?? 0) + n);
+      for (const [day, n] of openInvitations)
+        this.openInvitations.set(day, (this.openInvitations.get(day) ?? 0) + n);
       await postConsumption(tx, account, lots, charges, this.actor);
       if (charges.length > 0) await alertIfLow(tx, ctx, account.balanceMilli, now);
     });
@@ -124,7 +134,7 @@ export class DemoReplay {
 
   /**
    * Writes every row the batches left: openings, recruiters, candidates, events, interviews,
-   * candidate days and rollups, the large tables by insertRows (the tenant is new: each row is
+   * candidate days, rollups and open invitations, the large tables by insertRows (the tenant is new: each row is
    * inserted once).
    */
   async flush(): Promise<void> {
@@ -142,6 +152,7 @@ export class DemoReplay {
         addToRollups(tx, tenantId, nonZero(this.rollups)),
         addToAttributeRollups(tx, tenantId, attributeChanges(this.attributes)),
         addToSetRollups(tx, tenantId, setChanges(this.sets), this.sets.sets.values()),
+        addToOpenInvitations(tx, tenantId, openInvitationChanges(this.openInvitations)),
       ]);
     });
   }

@@ -45,5 +45,6 @@ export function csvWriter(out: Writable, signal?: AbortSignal): ExportWriter {
       if (!started) out.write(header());
       await Promise.race([endOf(out), untilGone(out, signal)]);
     },
+    close: async () => {},
   };
 }

@@ -109,28 +109,32 @@ export async function runExport(
       try {
         const totals = await usageTotals(tx, tenantId, range, filter);
         const writer = format === 'csv' ? csvWriter(out, opts.signal) : xlsxWriter(out, opts.signal);
-        const batches = await openExportRows(tx, tenantId, range, filter, opts.batchSize);
         try {
-          for (;;) {
-            if (opts.signal?.aborted) throw new ExportAborted();
-            // Each batch goes straight to the writer, so nothing holds it while `out` drains (cursor.ts).
-            const written = writer.writeRows(await batches.next());
-            if (written === 0) break;
-            rows += written;
-            await writer.drained();
+          const batches = await openExportRows(tx, tenantId, range, filter, opts.batchSize);
+          try {
+            for (;;) {
+              if (opts.signal?.aborted) throw new ExportAborted();
+              // Each batch goes straight to the writer, so nothing holds it while `out` drains (cursor.ts).
+              const written = writer.writeRows(await batches.next());
+              if (written === 0) break;
+              rows += written;
+              await writer.drained();
+            }
+          } finally {
+            await batches.close();
           }
+          await writer.finish({
+            tenantName: plan.tenantName,
+            timeZone,
+            range,
+            filter: filterParams(filter),
+            totals,
+            rows,
+            generatedAt: opts.now,
+          });
         } finally {
-          await batches.close();
+          await writer.close();
         }
-        await writer.finish({
-          tenantName: plan.tenantName,
-          timeZone,
-          range,
-          filter: filterParams(filter),
-          totals,
-          rows,
-          generatedAt: opts.now,
-        });
       } finally {
         await running.release();
       }

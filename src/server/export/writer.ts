@@ -27,4 +27,6 @@ export interface ExportWriter {
   /** Resolves once the output can take the next batch (the writers' backpressure). */
   drained(): Promise<void>;
   finish(summary: ExportSummary): Promise<void>;
+  /** Frees what the writer holds (the .xlsx's worker thread), whether the export finished or not. */
+  close(): Promise<void>;
 }

@@ -1,148 +1,99 @@
-import type { EventEmitter } from 'node:events';
 import type { Writable } from 'node:stream';
-import ExcelJS from 'exceljs';
-import {
-  CANDIDATE_COUNT_DEFINITION,
-  type ColumnKind,
-  DAY_DEFINITION,
-  EXPORT_COLUMNS,
-  ROW_GRAIN_DEFINITION,
-  totalsTable,
-} from './columns.js';
+import { Worker } from 'node:worker_threads';
+import { EXPORT_COLUMNS } from './columns.js';
 import { neutraliseCell } from './neutralise.js';
-import { drained, drainOf, untilGone } from './output.js';
-import type { ExportRow } from './rows.js';
+import { drained, endOf, untilGone } from './output.js';
 import type { ExportWriter } from './writer.js';
+import { SHEET_COLUMNS, totalsLines } from './xlsx-layout.js';
+import type { TotalsLine } from './xlsx-sheet.mjs';
 
-const NUMBER_FORMATS: Record<ColumnKind, string | undefined> = {
-  date: 'yyyy-mm-dd',
-  text: undefined,
-  count: undefined,
-  credits: '#,##0.0##',
-};
+/** Messages to the worker and from it (xlsx-worker.mjs). */
+type ToWorker = { cells: (string | number)[] } | { totals: TotalsLine[] };
+type FromWorker = Uint8Array | { took: true } | { done: true };
 
-/**
- * One style object per column, given to every cell of the column. ExcelJS finds a style it has
- * seen by object identity and otherwise serialises it to look it up, which, with a fresh style
- * object per cell, was a third of the time per row.
- */
-const COLUMN_STYLES: Partial<ExcelJS.Style>[] = EXPORT_COLUMNS.map((c) => {
-  const numFmt = NUMBER_FORMATS[c.kind];
-  return numFmt ? { numFmt } : {};
-});
+/** The worker thread: its module beside this one, or the bundle's entry beside the bundle (dist/server). */
+const WORKER = new URL(
+  import.meta.url.endsWith('.js') ? './xlsx-worker.js' : './xlsx-worker.mjs',
+  import.meta.url,
+);
+export const startXlsxWorker = () => new Worker(WORKER, { workerData: SHEET_COLUMNS });
 
 /**
- * The stream a sheet's XML is piped into on its way to the zip's compressor. ExcelJS pushes into
- * it without waiting, and compressing is slower than writing rows, so it grows without end
- * (40 MB per 100,000 rows) unless the writer waits for it to drain. It is an internal of ExcelJS
- * 4.4.0 (pinned): the sheet's `stream` (a StreamBuf) and the first of its `pipes`. Should a
- * version not have it, the writer still waits for `out` and only this bound is lost.
+ * .xlsx (see xlsx-sheet.mjs for the file), written by ExcelJS in a worker thread: building the
+ * sheet's XML is most of an export's time, and in the worker it runs while this thread reads and
+ * shapes the next batch, rather than after it. Backpressure end to end: a batch is sent only once
+ * the worker has taken the one before it (written it, and its compressor has room) and `out` has
+ * drained, so at most two batches and the bytes of one are held. The worker's failure is the
+ * export's; the worker is ended by close(), whether the export finished, failed or was aborted.
  */
-interface Pending extends EventEmitter {
-  _writableState?: { needDrain?: boolean };
-}
-export function zipInputOf(sheet: ExcelJS.Worksheet): Pending | undefined {
-  const pipes = (sheet as unknown as { stream?: { pipes?: Pending[] } }).stream?.pipes;
-  return pipes?.[0];
-}
-
-/** A local date as the Date ExcelJS turns into that day's serial number (it counts in UTC). */
-function excelDate(day: string): Date {
-  return new Date(`${day}T00:00:00Z`);
-}
-
-function cells(row: ExportRow): (string | number | Date)[] {
-  return EXPORT_COLUMNS.map((c) => {
-    const v = c.value(row);
-    if (c.kind === 'date') return excelDate(String(v));
-    return typeof v === 'string' ? neutraliseCell(v) : v;
+export function xlsxWriter(out: Writable, signal?: AbortSignal, start = startXlsxWorker): ExportWriter {
+  const thread = start();
+  const gone = untilGone(out, signal);
+  gone.catch(() => {});
+  let failure: Error | undefined;
+  let sent = 0;
+  let taken = 0;
+  let done = false;
+  let wake: (() => void) | undefined;
+  const settle = () => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  thread.on('message', (message: FromWorker) => {
+    if (ArrayBuffer.isView(message)) {
+      if (!out.destroyed) out.write(message);
+      return;
+    }
+    if ('took' in message) taken++;
+    else done = true;
+    settle();
   });
-}
-
-/**
- * .xlsx through ExcelJS's streaming writer: each row is committed (serialised and zipped) as it
- * comes, with inline strings instead of a shared-strings table that would grow with the rows.
- * ExcelJS has no backpressure of its own, so each batch waits for the zip's input and `out` to drain.
- * Sheet 1 "Usage": typed cells, a frozen header, an autofilter; sheet 2 "Totals": the range's
- * totals (from the console's own query) and what each figure means.
- */
-export function xlsxWriter(out: Writable, signal?: AbortSignal): ExportWriter {
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
-    stream: out,
-    useStyles: true,
-    useSharedStrings: false,
+  thread.on('error', (err) => {
+    failure = err;
+    settle();
   });
-  workbook.creator = 'Meterline';
-  const usage = workbook.addWorksheet('Usage', { views: [{ state: 'frozen', ySplit: 1 }] });
-  usage.columns = EXPORT_COLUMNS.map((c) => ({ width: c.width }));
-  const header = usage.addRow(EXPORT_COLUMNS.map((c) => c.header));
-  header.font = { bold: true };
-  header.commit();
-  let rows = 0;
+  thread.on('exit', (code) => {
+    if (!done)
+      failure ??= new Error(`The .xlsx worker stopped before the file was complete (exit code ${code}).`);
+    settle();
+  });
+  const send = (message: ToWorker) => thread.postMessage(message);
+  /** Resolves once `ready()` holds; rejects when the worker fails or `out` goes away first. */
+  const until = async (ready: () => boolean) => {
+    while (!failure && !ready()) {
+      await Promise.race([new Promise<void>((resolve) => (wake = resolve)), gone]);
+    }
+    if (failure) throw failure;
+  };
 
   return {
-    writeRows(batch) {
-      for (const row of batch) {
-        const added = usage.addRow(cells(row));
-        for (let i = 0; i < COLUMN_STYLES.length; i++) added.getCell(i + 1).style = COLUMN_STYLES[i] ?? {};
-        added.commit();
+    writeRows(rows) {
+      const cells: (string | number)[] = [];
+      for (const row of rows) {
+        for (const c of EXPORT_COLUMNS) {
+          const v = c.value(row);
+          cells.push(typeof v === 'string' && c.kind !== 'date' ? neutraliseCell(v) : v);
+        }
       }
-      rows += batch.length;
-      return batch.splice(0).length;
+      if (cells.length > 0) {
+        send({ cells });
+        sent++;
+      }
+      return rows.splice(0).length;
     },
     async drained() {
-      const zipInput = zipInputOf(usage);
-      if (zipInput?._writableState?.needDrain) await drainOf(zipInput, out, signal);
+      // One batch may be in the worker while this thread fetches and shapes the next.
+      await until(() => sent - taken <= 1);
       await drained(out, signal);
     },
     async finish(summary) {
-      usage.autoFilter = {
-        from: { row: 1, column: 1 },
-        to: { row: rows + 1, column: EXPORT_COLUMNS.length },
-      };
-      usage.commit();
-
-      const totals = workbook.addWorksheet('Totals');
-      totals.columns = [
-        { width: 24 },
-        { width: 16 },
-        { width: 110, style: { alignment: { wrapText: true } } },
-      ];
-      const line = (values: (string | number | Date)[], bold = false) => {
-        const r = totals.addRow(values);
-        if (bold) r.font = { bold: true };
-        return r;
-      };
-      line(['Usage export'], true);
-      line(['Tenant', neutraliseCell(summary.tenantName)]);
-      line(['From', excelDate(summary.range.from)]).getCell(2).numFmt = 'yyyy-mm-dd';
-      line(['To (included)', excelDate(summary.range.to)]).getCell(2).numFmt = 'yyyy-mm-dd';
-      line(['Time zone', summary.timeZone]);
-      const filters = Object.entries(summary.filter);
-      line([
-        'Filters',
-        filters.length === 0 ? 'None' : neutraliseCell(filters.map(([k, v]) => `${k} = ${v}`).join('; ')),
-      ]);
-      line(['Rows', summary.rows]);
-      line(['Generated at (UTC)', summary.generatedAt.toISOString()]);
-      line([]);
-      line(['Figure', 'Total of the range', 'Definition'], true);
-      for (const t of totalsTable(summary.totals)) {
-        const r = line([t.figure, t.value, t.definition]);
-        r.getCell(2).numFmt = t.figure === 'Credits used' ? '#,##0.0##' : '#,##0';
-      }
-      line([]);
-      line(['Notes'], true);
-      line(['Dates', '', DAY_DEFINITION]);
-      line(['Row grain', '', ROW_GRAIN_DEFINITION]);
-      line(['Candidate count', '', CANDIDATE_COUNT_DEFINITION]);
-      line([
-        'Same as the console',
-        '',
-        'These totals are computed by the same query as the Consumption console’s summary for this range and filters; the columns of the Usage sheet add up to them.',
-      ]);
-      totals.commit();
-      await Promise.race([workbook.commit(), untilGone(out, signal)]);
+      send({ totals: totalsLines(summary) });
+      await until(() => done);
+      await Promise.race([endOf(out), gone]);
+    },
+    async close() {
+      await thread.terminate();
     },
   };
 }

@@ -108,7 +108,7 @@ async function forecastOf(
   );
 
   const perInvitation = await creditsPerInvitation(tx, tenantId, today, filter);
-  const invitations = await openInvitations(tx, tenantId, now);
+  const invitations = await openInvitations(tx, tenantId, today);
   // Without an observed rate, every open invitation is assumed to complete: the cautious side.
   const pipelineMilli = nearestMilli(invitations * (perInvitation ?? 1));
   const ledger = await loadLedgerState(tx, tenantId, now);

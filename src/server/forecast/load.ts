@@ -17,7 +17,7 @@ const LATEST_FULL_START_DAY = 7;
 /** Credits per invitation are read over the last year, up to two weeks ago (recent invitations are still open). */
 const RATE_WINDOW_MONTHS = 12;
 const RATE_LAG_DAYS = 14;
-/** Invitations older than this no longer count as likely to complete. */
+/** Invitations from longer ago than this many days no longer count as likely to complete. */
 const OPEN_INVITATION_DAYS = 30;
 
 export interface TenantHistory {
@@ -114,13 +114,15 @@ export async function creditsPerInvitation(
   return Math.min(1, Math.max(0, milliToCredits(totals.creditsMilli) / totals.invited));
 }
 
-/** Interviews invited (or started) in the last weeks and not finished yet. */
-export async function openInvitations(tx: Queryable, tenantId: string, now: Date): Promise<number> {
+/**
+ * Interviews invited on one of the last OPEN_INVITATION_DAYS local days (today included) and still
+ * invited or started, as ingest keeps them per day of invitation (docs/product.md, Forecast).
+ */
+export async function openInvitations(tx: Queryable, tenantId: string, today: string): Promise<number> {
   const [row] = await tx.query<{ n: number }>(
-    `select count(*)::int as n from interviews
-      where tenant_id = $1 and not is_simulation and state in ('invited', 'started')
-        and invited_at > $2::timestamptz - make_interval(days => $3)`,
-    [tenantId, now, OPEN_INVITATION_DAYS],
+    `select coalesce(sum(open_invitations), 0)::int as n from open_invitation_days
+      where tenant_id = $1 and day > $2::date`,
+    [tenantId, addDays(today, -OPEN_INVITATION_DAYS)],
   );
   return Number(row?.n ?? 0);
 }

@@ -61,10 +61,11 @@ export async function changeAutoTopUp(
     buyMilli: milliOf('buyCredits', input.buyCredits, true),
     monthlyCapMilli: milliOf('monthlyCapCredits', input.monthlyCapCredits, true),
   };
-  checkAutoTopUp(settings, await loadBillingContext(tx, tenantId));
+  const ctx = await loadBillingContext(tx, tenantId);
+  checkAutoTopUp(settings, ctx);
   await saveAutoTopUp(tx, tenantId, settings, by);
   await writeAudit(tx, tenantId, by, AUTO_TOP_UP_CHANGED, { ...input });
-  return autoTopUpView(tx, await loadBillingContext(tx, tenantId), by.at);
+  return autoTopUpView(tx, { ...ctx, autoTopUp: settings }, by.at);
 }
 
 async function saveAutoTopUp(

@@ -14,6 +14,7 @@ import {
   addCandidateDays,
   addContribution,
   addCounts,
+  addOpenInvitation,
   attributeChanges,
   attributeKey,
   type CandidateDelta,
@@ -22,6 +23,8 @@ import {
   candidateKey,
   countsFromRow,
   nonZero,
+  type OpenInvitationDelta,
+  openInvitationChanges,
   type RollupDelta,
   rollupKey,
 } from '../metering/rollup.js';
@@ -49,8 +52,8 @@ export interface Disagreement {
  * changed, removed or slipped in since it was appended), the balance and the overage equal the sums
  * of the ledger, each lot's remainder equals the entries on it, each interview's charge equals its
  * ledger entries, each interview's stored state and finish time are deriveState of its stored
- * milestones, and the daily rollups (by opening, by attribute and by attribution set) equal a recount of the interviews
- * they summarise (by the same contribution rule ingest uses).
+ * milestones, and the daily rollups (by opening, by attribute and by attribution set) and the open invitations equal
+ * a recount of the interviews they summarise (by the same contribution rules ingest uses).
  */
 export async function verifyTenant(db: Database, tenantId: string): Promise<Disagreement[]> {
   return db.withTenant(tenantId, async (tx) => {
@@ -129,6 +132,7 @@ async function verifyInterviews(tx: Queryable, tenantId: string): Promise<Disagr
   const candidates: CandidateDelta = new Map();
   const attributes: AttributeDelta = new Map();
   const sets = emptySetDelta();
+  const open: OpenInvitationDelta = new Map();
   let after = '';
   for (;;) {
     const stored = await tx.query<{ id: string; state: string; finished_at: string | null }>(
@@ -160,12 +164,31 @@ async function verifyInterviews(tx: Queryable, tenantId: string): Promise<Disagr
       addCandidateDays(candidates, i.record, timeZone, 1);
       addAttributedContribution(attributes, i.record, i.chargedMilli, timeZone, 1);
       addSetContribution(sets, i.record, i.chargedMilli, timeZone, 1);
+      addOpenInvitation(open, i.record, timeZone, 1);
     }
   }
   problems.push(...(await compareRollups(tx, tenantId, expected, candidates)));
   problems.push(...(await compareAttributeRollups(tx, tenantId, attributes)));
   problems.push(...(await compareSetRollups(tx, tenantId, sets)));
+  problems.push(...(await compareOpenInvitations(tx, tenantId, open)));
   return problems;
+}
+
+/** The stored open invitations per day against those recounted from the interviews. */
+async function compareOpenInvitations(
+  tx: Queryable,
+  tenantId: string,
+  expected: OpenInvitationDelta,
+): Promise<Disagreement[]> {
+  const stored = await tx.query<{ day: string; open_invitations: number }>(
+    `select to_char(day, 'YYYY-MM-DD') as day, open_invitations from open_invitation_days where tenant_id = $1`,
+    [tenantId],
+  );
+  for (const r of stored) expected.set(r.day, (expected.get(r.day) ?? 0) - Number(r.open_invitations));
+  return openInvitationChanges(expected).map(([day, n]) => ({
+    check: 'rollup' as const,
+    message: `Open invitations of ${day} are off from its interviews by ${n}`,
+  }));
 }
 
 /** The stored rollups and candidate days against those recounted from the interviews. */

@@ -17,6 +17,7 @@ import { eventTimeProblem, onlyAttributionIssues, type ParsedEvent, parseEvent }
 import {
   addCandidates,
   addToAttributeRollups,
+  addToOpenInvitations,
   addToRollups,
   addToSetRollups,
   findEventHashes,
@@ -36,10 +37,13 @@ import {
   addAttributedContribution,
   addCandidateDays,
   addContribution,
+  addOpenInvitation,
   attributeChanges,
   type CandidateDelta,
   candidateChanges,
   nonZero,
+  type OpenInvitationDelta,
+  openInvitationChanges,
   type RollupDelta,
 } from './rollup.js';
 import { deriveState, type InterviewRecord, mergeEvent, sameRecord } from './state.js';
@@ -269,7 +273,11 @@ async function ingestBatch(
       upsertCandidates(tx, tenantId, candidateSightings(passed, before)),
       upsertRecruiters(tx, tenantId, recruiterSightings(passed)),
     ];
-    const { writes, charges, rollups, attributes, sets, candidates } = consequences(after, before, ctx);
+    const { writes, charges, rollups, attributes, sets, candidates, openInvitations } = consequences(
+      after,
+      before,
+      ctx,
+    );
     const balanceAfter = account.balanceMilli - charges.reduce((sum, c) => sum + c.deltaMilli, 0);
     // A fall through the auto top-up floor buys credits once the charges are written; the low-balance
     // alerts then look at the balance after it (docs/product.md, Auto top-up).
@@ -280,6 +288,7 @@ async function ingestBatch(
       addToRollups(tx, tenantId, nonZero(rollups)),
       addToAttributeRollups(tx, tenantId, attributeChanges(attributes)),
       addToSetRollups(tx, tenantId, setChanges(sets), sets.sets.values()),
+      addToOpenInvitations(tx, tenantId, openInvitationChanges(openInvitations)),
       postConsumption(tx, account, lots, charges, opts.actor),
     );
     if (charges.length > 0 && !topUp) writing.push(alertIfLow(tx, ctx, balanceAfter, opts.now));
@@ -321,7 +330,7 @@ export async function alertIfLow(
 
 /**
  * What the merged interviews change: their rows, the charge differences, the rollup deltas (by
- * opening, by attribute and by attribution set) and the candidate deltas.
+ * opening, by attribute and by attribution set), the candidate deltas and the open invitations.
  */
 export function consequences(
   after: Map<string, StoredInterview>,
@@ -334,6 +343,7 @@ export function consequences(
   attributes: AttributeDelta;
   sets: SetDelta;
   candidates: CandidateDelta;
+  openInvitations: OpenInvitationDelta;
 } {
   const writes: InterviewWrite[] = [];
   const charges: ChargeDelta[] = [];
@@ -341,6 +351,7 @@ export function consequences(
   const attributes: AttributeDelta = new Map();
   const sets = emptySetDelta();
   const candidates: CandidateDelta = new Map();
+  const openInvitations: OpenInvitationDelta = new Map();
   for (const [id, next] of after) {
     const { state, finishedAt } = deriveState(next.record);
     const charge = chargeFor(
@@ -358,8 +369,10 @@ export function consequences(
       addAttributedContribution(attributes, prev.record, prev.chargedMilli, ctx.timeZone, -1);
       addSetContribution(sets, prev.record, prev.chargedMilli, ctx.timeZone, -1);
       addCandidateDays(candidates, prev.record, ctx.timeZone, -1);
+      addOpenInvitation(openInvitations, prev.record, ctx.timeZone, -1);
     }
     addCandidateDays(candidates, next.record, ctx.timeZone, 1);
+    addOpenInvitation(openInvitations, next.record, ctx.timeZone, 1);
     // Charges only grow (an interview costs at most one credit); a reversal is the one way down.
     const chargedMilli = Math.max(charge.milli, next.chargedMilli);
     addContribution(rollups, next.record, chargedMilli, ctx.timeZone, 1);
@@ -384,7 +397,7 @@ export function consequences(
       });
     }
   }
-  return { writes, charges, rollups, attributes, sets, candidates };
+  return { writes, charges, rollups, attributes, sets, candidates, openInvitations };
 }
 
 const distinct = (ids: string[]) => [...new Set(ids)];

@@ -602,3 +602,31 @@ export async function insertNewCandidateDays(
     ),
   ]);
 }
+
+/**
+ * Moves the open invitations per day of invitation by `rows` ([day, n]); a day that comes to none
+ * is deleted, so the rows are the same as if the events had arrived in order.
+ */
+export async function addToOpenInvitations(
+  tx: Queryable,
+  tenantId: string,
+  rows: [day: string, n: number][],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const lowered = rows.filter(([, n]) => n < 0);
+  await settleAll([
+    tx.query(
+      `insert into open_invitation_days as o (tenant_id, day, open_invitations)
+       select $1, day, n from json_to_recordset($2::json) as r(day date, n int)
+       on conflict (tenant_id, day) do update set open_invitations = o.open_invitations + excluded.open_invitations`,
+      [tenantId, JSON.stringify(rows.map(([day, n]) => ({ day, n })))],
+    ),
+    lowered.length === 0
+      ? Promise.resolve([])
+      : tx.query(
+          `delete from open_invitation_days o using json_to_recordset($2::json) as r(day date)
+            where o.tenant_id = $1 and o.day = r.day and o.open_invitations = 0`,
+          [tenantId, JSON.stringify(lowered.map(([day]) => ({ day })))],
+        ),
+  ]);
+}

@@ -205,3 +205,28 @@ export function nonZero(delta: RollupDelta): [string, string, UsageCounts][] {
   }
   return out;
 }
+
+/**
+ * Open invitations by the local day of their invitation (docs/product.md, Forecast): an interview
+ * that is not a simulation and is still invited or started counts once on the day it was invited.
+ * Keyed by day; kept, like the rollups, by removing an interview's count before and adding it after.
+ */
+export type OpenInvitationDelta = Map<string, number>;
+
+export function addOpenInvitation(
+  delta: OpenInvitationDelta,
+  r: InterviewRecord,
+  tz: string,
+  sign: 1 | -1,
+): void {
+  if (r.isSimulation) return;
+  const { state } = deriveState(r);
+  if (state !== 'invited' && state !== 'started') return;
+  const day = localDate(new Date(r.invitedAt), tz);
+  delta.set(day, (delta.get(day) ?? 0) + sign);
+}
+
+/** The open-invitation delta's non-zero entries as [day, n]. */
+export function openInvitationChanges(delta: OpenInvitationDelta): [string, number][] {
+  return [...delta].filter(([, n]) => n !== 0);
+}

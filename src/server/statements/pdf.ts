@@ -1,8 +1,24 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import PDFDocument from 'pdfkit';
 import { localDate } from '../../shared/calendar.js';
 import { milliToCredits } from '../../shared/credits.js';
 import { formatCredits, formatDate, formatMoney } from '../../shared/display.js';
 import type { StatementFigures } from './figures.js';
+
+/**
+ * Noto Sans, embedded (subset to the glyphs used): tenant names and job titles come in any Latin,
+ * Greek, Cyrillic, Vietnamese or Devanagari spelling, where PDF's standard Helvetica writes
+ * Western European text alone (docs/product.md, Statements).
+ */
+const fontData = (name: string) =>
+  readFileSync(createRequire(import.meta.url).resolve(`@expo-google-fonts/noto-sans/${name}`));
+const FONTS = {
+  regular: fontData('400Regular/NotoSans_400Regular.ttf'),
+  bold: fontData('700Bold/NotoSans_700Bold.ttf'),
+};
+const REGULAR = 'regular';
+const BOLD = 'bold';
 
 const MARGIN = 56;
 const LABEL_WIDTH = 200;
@@ -24,9 +40,11 @@ function newDocument(title: string, header: DocumentHeader): PDFKit.PDFDocument 
     margin: MARGIN,
     info: { Title: title, Author: 'Meterline', CreationDate: header.madeAt },
   });
-  doc.font('Helvetica-Bold').fontSize(18).text(title);
+  doc.registerFont(REGULAR, FONTS.regular);
+  doc.registerFont(BOLD, FONTS.bold);
+  doc.font(BOLD).fontSize(18).text(title);
   doc.moveDown(0.3);
-  doc.font('Helvetica').fontSize(11).text(header.tenantName);
+  doc.font(REGULAR).fontSize(11).text(header.tenantName);
   doc.moveDown(1);
   return doc;
 }
@@ -34,7 +52,7 @@ function newDocument(title: string, header: DocumentHeader): PDFKit.PDFDocument 
 function table(doc: PDFKit.PDFDocument, rows: readonly Row[], bold: ReadonlySet<string> = new Set()): void {
   for (const [label, value] of rows) {
     const y = doc.y;
-    doc.font(bold.has(label) ? 'Helvetica-Bold' : 'Helvetica').fontSize(11);
+    doc.font(bold.has(label) ? BOLD : REGULAR).fontSize(11);
     doc.text(label, MARGIN, y, { width: LABEL_WIDTH });
     const labelBottom = doc.y;
     doc.text(value, MARGIN + LABEL_WIDTH, y, { width: VALUE_WIDTH, align: 'right' });
@@ -52,7 +70,7 @@ function table(doc: PDFKit.PDFDocument, rows: readonly Row[], bold: ReadonlySet<
 
 function footer(doc: PDFKit.PDFDocument, header: DocumentHeader, note: string): void {
   doc.moveDown(1.5);
-  doc.font('Helvetica').fontSize(9).fillColor('#555555');
+  doc.font(REGULAR).fontSize(9).fillColor('#555555');
   doc.text(note, MARGIN, doc.y, { width: LABEL_WIDTH + VALUE_WIDTH });
   doc.text(
     `Made on ${formatDate(localDate(header.madeAt, header.timeZone))} (${header.timeZone}).`,
@@ -62,14 +80,14 @@ function footer(doc: PDFKit.PDFDocument, header: DocumentHeader, note: string): 
 }
 
 const credits = (milli: number) => formatCredits(milliToCredits(milli));
-/** Credits taken off; the standard fonts write WinAnsi text alone, so with a hyphen for minus. */
+/** Credits taken off, with a hyphen-minus: what a reader copying the figure into a spreadsheet gets as a sign. */
 const minus = (milli: number) => (milli === 0 ? credits(0) : `-${credits(milli)}`);
 
 /** A billing period's statement; the caller pipes the document and it ends itself. */
 export function statementPdf(s: StatementFigures, header: DocumentHeader): PDFKit.PDFDocument {
   const doc = newDocument('Credit statement', header);
   doc
-    .font('Helvetica')
+    .font(REGULAR)
     .fontSize(11)
     .text(
       `Billing period ${formatDate(s.periodStart)} – ${formatDate(s.periodEnd)}${s.closed ? '' : ' (in progress)'}`,

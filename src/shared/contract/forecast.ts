@@ -109,7 +109,11 @@ export const Forecast = z.object({
     horizonEnd: LocalDate,
     summary: z.string(),
     balance: Credits,
-    openInvitations: z.number(),
+    openInvitations: z
+      .number()
+      .describe(
+        'Interviews invited on the last 30 local days and still invited or started (docs/product.md, Forecast)',
+      ),
     expectedFromInvitations: Credits,
     expiringUnused: Credits.describe('Credits expiring unused before the horizon at the projected pace'),
   }),

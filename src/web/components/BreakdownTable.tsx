@@ -1,22 +1,22 @@
-import { Card, Group, SegmentedControl, Table, Text, Title, VisuallyHidden } from '@mantine/core';
-import { Fragment, type ReactNode, useEffect, useRef, useState } from 'react';
+import { Card, Group, SegmentedControl, Table, Text, Title } from '@mantine/core';
+import { type ReactNode, useEffect, useRef } from 'react';
 import type { Dimension } from '../../shared/attribution';
 import { type RangeParams, useAttributes, useBreakdown } from '../api/consumption';
 import type { Breakdown } from '../api/types';
 import { totalShare } from '../lib/figures';
 import { formatNumber } from '../lib/format';
 import { type UsageBy, usageByChoices, usageByLabel } from '../lib/usageBy';
-import { DefinitionHint } from './Metric';
+import { ExpandableRow, MoreFiguresHead, NarrowHint, useExpandedRows } from './ExpandableRow';
 import {
   COLUMNS,
   type Column,
+  ColumnLabel,
   cellClass,
   type FigureKey,
   type Figures,
   figure,
-  MoreButton,
-  MoreFigures,
-} from './OpeningsTable';
+} from './FigureColumns';
+import { DefinitionHint } from './Metric';
 import classes from './OpeningsTable.module.css';
 import { Empty, QueryStates } from './States';
 
@@ -84,14 +84,8 @@ export function BreakdownTable({
   const breakdown = useBreakdown(by, range);
   const label = usageByLabel(by);
   const title = `Usage by ${label.toLowerCase()}`;
-  // Rows whose other figures are open on a narrow card ('total' for the totals row).
-  const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
-  const toggle = (id: string) =>
-    setExpanded((prev) => {
-      const next = new Set(prev);
-      if (!next.delete(id)) next.add(id);
-      return next;
-    });
+  // Keyed by rowId; the totals row is 'total'.
+  const expanded = useExpandedRows();
 
   const data = breakdown.data;
   const totals: Figures | undefined = data && { ...data.totals, share: totalShare(data.totals.creditsUsed) };
@@ -124,9 +118,7 @@ export function BreakdownTable({
       >
         {data && totals && (
           <>
-            <Text size="sm" c="dimmed" mb="xs" className={classes.narrowOnly}>
-              Invited, partially completed, simulations and share: tap › on a row.
-            </Text>
+            <NarrowHint />
             <Table.ScrollContainer minWidth={0}>
               <Table
                 verticalSpacing="xs"
@@ -151,22 +143,13 @@ export function BreakdownTable({
                       >
                         <Group gap={2} justify="flex-end" wrap="nowrap" className={classes.head}>
                           <Text size="sm" fw={600} ta="right" lh={1.25}>
-                            {c.short ? (
-                              <>
-                                <span className={classes.long}>{c.label}</span>
-                                <span className={classes.short}>{c.short}</span>
-                              </>
-                            ) : (
-                              c.label
-                            )}
+                            <ColumnLabel column={c} />
                           </Text>
                           {c.metric && <DefinitionHint metric={c.metric} label={c.label} />}
                         </Group>
                       </Table.Th>
                     ))}
-                    <Table.Th className={classes.narrowOnly}>
-                      <VisuallyHidden>More figures</VisuallyHidden>
-                    </Table.Th>
+                    <MoreFiguresHead />
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>
@@ -174,54 +157,54 @@ export function BreakdownTable({
                     const id = rowId(item);
                     const figuresId = `breakdown-figures-${i}`;
                     return (
-                      <Fragment key={id}>
-                        <Table.Tr data-testid="breakdown-row">
+                      <ExpandableRow
+                        key={id}
+                        expanded={expanded}
+                        rowKey={id}
+                        label={item.label}
+                        figuresId={figuresId}
+                        figures={item}
+                        data-testid="breakdown-row"
+                      >
+                        <Table.Td
+                          className={classes.title}
+                          fs={item.key === null ? 'italic' : undefined}
+                          data-testid="breakdown-label"
+                        >
+                          {item.label}
+                        </Table.Td>
+                        {FIGURE_COLUMNS.map((c) => (
                           <Table.Td
-                            className={classes.title}
-                            fs={item.key === null ? 'italic' : undefined}
-                            data-testid="breakdown-label"
+                            key={c.key}
+                            className={cellClass(c)}
+                            ta="right"
+                            style={{ fontVariantNumeric: 'tabular-nums' }}
+                            data-figure={c.key}
                           >
-                            {item.label}
+                            {figure(item, c.key)}
                           </Table.Td>
-                          {FIGURE_COLUMNS.map((c) => (
-                            <Table.Td
-                              key={c.key}
-                              className={cellClass(c)}
-                              ta="right"
-                              style={{ fontVariantNumeric: 'tabular-nums' }}
-                              data-figure={c.key}
-                            >
-                              {figure(item, c.key)}
-                            </Table.Td>
-                          ))}
-                          <MoreButton
-                            open={expanded.has(id)}
-                            label={item.label}
-                            controls={figuresId}
-                            onToggle={() => toggle(id)}
-                          />
-                        </Table.Tr>
-                        {expanded.has(id) && <MoreFigures id={figuresId} figures={item} />}
-                      </Fragment>
+                        ))}
+                      </ExpandableRow>
                     );
                   })}
                 </Table.Tbody>
                 <Table.Tfoot>
-                  <Table.Tr data-testid="breakdown-totals" style={{ fontWeight: 700 }}>
+                  <ExpandableRow
+                    expanded={expanded}
+                    rowKey="total"
+                    label="the total"
+                    figuresId="breakdown-figures-total"
+                    figures={totals}
+                    data-testid="breakdown-totals"
+                    style={{ fontWeight: 700 }}
+                  >
                     <Table.Th className={classes.title}>Total</Table.Th>
                     {FIGURE_COLUMNS.map((c) => (
                       <Table.Th key={c.key} ta="right" className={cellClass(c)} data-figure={c.key}>
                         {figure(totals, c.key)}
                       </Table.Th>
                     ))}
-                    <MoreButton
-                      open={expanded.has('total')}
-                      label="the total"
-                      controls="breakdown-figures-total"
-                      onToggle={() => toggle('total')}
-                    />
-                  </Table.Tr>
-                  {expanded.has('total') && <MoreFigures id="breakdown-figures-total" figures={totals} />}
+                  </ExpandableRow>
                 </Table.Tfoot>
               </Table>
             </Table.ScrollContainer>

@@ -1,5 +1,4 @@
 import {
-  ActionIcon,
   Anchor,
   Badge,
   Button,
@@ -14,145 +13,23 @@ import {
   TextInput,
   Title,
   UnstyledButton,
-  VisuallyHidden,
 } from '@mantine/core';
 import { useDebouncedCallback } from '@mantine/hooks';
-import { Fragment, type ReactNode, useEffect, useState } from 'react';
+import { type ReactNode, useEffect, useState } from 'react';
 import { useBudgets } from '../api/budgets';
 import { type RangeParams, useOpenings } from '../api/consumption';
 import type { OpeningRow, OpeningSort } from '../api/types';
 import type { ConsumptionState } from '../lib/consumptionState';
 import { PAGE_SIZES } from '../lib/consumptionState';
-import { ROW_FIGURE_LABELS, totalShare } from '../lib/figures';
-import { formatCredits, formatNumber, formatPercent } from '../lib/format';
-import { ChevronIcon, SearchIcon, SortIcon } from './icons';
-import { DefinitionHint, type MetricKey } from './Metric';
+import { totalShare } from '../lib/figures';
+import { formatNumber } from '../lib/format';
+import { ExpandableRow, MoreFiguresHead, NarrowHint, useExpandedRows } from './ExpandableRow';
+import { COLUMNS, ColumnLabel, cellClass, type Figures, figure } from './FigureColumns';
+import { SearchIcon, SortIcon } from './icons';
+import { DefinitionHint } from './Metric';
 import { OpeningBudget } from './OpeningBudget';
 import classes from './OpeningsTable.module.css';
 import { Empty, ErrorState } from './States';
-
-export interface Column {
-  key: OpeningSort | 'share';
-  label: string;
-  /** The header on a narrow card, where the column stays. */
-  short?: string;
-  metric?: MetricKey;
-  numeric: boolean;
-  /** Shown on a narrow card too; the others open under their row there. */
-  narrow: boolean;
-}
-
-export const COLUMNS: Column[] = [
-  { key: 'jobTitle', label: 'Job Title', numeric: false, narrow: true },
-  { key: 'invited', label: ROW_FIGURE_LABELS.invited, metric: 'invited', numeric: true, narrow: false },
-  {
-    key: 'completed',
-    label: ROW_FIGURE_LABELS.completed,
-    short: 'Completed',
-    metric: 'completed',
-    numeric: true,
-    narrow: true,
-  },
-  {
-    key: 'partiallyCompleted',
-    label: ROW_FIGURE_LABELS.partiallyCompleted,
-    metric: 'partiallyCompleted',
-    numeric: true,
-    narrow: false,
-  },
-  {
-    key: 'simulations',
-    label: ROW_FIGURE_LABELS.simulations,
-    metric: 'simulations',
-    numeric: true,
-    narrow: false,
-  },
-  {
-    key: 'creditsUsed',
-    label: ROW_FIGURE_LABELS.creditsUsed,
-    metric: 'creditsUsed',
-    numeric: true,
-    narrow: true,
-  },
-  { key: 'share', label: 'Share', metric: 'share', numeric: true, narrow: false },
-];
-
-/** The columns a narrow card shows, and the cell that opens the rest. */
-const NARROW_COLUMNS = COLUMNS.filter((c) => c.narrow).length + 1;
-
-export type Figures = Pick<
-  OpeningRow,
-  'invited' | 'completed' | 'partiallyCompleted' | 'simulations' | 'creditsUsed' | 'share'
->;
-export type FigureKey = Exclude<Column['key'], 'jobTitle'>;
-
-export const figure = (f: Figures, key: FigureKey) =>
-  key === 'share'
-    ? formatPercent(f.share)
-    : key === 'creditsUsed'
-      ? formatCredits(f.creditsUsed)
-      : formatNumber(f[key]);
-
-export const cellClass = (c: Column) =>
-  [c.numeric ? classes.figure : classes.title, c.narrow ? undefined : classes.wideOnly]
-    .filter(Boolean)
-    .join(' ');
-
-/** The button that opens a row's other figures on a narrow card. */
-export function MoreButton({
-  open,
-  label,
-  controls,
-  onToggle,
-}: {
-  open: boolean;
-  label: string;
-  controls: string;
-  onToggle: () => void;
-}) {
-  return (
-    <Table.Td className={classes.narrowOnly} w={40} px={4}>
-      <ActionIcon
-        variant="subtle"
-        color="gray"
-        aria-expanded={open}
-        aria-controls={controls}
-        aria-label={`More figures for ${label}`}
-        onClick={(e) => {
-          e.stopPropagation();
-          onToggle();
-        }}
-        data-testid="opening-more"
-      >
-        <ChevronIcon open={open} />
-      </ActionIcon>
-    </Table.Td>
-  );
-}
-
-/** A row's other figures, under it on a narrow card. */
-export function MoreFigures({ id, figures }: { id: string; figures: Figures }) {
-  return (
-    <Table.Tr className={classes.narrowOnly} id={id} data-testid="opening-figures">
-      <Table.Td colSpan={NARROW_COLUMNS} pt={0}>
-        <dl className={classes.figures}>
-          {COLUMNS.filter((c): c is Column & { key: FigureKey } => !c.narrow && c.key !== 'jobTitle').map(
-            (c) => (
-              <Fragment key={c.key}>
-                <Text component="dt" size="sm" c="dimmed">
-                  {c.label}
-                </Text>
-                <Text component="dd" size="sm">
-                  {figure(figures, c.key)}
-                </Text>
-              </Fragment>
-            ),
-          )}
-        </dl>
-      </Table.Td>
-    </Table.Tr>
-  );
-}
 
 const figuresId = (openingId: string) => `opening-figures-${openingId || 'total'}`;
 
@@ -188,14 +65,8 @@ export function OpeningsTable({
     });
   };
   const open = (row: OpeningRow) => set({ opening: row.openingId }, { push: true });
-  // Rows whose other figures are open on a narrow card (the totals row is '').
-  const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
-  const toggle = (id: string) =>
-    setExpanded((prev) => {
-      const next = new Set(prev);
-      if (!next.delete(id)) next.add(id);
-      return next;
-    });
+  // Keyed by opening id; the totals row is ''.
+  const expanded = useExpandedRows();
 
   // The openings' budgets, read once for the table (the list of budgets is short).
   const budgets = useBudgets();
@@ -258,9 +129,7 @@ export function OpeningsTable({
         />
       ) : (
         <>
-          <Text size="sm" c="dimmed" mb="xs" className={classes.narrowOnly}>
-            Invited, partially completed, simulations and share: tap › on a row.
-          </Text>
+          <NarrowHint />
           <Table.ScrollContainer minWidth={0}>
             <Table
               highlightOnHover
@@ -310,14 +179,7 @@ export function OpeningsTable({
                                   lh={1.25}
                                   c={active ? 'indigo.7' : undefined}
                                 >
-                                  {c.short ? (
-                                    <>
-                                      <span className={classes.long}>{c.label}</span>
-                                      <span className={classes.short}>{c.short}</span>
-                                    </>
-                                  ) : (
-                                    c.label
-                                  )}
+                                  <ColumnLabel column={c} />
                                 </Text>
                                 <SortIcon direction={active ? order : undefined} style={{ flex: 'none' }} />
                               </Group>
@@ -332,9 +194,7 @@ export function OpeningsTable({
                       </Table.Th>
                     );
                   })}
-                  <Table.Th className={classes.narrowOnly}>
-                    <VisuallyHidden>More figures</VisuallyHidden>
-                  </Table.Th>
+                  <MoreFiguresHead />
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
@@ -351,64 +211,67 @@ export function OpeningsTable({
                       </Table.Tr>
                     ))
                   : data.items.map((row) => (
-                      <Fragment key={row.openingId}>
-                        <Table.Tr
-                          onClick={() => open(row)}
-                          style={{ cursor: 'pointer' }}
-                          data-testid="opening-row"
-                        >
-                          {COLUMNS.map((c) => (
-                            <Table.Td
-                              key={c.key}
-                              className={cellClass(c)}
-                              ta={c.numeric ? 'right' : 'left'}
-                              style={{ fontVariantNumeric: 'tabular-nums' }}
-                            >
-                              {c.key === 'jobTitle' ? (
-                                <Anchor
-                                  component="button"
-                                  type="button"
-                                  fz="sm"
-                                  ta="left"
-                                  onClick={(e) => {
-                                    e.stopPropagation();
-                                    open(row);
-                                  }}
-                                  aria-label={`${row.jobTitle}${row.status === 'closed' ? ' (closed)' : ''}: show its interviews`}
-                                >
-                                  {row.jobTitle}
-                                  {row.status === 'closed' && (
-                                    <Badge size="xs" color="gray" variant="light" ml={6} component="span">
-                                      Closed
-                                    </Badge>
-                                  )}
-                                </Anchor>
-                              ) : (
-                                <>
-                                  {figure(row, c.key)}
-                                  {c.key === 'creditsUsed' && (
-                                    <OpeningBudget budget={budgetOf.get(row.openingId)} />
-                                  )}
-                                </>
-                              )}
-                            </Table.Td>
-                          ))}
-                          <MoreButton
-                            open={expanded.has(row.openingId)}
-                            label={row.jobTitle}
-                            controls={figuresId(row.openingId)}
-                            onToggle={() => toggle(row.openingId)}
-                          />
-                        </Table.Tr>
-                        {expanded.has(row.openingId) && (
-                          <MoreFigures id={figuresId(row.openingId)} figures={row} />
-                        )}
-                      </Fragment>
+                      <ExpandableRow
+                        key={row.openingId}
+                        expanded={expanded}
+                        rowKey={row.openingId}
+                        label={row.jobTitle}
+                        figuresId={figuresId(row.openingId)}
+                        figures={row}
+                        onClick={() => open(row)}
+                        style={{ cursor: 'pointer' }}
+                        data-testid="opening-row"
+                      >
+                        {COLUMNS.map((c) => (
+                          <Table.Td
+                            key={c.key}
+                            className={cellClass(c)}
+                            ta={c.numeric ? 'right' : 'left'}
+                            style={{ fontVariantNumeric: 'tabular-nums' }}
+                          >
+                            {c.key === 'jobTitle' ? (
+                              <Anchor
+                                component="button"
+                                type="button"
+                                fz="sm"
+                                ta="left"
+                                onClick={(e) => {
+                                  e.stopPropagation();
+                                  open(row);
+                                }}
+                                aria-label={`${row.jobTitle}${row.status === 'closed' ? ' (closed)' : ''}: show its interviews`}
+                              >
+                                {row.jobTitle}
+                                {row.status === 'closed' && (
+                                  <Badge size="xs" color="gray" variant="light" ml={6} component="span">
+                                    Closed
+                                  </Badge>
+                                )}
+                              </Anchor>
+                            ) : (
+                              <>
+                                {figure(row, c.key)}
+                                {c.key === 'creditsUsed' && (
+                                  <OpeningBudget budget={budgetOf.get(row.openingId)} />
+                                )}
+                              </>
+                            )}
+                          </Table.Td>
+                        ))}
+                      </ExpandableRow>
                     ))}
               </Table.Tbody>
               {data && totals && data.total > 0 && (
                 <Table.Tfoot>
-                  <Table.Tr data-testid="openings-totals" style={{ fontWeight: 700 }}>
+                  <ExpandableRow
+                    expanded={expanded}
+                    rowKey=""
+                    label="the total"
+                    figuresId={figuresId('')}
+                    figures={totals}
+                    data-testid="openings-totals"
+                    style={{ fontWeight: 700 }}
+                  >
                     {COLUMNS.map((c) =>
                       c.key === 'jobTitle' ? (
                         <Table.Th key={c.key}>Total{q ? ', all openings' : ''}</Table.Th>
@@ -418,14 +281,7 @@ export function OpeningsTable({
                         </Table.Th>
                       ),
                     )}
-                    <MoreButton
-                      open={expanded.has('')}
-                      label="the total"
-                      controls={figuresId('')}
-                      onToggle={() => toggle('')}
-                    />
-                  </Table.Tr>
-                  {expanded.has('') && <MoreFigures id={figuresId('')} figures={totals} />}
+                  </ExpandableRow>
                 </Table.Tfoot>
               )}
             </Table>
