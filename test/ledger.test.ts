@@ -715,6 +715,34 @@ describe('ledger verify', () => {
     expect(messages).toContainEqual(expect.stringContaining('Candidate cand-nobody'));
   });
 
+  it('names a tampered month of the monthly rollup by opening, and a month no daily rollup makes', async () => {
+    const { tenant } = await busyTenant();
+    await env.t.asOwner((q) =>
+      q.query(
+        `update opening_monthly_usage set completed = completed + 1
+          where tenant_id = $1 and (opening_id, month) in
+                (select opening_id, month from opening_monthly_usage where tenant_id = $1 limit 1)`,
+        [tenant.id],
+      ),
+    );
+    expect((await verifyTenant(env.t.db, tenant.id)).map((p) => p.message)).toEqual([
+      expect.stringMatching(
+        /^Monthly usage of opening \S+ in \d{4}-\d{2} differs from the sum of its daily rollups$/,
+      ),
+    ]);
+    await env.t.asOwner((q) =>
+      q.query(
+        `insert into opening_monthly_usage (tenant_id, opening_id, month, days, invited, started, completed,
+                                            partially_completed, expired, cancelled, simulations, credits_milli)
+         values ($1, 'op-nowhere', '2025-06-01', 1, 1, 0, 0, 0, 0, 0, 0, 0)`,
+        [tenant.id],
+      ),
+    );
+    expect((await verifyTenant(env.t.db, tenant.id)).map((p) => p.message)).toContainEqual(
+      'Monthly usage of opening op-nowhere in 2025-06 differs from the sum of its daily rollups',
+    );
+  });
+
   it('names a tampered count of open invitations, and one that no open interview makes', async () => {
     const { tenant } = await busyTenant();
     await interview(tenant, 'invited');

@@ -13,7 +13,7 @@ import { isFiltered, NO_FILTER, type UsageFilter } from '../../shared/filters.js
 import type { UsageCounts } from '../../shared/metrics.js';
 import type { Queryable } from '../db/database.js';
 import { RECORD_COLUMNS, recordOf } from '../metering/queries.js';
-import { contributionInRange, countsFromRow } from '../metering/rollup.js';
+import { COUNTER_COLUMNS, contributionInRange, countsFromRow } from '../metering/rollup.js';
 import { type Bind, binder, setMatches, usageRows } from './filters.js';
 import type { DateRange } from './range.js';
 
@@ -142,8 +142,8 @@ export async function usageByOpening(
   };
 }
 
-const COUNTS =
-  'invited, started, completed, partially_completed, expired, cancelled, simulations, credits_milli';
+/** The rollups' counters, as both the daily and the monthly rollup by opening name them. */
+const COUNTS = Object.values(COUNTER_COLUMNS).join(', ');
 
 /**
  * The rows per opening of the range's usage (the range being the statement's $2..$3, the tenant

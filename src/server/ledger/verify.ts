@@ -322,64 +322,89 @@ async function compareSetRollups(
   return problems;
 }
 
-/** The per-tenant day totals must equal the per-opening rollups summed by day. */
-async function verifyDayTotals(tx: Queryable, tenantId: string): Promise<Disagreement[]> {
-  const cols = Object.values(COUNTER_COLUMNS);
-  const rows = await tx.query<{ day: string }>(
-    `select to_char(coalesce(t.day, o.day), 'YYYY-MM-DD') as day
-       from (select * from tenant_daily_usage where tenant_id = $1) t
-       full join (select day, ${cols.map((c) => `sum(${c})::bigint as ${c}`).join(', ')}
-                    from daily_usage where tenant_id = $1 group by day) o on o.day = t.day
-      where ${cols.map((c) => `coalesce(t.${c}, 0) <> coalesce(o.${c}, 0)`).join(' or ')}
-      order by 1`,
+/** A key of a totals table: its column, the expression giving it from the detail rollup, its format in the answer. */
+interface TotalKey {
+  name: string;
+  of?: string;
+  format?: string;
+}
+
+/**
+ * The keys at which a table of totals differs from the detail rollup it sums (a row on either side
+ * alone included): every counter, and `counted` (when named) the number of detail rows.
+ */
+async function totalsOff(
+  tx: Queryable,
+  tenantId: string,
+  o: { totals: string; detail: string; keys: TotalKey[]; counted?: string },
+): Promise<Record<string, string>[]> {
+  const counters = Object.values(COUNTER_COLUMNS);
+  const cols = o.counted ? [o.counted, ...counters] : counters;
+  const sums = [
+    ...(o.counted ? [`count(*) as ${o.counted}`] : []),
+    ...counters.map((c) => `sum(${c})::bigint as ${c}`),
+  ];
+  const positions = o.keys.map((_, i) => i + 1).join(', ');
+  const shown = (k: TotalKey) => {
+    const value = `coalesce(t.${k.name}, d.${k.name})`;
+    return `${k.format ? `to_char(${value}, '${k.format}')` : value} as ${k.name}`;
+  };
+  return tx.query<Record<string, string>>(
+    `select ${o.keys.map(shown).join(', ')}
+       from (select * from ${o.totals} where tenant_id = $1) t
+       full join (select ${o.keys.map((k) => `${k.of ?? k.name} as ${k.name}`).join(', ')}, ${sums.join(', ')}
+                    from ${o.detail} where tenant_id = $1 group by ${positions}) d
+         on ${o.keys.map((k) => `d.${k.name} = t.${k.name}`).join(' and ')}
+      where ${cols.map((c) => `coalesce(t.${c}, 0) <> coalesce(d.${c}, 0)`).join(' or ')}
+      order by ${positions}`,
     [tenantId],
   );
-  return rows.map((r) => ({
-    check: 'rollup' as const,
-    message: `Day total ${r.day} differs from the sum of that day's rollups by opening`,
-  }));
+}
+
+const rollupProblem = (message: string): Disagreement => ({ check: 'rollup', message });
+
+/** The per-tenant day totals must equal the per-opening rollups summed by day. */
+async function verifyDayTotals(tx: Queryable, tenantId: string): Promise<Disagreement[]> {
+  const off = await totalsOff(tx, tenantId, {
+    totals: 'tenant_daily_usage',
+    detail: 'daily_usage',
+    keys: [{ name: 'day', format: 'YYYY-MM-DD' }],
+  });
+  return off.map((r) =>
+    rollupProblem(`Day total ${r.day} differs from the sum of that day's rollups by opening`),
+  );
 }
 
 /** The monthly rollup by opening must equal its daily rollups summed by month, with their number of days. */
 async function verifyMonthlyUsage(tx: Queryable, tenantId: string): Promise<Disagreement[]> {
-  const cols = ['days', ...Object.values(COUNTER_COLUMNS)];
-  const rows = await tx.query<{ opening_id: string; month: string }>(
-    `select coalesce(m.opening_id, d.opening_id) as opening_id,
-            to_char(coalesce(m.month, d.month), 'YYYY-MM') as month
-       from (select * from opening_monthly_usage where tenant_id = $1) m
-       full join (select opening_id, day - (extract(day from day)::int - 1) as month, count(*) as days,
-                         ${Object.values(COUNTER_COLUMNS)
-                           .map((c) => `sum(${c})::bigint as ${c}`)
-                           .join(', ')}
-                    from daily_usage where tenant_id = $1 group by 1, 2) d
-         on d.opening_id = m.opening_id and d.month = m.month
-      where ${cols.map((c) => `coalesce(m.${c}, 0) <> coalesce(d.${c}, 0)`).join(' or ')}
-      order by 1, 2`,
-    [tenantId],
+  const off = await totalsOff(tx, tenantId, {
+    totals: 'opening_monthly_usage',
+    detail: 'daily_usage',
+    keys: [
+      { name: 'opening_id' },
+      { name: 'month', of: 'day - (extract(day from day)::int - 1)', format: 'YYYY-MM' },
+    ],
+    counted: 'days',
+  });
+  return off.map((r) =>
+    rollupProblem(
+      `Monthly usage of opening ${r.opening_id} in ${r.month} differs from the sum of its daily rollups`,
+    ),
   );
-  return rows.map((r) => ({
-    check: 'rollup' as const,
-    message: `Monthly usage of opening ${r.opening_id} in ${r.month} differs from the sum of its daily rollups`,
-  }));
 }
 
 /** The per-set day totals must equal the rollup by attribution set summed over openings. */
 async function verifySetDayTotals(tx: Queryable, tenantId: string): Promise<Disagreement[]> {
-  const cols = Object.values(COUNTER_COLUMNS);
-  const rows = await tx.query<{ set_id: string; day: string }>(
-    `select coalesce(t.set_id, o.set_id) as set_id, to_char(coalesce(t.day, o.day), 'YYYY-MM-DD') as day
-       from (select * from attribution_set_daily_usage where tenant_id = $1) t
-       full join (select set_id, day, ${cols.map((c) => `sum(${c})::bigint as ${c}`).join(', ')}
-                    from attribution_daily_usage where tenant_id = $1 group by set_id, day) o
-         on o.set_id = t.set_id and o.day = t.day
-      where ${cols.map((c) => `coalesce(t.${c}, 0) <> coalesce(o.${c}, 0)`).join(' or ')}
-      order by 1, 2`,
-    [tenantId],
+  const off = await totalsOff(tx, tenantId, {
+    totals: 'attribution_set_daily_usage',
+    detail: 'attribution_daily_usage',
+    keys: [{ name: 'set_id' }, { name: 'day', format: 'YYYY-MM-DD' }],
+  });
+  return off.map((r) =>
+    rollupProblem(
+      `Day total of attribution set ${r.set_id} on ${r.day} differs from the sum of its rollups by opening`,
+    ),
   );
-  return rows.map((r) => ({
-    check: 'rollup' as const,
-    message: `Day total of attribution set ${r.set_id} on ${r.day} differs from the sum of its rollups by opening`,
-  }));
 }
 
 export async function verifyAll(db: Database): Promise<Map<string, Disagreement[]>> {

@@ -13,9 +13,14 @@ import type { StatementFigures } from './figures.js';
  */
 const fontData = (name: string) =>
   readFileSync(createRequire(import.meta.url).resolve(`@expo-google-fonts/noto-sans/${name}`));
-const FONTS = {
-  regular: fontData('400Regular/NotoSans_400Regular.ttf'),
-  bold: fontData('700Bold/NotoSans_700Bold.ttf'),
+/** Read at the first document rather than at start-up, which most servers' lives never need. */
+let fonts: { regular: Buffer; bold: Buffer } | undefined;
+const loadFonts = () => {
+  fonts ??= {
+    regular: fontData('400Regular/NotoSans_400Regular.ttf'),
+    bold: fontData('700Bold/NotoSans_700Bold.ttf'),
+  };
+  return fonts;
 };
 const REGULAR = 'regular';
 const BOLD = 'bold';
@@ -40,8 +45,9 @@ function newDocument(title: string, header: DocumentHeader): PDFKit.PDFDocument 
     margin: MARGIN,
     info: { Title: title, Author: 'Meterline', CreationDate: header.madeAt },
   });
-  doc.registerFont(REGULAR, FONTS.regular);
-  doc.registerFont(BOLD, FONTS.bold);
+  const { regular, bold } = loadFonts();
+  doc.registerFont(REGULAR, regular);
+  doc.registerFont(BOLD, bold);
   doc.font(BOLD).fontSize(18).text(title);
   doc.moveDown(0.3);
   doc.font(REGULAR).fontSize(11).text(header.tenantName);
