@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO_LOGINS, DEMO_PASSWORD } from '../src/server/demo/tenants.js';
+import { startServer } from './lib/started-server.js';
 
 /**
  * The first start as a new user sees it, after `npm install` (which builds the console): `npm start`
@@ -13,7 +13,6 @@ import { DEMO_LOGINS, DEMO_PASSWORD } from '../src/server/demo/tenants.js';
  */
 const RUNS = Number(process.env.BENCH_FIRST_START_RUNS ?? 3);
 const GOAL_SECONDS = 20;
-const URL_LINE = /Meterline is running at (http:\/\/\S+)/;
 
 /**
  * A first start on the day of the install starts from the demo `npm install` loaded
@@ -26,31 +25,18 @@ async function once(demoTemplate: string): Promise<{ seconds: number; load: numb
   const dir = mkdtempSync(join(tmpdir(), 'meterline-first-start-'));
   const load = loadavg()[0] ?? 0;
   const t0 = performance.now();
-  const child = spawn('npm', ['start'], {
-    env: {
-      ...process.env,
-      PORT: '0',
-      METERLINE_DATA_DIR: join(dir, 'pglite'),
-      DATABASE_URL: '',
-      LOG_LEVEL: 'warn',
-      METERLINE_DEMO_TEMPLATE: demoTemplate,
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-    // Its own process group, so the stop reaches npm's child (the server) too.
-    detached: true,
+  const server = await startServer(['npm', 'start'], {
+    PORT: '0',
+    METERLINE_DATA_DIR: join(dir, 'pglite'),
+    DATABASE_URL: '',
+    LOG_LEVEL: 'warn',
+    METERLINE_DEMO_TEMPLATE: demoTemplate,
+  }).catch((err) => {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
   });
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-        const m = URL_LINE.exec(out);
-        if (m?.[1]) resolve(m[1]);
-      });
-      child.on('exit', (code) =>
-        reject(new Error(`npm start exited (${code}) before printing its URL:\n${out}`)),
-      );
-    });
+    const { url } = server;
     const seconds = (performance.now() - t0) / 1000;
     for (const login of DEMO_LOGINS) {
       const res = await fetch(`${url}/api/v1/auth/login`, {
@@ -66,11 +52,7 @@ async function once(demoTemplate: string): Promise<{ seconds: number; load: numb
     );
     return { seconds, load };
   } finally {
-    if (child.pid !== undefined && child.exitCode === null) {
-      const exited = new Promise((resolve) => child.on('exit', resolve));
-      process.kill(-child.pid, 'SIGTERM');
-      await exited;
-    }
+    await server.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }

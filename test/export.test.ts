@@ -10,6 +10,7 @@ import {
   signIn,
   TestClock,
   type TestTenant,
+  testApp,
   testAppForFile,
 } from './helpers/factories.js';
 
@@ -41,6 +42,12 @@ const get = (url: string, cookie = admin.cookie) =>
   env.app.inject({ method: 'GET', url, headers: { cookie } });
 
 const env = testAppForFile(clock);
+const exportAudits = async () => {
+  const [row] = await env.t.db.withTenant(tenant.id, (tx) =>
+    tx.query<{ n: number }>(`select count(*)::int as n from audit_log where action = 'usage.exported'`),
+  );
+  return row?.n ?? 0;
+};
 beforeAll(async () => {
   tenant = await makeTenant(env.t.db, clock, { timeZone: 'America/New_York', anchor: '2025-01-01' });
   admin = await signIn(env.app, env.t.db, tenant.id, 'account_admin');
@@ -297,6 +304,21 @@ describe('export input, access and audit', () => {
       actor: `user:${admin.email}`,
       details: { from: '2026-03-10', to: '2026-03-12', format: 'xlsx', rows: 4, status: 'completed' },
     });
+  });
+});
+
+describe('shutdown', () => {
+  it('closes the server only once the audit entry of an export just downloaded is written', async () => {
+    const app = await testApp(env.t.db, clock);
+    const before = await exportAudits();
+    const res = await app.inject({
+      method: 'GET',
+      url: '/api/v1/consumption/export?from=2026-03-10&to=2026-03-12&format=xlsx',
+      headers: { cookie: admin.cookie },
+    });
+    expect(res.statusCode).toBe(200);
+    await app.close();
+    expect(await exportAudits()).toBe(before + 1);
   });
 });
 

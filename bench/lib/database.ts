@@ -25,13 +25,17 @@ export interface BenchDatabase {
 
 /**
  * A fresh database for one benchmark: PGlite in memory (the user's embedded folder is never
- * touched), or, when DATABASE_URL is set, a scratch database `meterline_bench_<random>` on that
- * server, migrated through `connect()` and dropped at close (also on Ctrl-C).
+ * touched), or in `pgliteDir` for a server process to open after this one closes it; or, when
+ * DATABASE_URL is set, a scratch database `meterline_bench_<random>` on that server, migrated
+ * through `connect()` and dropped at close (also on Ctrl-C).
  */
-export async function openBenchDatabase(): Promise<BenchDatabase> {
+export async function openBenchDatabase(pgliteDir?: string): Promise<BenchDatabase> {
   const serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
-    const { db } = await connect({ DATABASE_URL: undefined, METERLINE_DATA_DIR: '' }, { inMemory: true });
+    const { db } = await connect(
+      { DATABASE_URL: undefined, METERLINE_DATA_DIR: pgliteDir ?? '' },
+      { inMemory: pgliteDir === undefined },
+    );
     return {
       kind: 'pglite',
       db,

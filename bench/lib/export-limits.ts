@@ -1,16 +1,14 @@
-import { once } from 'node:events';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import ExcelJS from 'exceljs';
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { binder } from '../../src/server/consumption/filters.js';
 import type { DateRange } from '../../src/server/consumption/range.js';
 import { APP_ROLE } from '../../src/server/db/connect.js';
 import type { Database } from '../../src/server/db/database.js';
-import { EXPORT_COLUMNS } from '../../src/server/export/columns.js';
 import { exportRowsSql, openExportRows } from '../../src/server/export/rows.js';
-import { zipInputOf } from '../../src/server/export/xlsx-sheet.mjs';
+import { SHEET_COLUMNS, sheetCells } from '../../src/server/export/xlsx-layout.js';
+import { openBook } from '../../src/server/export/xlsx-sheet.mjs';
 import { NO_FILTER } from '../../src/shared/filters.js';
 
 /**
@@ -71,55 +69,33 @@ export async function copyCsvLimit(url: string, tenantId: string, range: DateRan
 }
 
 /**
- * .xlsx at ExcelJS's own pace: the same rows read into memory first (untimed), each as the cells
- * the export writes (typed values, one shared style per column), then only ExcelJS's streaming
- * writer timed, with the export's options (inline strings, styles) and its wait for the zip,
- * into a counting sink.
+ * .xlsx at ExcelJS's own pace: the same rows read into memory first (untimed), in the export's
+ * batches and shaped as the export sends them to its worker (sheetCells), then only the export's
+ * own workbook code (openBook: ExcelJS's streaming writer, its options, its turns and its wait for
+ * the zip) timed on this thread, into a counting sink: the export less the database, the worker's
+ * messages and HTTP.
  */
 export async function xlsxLimit(db: Database, tenantId: string, range: DateRange): Promise<Limit> {
-  const styles: Partial<ExcelJS.Style>[] = EXPORT_COLUMNS.map((c) =>
-    c.kind === 'date' ? { numFmt: 'yyyy-mm-dd' } : c.kind === 'credits' ? { numFmt: '#,##0.0##' } : {},
-  );
-  const cells: (string | number | Date)[][] = [];
+  const batches: (string | number)[][] = [];
+  let rows = 0;
   await db.withTenant(tenantId, async (tx) => {
-    const cursor = await openExportRows(tx, tenantId, range, NO_FILTER, 5000);
+    const cursor = await openExportRows(tx, tenantId, range, NO_FILTER);
     for (let batch = await cursor.next(); batch.length > 0; batch = await cursor.next()) {
-      for (const row of batch) {
-        cells.push(
-          EXPORT_COLUMNS.map((c) =>
-            c.kind === 'date' ? new Date(`${c.value(row)}T00:00:00Z`) : c.value(row),
-          ),
-        );
-      }
+      rows += batch.length;
+      batches.push(sheetCells(batch));
     }
     await cursor.close();
   });
   const t0 = performance.now();
   let bytes = 0;
-  const sink = counter((chunk) => {
-    bytes += chunk.length;
-  });
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
-    stream: sink,
-    useStyles: true,
-    useSharedStrings: false,
-  });
-  const sheet = workbook.addWorksheet('Usage');
-  sheet.columns = EXPORT_COLUMNS.map((c) => ({ width: c.width }));
-  sheet.addRow(EXPORT_COLUMNS.map((c) => c.header)).commit();
-  for (const [n, values] of cells.entries()) {
-    const row = sheet.addRow(values);
-    for (let i = 0; i < styles.length; i++) row.getCell(i + 1).style = styles[i] ?? {};
-    row.commit();
-    // Every 500 rows (the export's batch), wait for the zip's input as the export does (xlsx.ts):
-    // unbounded, its buffer grows by 40 MB per 100,000 rows and the collector's work with it.
-    if (n % 500 === 499) {
-      const zipInput = zipInputOf(sheet);
-      if (zipInput?._writableState?.needDrain) await once(zipInput, 'drain');
-    }
-  }
-  sheet.commit();
-  await workbook.commit();
+  const book = openBook(
+    counter((chunk) => {
+      bytes += chunk.length;
+    }),
+    SHEET_COLUMNS,
+  );
+  for (const cells of batches) await book.addRows(cells);
+  await book.finish([]);
   if (bytes === 0) throw new Error('ExcelJS wrote nothing');
-  return limitOf(cells.length, t0);
+  return limitOf(rows, t0);
 }

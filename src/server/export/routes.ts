@@ -8,6 +8,12 @@ import { planExport, runExport } from './export.js';
 import { ExportAborted } from './output.js';
 
 export const exportRoutes: FastifyPluginAsyncZod = async (app) => {
+  // An export runs on after its handler returns (it writes the body, then its audit entry); the
+  // server's close waits for those running, so a shutdown loses no download's audit entry.
+  const running = new Set<Promise<void>>();
+  app.addHook('onClose', async () => {
+    await Promise.allSettled(running);
+  });
   app.route({
     ...routeOf(contract.exportUsage),
     handler: async (request, reply) => {
@@ -19,17 +25,22 @@ export const exportRoutes: FastifyPluginAsyncZod = async (app) => {
       const reader = new AbortController();
       // The download closed early (or finished): stop reading rows. After a finished export this does nothing.
       reply.raw.on('close', () => reader.abort());
-      runExport(app.deps.db, plan, body, {
+      const run = runExport(app.deps.db, plan, body, {
         actor: actorOf(auth),
         now,
         signal: reader.signal,
         readFrom: reads,
-      }).catch((err) => {
-        if (!(err instanceof ExportAborted) && !reader.signal.aborted)
-          request.log.error({ err }, 'export failed');
-        // The status and headers are sent: a cut-off body is the one way left to say it failed.
-        body.destroy(err);
-      });
+      }).then(
+        () => {},
+        (err) => {
+          if (!(err instanceof ExportAborted) && !reader.signal.aborted)
+            request.log.error({ err }, 'export failed');
+          // The status and headers are sent: a cut-off body is the one way left to say it failed.
+          body.destroy(err);
+        },
+      );
+      running.add(run);
+      run.finally(() => running.delete(run));
       return reply
         .header('content-type', contract.CONTENT_TYPES[plan.format])
         .header('content-disposition', `attachment; filename="${plan.fileName}"`)

@@ -6,9 +6,11 @@ import {
   ROW_GRAIN_DEFINITION,
   totalsTable,
 } from './columns.js';
+import { excelDate } from './excel-date.mjs';
 import { neutraliseCell } from './neutralise.js';
+import type { ExportRow } from './rows.js';
 import type { ExportSummary } from './writer.js';
-import { excelDate, type SheetColumn, type TotalsLine } from './xlsx-sheet.mjs';
+import type { SheetColumn, TotalsLine } from './xlsx-sheet.mjs';
 
 const NUMBER_FORMATS: Record<ColumnKind, string | undefined> = {
   date: 'yyyy-mm-dd',
@@ -27,6 +29,21 @@ export const SHEET_COLUMNS: SheetColumn[] = EXPORT_COLUMNS.map((c) => {
     ...(c.kind === 'date' ? { date: true } : {}),
   };
 });
+
+/**
+ * Rows as the Usage sheet's cells, one row after another (the worker's `{ cells }`): the export's
+ * columns, text neutralised, dates left as YYYY-MM-DD for the worker to type.
+ */
+export function sheetCells(rows: readonly ExportRow[]): (string | number)[] {
+  const cells: (string | number)[] = [];
+  for (const row of rows) {
+    for (const c of EXPORT_COLUMNS) {
+      const v = c.value(row);
+      cells.push(typeof v === 'string' && c.kind !== 'date' ? neutraliseCell(v) : v);
+    }
+  }
+  return cells;
+}
 
 /** The Totals sheet: what the export is, the range's totals (the console's own query) and what each figure means. */
 export function totalsLines(summary: ExportSummary): TotalsLine[] {

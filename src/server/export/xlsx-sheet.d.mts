@@ -1,6 +1,4 @@
-import type { EventEmitter } from 'node:events';
 import type { Writable } from 'node:stream';
-import type ExcelJS from 'exceljs';
 
 /** A column of the Usage sheet: its header, width in characters, number format, and whether it holds dates. */
 export interface SheetColumn {
@@ -17,20 +15,15 @@ export interface TotalsLine {
   numFmt?: string;
 }
 
-export function zipInputOf(
-  sheet: ExcelJS.Worksheet,
-): (EventEmitter & { _writableState?: { needDrain?: boolean } }) | undefined;
-
-export function excelDate(day: string): Date;
-
 export function openBook(
   stream: Writable,
   columns: SheetColumn[],
 ): {
-  /** Adds rows to the Usage sheet: `cells` holds their values one row after another, dates as YYYY-MM-DD. */
-  addRows(cells: (string | number)[]): void;
-  /** Resolves once the zip's input has room again (at once when it has). */
-  drained(): Promise<void>;
+  /**
+   * Adds rows to the Usage sheet: `cells` holds their values one row after another, dates as
+   * YYYY-MM-DD. Resolves once they are written and the zip's compressor has room for more.
+   */
+  addRows(cells: (string | number)[]): Promise<void>;
   /** Writes the Totals sheet and the end of the zip; resolves once `stream` has it all. */
   finish(totals: TotalsLine[]): Promise<void>;
 };

@@ -26,8 +26,7 @@ parentPort.on('message', (message) => {
   queue = queue
     .then(async () => {
       if (message.cells) {
-        book.addRows(message.cells);
-        await book.drained();
+        await book.addRows(message.cells);
         parentPort.postMessage({ took: true });
       } else {
         await book.finish(message.totals);

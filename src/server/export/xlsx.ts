@@ -1,10 +1,8 @@
 import type { Writable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
-import { EXPORT_COLUMNS } from './columns.js';
-import { neutraliseCell } from './neutralise.js';
 import { drained, endOf, untilGone } from './output.js';
 import type { ExportWriter } from './writer.js';
-import { SHEET_COLUMNS, totalsLines } from './xlsx-layout.js';
+import { SHEET_COLUMNS, sheetCells, totalsLines } from './xlsx-layout.js';
 import type { TotalsLine } from './xlsx-sheet.mjs';
 
 /** Messages to the worker and from it (xlsx-worker.mjs). */
@@ -69,13 +67,7 @@ export function xlsxWriter(out: Writable, signal?: AbortSignal, start = startXls
 
   return {
     writeRows(rows) {
-      const cells: (string | number)[] = [];
-      for (const row of rows) {
-        for (const c of EXPORT_COLUMNS) {
-          const v = c.value(row);
-          cells.push(typeof v === 'string' && c.kind !== 'date' ? neutraliseCell(v) : v);
-        }
-      }
+      const cells = sheetCells(rows);
       if (cells.length > 0) {
         send({ cells });
         sent++;

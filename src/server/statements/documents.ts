@@ -51,7 +51,10 @@ export async function statementDownload(
       closed: statement.closed,
     });
     const header: DocumentHeader = { tenantName: tenant.name, timeZone: ctx.timeZone, madeAt: by.now };
-    return { fileName: `statement-${tenant.slug}-${periodStart}.pdf`, doc: statementPdf(statement, header) };
+    return {
+      fileName: `statement-${tenant.slug}-${periodStart}.pdf`,
+      doc: await statementPdf(statement, header),
+    };
   });
 }
 
@@ -127,7 +130,7 @@ export async function receiptDownload(
     const header: DocumentHeader = { tenantName: tenant.name, timeZone: ctx.timeZone, madeAt: by.now };
     return {
       fileName: `receipt-${tenant.slug}-${purchase.purchaseId}.pdf`,
-      doc: receiptPdf({ ...purchase, boughtBy: purchase.actorName }, header),
+      doc: await receiptPdf({ ...purchase, boughtBy: purchase.actorName }, header),
     };
   });
 }

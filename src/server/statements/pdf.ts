@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import PDFDocument from 'pdfkit';
 import { localDate } from '../../shared/calendar.js';
 import { milliToCredits } from '../../shared/credits.js';
 import { formatCredits, formatDate, formatMoney } from '../../shared/display.js';
@@ -13,14 +12,18 @@ import type { StatementFigures } from './figures.js';
  */
 const fontData = (name: string) =>
   readFileSync(createRequire(import.meta.url).resolve(`@expo-google-fonts/noto-sans/${name}`));
-/** Read at the first document rather than at start-up, which most servers' lives never need. */
-let fonts: { regular: Buffer; bold: Buffer } | undefined;
-const loadFonts = () => {
-  fonts ??= {
+/**
+ * PDFKit and the fonts, loaded at the first document rather than at start-up: most servers' lives
+ * never need them, and PDFKit alone is ~28 MiB of a server's resident memory.
+ */
+let kit: Promise<{ PDFDocument: typeof import('pdfkit'); regular: Buffer; bold: Buffer }> | undefined;
+const loadKit = () => {
+  kit ??= import('pdfkit').then(({ default: PDFDocument }) => ({
+    PDFDocument,
     regular: fontData('400Regular/NotoSans_400Regular.ttf'),
     bold: fontData('700Bold/NotoSans_700Bold.ttf'),
-  };
-  return fonts;
+  }));
+  return kit;
 };
 const REGULAR = 'regular';
 const BOLD = 'bold';
@@ -39,13 +42,13 @@ export interface DocumentHeader {
 /** A row of a two-column table: a label and a value read right-aligned. */
 type Row = readonly [label: string, value: string];
 
-function newDocument(title: string, header: DocumentHeader): PDFKit.PDFDocument {
+async function newDocument(title: string, header: DocumentHeader): Promise<PDFKit.PDFDocument> {
+  const { PDFDocument, regular, bold } = await loadKit();
   const doc = new PDFDocument({
     size: 'A4',
     margin: MARGIN,
     info: { Title: title, Author: 'Meterline', CreationDate: header.madeAt },
   });
-  const { regular, bold } = loadFonts();
   doc.registerFont(REGULAR, regular);
   doc.registerFont(BOLD, bold);
   doc.font(BOLD).fontSize(18).text(title);
@@ -90,8 +93,8 @@ const credits = (milli: number) => formatCredits(milliToCredits(milli));
 const minus = (milli: number) => (milli === 0 ? credits(0) : `-${credits(milli)}`);
 
 /** A billing period's statement; the caller pipes the document and it ends itself. */
-export function statementPdf(s: StatementFigures, header: DocumentHeader): PDFKit.PDFDocument {
-  const doc = newDocument('Credit statement', header);
+export async function statementPdf(s: StatementFigures, header: DocumentHeader): Promise<PDFKit.PDFDocument> {
+  const doc = await newDocument('Credit statement', header);
   doc
     .font(REGULAR)
     .fontSize(11)
@@ -144,8 +147,8 @@ export interface ReceiptDetails {
 }
 
 /** A purchase's receipt; the caller pipes the document and it ends itself. */
-export function receiptPdf(r: ReceiptDetails, header: DocumentHeader): PDFKit.PDFDocument {
-  const doc = newDocument('Receipt', header);
+export async function receiptPdf(r: ReceiptDetails, header: DocumentHeader): Promise<PDFKit.PDFDocument> {
+  const doc = await newDocument('Receipt', header);
   const rows: Row[] = [
     ['Date', formatDate(localDate(r.createdAt, header.timeZone))],
     ['Credits', credits(r.creditsMilli)],

@@ -1,0 +1,1 @@
+export function excelDate(day: string): Date;
