@@ -7,7 +7,6 @@ import { verifyTenant } from '../src/server/ledger/verify.js';
 import { milliToCredits } from '../src/shared/credits.js';
 import { initialJsGzip } from '../src/web/bundle-size.js';
 import {
-  asOwner,
   type ConsoleTenantSpec,
   HISTORY_FROM,
   type LoadedTenant,
@@ -130,7 +129,7 @@ export async function run(): Promise<ConsoleFigures> {
     }
     // As autovacuum would have by now: statistics and the visibility map of the fresh tables.
     t0 = performance.now();
-    await asOwner(bench, async (owner) => {
+    await bench.asOwner(async (owner) => {
       await owner.query('vacuum analyze');
       if (bench.kind === 'postgres') await owner.query('checkpoint');
     });

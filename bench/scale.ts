@@ -3,7 +3,6 @@ import { availableParallelism, loadavg } from 'node:os';
 import { buildApp } from '../src/server/app.js';
 import { verifyTenant } from '../src/server/ledger/verify.js';
 import {
-  asOwner,
   type ConsoleTenantSpec,
   HISTORY_FROM,
   type LoadedTenant,
@@ -107,7 +106,7 @@ export async function run(options: BenchOptions) {
       log(`  ${size} loaded in ${secs(t0)}`);
     }
     t0 = performance.now();
-    await asOwner(bench, async (owner) => {
+    await bench.asOwner(async (owner) => {
       await owner.query('vacuum analyze');
       if (bench.kind === 'postgres') await owner.query('checkpoint');
     });

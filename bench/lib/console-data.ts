@@ -394,16 +394,6 @@ select distinct $1::uuid, value, 'Recruiter ' || value, '2000-01-01T00:00:00Z'::
 /** The tables that take a row or more per interview, loaded with their indexes dropped (dropIndexes). */
 const LOADED_TABLES = ['interviews', 'candidates', 'daily_usage', 'daily_candidates'];
 
-/** Runs fn as the schema owner; on PGlite (one session) steps back into the app role after. */
-export async function asOwner<T>(bench: BenchDatabase, fn: (owner: Database) => Promise<T>): Promise<T> {
-  const owner = await bench.owner();
-  try {
-    return await fn(owner);
-  } finally {
-    if (bench.kind === 'pglite') await owner.query('set role meterline_app');
-  }
-}
-
 export async function loadConsoleTenant(
   bench: BenchDatabase,
   spec: ConsoleTenantSpec,
