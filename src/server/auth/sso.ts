@@ -1,4 +1,4 @@
-import * as oidc from 'openid-client';
+import type * as oidc from 'openid-client';
 import type { z } from 'zod';
 import type { RoleMapping, SsoSettings } from '../../shared/contract/sso.js';
 import type { Role } from '../../shared/contract/users.js';
@@ -245,6 +245,12 @@ export function mapRole(claims: Record<string, unknown>, claim: string, mapping:
 }
 
 /**
+ * The OpenID Connect client, loaded at the first sign-in through a provider rather than at start-up:
+ * most servers have no tenant with single sign-on, and the library is ~8 MiB of resident memory.
+ */
+const client = () => import('openid-client');
+
+/**
  * The provider's configuration (its discovery document and keys, fetched once), per tenant and
  * setting: a changed setting makes a new one. The library validates ID tokens against its JWKS.
  */
@@ -260,17 +266,19 @@ function configurationOf(
   const cached = configurations.get(key);
   if (cached && cached.until > Date.now()) return cached.config;
   const issuer = parseIssuer(row.issuer, allowPrivate);
-  const config = oidc.discovery(issuer, row.client_id, row.client_secret, undefined, {
-    timeout: 10,
-    // Every request to the provider, now and for this configuration's life, goes where it was judged to.
-    [oidc.customFetch]: pinnedFetch(allowPrivate),
-    execute: [
-      // The ID token's signature is checked against the provider's JWKS even though it came
-      // straight from the token endpoint, where the library would otherwise trust TLS alone.
-      oidc.enableNonRepudiationChecks,
-      ...(issuer.protocol === 'http:' ? [oidc.allowInsecureRequests] : []),
-    ],
-  });
+  const config = client().then((oidc) =>
+    oidc.discovery(issuer, row.client_id, row.client_secret, undefined, {
+      timeout: 10,
+      // Every request to the provider, now and for this configuration's life, goes where it was judged to.
+      [oidc.customFetch]: pinnedFetch(allowPrivate),
+      execute: [
+        // The ID token's signature is checked against the provider's JWKS even though it came
+        // straight from the token endpoint, where the library would otherwise trust TLS alone.
+        oidc.enableNonRepudiationChecks,
+        ...(issuer.protocol === 'http:' ? [oidc.allowInsecureRequests] : []),
+      ],
+    }),
+  );
   // A failed discovery is not kept: the next sign-in asks the provider again.
   config.catch(() => configurations.delete(key));
   for (const [k, v] of configurations)
@@ -305,6 +313,7 @@ export async function beginSso(
   } catch {
     throw new DomainError('sso_failed', 'The identity provider could not be reached.');
   }
+  const oidc = await client();
   const secret = randomToken(32);
   const state = oidc.randomState();
   const nonce = oidc.randomNonce();
@@ -408,6 +417,7 @@ export async function finishSso(
   let claims: Record<string, unknown>;
   try {
     const config = await configurationOf(tenantId, settings, callback.allowPrivate);
+    const oidc = await client();
     const currentUrl = new URL(callback.redirectUri);
     currentUrl.search = callback.search;
     const tokens = await oidc.authorizationCodeGrant(

@@ -9,7 +9,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { PGlite, type Transaction } from '@electric-sql/pglite';
+import type { PGlite, Transaction } from '@electric-sql/pglite';
 import {
   type Database,
   type Queryable,
@@ -145,6 +145,9 @@ async function createPglite(
   options: PgliteOptions,
 ): Promise<PGlite> {
   const { loadDataDir, templateDir } = options;
+  // Imported here, not at the top: the server's bundle inlines this module, and a static import
+  // would load PGlite into every server, those on PostgreSQL too (see connect.ts).
+  const { PGlite } = await import('@electric-sql/pglite');
   if (!dataDir || !isNew || loadDataDir || !templateDir || !existsSync(join(templateDir, 'PG_VERSION'))) {
     return PGlite.create({ dataDir, loadDataDir });
   }

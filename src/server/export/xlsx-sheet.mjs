@@ -14,10 +14,11 @@ const ROWS_PER_TURN = 100;
 /**
  * The XML a sheet may have waiting for the compressor before its writer waits. ExcelJS pushes into
  * the compressor without waiting, and compressing can fall behind, so the queue would grow without
- * end (40 MB per 100,000 rows). Waiting at the compressor's own mark (16 KiB, a quarter of one
- * write) would take turns, build XML then compress it; a few MiB lets both run at once.
+ * end (40 MB per 100,000 rows). A MiB lets the compressor work through what the last rows made
+ * while the next are built, and holds little: waiting at the compressor's own mark (16 KiB, a
+ * quarter of one write) made them take turns, and 4 MiB held ~10 MiB more at no gain in rows/s.
  */
-const ZIP_QUEUE_BYTES = 4 * 1024 * 1024;
+const ZIP_QUEUE_BYTES = 1024 * 1024;
 
 /**
  * Resolves once the sheet's zip input holds at most ZIP_QUEUE_BYTES (at once when it does). The

@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
-import { createTransport } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Database } from '../db/database.js';
 import { startPeriodic } from '../periodic.js';
 import { type DigestSchedule, queueWeeklyDigests } from './digest.js';
@@ -8,7 +8,8 @@ import { sendDueEmails } from './outbox.js';
 /**
  * Sends due emails every `intervalSeconds` through the SMTP server at `smtpUrl` (`smtp://` plain or
  * STARTTLS as the server offers, `smtps://` TLS from the start), and at start for any a restart
- * left behind.
+ * left behind. nodemailer is loaded here, with the first run, so that a server without SMTP never
+ * carries it (~15 MiB of resident memory).
  */
 export function startMailWorker(
   db: Database,
@@ -21,10 +22,11 @@ export function startMailWorker(
     log: FastifyBaseLogger;
   },
 ): { stop(): Promise<void> } {
-  const transport = createTransport(opts.smtpUrl);
+  let transport: Transporter | undefined;
   const digests: DigestSchedule = new Map();
   const periodic = startPeriodic(async () => {
     try {
+      transport ??= (await import('nodemailer')).createTransport(opts.smtpUrl);
       await queueWeeklyDigests(db, opts.now(), digests);
       const r = await sendDueEmails(db, opts.now, { transport, from: opts.from, publicUrl: opts.publicUrl });
       if (r.sent + r.failed > 0) opts.log.info(r, 'emails sent');
@@ -36,7 +38,7 @@ export function startMailWorker(
   return {
     async stop() {
       await periodic.stop();
-      transport.close();
+      transport?.close();
     },
   };
 }
