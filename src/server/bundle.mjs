@@ -25,6 +25,8 @@ export async function bundleServer(outfile = BUNDLE) {
     target: 'node20',
     packages: 'external',
     sourcemap: 'linked',
+    // Stack traces need the mappings only: the sources' text would be held in every server's memory.
+    sourcesContent: false,
     logLevel: 'warning',
     write: false,
   });

@@ -1,7 +1,9 @@
 // Plain JavaScript, imported by the .xlsx worker thread (xlsx-worker.mjs): a worker started from
 // the TypeScript sources would need tsx's loader, which Node 20 runs in a thread of its own per
 // worker (~50 MiB more, and seconds to start). Typed in xlsx-sheet.d.mts.
-import ExcelJS from 'exceljs';
+// The streaming writer alone: the package's entry also loads its reader and its in-memory workbook,
+// ~9 MiB more in every export's worker for code the export never runs.
+import WorkbookWriter from 'exceljs/lib/stream/xlsx/workbook-writer.js';
 import { excelDate } from './excel-date.mjs';
 
 /**
@@ -42,7 +44,7 @@ const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
  * autofilter; sheet 2 "Totals": the lines it is given at the end.
  */
 export function openBook(stream, columns) {
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+  const workbook = new WorkbookWriter({
     stream,
     useStyles: true,
     useSharedStrings: false,

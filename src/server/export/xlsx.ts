@@ -17,9 +17,10 @@ const WORKER = new URL(
 /**
  * The worker's young generation is kept small: its garbage is each batch's rows, dead once written,
  * and V8's default lets it grow to ~48 MiB first. At 8 MiB the worker's heap stayed at ~31 MiB
- * through an export of 1M rows, against ~44 MiB, at the same rows/s within the run's noise.
+ * through an export of 1M rows, against ~44 MiB; at 4 MiB the server's peak was ~8 MiB lower
+ * again (185-188 MiB against 193-196), at the same rows/s within the run's noise.
  */
-const WORKER_LIMITS = { maxYoungGenerationSizeMb: 8 };
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 4 };
 export const startXlsxWorker = () =>
   new Worker(WORKER, { workerData: SHEET_COLUMNS, resourceLimits: WORKER_LIMITS });
 
