@@ -18,11 +18,17 @@ const fontData = (name: string) =>
  */
 let kit: Promise<{ PDFDocument: typeof import('pdfkit'); regular: Buffer; bold: Buffer }> | undefined;
 const loadKit = () => {
-  kit ??= import('pdfkit').then(({ default: PDFDocument }) => ({
-    PDFDocument,
-    regular: fontData('400Regular/NotoSans_400Regular.ttf'),
-    bold: fontData('700Bold/NotoSans_700Bold.ttf'),
-  }));
+  kit ??= import('pdfkit')
+    .then(({ default: PDFDocument }) => ({
+      PDFDocument,
+      regular: fontData('400Regular/NotoSans_400Regular.ttf'),
+      bold: fontData('700Bold/NotoSans_700Bold.ttf'),
+    }))
+    .catch((err: unknown) => {
+      // Not kept: a read that failed once (no file handle free, say) is tried again by the next document.
+      kit = undefined;
+      throw err;
+    });
   return kit;
 };
 const REGULAR = 'regular';
