@@ -4,6 +4,7 @@ import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  fillDailyUsage,
   interviewEvents,
   makeTenant,
   postEvents,
@@ -328,19 +329,7 @@ describe('streaming', () => {
     const big = await makeTenant(env.t.db, clock, { timeZone: 'UTC' });
     const bigAdmin = await signIn(env.app, env.t.db, big.id, 'account_admin');
     // 200 openings × 1,000 days: far more than the socket and stream buffers hold.
-    await env.t.asOwner(async (owner) => {
-      await owner.query(
-        `insert into openings (tenant_id, id, job_title, title_event_at, title_event_id, created_at)
-         select $1, 'op-' || g, 'Opening ' || g, now(), '', now() from generate_series(1, 200) g`,
-        [big.id],
-      );
-      await owner.query(
-        `insert into daily_usage (tenant_id, opening_id, day, invited, completed, credits_milli)
-         select $1, 'op-' || o, date '2024-01-01' + d, 3, 2, 2000
-           from generate_series(1, 200) o, generate_series(0, 999) d`,
-        [big.id],
-      );
-    });
+    await fillDailyUsage(env.t, big.id, { openings: 200, days: 1000 });
     if (!env.app.server.listening) await env.app.listen({ port: 0, host: '127.0.0.1' });
     const { port } = env.app.server.address() as AddressInfo;
     const received = await new Promise<number>((resolve, reject) => {

@@ -39,6 +39,7 @@ export interface AppDeps {
         | 'METERLINE_SMTP_URL'
         | 'METERLINE_PUBLIC_URL'
         | 'METERLINE_SSO_ALLOW_PRIVATE'
+        | 'METERLINE_MAX_CONCURRENT_EXPORTS'
       >
     > &
     RateLimitConfig;

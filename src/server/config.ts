@@ -11,6 +11,12 @@ export const RATE_LIMIT_DEFAULTS = {
   METERLINE_RATE_LIMIT_ANONYMOUS_PER_MINUTE: 300,
 } as const;
 
+/**
+ * Exports one server streams at once: each holds one of the pool's ten database connections, and a
+ * .xlsx one a worker thread, so four leave the console most of the pool and the machine's cores.
+ */
+export const MAX_CONCURRENT_EXPORTS_DEFAULT = 4;
+
 const perMinute = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
 
 /** Every setting the server and the CLI read, parsed once from the environment. */
@@ -104,6 +110,13 @@ const ConfigSchema = z.object({
     .default('false')
     .transform((v) => v === 'true'),
   METERLINE_SESSION_HOURS: z.coerce.number().int().min(1).default(12),
+  /** Exports one server streams at once; one tenant holds at most half (src/server/export/slots.ts). */
+  METERLINE_MAX_CONCURRENT_EXPORTS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .default(MAX_CONCURRENT_EXPORTS_DEFAULT),
   METERLINE_RATE_LIMIT_SESSION_PER_MINUTE: perMinute(
     RATE_LIMIT_DEFAULTS.METERLINE_RATE_LIMIT_SESSION_PER_MINUTE,
   ),

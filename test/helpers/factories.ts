@@ -178,3 +178,27 @@ export function testAppForFile(
   });
   return env;
 }
+
+/**
+ * A tenant's usage rollup written directly, for an export far larger than socket and stream buffers
+ * hold: `openings` openings ('op-1'…), each with a row on every one of `days` days from 2024-01-01.
+ */
+export async function fillDailyUsage(
+  t: TestDatabase,
+  tenantId: string,
+  size: { openings: number; days: number },
+): Promise<void> {
+  await t.asOwner(async (owner) => {
+    await owner.query(
+      `insert into openings (tenant_id, id, job_title, title_event_at, title_event_id, created_at)
+       select $1, 'op-' || g, 'Opening ' || g, now(), '', now() from generate_series(1, $2::int) g`,
+      [tenantId, size.openings],
+    );
+    await owner.query(
+      `insert into daily_usage (tenant_id, opening_id, day, invited, completed, credits_milli)
+       select $1, 'op-' || o, date '2024-01-01' + d, 3, 2, 2000
+         from generate_series(1, $2::int) o, generate_series(0, $3::int - 1) d`,
+      [tenantId, size.openings, size.days],
+    );
+  });
+}

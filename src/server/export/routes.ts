@@ -2,15 +2,24 @@ import { PassThrough } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import * as contract from '../../shared/contract/index.js';
 import { actorOf, authOf } from '../auth/guard.js';
+import { MAX_CONCURRENT_EXPORTS_DEFAULT } from '../config.js';
+import { DomainError } from '../errors.js';
 import { readsFor } from '../http/reads.js';
 import { routeOf } from '../http/route.js';
 import { planExport, runExport } from './export.js';
 import { ExportAborted } from './output.js';
+import { ExportSlots } from './slots.js';
+
+/** Seconds a refused export is asked to wait: about as long as a large export streams. */
+export const EXPORT_RETRY_AFTER_SECONDS = 10;
 
 export const exportRoutes: FastifyPluginAsyncZod = async (app) => {
   // An export runs on after its handler returns (it writes the body, then its audit entry); the
   // server's close waits for those running, so a shutdown loses no download's audit entry.
   const running = new Set<Promise<void>>();
+  const slots = new ExportSlots(
+    app.deps.config.METERLINE_MAX_CONCURRENT_EXPORTS ?? MAX_CONCURRENT_EXPORTS_DEFAULT,
+  );
   app.addHook('onClose', async () => {
     await Promise.allSettled(running);
   });
@@ -21,6 +30,16 @@ export const exportRoutes: FastifyPluginAsyncZod = async (app) => {
       const now = app.deps.now();
       const reads = readsFor(request).db;
       const plan = await planExport(reads, auth.tenantId, request.query, now);
+      const slot = slots.take(auth.tenantId);
+      if ('full' in slot) {
+        throw new DomainError(
+          'exports_busy',
+          slot.full === 'tenant'
+            ? `This account already has ${slots.tenantShare} export(s) running; download again once one has finished.`
+            : 'The server is running as many exports as it can at once; download again in a few seconds.',
+          { retryAfterSeconds: EXPORT_RETRY_AFTER_SECONDS },
+        );
+      }
       const body = new PassThrough();
       const reader = new AbortController();
       // The download closed early (or finished): stop reading rows. After a finished export this does nothing.
@@ -40,7 +59,10 @@ export const exportRoutes: FastifyPluginAsyncZod = async (app) => {
         },
       );
       running.add(run);
-      run.finally(() => running.delete(run));
+      run.finally(() => {
+        running.delete(run);
+        slot.release();
+      });
       return reply
         .header('content-type', contract.CONTENT_TYPES[plan.format])
         .header('content-disposition', `attachment; filename="${plan.fileName}"`)

@@ -37,6 +37,7 @@ export const ERROR_CODES = {
   insufficient_scope: 'forbidden',
   // Limits and the service
   rate_limited: 'throttled',
+  exports_busy: 'throttled',
   too_many_attempts: 'throttled',
   database_unavailable: 'unavailable',
   internal_error: 'internal',

@@ -47,5 +47,5 @@ export const exportUsage = endpoint({
       },
     },
   },
-  errors: ['invalid_format', 'invalid_range', 'invalid_date', 'range_too_long', 'invalid_filter'],
+  errors: ['invalid_format', 'invalid_range', 'invalid_date', 'range_too_long', 'invalid_filter', 'exports_busy'],
 });
