@@ -47,5 +47,12 @@ export const exportUsage = endpoint({
       },
     },
   },
-  errors: ['invalid_format', 'invalid_range', 'invalid_date', 'range_too_long', 'invalid_filter', 'exports_busy'],
+  errors: [
+    'invalid_format',
+    'invalid_range',
+    'invalid_date',
+    'range_too_long',
+    'invalid_filter',
+    'exports_busy',
+  ],
 });
