@@ -1,7 +1,7 @@
-import { request as httpRequest, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fillDailyUsage, makeTenant, signIn, TestClock, testAppForFile } from './helpers/factories.js';
+import { heldDownload } from './helpers/held-download.js';
 
 /**
  * The cap on exports a server streams at once (src/server/export/slots.ts), through real downloads
@@ -23,23 +23,6 @@ async function bigTenant(): Promise<Account> {
   await fillDailyUsage(env.t, t.id, { openings: 100, days: 1000 });
   const { cookie } = await signIn(env.app, env.t.db, t.id, 'account_admin');
   return { id: t.id, cookie };
-}
-
-/** An export whose client reads its first bytes, then stops reading: the export waits, holding its slot. */
-function heldExport(port: number, cookie: string): Promise<{ res: IncomingMessage; close: () => void }> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ port, host: '127.0.0.1', path: EXPORT, headers: { cookie } }, (res) => {
-      if (res.statusCode !== 200) reject(new Error(`The held export answered ${res.statusCode}`));
-      res.once('data', () => {
-        res.pause();
-        resolve({ res, close: () => req.destroy() });
-      });
-    });
-    req.on('error', (err) => {
-      if (!req.destroyed) reject(err);
-    });
-    req.end();
-  });
 }
 
 const exportsAudited = async (tenantId: string) => {
@@ -68,7 +51,7 @@ describe('exports at once', () => {
     const get = (account: Account) =>
       env.app.inject({ method: 'GET', url: EXPORT, headers: { cookie: account.cookie } });
 
-    const first = await heldExport(port, a.cookie);
+    const first = await heldDownload(port, EXPORT, a.cookie);
     // Tenant A holds its share (one of two slots): its second export is refused, B's is not.
     const again = await get(a);
     expect(again.statusCode).toBe(429);
@@ -78,7 +61,7 @@ describe('exports at once', () => {
       message: expect.stringMatching(/account/),
     });
 
-    const second = await heldExport(port, b.cookie);
+    const second = await heldDownload(port, EXPORT, b.cookie);
     // Both slots are taken: C, with no export running, is refused by the server's cap.
     const full = await get(c);
     expect(full.statusCode).toBe(429);
@@ -105,7 +88,7 @@ describe('exports at once', () => {
   });
 
   it('refuses a bad request for what it is, not for the cap', async () => {
-    const first = await heldExport(port, a.cookie);
+    const first = await heldDownload(port, EXPORT, a.cookie);
     const bad = await env.app.inject({
       method: 'GET',
       url: '/api/v1/consumption/export?from=2026-09-26&to=2024-01-01&format=csv',

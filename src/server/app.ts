@@ -40,6 +40,7 @@ export interface AppDeps {
         | 'METERLINE_PUBLIC_URL'
         | 'METERLINE_SSO_ALLOW_PRIVATE'
         | 'METERLINE_MAX_CONCURRENT_EXPORTS'
+        | 'METERLINE_EXPORT_STALL_SECONDS'
       >
     > &
     RateLimitConfig;

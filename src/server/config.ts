@@ -16,6 +16,8 @@ export const RATE_LIMIT_DEFAULTS = {
  * .xlsx one a worker thread, so four leave the console most of the pool and the machine's cores.
  */
 export const MAX_CONCURRENT_EXPORTS_DEFAULT = 4;
+/** A minute without the reader taking a byte: far past a slow network's pauses, not a held connection's hours. */
+export const EXPORT_STALL_SECONDS_DEFAULT = 60;
 
 const perMinute = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
 
@@ -110,6 +112,13 @@ const ConfigSchema = z.object({
     .default('false')
     .transform((v) => v === 'true'),
   METERLINE_SESSION_HOURS: z.coerce.number().int().min(1).default(12),
+  /** An export whose reader takes nothing for this long is stopped (src/server/export/stall.ts). */
+  METERLINE_EXPORT_STALL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(86_400)
+    .default(EXPORT_STALL_SECONDS_DEFAULT),
   /** Exports one server streams at once; one tenant holds at most half (src/server/export/slots.ts). */
   METERLINE_MAX_CONCURRENT_EXPORTS: z.coerce
     .number()

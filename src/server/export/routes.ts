@@ -2,13 +2,14 @@ import { PassThrough } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import * as contract from '../../shared/contract/index.js';
 import { actorOf, authOf } from '../auth/guard.js';
-import { MAX_CONCURRENT_EXPORTS_DEFAULT } from '../config.js';
+import { EXPORT_STALL_SECONDS_DEFAULT, MAX_CONCURRENT_EXPORTS_DEFAULT } from '../config.js';
 import { DomainError } from '../errors.js';
 import { readsFor } from '../http/reads.js';
 import { routeOf } from '../http/route.js';
 import { planExport, runExport } from './export.js';
 import { ExportAborted } from './output.js';
 import { ExportSlots } from './slots.js';
+import { watchStall } from './stall.js';
 
 /** Seconds a refused export is asked to wait: about as long as a large export streams. */
 export const EXPORT_RETRY_AFTER_SECONDS = 10;
@@ -20,6 +21,7 @@ export const exportRoutes: FastifyPluginAsyncZod = async (app) => {
   const slots = new ExportSlots(
     app.deps.config.METERLINE_MAX_CONCURRENT_EXPORTS ?? MAX_CONCURRENT_EXPORTS_DEFAULT,
   );
+  const stallMs = (app.deps.config.METERLINE_EXPORT_STALL_SECONDS ?? EXPORT_STALL_SECONDS_DEFAULT) * 1000;
   app.addHook('onClose', async () => {
     await Promise.allSettled(running);
   });
@@ -44,6 +46,11 @@ export const exportRoutes: FastifyPluginAsyncZod = async (app) => {
       const reader = new AbortController();
       // The download closed early (or finished): stop reading rows. After a finished export this does nothing.
       reply.raw.on('close', () => reader.abort());
+      const unwatch = watchStall(body, stallMs, () => {
+        request.log.warn({ tenantId: auth.tenantId, stallMs }, 'export stopped: its reader took nothing');
+        reader.abort();
+        reply.raw.destroy();
+      });
       const run = runExport(app.deps.db, plan, body, {
         actor: actorOf(auth),
         now,
@@ -62,6 +69,7 @@ export const exportRoutes: FastifyPluginAsyncZod = async (app) => {
       run.finally(() => {
         running.delete(run);
         slot.release();
+        unwatch();
       });
       return reply
         .header('content-type', contract.CONTENT_TYPES[plan.format])
