@@ -1,5 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { EXPORT_STALL_SECONDS_DEFAULT, loadConfig, MAX_CONCURRENT_EXPORTS_DEFAULT } from './config.js';
+import {
+  EXPORT_STALL_SECONDS_DEFAULT,
+  loadConfig,
+  MAX_CONCURRENT_EXPORTS_DEFAULT,
+  SETTING_NAMES,
+} from './config.js';
 
 describe('METERLINE_MAX_CONCURRENT_EXPORTS', () => {
   it('defaults to its documented value and takes a whole number of slots', () => {
@@ -26,5 +32,31 @@ describe('METERLINE_EXPORT_STALL_SECONDS', () => {
     expect(() => loadConfig({ METERLINE_EXPORT_STALL_SECONDS: value })).toThrow(
       /Invalid configuration: METERLINE_EXPORT_STALL_SECONDS/,
     );
+  });
+});
+
+describe('the settings documented', () => {
+  const repoFile = (name: string) => readFileSync(new URL(`../../${name}`, import.meta.url), 'utf8');
+  const readmeNames = [...repoFile('README.md').matchAll(/^\| `([A-Z_]+)` \|/gm)]
+    .map((m) => m[1])
+    .filter((name) => !name?.startsWith('TEST_'));
+  const example = new Map(
+    [...repoFile('.env.example').matchAll(/^([A-Z_]+)=(.*)$/gm)].map((m) => [m[1] as string, m[2] as string]),
+  );
+
+  it("are the server's, each once, in the README's table and in .env.example", () => {
+    expect([...readmeNames].sort()).toEqual([...SETTING_NAMES].sort());
+    expect([...example.keys()].sort()).toEqual([...SETTING_NAMES].sort());
+  });
+
+  it('.env.example gives each its default (or leaves it empty)', () => {
+    const defaults = loadConfig({});
+    for (const [name, value] of example) {
+      if (value === '') continue;
+      expect({ name, value: loadConfig({ [name]: value })[name as keyof typeof defaults] }).toEqual({
+        name,
+        value: defaults[name as keyof typeof defaults],
+      });
+    }
   });
 });

@@ -140,6 +140,9 @@ const ConfigSchema = z.object({
 
 export type Config = z.infer<typeof ConfigSchema>;
 
+/** The names of every setting, for the test that holds the README and `.env.example` to them. */
+export const SETTING_NAMES = Object.keys(ConfigSchema.shape) as (keyof Config)[];
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = ConfigSchema.safeParse(env);
   if (!parsed.success) {
