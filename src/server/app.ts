@@ -14,6 +14,7 @@ import type { Database } from './db/database.js';
 import { primaryOnly, type ReadRouting } from './db/replica.js';
 import { exportRoutes } from './export/routes.js';
 import { forecastRoutes } from './forecast/routes.js';
+import { clientErrorHandler, requestTimeoutOptions } from './http/client-errors.js';
 import { frameworkErrors, installErrorHandling } from './http/error-handler.js';
 import { registerHardening } from './http/hardening.js';
 import { registerOpenApi } from './http/openapi.js';
@@ -41,6 +42,7 @@ export interface AppDeps {
         | 'METERLINE_SSO_ALLOW_PRIVATE'
         | 'METERLINE_MAX_CONCURRENT_EXPORTS'
         | 'METERLINE_EXPORT_STALL_SECONDS'
+        | 'METERLINE_REQUEST_TIMEOUT_SECONDS'
       >
     > &
     RateLimitConfig;
@@ -67,6 +69,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Ids in paths are up to 200 characters, each up to 12 once percent-encoded (4 UTF-8 bytes).
     routerOptions: { maxParamLength: 200 * 12 },
     frameworkErrors,
+    ...requestTimeoutOptions(deps.config.METERLINE_REQUEST_TIMEOUT_SECONDS),
+    clientErrorHandler,
   });
   app.decorate('deps', { now: () => new Date(), ...deps, reads: deps.reads ?? primaryOnly(deps.db) });
   // Read-your-writes: a caller that changed something reads from the primary until the replica has

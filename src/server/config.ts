@@ -16,6 +16,8 @@ export const RATE_LIMIT_DEFAULTS = {
  * .xlsx one a worker thread, so four leave the console most of the pool and the machine's cores.
  */
 export const MAX_CONCURRENT_EXPORTS_DEFAULT = 4;
+/** A minute to send a request whole: a 2 MiB batch over a slow link, not a held socket's hours. */
+export const REQUEST_TIMEOUT_SECONDS_DEFAULT = 60;
 /** A minute without the reader taking a byte: far past a slow network's pauses, not a held connection's hours. */
 export const EXPORT_STALL_SECONDS_DEFAULT = 60;
 
@@ -112,6 +114,16 @@ const ConfigSchema = z.object({
     .default('false')
     .transform((v) => v === 'true'),
   METERLINE_SESSION_HOURS: z.coerce.number().int().min(1).default(12),
+  /**
+   * A request not received whole in this long (headers and body) is answered 408 request_timeout
+   * and its connection closed (src/server/http/client-errors.ts); answers, an export's too, are not timed.
+   */
+  METERLINE_REQUEST_TIMEOUT_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(3_600)
+    .default(REQUEST_TIMEOUT_SECONDS_DEFAULT),
   /** An export whose reader takes nothing for this long is stopped (src/server/export/stall.ts). */
   METERLINE_EXPORT_STALL_SECONDS: z.coerce
     .number()

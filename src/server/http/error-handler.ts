@@ -15,6 +15,8 @@ export const STATUS_OF_KIND: Record<ErrorKind, number> = {
   not_found: 404,
   conflict: 409,
   too_large: 413,
+  headers_too_large: 431,
+  timed_out: 408,
   throttled: 429,
   unavailable: 503,
   internal: 500,

@@ -38,6 +38,9 @@ export function errorAnswersOf(e: Endpoint): Map<number, Set<string>> {
   // Non-GET requests may carry a body, which Fastify reads whatever the route.
   const hasBody = !SAFE_METHODS.has(e.method);
   add('invalid_text');
+  // Any request, before it reaches the route (src/server/http/client-errors.ts).
+  add('request_timeout');
+  add('headers_too_large');
   if (e.params || e.query || e.headers || e.body) add('invalid_request');
   if (hasBody) {
     add('bad_request');

@@ -11,6 +11,8 @@ export const ERROR_KINDS = [
   'not_found',
   'conflict',
   'too_large',
+  'headers_too_large',
+  'timed_out',
   'throttled',
   'unavailable',
   'internal',
@@ -28,6 +30,8 @@ export const ERROR_CODES = {
   invalid_text: 'invalid',
   bad_request: 'invalid',
   payload_too_large: 'too_large',
+  headers_too_large: 'headers_too_large',
+  request_timeout: 'timed_out',
   // Access
   unauthorized: 'unauthenticated',
   invalid_credentials: 'unauthenticated',
