@@ -49,6 +49,7 @@ const KEY_ROUTES: Record<string, ApiKeyScope> = {
 const PUBLIC_ROUTES = [
   'POST /api/v1/auth/login',
   'GET /api/v1/health',
+  'GET /api/v1/ready',
   'GET /api/docs/json',
   'GET /api/v1/auth/session',
   'POST /api/v1/notifications/unsubscribe',

@@ -50,6 +50,7 @@ const RUNS_PER_OPERATION = Number(process.env.FUZZ_RUNS ?? 30);
  */
 const OPERATIONS = [
   'GET /api/v1/health',
+  'GET /api/v1/ready',
   'POST /api/v1/auth/login',
   'POST /api/v1/auth/logout',
   'GET /api/v1/auth/session',

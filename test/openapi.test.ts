@@ -196,6 +196,7 @@ describe('real answers', () => {
   /** A request that succeeds for each operation, in an order that gives each what it needs. */
   const EXAMPLES: [operationId: string, request: () => InjectOptions][] = [
     ['getHealth', () => ({ method: 'GET', url: '/api/v1/health' })],
+    ['getReadiness', () => ({ method: 'GET', url: '/api/v1/ready' })],
     ['getOpenApiDocument', () => ({ method: 'GET', url: '/api/docs/json' })],
     [
       'login',

@@ -150,6 +150,13 @@ describe.skipIf(!readServer)('read replica', () => {
     return res.json() as { totalInterviews: number; remainingBalance: number; dataAsOf: string };
   }
 
+  /** The readiness check: the server is ready whatever the replica's state, and says what it is. */
+  async function readiness() {
+    const res = await env.app.inject({ method: 'GET', url: '/api/v1/ready' });
+    expect(res.statusCode, res.body).toBe(200);
+    return res.json() as { replica: string; replicaLagSeconds: number | null };
+  }
+
   it('reads go to the replica, as the app role, with how fresh they are', async () => {
     const { reads, log } = await routing(30);
     const tenant = await makeTenant(env.t.db, clock, { scopes: ['events:write'] });
@@ -163,6 +170,10 @@ describe.skipIf(!readServer)('read replica', () => {
         ),
       );
     expect(conn).toEqual({ recovery: true, role: 'meterline_app' });
+    const ready = await readiness();
+    expect(ready.replica).toBe('in_use');
+    expect(ready.replicaLagSeconds).toBeGreaterThanOrEqual(0);
+    expect(ready.replicaLagSeconds).toBeLessThanOrEqual(30);
 
     const before = { ...reads.served };
     const started = Date.now();
@@ -255,6 +266,9 @@ describe.skipIf(!readServer)('read replica', () => {
       await summary(viewer);
       await summary(viewer);
       expect(reads.served.primary).toBe(before + 2);
+      const ready = await readiness();
+      expect(ready.replica).toBe('lagging');
+      expect(ready.replicaLagSeconds).toBeGreaterThan(3);
     } finally {
       await setPaused(false);
     }
@@ -281,6 +295,7 @@ describe.skipIf(!readServer)('read replica', () => {
     }
     expect(reads.served).toEqual({ primary: 3, replica: 0 });
     expect(reads.state).toBe('down');
+    expect(await readiness()).toMatchObject({ replica: 'down' });
     expect(log.lines).toEqual(['warn: read replica unavailable: reads go to the primary']);
   });
 

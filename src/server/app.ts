@@ -1,7 +1,6 @@
 import cookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import { health } from '../shared/contract/service.js';
 import { alertRoutes } from './alerts/routes.js';
 import { auditRoutes } from './auth/audit-routes.js';
 import { SAFE_METHODS } from './auth/guard.js';
@@ -20,7 +19,7 @@ import { registerHardening } from './http/hardening.js';
 import { registerOpenApi } from './http/openapi.js';
 import { type RateLimitConfig, registerRateLimit } from './http/rate-limit.js';
 import { callerOf } from './http/reads.js';
-import { routeOf } from './http/route.js';
+import { serviceRoutes } from './http/service-routes.js';
 import { registerWebApp } from './http/static.js';
 import { autoTopUpRoutes } from './ledger/auto-top-up-routes.js';
 import { creditRoutes } from './ledger/routes.js';
@@ -87,7 +86,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerRateLimit(app, deps.config);
   await registerOpenApi(app);
 
-  app.route({ ...routeOf(health), handler: async () => ({ ok: true as const }) });
+  await app.register(serviceRoutes);
   await app.register(authRoutes);
   await app.register(ssoRoutes);
   await app.register(eventRoutes);

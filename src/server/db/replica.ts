@@ -27,7 +27,15 @@ export interface ReadRouting {
   pick(caller: string | undefined, now: Date): ReadTarget;
   /** `caller` has just written (its transaction committed on the primary). */
   noteWrite(caller: string): void;
+  /** The replica's state as the last poll found it, and how far behind its figures are (readiness). */
+  status(): ReplicaStatus;
   close(): Promise<void>;
+}
+
+export interface ReplicaStatus {
+  replica: ReplicaState | 'none';
+  /** Seconds since the instant the replica's figures are current as of; null without a replica or before it has caught up once. */
+  lagSeconds: number | null;
 }
 
 export interface ReadTarget {
@@ -41,6 +49,7 @@ export function primaryOnly(primary: Database): ReadRouting {
   return {
     pick: (_, now) => ({ db: primary, source: 'primary', dataAsOf: now }),
     noteWrite: () => {},
+    status: () => ({ replica: 'none', lagSeconds: null }),
     close: async () => {},
   };
 }
@@ -221,6 +230,10 @@ export function replicaRouting(options: ReplicaOptions): ReplicaRouting {
     },
     noteWrite(caller) {
       writes.set(caller, ++step);
+    },
+    status() {
+      const lag = (Date.now() - dataAsOf) / 1000;
+      return { replica: state, lagSeconds: Number.isFinite(lag) ? Math.round(lag * 10) / 10 : null };
     },
     async close() {
       clearInterval(interval);

@@ -126,7 +126,7 @@ export const TAGS = {
   budgets: 'Budgets: caps of credits on an opening, a department or a recruiter',
   notifications: 'Email: recipients of alerts, the weekly digest and statements',
   audit: 'The audit log: who did what, when',
-  service: 'The service itself: health and this document',
+  service: 'The service itself: liveness, readiness and this document',
 } as const;
 export type Tag = keyof typeof TAGS;
 
