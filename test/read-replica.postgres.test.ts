@@ -4,6 +4,7 @@ import { openReads } from '../src/server/db/connect.js';
 import type { Database } from '../src/server/db/database.js';
 import { openPostgres } from '../src/server/db/postgres.js';
 import type { ReplicaRouting } from '../src/server/db/replica.js';
+import { createMetrics } from '../src/server/metrics/metrics.js';
 import {
   interviewEvents,
   makeTenant,
@@ -174,6 +175,11 @@ describe.skipIf(!readServer)('read replica', () => {
     expect(ready.replica).toBe('in_use');
     expect(ready.replicaLagSeconds).toBeGreaterThanOrEqual(0);
     expect(ready.replicaLagSeconds).toBeLessThanOrEqual(30);
+    const scraped = await (await createMetrics(() => reads)).registry.metrics();
+    expect(scraped).toContain('meterline_replica_state{state="in_use"} 1');
+    const lag = Number(/^meterline_replica_lag_seconds (\S+)$/m.exec(scraped)?.[1]);
+    expect(lag).toBeGreaterThanOrEqual(0);
+    expect(lag).toBeLessThanOrEqual(30);
 
     const before = { ...reads.served };
     const started = Date.now();

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -14,10 +15,11 @@ afterAll(() => {
 });
 
 /** Starts the bundle on a new embedded database without the demo; resolves with its URL. */
-function start(bundle: string) {
+function start(bundle: string, env: Record<string, string> = {}) {
   const child = spawn(process.execPath, [bundle], {
     env: {
       ...process.env,
+      ...env,
       PORT: '0',
       DATABASE_URL: '',
       METERLINE_DATA_DIR: join(scratch, 'pglite'),
@@ -41,6 +43,15 @@ function start(bundle: string) {
   return { child, url };
 }
 
+/** A port nothing listens on now. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((done) => server.close(done));
+  return port;
+}
+
 describe("the server's bundle", () => {
   const outfile = join(outDir, 'main.js');
   const source = join(scratch, 'source.ts');
@@ -56,16 +67,22 @@ describe("the server's bundle", () => {
     expect(await bundleServerIfStale({ outfile, sources: [source] })).toBe(false);
   });
 
-  it('starts the server, which answers', async () => {
-    const { child, url } = start(outfile);
+  it('starts the server, which answers, serves its metrics, and stops cleanly on SIGTERM', async () => {
+    const metricsPort = await freePort();
+    const { child, url } = start(outfile, { METERLINE_METRICS_PORT: String(metricsPort) });
+    const exited = new Promise((resolve) => child.on('exit', resolve));
     try {
       const res = await fetch(`${await url}/api/v1/health`);
       expect(res.status).toBe(200);
       expect(await res.json()).toEqual({ ok: true });
+      expect((await fetch(`${await url}/api/v1/ready`)).status).toBe(200);
+      const scraped = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+      expect(scraped).toContain(
+        'meterline_http_request_duration_seconds_count{method="GET",route="/api/v1/health",status="200"} 1',
+      );
     } finally {
-      const exited = new Promise((resolve) => child.on('exit', resolve));
       child.kill('SIGTERM');
-      await exited;
     }
+    expect(await exited).toBe(0);
   });
 });

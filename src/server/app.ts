@@ -24,6 +24,7 @@ import { registerWebApp } from './http/static.js';
 import { autoTopUpRoutes } from './ledger/auto-top-up-routes.js';
 import { creditRoutes } from './ledger/routes.js';
 import { eventRoutes } from './metering/routes.js';
+import type { Metrics } from './metrics/metrics.js';
 import { notificationRoutes } from './notifications/routes.js';
 import { openingRoutes } from './openings/routes.js';
 import { statementRoutes } from './statements/routes.js';
@@ -49,11 +50,13 @@ export interface AppDeps {
   now?: () => Date;
   /** Where the console's usage figures, the export and the forecast read (connect.ts openReads); the primary by default. */
   reads?: ReadRouting;
+  /** What is counted for Prometheus, when metrics are served (METERLINE_METRICS_PORT); else nothing is. */
+  metrics?: Metrics;
 }
 
 declare module 'fastify' {
   interface FastifyInstance {
-    deps: Required<AppDeps>;
+    deps: Required<Omit<AppDeps, 'metrics'>> & Pick<AppDeps, 'metrics'>;
   }
 }
 
@@ -77,6 +80,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onSend', async (request) => {
     const caller = callerOf(request);
     if (caller && !SAFE_METHODS.has(request.method)) app.deps.reads.noteWrite(caller);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    app.deps.metrics?.httpDuration.observe(
+      {
+        method: request.method,
+        route: request.routeOptions.url ?? 'unmatched',
+        status: String(reply.statusCode),
+      },
+      reply.elapsedTime / 1000,
+    );
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

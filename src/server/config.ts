@@ -147,6 +147,15 @@ const ConfigSchema = z.object({
   METERLINE_RATE_LIMIT_ANONYMOUS_PER_MINUTE: perMinute(
     RATE_LIMIT_DEFAULTS.METERLINE_RATE_LIMIT_ANONYMOUS_PER_MINUTE,
   ),
+  /**
+   * The port Prometheus metrics are served on (`GET /metrics`, on HOST: src/server/metrics/serve.ts),
+   * apart from the API's; unset, none are collected.
+   */
+  METERLINE_METRICS_PORT: z
+    .literal('')
+    .transform(() => undefined)
+    .or(z.coerce.number().int().min(1).max(65535))
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

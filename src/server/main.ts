@@ -5,6 +5,8 @@ import { connect, openReads } from './db/connect.js';
 import { usableDemoTemplate } from './db/demo-template.js';
 import { DEMO_LOGINS, loadDemo, loadedDemoTenants } from './demo/load.js';
 import { startPeriodScheduler } from './ledger/scheduler.js';
+import { createMetrics } from './metrics/metrics.js';
+import { serveMetrics } from './metrics/serve.js';
 import { startMailWorker } from './notifications/worker.js';
 
 /** config → database (migrated) → demo on a new embedded database → HTTP → period scheduler, webhooks. */
@@ -42,6 +44,15 @@ async function main() {
     now: () => new Date(),
     log: app.log,
   });
+  let metricsServer: Awaited<ReturnType<typeof serveMetrics>> | undefined;
+  if (config.METERLINE_METRICS_PORT !== undefined) {
+    app.deps.metrics = await createMetrics(() => app.deps.reads);
+    metricsServer = await serveMetrics(app.deps.metrics, {
+      port: config.METERLINE_METRICS_PORT,
+      host: config.HOST,
+    });
+    app.log.info({ port: config.METERLINE_METRICS_PORT }, 'Prometheus metrics served at /metrics');
+  }
   await app.listen({ port: config.PORT, host: config.HOST });
   const url = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${(app.server.address() as { port: number }).port}`;
   const mail = config.METERLINE_SMTP_URL
@@ -71,6 +82,7 @@ async function main() {
     closing = true;
     app.log.info({ signal }, 'shutting down');
     await app.close();
+    await new Promise((done) => (metricsServer ? metricsServer.close(done) : done(undefined)));
     await scheduler.stop();
     await webhooks.stop();
     await mail?.stop();

@@ -51,16 +51,19 @@ export const exportRoutes: FastifyPluginAsyncZod = async (app) => {
         reader.abort();
         reply.raw.destroy();
       });
+      const metrics = app.deps.metrics;
+      metrics?.exportsRunning.inc({ format: plan.format });
       const run = runExport(app.deps.db, plan, body, {
         actor: actorOf(auth),
         now,
         signal: reader.signal,
         readFrom: reads,
       }).then(
-        () => {},
+        () => metrics?.exports.inc({ format: plan.format, status: 'completed' }),
         (err) => {
-          if (!(err instanceof ExportAborted) && !reader.signal.aborted)
-            request.log.error({ err }, 'export failed');
+          const aborted = err instanceof ExportAborted || reader.signal.aborted;
+          if (!aborted) request.log.error({ err }, 'export failed');
+          metrics?.exports.inc({ format: plan.format, status: aborted ? 'aborted' : 'failed' });
           // The status and headers are sent: a cut-off body is the one way left to say it failed.
           body.destroy(err);
         },
@@ -70,6 +73,7 @@ export const exportRoutes: FastifyPluginAsyncZod = async (app) => {
         running.delete(run);
         slot.release();
         unwatch();
+        metrics?.exportsRunning.dec({ format: plan.format });
       });
       return reply
         .header('content-type', contract.CONTENT_TYPES[plan.format])

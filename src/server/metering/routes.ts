@@ -11,10 +11,15 @@ export const eventRoutes: FastifyPluginAsyncZod = async (app) => {
     config: { checksBodyTextPerItem: true },
     handler: async (request) => {
       const auth = authOf(request);
-      return ingestEvents(app.deps.db, auth.tenantId, request.body.events, {
+      const result = await ingestEvents(app.deps.db, auth.tenantId, request.body.events, {
         now: app.deps.now(),
         actor: actorOf(auth),
       });
+      const counted = app.deps.metrics?.ingestEvents;
+      counted?.inc({ outcome: 'accepted' }, result.accepted);
+      counted?.inc({ outcome: 'duplicate' }, result.duplicates);
+      counted?.inc({ outcome: 'rejected' }, result.rejected.length);
+      return result;
     },
   });
 };
