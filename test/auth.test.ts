@@ -593,6 +593,13 @@ describe('openapi', () => {
     expect(paths['/api/v1/auth/login'].post.tags).toEqual(['auth']);
     expect(paths['/api/v1/auth/login'].post.security).toEqual([]);
     expect(paths['/api/v1/auth/session'].get.security).toEqual([]);
-    expect(Object.keys(paths['/api/v1/auth/session'].get.responses)).toEqual(['200', '400', '429', '503']);
+    expect(Object.keys(paths['/api/v1/auth/session'].get.responses)).toEqual([
+      '200',
+      '400',
+      '408',
+      '429',
+      '431',
+      '503',
+    ]);
   });
 });
