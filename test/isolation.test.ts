@@ -1048,10 +1048,11 @@ describe('through HTTP, tenant B sees and changes nothing of A', () => {
         ),
       ),
     };
-    // The health check and the API's document hold nothing of any tenant, and answer anyone.
+    // The health and readiness checks and the API's document hold nothing of any tenant, and answer anyone.
     // The sign-in redirects answer anyone, and show nothing but where the browser goes next.
     const PUBLIC = [
       'GET /api/v1/health',
+      'GET /api/v1/ready',
       'GET /api/docs/json',
       'GET /api/v1/auth/session',
       'GET /api/v1/auth/sso/start',
