@@ -19,6 +19,7 @@ import { registerHardening } from './http/hardening.js';
 import { registerOpenApi } from './http/openapi.js';
 import { type RateLimitConfig, registerRateLimit } from './http/rate-limit.js';
 import { callerOf } from './http/reads.js';
+import { echoRequestId, requestIdOf } from './http/request-id.js';
 import { serviceRoutes } from './http/service-routes.js';
 import { registerWebApp } from './http/static.js';
 import { autoTopUpRoutes } from './ledger/auto-top-up-routes.js';
@@ -73,6 +74,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     frameworkErrors,
     ...requestTimeoutOptions(deps.config.METERLINE_REQUEST_TIMEOUT_SECONDS),
     clientErrorHandler,
+    genReqId: requestIdOf,
   });
   app.decorate('deps', { now: () => new Date(), ...deps, reads: deps.reads ?? primaryOnly(deps.db) });
   // Read-your-writes: a caller that changed something reads from the primary until the replica has
@@ -91,6 +93,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       reply.elapsedTime / 1000,
     );
   });
+  echoRequestId(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
