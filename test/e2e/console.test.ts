@@ -200,6 +200,30 @@ describe('the web console in Chromium', () => {
     }
   });
 
+  it("a fault on the server's side shows what to quote: the answer's request id; trying again loads it", async () => {
+    const openings = /\/api\/v1\/consumption\/openings(\?|$)/;
+    await page.route(openings, (route) =>
+      route.fulfill({
+        status: 503,
+        headers: { 'content-type': 'application/json', 'x-request-id': 'e2e-fault-1' },
+        body: JSON.stringify({
+          error: { code: 'database_unavailable', message: 'The database is unavailable for a moment.' },
+        }),
+      }),
+    );
+    await page.reload();
+    const fault = page.getByRole('alert').filter({ hasText: 'Usage by opening could not be loaded' });
+    await fault.getByText('Reference: e2e-fault-1').waitFor();
+    await fault.getByText('The database is unavailable for a moment.').waitFor();
+    await shot('04-fault-reference');
+    // The first try and the console's two retries of a 5xx.
+    expect(consoleErrors.take(/status of 503/, /status of 503/, /status of 503/)).toEqual([]);
+    await page.unroute(openings);
+    await fault.getByRole('button', { name: 'Try again' }).click();
+    await fault.waitFor({ state: 'detached' });
+    await page.getByRole('table').filter({ hasText: 'Job Title' }).waitFor();
+  });
+
   it("draws the cards' range in every view, stops at today and names the days of a bucket in progress", async () => {
     type Point = { start: string; from: string; to: string; partial: boolean; throughDay: string | null };
     type Month = { periodStart: string; periodEnd: string; creditsUsed: number };

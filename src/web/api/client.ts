@@ -19,6 +19,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The answer's X-Request-Id: the server's log lines for it carry the same. */
+    readonly requestId?: string,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -111,6 +113,7 @@ async function request<T>(path: string, opts: RequestOptions): Promise<T> {
       res.status,
       error?.code ?? `http_${res.status}`,
       error?.message ?? `The server answered ${res.status} ${res.statusText}.`,
+      res.headers.get('x-request-id') ?? undefined,
     );
     if (res.status === 401 && path !== login.path) {
       for (const fn of unauthorizedListeners) fn();

@@ -46,6 +46,7 @@ export async function downloadExport(
       res.status,
       body?.error?.code ?? `http_${res.status}`,
       body?.error?.message ?? `The server answered ${res.status} ${res.statusText}.`,
+      res.headers.get('x-request-id') ?? undefined,
     );
   }
   const chunks: Uint8Array[] = [];

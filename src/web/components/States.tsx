@@ -9,6 +9,14 @@ export function errorMessage(error: unknown): string {
   return 'Something went wrong.';
 }
 
+/**
+ * What to quote to support for a fault on the server's side (5xx): its request's id, which the
+ * server's log lines carry. A refusal of what was asked says itself what to change.
+ */
+export function errorReference(error: unknown): string | undefined {
+  return error instanceof ApiError && error.status >= 500 ? error.requestId : undefined;
+}
+
 /** An error with what happened and a way to try again. */
 export function ErrorState({
   error,
@@ -22,7 +30,14 @@ export function ErrorState({
   return (
     <Alert color="red" variant="light" title={title} icon={<AlertIcon />} role="alert">
       <Group justify="space-between" gap="sm">
-        <Text size="sm">{errorMessage(error)}</Text>
+        <Stack gap={2}>
+          <Text size="sm">{errorMessage(error)}</Text>
+          {errorReference(error) && (
+            <Text size="xs" c="dimmed">
+              Reference: {errorReference(error)}
+            </Text>
+          )}
+        </Stack>
         {onRetry && (
           <Button size="xs" variant="white" color="red" onClick={onRetry}>
             Try again
