@@ -22,7 +22,7 @@ const env = testAppForFile(clock);
 let server: Server;
 let base: string;
 beforeAll(async () => {
-  env.app.deps.metrics = await createMetrics(() => env.app.deps.reads);
+  env.app.deps.metrics = await createMetrics(() => env.app.deps);
   server = await serveMetrics(env.app.deps.metrics, { port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
@@ -79,6 +79,17 @@ describe('metrics', () => {
     expect(await timed('/api/v1/openings/:openingId/interviews', 404)).toBe(1);
     await expect.poll(() => sample('meterline_exports_total', '{format="csv",status="completed"}')).toBe(1);
     expect(await sample('meterline_exports_running', '{format="csv"}')).toBe(0);
+  });
+
+  it("show the primary's connection pool on PostgreSQL; the embedded database has none", async () => {
+    const pool = (state: string) => sample('meterline_db_pool_connections', `{state="${state}"}`);
+    if (env.t.db.kind === 'postgres') {
+      expect(await pool('max')).toBe(10);
+      expect(await pool('total')).toBeGreaterThanOrEqual(1);
+      expect(await pool('waiting')).toBe(0);
+    } else {
+      expect(await pool('total')).toBeUndefined();
+    }
   });
 
   it('say where the console reads: here, without a replica, the primary', async () => {

@@ -175,7 +175,7 @@ describe.skipIf(!readServer)('read replica', () => {
     expect(ready.replica).toBe('in_use');
     expect(ready.replicaLagSeconds).toBeGreaterThanOrEqual(0);
     expect(ready.replicaLagSeconds).toBeLessThanOrEqual(30);
-    const scraped = await (await createMetrics(() => reads)).registry.metrics();
+    const scraped = await (await createMetrics(() => ({ db: env.t.db, reads }))).registry.metrics();
     expect(scraped).toContain('meterline_replica_state{state="in_use"} 1');
     const lag = Number(/^meterline_replica_lag_seconds (\S+)$/m.exec(scraped)?.[1]);
     expect(lag).toBeGreaterThanOrEqual(0);

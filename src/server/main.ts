@@ -46,7 +46,7 @@ async function main() {
   });
   let metricsServer: Awaited<ReturnType<typeof serveMetrics>> | undefined;
   if (config.METERLINE_METRICS_PORT !== undefined) {
-    app.deps.metrics = await createMetrics(() => app.deps.reads);
+    app.deps.metrics = await createMetrics(() => app.deps);
     metricsServer = await serveMetrics(app.deps.metrics, {
       port: config.METERLINE_METRICS_PORT,
       host: config.HOST,

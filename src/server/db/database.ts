@@ -35,6 +35,16 @@ export interface Database extends Queryable {
   /** A transaction in which row-level security shows and accepts only `tenantId`'s rows. */
   withTenant<T>(tenantId: string, fn: (tx: TenantQueryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+  /** A connection pool's state now (PostgreSQL; the embedded database has one connection and no pool). */
+  poolStats?(): PoolStats;
+}
+
+export interface PoolStats {
+  /** Connections open, idle among them, requests waiting for one, and the most the pool opens. */
+  total: number;
+  idle: number;
+  waiting: number;
+  max: number;
 }
 
 export async function setTenant(tx: Queryable, tenantId: string): Promise<void> {

@@ -70,9 +70,10 @@ function withInsertRows(q: Queryable, tenantId: string | undefined): TenantQuery
 }
 
 export function openPostgres(options: PostgresOptions): Database {
+  const max = options.max ?? 10;
   const pool = new pg.Pool({
     connectionString: options.url,
-    max: options.max ?? 10,
+    max,
     connectionTimeoutMillis: options.connectionTimeoutMillis,
     // Statements sent before the last is answered go out at once (the protocol's pipelining), so a
     // transaction that sends its independent statements together pays one round trip, not one each
@@ -116,6 +117,7 @@ export function openPostgres(options: PostgresOptions): Database {
     ...wrap(pool),
     transaction: (fn) => transaction(fn),
     withTenant: (tenantId, fn) => transaction(fn, tenantId),
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max }),
     async close() {
       // pool.end() resolves once its clients are told to end, not once they have: wait for each
       // to be gone, so that nothing (a dropped database, a stopped server) finds one still open.

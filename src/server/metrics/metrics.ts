@@ -1,5 +1,6 @@
 import type { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { REPLICA_STATES } from '../../shared/contract/service.js';
+import type { Database } from '../db/database.js';
 import type { ReadRouting } from '../db/replica.js';
 
 /**
@@ -18,8 +19,12 @@ export interface Metrics {
   exportsRunning: Gauge<'format'>;
 }
 
-/** `reads` is asked at each scrape; whether there is a replica at all, once, now. */
-export async function createMetrics(reads: () => ReadRouting): Promise<Metrics> {
+/**
+ * `deps` (the app's: its database and where it reads) is asked at each scrape; whether there is a
+ * replica or a pool at all, once, now.
+ */
+export async function createMetrics(deps: () => { db: Database; reads: ReadRouting }): Promise<Metrics> {
+  const reads = () => deps().reads;
   const prom = await import('prom-client');
   const registry = new prom.Registry();
   // The process' own (memory, CPU, event loop delay, GC) under their usual names, for the usual dashboards.
@@ -43,6 +48,18 @@ export async function createMetrics(reads: () => ReadRouting): Promise<Metrics> 
       registers,
       collect() {
         this.set(reads().status().lagSeconds ?? Number.NaN);
+      },
+    });
+  }
+  if (deps().db.poolStats) {
+    new prom.Gauge({
+      name: 'meterline_db_pool_connections',
+      help: 'The primary’s connection pool: connections open (total), idle, requests waiting for one, and the most it opens (max)',
+      labelNames: ['state'],
+      registers,
+      collect() {
+        const stats = deps().db.poolStats?.();
+        if (stats) for (const [state, n] of Object.entries(stats)) this.set({ state }, n);
       },
     });
   }
