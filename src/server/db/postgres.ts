@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { withTimeLimit } from '../time-limit.js';
 import {
   type Database,
   type Queryable,
@@ -131,9 +132,7 @@ export function openPostgres(options: PostgresOptions): Database {
       });
       await pool.end();
       // Bounded: a client that never reports its end must not hold up a shutdown.
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([gone, new Promise((resolve) => (timer = setTimeout(resolve, 5_000)))]);
-      clearTimeout(timer);
+      await withTimeLimit(gone, 5_000).catch(() => {});
     },
   };
 }

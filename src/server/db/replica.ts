@@ -1,3 +1,4 @@
+import { withTimeLimit } from '../time-limit.js';
 import type { Database, TenantQueryable } from './database.js';
 import { isDatabaseUnavailable } from './unavailable.js';
 
@@ -75,6 +76,8 @@ export function lsnValue(lsn: string): bigint {
   const [hi, lo] = lsn.split('/');
   return (BigInt(`0x${hi}`) << 32n) + BigInt(`0x${lo}`);
 }
+
+const tenths = (seconds: number) => Math.round(seconds * 10) / 10;
 
 /** A poll that takes longer than this (an unreachable host) counts as the replica being down. */
 const POLL_TIMEOUT_MS = 5_000;
@@ -155,30 +158,25 @@ export function replicaRouting(options: ReplicaOptions): ReplicaRouting {
     }
     dataAsOf = Math.max(caughtUpAt, r.replayed_at?.getTime() ?? Number.NEGATIVE_INFINITY);
     for (const [caller, wrote] of writes) if (wrote < caughtUpStep) writes.delete(caller);
-    const lagSeconds = Math.max(0, (Date.now() - dataAsOf) / 1000);
-    if (lagSeconds > maxLagSeconds) {
-      enter('lagging', { lagSeconds: Math.round(lagSeconds * 10) / 10, maxLagSeconds });
+    const lag = lagSeconds();
+    if (lag > maxLagSeconds) {
+      enter('lagging', { lagSeconds: tenths(lag), maxLagSeconds });
     } else enter('in_use', {});
+  }
+
+  /** How old the replica's figures are now (Infinity before it has caught up once). */
+  function lagSeconds(): number {
+    return Math.max(0, (Date.now() - dataAsOf) / 1000);
   }
 
   let running: Promise<void> | undefined;
   function poll(): Promise<void> {
     running ??= (async () => {
-      let timer: NodeJS.Timeout | undefined;
       try {
-        await Promise.race([
-          check(),
-          new Promise<never>((_, reject) => {
-            timer = setTimeout(
-              () => reject(new Error(`no answer in ${POLL_TIMEOUT_MS} ms`)),
-              POLL_TIMEOUT_MS,
-            );
-          }),
-        ]);
+        await withTimeLimit(check(), POLL_TIMEOUT_MS);
       } catch (err) {
         enter('down', { err: (err as Error).message });
       } finally {
-        clearTimeout(timer);
         running = undefined;
       }
     })();
@@ -232,8 +230,8 @@ export function replicaRouting(options: ReplicaOptions): ReplicaRouting {
       writes.set(caller, ++step);
     },
     status() {
-      const lag = (Date.now() - dataAsOf) / 1000;
-      return { replica: state, lagSeconds: Number.isFinite(lag) ? Math.round(lag * 10) / 10 : null };
+      const lag = lagSeconds();
+      return { replica: state, lagSeconds: Number.isFinite(lag) ? tenths(lag) : null };
     },
     async close() {
       clearInterval(interval);

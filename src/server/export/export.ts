@@ -11,7 +11,7 @@ import { DomainError } from '../errors.js';
 import { loadBillingContext } from '../ledger/plans.js';
 import { isExportFormat } from './columns.js';
 import { csvWriter } from './csv.js';
-import { ExportAborted } from './output.js';
+import { ExportAborted, endedByReader } from './output.js';
 import { openExportRows } from './rows.js';
 import { xlsxWriter } from './xlsx.js';
 
@@ -142,8 +142,7 @@ export async function runExport(
     status = 'completed';
     return { rows };
   } catch (err) {
-    // Once the reader has gone, whatever broke next (a closed stream) is that, not a failure.
-    if (err instanceof ExportAborted || opts.signal?.aborted) status = 'aborted';
+    if (endedByReader(err, opts.signal)) status = 'aborted';
     throw err;
   } finally {
     await db.withTenant(tenantId, (tx) =>

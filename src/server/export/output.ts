@@ -9,6 +9,14 @@ export class ExportAborted extends Error {
 }
 
 /**
+ * Whether an export that failed with `err` was stopped by its reader (gone, or `signal` aborted):
+ * once the reader has gone, whatever broke next (a closed stream) is that, not a failure.
+ */
+export function endedByReader(err: unknown, signal?: AbortSignal): boolean {
+  return err instanceof ExportAborted || signal?.aborted === true;
+}
+
+/**
  * Resolves once `out` can take more (at once when its buffer is below the high-water mark);
  * rejects with its error when it fails, with ExportAborted when it is closed first or `signal` aborts.
  * This is the writers' backpressure: nothing reads the next rows while the reader lags.

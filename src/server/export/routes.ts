@@ -7,7 +7,7 @@ import { DomainError } from '../errors.js';
 import { readsFor } from '../http/reads.js';
 import { routeOf } from '../http/route.js';
 import { planExport, runExport } from './export.js';
-import { ExportAborted } from './output.js';
+import { endedByReader } from './output.js';
 import { ExportSlots } from './slots.js';
 import { watchStall } from './stall.js';
 
@@ -61,7 +61,7 @@ export const exportRoutes: FastifyPluginAsyncZod = async (app) => {
       }).then(
         () => metrics?.exports.inc({ format: plan.format, status: 'completed' }),
         (err) => {
-          const aborted = err instanceof ExportAborted || reader.signal.aborted;
+          const aborted = endedByReader(err, reader.signal);
           if (!aborted) request.log.error({ err }, 'export failed');
           metrics?.exports.inc({ format: plan.format, status: aborted ? 'aborted' : 'failed' });
           // The status and headers are sent: a cut-off body is the one way left to say it failed.

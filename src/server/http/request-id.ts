@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance } from 'fastify';
-
-/** The header a request's id arrives in (from a proxy or the caller) and every answer carries it back in. */
-export const REQUEST_ID_HEADER = 'x-request-id';
+import { REQUEST_ID_HEADER } from '../../shared/contract/common.js';
 
 /** An id a caller sent is kept only when it is short and plain enough to log as it is. */
 const CALLER_ID = /^[A-Za-z0-9._:-]{1,128}$/;

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { health, readiness } from '../../shared/contract/service.js';
 import { DomainError } from '../errors.js';
+import { withTimeLimit } from '../time-limit.js';
 import { DATABASE_RETRY_AFTER_SECONDS } from './error-handler.js';
 import { routeOf } from './route.js';
 
@@ -19,16 +20,10 @@ export const serviceRoutes: FastifyPluginAsyncZod = async (app) => {
     ...routeOf(readiness),
     handler: async () => {
       const { db, reads } = app.deps;
-      let timer: NodeJS.Timeout | undefined;
-      const answered = await Promise.race([
-        db.query('select 1').then(
-          () => true,
-          () => false,
-        ),
-        new Promise<false>((resolve) => {
-          timer = setTimeout(() => resolve(false), READINESS_TIMEOUT_MS);
-        }),
-      ]).finally(() => clearTimeout(timer));
+      const answered = await withTimeLimit(db.query('select 1'), READINESS_TIMEOUT_MS).then(
+        () => true,
+        () => false,
+      );
       if (!answered) {
         throw new DomainError(
           'database_unavailable',

@@ -14,6 +14,8 @@ import type { Role } from './users.js';
 
 /** The prefix of every API path. */
 export const API_PREFIX = '/api/v1';
+/** The header every answer names its request's id in, the id the server's log lines carry. */
+export const REQUEST_ID_HEADER = 'x-request-id';
 
 /** Credits leave the API as numbers with at most three decimals (stored as integer thousandths). */
 export const Credits = z.number().describe('Credits, with at most three decimals');

@@ -6,6 +6,7 @@ import {
   type InputOf,
   login,
   pathOf,
+  REQUEST_ID_HEADER,
 } from '../../shared/contract/index';
 
 /**
@@ -113,7 +114,7 @@ async function request<T>(path: string, opts: RequestOptions): Promise<T> {
       res.status,
       error?.code ?? `http_${res.status}`,
       error?.message ?? `The server answered ${res.status} ${res.statusText}.`,
-      res.headers.get('x-request-id') ?? undefined,
+      res.headers.get(REQUEST_ID_HEADER) ?? undefined,
     );
     if (res.status === 401 && path !== login.path) {
       for (const fn of unauthorizedListeners) fn();

@@ -1,4 +1,9 @@
-import { type ErrorBody, type ExportFormat, exportUsage } from '../../shared/contract/index';
+import {
+  type ErrorBody,
+  type ExportFormat,
+  exportUsage,
+  REQUEST_ID_HEADER,
+} from '../../shared/contract/index';
 import { ApiError, withQuery } from './client';
 
 export type { ExportFormat };
@@ -46,7 +51,7 @@ export async function downloadExport(
       res.status,
       body?.error?.code ?? `http_${res.status}`,
       body?.error?.message ?? `The server answered ${res.status} ${res.statusText}.`,
-      res.headers.get('x-request-id') ?? undefined,
+      res.headers.get(REQUEST_ID_HEADER) ?? undefined,
     );
   }
   const chunks: Uint8Array[] = [];

@@ -27,14 +27,15 @@ export function ErrorState({
   onRetry?: () => void;
   title?: string;
 }) {
+  const reference = errorReference(error);
   return (
     <Alert color="red" variant="light" title={title} icon={<AlertIcon />} role="alert">
       <Group justify="space-between" gap="sm">
         <Stack gap={2}>
           <Text size="sm">{errorMessage(error)}</Text>
-          {errorReference(error) && (
+          {reference && (
             <Text size="xs" c="dimmed">
-              Reference: {errorReference(error)}
+              Reference: {reference}
             </Text>
           )}
         </Stack>
