@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,13 +36,19 @@ describe('the demo template', () => {
     expect(usable(at(HOUR), { scale: 1 })).toBeUndefined();
   });
 
-  it('is not taken once a source of the server is newer than it', () => {
+  it('is not taken once a source of the server is newer than it, or as new', () => {
     const source = join(root, 'source.ts');
     writeFileSync(source, '');
-    expect(usable(at(HOUR), { sources: [source] })).toBeUndefined();
-    const before = new Date(Date.now() - 24 * HOUR);
-    utimesSync(source, before, before);
-    expect(usable(at(HOUR), { sources: [source] })).toBe(dir);
+    // Dated against the stamp, not the clock: both may fall in one tick of the file system's clock.
+    const stamped = statSync(`${dir}.json`).mtime;
+    const dated = (ms: number) => {
+      const when = new Date(stamped.getTime() + ms);
+      utimesSync(source, when, when);
+      return usable(at(HOUR), { sources: [source] });
+    };
+    expect(dated(1000)).toBeUndefined();
+    expect(dated(0)).toBeUndefined();
+    expect(dated(-24 * HOUR)).toBe(dir);
   });
 
   it('is not taken when missing', () => {

@@ -67,6 +67,8 @@ export function usableDemoTemplate(
   const loadedAt = new Date(stamp.loadedAt);
   if (stamp.scale !== scale || Number.isNaN(loadedAt.getTime()) || loadedAt > now) return undefined;
   const today = DEMO_TENANTS.every((t) => localDate(loadedAt, t.timeZone) === localDate(now, t.timeZone));
-  if (!today || statSync(stampPath).mtimeMs < newestMtime(sources)) return undefined;
+  // A source as new as the stamp counts as newer: the file system's clock ticks coarsely, so a
+  // source saved in the same tick as the stamp may well be the later one.
+  if (!today || statSync(stampPath).mtimeMs <= newestMtime(sources)) return undefined;
   return dir;
 }
