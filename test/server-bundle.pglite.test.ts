@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import { type AddressInfo, createServer } from 'node:net';
+import { type AddressInfo, connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -19,10 +19,10 @@ function start(bundle: string, env: Record<string, string> = {}) {
   const child = spawn(process.execPath, [bundle], {
     env: {
       ...process.env,
+      METERLINE_DATA_DIR: join(scratch, 'pglite'),
       ...env,
       PORT: '0',
       DATABASE_URL: '',
-      METERLINE_DATA_DIR: join(scratch, 'pglite'),
       METERLINE_DEMO: 'false',
       LOG_LEVEL: 'warn',
     },
@@ -42,6 +42,29 @@ function start(bundle: string, env: Record<string, string> = {}) {
   });
   return { child, url };
 }
+
+/**
+ * A request still arriving: its headers and the first byte of a longer body are sent, the rest
+ * never is, so the server's close waits on it (until the request timeout). Resolves once the server
+ * has taken the headers (its `100 Continue`): a connection with no request yet would be closed as idle.
+ */
+async function requestStillArriving(url: string) {
+  const { hostname, port } = new URL(url);
+  const socket = connect(Number(port), hostname);
+  await new Promise((resolve) => socket.once('connect', resolve));
+  const continued = new Promise((resolve) => socket.once('data', resolve));
+  socket.write(
+    `POST /api/v1/auth/login HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: application/json\r\nContent-Length: 100\r\nExpect: 100-continue\r\n\r\n`,
+  );
+  expect(String(await continued)).toMatch(/^HTTP\/1\.1 100 Continue/);
+  socket.write('{');
+  return socket;
+}
+
+const exitOf = (child: ReturnType<typeof spawn>) =>
+  new Promise<{ code: number | null; at: number }>((resolve) =>
+    child.on('exit', (code) => resolve({ code, at: Date.now() })),
+  );
 
 /** A port nothing listens on now. */
 async function freePort(): Promise<number> {
@@ -84,5 +107,43 @@ describe("the server's bundle", () => {
       child.kill('SIGTERM');
     }
     expect(await exited).toBe(0);
+  });
+
+  it('lets a running request hold the stop; a second signal cuts it short and exits 1', async () => {
+    const { child, url } = start(outfile, { METERLINE_DATA_DIR: join(scratch, 'pglite-second') });
+    const exited = exitOf(child);
+    const socket = await requestStillArriving(await url);
+    try {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect(child.exitCode).toBeNull();
+      const second = Date.now();
+      child.kill('SIGTERM');
+      const { code, at } = await exited;
+      expect(code).toBe(1);
+      expect(at - second).toBeLessThan(5_000);
+    } finally {
+      socket.destroy();
+      child.kill('SIGKILL');
+    }
+  });
+
+  it('exits 1 when the stop outlasts METERLINE_SHUTDOWN_GRACE_SECONDS', async () => {
+    const { child, url } = start(outfile, {
+      METERLINE_DATA_DIR: join(scratch, 'pglite-grace'),
+      METERLINE_SHUTDOWN_GRACE_SECONDS: '1',
+    });
+    const exited = exitOf(child);
+    const socket = await requestStillArriving(await url);
+    try {
+      const signalled = Date.now();
+      child.kill('SIGTERM');
+      const { code, at } = await exited;
+      expect(code).toBe(1);
+      expect(at - signalled).toBeGreaterThanOrEqual(1_000);
+    } finally {
+      socket.destroy();
+      child.kill('SIGKILL');
+    }
   });
 });

@@ -22,6 +22,7 @@ import { callerOf } from './http/reads.js';
 import { echoRequestId, requestIdOf } from './http/request-id.js';
 import { serviceRoutes } from './http/service-routes.js';
 import { registerWebApp } from './http/static.js';
+import { refuseWhileStopping, stoppingOptions } from './http/stopping.js';
 import { autoTopUpRoutes } from './ledger/auto-top-up-routes.js';
 import { creditRoutes } from './ledger/routes.js';
 import { eventRoutes } from './metering/routes.js';
@@ -75,6 +76,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ...requestTimeoutOptions(deps.config.METERLINE_REQUEST_TIMEOUT_SECONDS),
     clientErrorHandler,
     genReqId: requestIdOf,
+    ...stoppingOptions,
   });
   app.decorate('deps', { now: () => new Date(), ...deps, reads: deps.reads ?? primaryOnly(deps.db) });
   // Read-your-writes: a caller that changed something reads from the primary until the replica has
@@ -94,6 +96,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     );
   });
   echoRequestId(app);
+  refuseWhileStopping(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);

@@ -21,6 +21,12 @@ export const REQUEST_TIMEOUT_SECONDS_DEFAULT = 60;
 /** A minute without the reader taking a byte: far past a slow network's pauses, not a held connection's hours. */
 export const EXPORT_STALL_SECONDS_DEFAULT = 60;
 
+/**
+ * Two minutes for a stop to let running requests and downloads end: past a supervisor's usual
+ * wait, so it is the supervisor's own limit that decides, yet never a hang without end.
+ */
+export const SHUTDOWN_GRACE_SECONDS_DEFAULT = 120;
+
 const perMinute = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
 
 /** Every setting the server and the CLI read, parsed once from the environment. */
@@ -131,6 +137,13 @@ const ConfigSchema = z.object({
     .min(1)
     .max(86_400)
     .default(EXPORT_STALL_SECONDS_DEFAULT),
+  /** A stop (SIGINT, SIGTERM) not done in this long exits anyway (src/server/shutdown.ts). */
+  METERLINE_SHUTDOWN_GRACE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(86_400)
+    .default(SHUTDOWN_GRACE_SECONDS_DEFAULT),
   /** Exports one server streams at once; one tenant holds at most half (src/server/export/slots.ts). */
   METERLINE_MAX_CONCURRENT_EXPORTS: z.coerce
     .number()

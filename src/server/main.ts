@@ -8,6 +8,7 @@ import { startPeriodScheduler } from './ledger/scheduler.js';
 import { createMetrics } from './metrics/metrics.js';
 import { serveMetrics } from './metrics/serve.js';
 import { startMailWorker } from './notifications/worker.js';
+import { shutdownOnSignal } from './shutdown.js';
 
 /** config → database (migrated) → demo on a new embedded database → HTTP → period scheduler, webhooks. */
 async function main() {
@@ -76,22 +77,23 @@ async function main() {
     for (const l of DEMO_LOGINS) console.log(`  ${l.email.padEnd(22)} ${l.role} of ${l.tenant}`);
   }
 
-  let closing = false;
-  const shutdown = async (signal: string) => {
-    if (closing) return;
-    closing = true;
-    app.log.info({ signal }, 'shutting down');
-    await app.close();
-    await new Promise((done) => (metricsServer ? metricsServer.close(done) : done(undefined)));
-    await scheduler.stop();
-    await webhooks.stop();
-    await mail?.stop();
-    await app.deps.reads.close();
-    await db.close();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  const shutdown = shutdownOnSignal({
+    graceSeconds: config.METERLINE_SHUTDOWN_GRACE_SECONDS,
+    log: app.log,
+    exit: (code) => process.exit(code),
+    interrupt: () => app.server.closeAllConnections(),
+    close: async () => {
+      await app.close();
+      await new Promise((done) => (metricsServer ? metricsServer.close(done) : done(undefined)));
+      await scheduler.stop();
+      await webhooks.stop();
+      await mail?.stop();
+      await app.deps.reads.close();
+      await db.close();
+    },
+  });
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
 }
 
 main().catch((err) => {

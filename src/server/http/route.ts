@@ -19,7 +19,7 @@ const ERROR_TITLES: Record<number, string> = {
   413: 'The body is too large',
   415: 'The body is not JSON',
   429: 'Too many requests; Retry-After says when to ask again',
-  503: 'The database is unavailable for a moment; nothing was changed; Retry-After says when to ask again',
+  503: 'Unavailable for a moment (the database, or this server stopping); nothing was changed; Retry-After says when to ask again',
 };
 
 /**
@@ -41,6 +41,8 @@ export function errorAnswersOf(e: Endpoint): Map<number, Set<string>> {
   // Any request, before it reaches the route (src/server/http/client-errors.ts).
   add('request_timeout');
   add('headers_too_large');
+  // Any request that reaches a server that has begun to stop (src/server/http/stopping.ts).
+  add('server_stopping');
   if (e.params || e.query || e.headers || e.body) add('invalid_request');
   if (hasBody) {
     add('bad_request');

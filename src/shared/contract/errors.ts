@@ -44,6 +44,7 @@ export const ERROR_CODES = {
   exports_busy: 'throttled',
   too_many_attempts: 'throttled',
   database_unavailable: 'unavailable',
+  server_stopping: 'unavailable',
   internal_error: 'internal',
   not_found: 'not_found',
   // Ranges and dates
