@@ -82,11 +82,16 @@ describe('metrics', () => {
   });
 
   it("show the primary's connection pool on PostgreSQL; the embedded database has none", async () => {
-    const pool = (state: string) => sample('meterline_db_pool_connections', `{state="${state}"}`);
+    const pool = (state: string) =>
+      sample('meterline_db_pool_connections', `{database="primary",state="${state}"}`);
     if (env.t.db.kind === 'postgres') {
       expect(await pool('max')).toBe(10);
       expect(await pool('total')).toBeGreaterThanOrEqual(1);
       expect(await pool('waiting')).toBe(0);
+      // No replica here: no series of one.
+      expect(
+        await sample('meterline_db_pool_connections', '{database="replica",state="max"}'),
+      ).toBeUndefined();
     } else {
       expect(await pool('total')).toBeUndefined();
     }

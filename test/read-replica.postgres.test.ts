@@ -180,6 +180,10 @@ describe.skipIf(!readServer)('read replica', () => {
     const lag = Number(/^meterline_replica_lag_seconds (\S+)$/m.exec(scraped)?.[1]);
     expect(lag).toBeGreaterThanOrEqual(0);
     expect(lag).toBeLessThanOrEqual(30);
+    // The replica's own pool, beside the primary's: it has opened connections for its reads.
+    expect(scraped).toMatch(/^meterline_db_pool_connections\{database="replica",state="max"\} 10$/m);
+    expect(scraped).toMatch(/^meterline_db_pool_connections\{database="replica",state="total"\} [1-9]/m);
+    expect(scraped).toMatch(/^meterline_db_pool_connections\{database="primary",state="max"\} 10$/m);
 
     const before = { ...reads.served };
     const started = Date.now();

@@ -27,7 +27,7 @@ beforeAll(async () => {
 const audited = () =>
   t.db.withTenant(tenantId, (tx) =>
     tx.query<{ details: { status: string; rows: number } }>(
-      `select details from audit_log where action = 'usage.exported' order by at`,
+      `select details from audit_log where action = 'usage.exported' order by id`,
     ),
   );
 

@@ -1,5 +1,5 @@
 import { withTimeLimit } from '../time-limit.js';
-import type { Database, TenantQueryable } from './database.js';
+import type { Database, PoolStats, TenantQueryable } from './database.js';
 import { isDatabaseUnavailable } from './unavailable.js';
 
 /**
@@ -30,6 +30,8 @@ export interface ReadRouting {
   noteWrite(caller: string): void;
   /** The replica's state as the last poll found it, and how far behind its figures are (readiness). */
   status(): ReplicaStatus;
+  /** The replica's connection pool now (metrics); undefined without a replica. */
+  replicaPoolStats(): PoolStats | undefined;
   close(): Promise<void>;
 }
 
@@ -51,6 +53,7 @@ export function primaryOnly(primary: Database): ReadRouting {
     pick: (_, now) => ({ db: primary, source: 'primary', dataAsOf: now }),
     noteWrite: () => {},
     status: () => ({ replica: 'none', lagSeconds: null }),
+    replicaPoolStats: () => undefined,
     close: async () => {},
   };
 }
@@ -233,6 +236,7 @@ export function replicaRouting(options: ReplicaOptions): ReplicaRouting {
       const lag = lagSeconds();
       return { replica: state, lagSeconds: Number.isFinite(lag) ? tenths(lag) : null };
     },
+    replicaPoolStats: () => replica.poolStats?.(),
     async close() {
       clearInterval(interval);
       await running;

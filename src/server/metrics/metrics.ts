@@ -54,12 +54,14 @@ export async function createMetrics(deps: () => { db: Database; reads: ReadRouti
   if (deps().db.poolStats) {
     new prom.Gauge({
       name: 'meterline_db_pool_connections',
-      help: 'The primary’s connection pool: connections open (total), idle, requests waiting for one, and the most it opens (max)',
-      labelNames: ['state'],
+      help: 'The connection pools of the primary and of the read replica (database): connections open (total), idle, requests waiting for one, and the most it opens (max)',
+      labelNames: ['database', 'state'],
       registers,
       collect() {
-        const stats = deps().db.poolStats?.();
-        if (stats) for (const [state, n] of Object.entries(stats)) this.set({ state }, n);
+        const pools = { primary: deps().db.poolStats?.(), replica: reads().replicaPoolStats() };
+        for (const [database, stats] of Object.entries(pools)) {
+          if (stats) for (const [state, n] of Object.entries(stats)) this.set({ database, state }, n);
+        }
       },
     });
   }
