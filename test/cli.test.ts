@@ -368,14 +368,15 @@ describe('ledger verify on a tampered chain', () => {
   it('exits 1 naming the ledger entry or audit row whose content was changed, though every sum agrees', async () => {
     const { slug, id } = await createTenant();
     const key = await cli('apikey', 'create', '--tenant', slug);
-    // An interview charged twice (partial, then completed): two entries on one lot.
+    // An interview charged twice (partial, then completed at the instant it ended, so its finish and
+    // its charges' date stay): two entries on one lot.
     const partial = interviewEvents({ interviewId: 'iv-cli', outcome: 'partial', completion: 0.6 });
     const completed = {
       id: 'ev-cli-completed',
       type: 'interview.completed',
       interviewId: 'iv-cli',
       openingId: 'op-1',
-      occurredAt: '2026-01-10T13:00:00.000Z',
+      occurredAt: '2026-01-10T12:20:00.000Z',
     };
     for (const batch of [partial, [completed]]) {
       expect((await postEvents(env.app, key.lastLine, batch)).json()).toMatchObject({ rejected: [] });

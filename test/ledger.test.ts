@@ -523,10 +523,13 @@ describe('POST /api/v1/credits/reversals', () => {
       ['adjustment', 0.5],
     ]);
     const ledger = await getJson(`/api/v1/credits/ledger?interviewId=${id}`, bearer(tenant));
+    // The January half moved with the finish to February (a pair on no lot), beside February's half.
     expect(ledger.body.entries.map((e: EntryJson) => [e.kind, e.credits, e.rule])).toEqual([
       ['reversal', 0.5, 'reversed'],
       ['reversal', 0.5, 'reversed'],
       ['consumption', -0.5, 'completed'],
+      ['consumption', -0.5, null],
+      ['consumption', 0.5, null],
       ['consumption', -0.5, 'partial'],
     ]);
     expect(await verifyTenant(env.t.db, tenant.id)).toEqual([]);

@@ -281,8 +281,13 @@ interface Ledger {
   ledgerSumMilli: number;
   /** Per interview: [id, charged_milli, sum of its ledger entries]. */
   charges: [string, number, number][];
-  /** Consumption entries that give credits back instead of taking them. */
+  /**
+   * Consumption entries that give credits back instead of taking them, a move's first half aside
+   * (on no lot, followed by its second half taking the same credits for the same interview).
+   */
   positiveConsumption: number;
+  /** Interviews, not reversed, with consumption dated elsewhere than at their finish. */
+  misdated: number;
 }
 
 interface Books extends Ledger {
@@ -299,11 +304,28 @@ interface Books extends Ledger {
 }
 
 async function ledger(tx: Queryable, tenantId: string): Promise<Ledger> {
-  const [account] = await tx.query<{ balance: number; overage: number; total: number; positive: number }>(
+  const [account] = await tx.query<{
+    balance: number;
+    overage: number;
+    total: number;
+    positive: number;
+    misdated: number;
+  }>(
     `select balance_milli as balance, overage_milli as overage,
             (select coalesce(sum(amount_milli), 0)::bigint from ledger_entries where tenant_id = $1) as total,
-            (select count(*)::int from ledger_entries
-              where tenant_id = $1 and kind = 'consumption' and amount_milli >= 0) as positive
+            (select count(*)::int from ledger_entries e
+              where tenant_id = $1 and kind = 'consumption' and amount_milli >= 0
+                and not (lot_id is null and amount_milli > 0 and exists (
+                  select 1 from ledger_entries m
+                   where m.tenant_id = e.tenant_id and m.id = e.id + 1 and m.kind = 'consumption'
+                     and m.lot_id is null and m.interview_id = e.interview_id
+                     and m.amount_milli = -e.amount_milli))) as positive,
+            (select count(*)::int from (
+               select 1 from interviews i
+                 join ledger_entries e on e.tenant_id = i.tenant_id and e.interview_id = i.id
+                where i.tenant_id = $1 and i.reversed_at is null and e.kind = 'consumption'
+                  and e.effective_at is distinct from i.finished_at
+                group by i.id, e.effective_at having sum(e.amount_milli) <> 0) misdated) as misdated
        from credit_accounts where tenant_id = $1`,
     [tenantId],
   );
@@ -320,6 +342,7 @@ async function ledger(tx: Queryable, tenantId: string): Promise<Ledger> {
     ledgerSumMilli: Number(account?.total),
     charges: charges.map((c) => [c.id, Number(c.charged), Number(c.booked)]),
     positiveConsumption: Number(account?.positive),
+    misdated: Number(account?.misdated),
   };
 }
 
@@ -387,6 +410,8 @@ async function expectSoundBooks(tenant: TestTenant, label: string): Promise<Ledg
     });
   }
   expect(b.positiveConsumption, `${label}: consumption entries that give credits`).toBe(0);
+  // A charge sits on the day its interview finished, wherever the finish moved (docs/product.md, Credit rules).
+  expect(b.misdated, `${label}: interviews charged off their finish`).toBe(0);
   return b;
 }
 

@@ -82,13 +82,14 @@ async function books(): Promise<{ tenant: TestTenant; twice: string }> {
   const partial = interviewEvents({ interviewId: twice, outcome: 'partial', completion: 0.6 });
   await post(tenant, partial);
   await post(neighbour, interviewEvents({ outcome: 'completed' }));
+  // Completed at the instant it ended: its finish stays, so its two charges sit on one date and lot.
   await post(tenant, [
     {
       id: `ev-done-${twice}`,
       type: 'interview.completed',
       interviewId: twice,
       openingId: 'op-1',
-      occurredAt: '2026-01-10T13:00:00.000Z',
+      occurredAt: '2026-01-10T12:20:00.000Z',
     },
   ]);
   const reversed = `iv-reversed-${tenant.slug}`;

@@ -112,7 +112,7 @@ export class DemoReplay {
           reversed: false,
         });
       }
-      const { writes, charges, rollups, attributes, sets, candidates, openInvitations } = consequences(
+      const { writes, charges, moves, rollups, attributes, sets, candidates, openInvitations } = consequences(
         after,
         before,
         ctx,
@@ -127,7 +127,7 @@ export class DemoReplay {
       for (const [key, n] of candidates) this.candidates.set(key, (this.candidates.get(key) ?? 0) + n);
       for (const [day, n] of openInvitations)
         this.openInvitations.set(day, (this.openInvitations.get(day) ?? 0) + n);
-      await postConsumption(tx, account, lots, charges, this.actor);
+      await postConsumption(tx, account, lots, charges, this.actor, moves);
       if (charges.length > 0) await alertIfLow(tx, ctx, account.balanceMilli, now);
     });
   }

@@ -173,8 +173,43 @@ export interface ChargeDelta {
 }
 
 /**
+ * An interview's charge so far, moving with its finish (a partial interview that completes later):
+ * its credits are dated when it finished (docs/product.md, Credit rules), wherever that now is.
+ */
+export interface ChargeMove {
+  interviewId: string;
+  milli: number;
+  from: Date;
+  to: Date;
+}
+
+/**
+ * A move as a pair of entries on no lot: the charge taken off its old date and put on its new one.
+ * They cancel out, so no balance, lot or overage changes; the ledger by date (statements, budgets'
+ * windows) then counts the charge on the day the console does, whatever order the events came in.
+ */
+function moveEntries(m: ChargeMove, actor: string): EntryInput[] {
+  const common = { kind: 'consumption' as const, lotId: null, interviewId: m.interviewId, actor };
+  return [
+    {
+      ...common,
+      amountMilli: m.milli,
+      effectiveAt: m.from,
+      reason: `Moved with the interview's finish to ${m.to.toISOString()}`,
+    },
+    {
+      ...common,
+      amountMilli: -m.milli,
+      effectiveAt: m.to,
+      reason: `Moved with the interview's finish from ${m.from.toISOString()}`,
+    },
+  ];
+}
+
+/**
  * Draws each positive charge from the lots that expire first; overage beyond them is unborne.
- * `lots` are the tenant's open lots (loadOpenLots), read under the account lock.
+ * `lots` are the tenant's open lots (loadOpenLots), read under the account lock. `moves` re-date
+ * charges already drawn.
  */
 export async function postConsumption(
   tx: Queryable,
@@ -182,10 +217,11 @@ export async function postConsumption(
   lots: OpenLot[],
   charges: ChargeDelta[],
   actor: string,
+  moves: ChargeMove[] = [],
 ): Promise<void> {
   const positive = charges.filter((c) => c.deltaMilli > 0);
-  if (positive.length === 0) return;
-  const entries: EntryInput[] = [];
+  if (positive.length === 0 && moves.length === 0) return;
+  const entries: EntryInput[] = moves.flatMap((m) => moveEntries(m, actor));
   for (const c of positive) {
     for (const draw of allocateDraw(lots, c.deltaMilli)) {
       entries.push({

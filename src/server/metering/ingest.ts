@@ -9,7 +9,7 @@ import { type Database, type Queryable, settleAll } from '../db/database.js';
 import { type Account, readAccount } from '../ledger/account.js';
 import { crossesFloor, topUpAfterCrossing } from '../ledger/auto-top-up.js';
 import { type BillingContext, loadBillingContext } from '../ledger/plans.js';
-import { type ChargeDelta, loadOpenLots, postConsumption } from '../ledger/postings.js';
+import { type ChargeDelta, type ChargeMove, loadOpenLots, postConsumption } from '../ledger/postings.js';
 import { currentPeriod } from '../ledger/queries.js';
 import { chargeFor } from '../ledger/rules.js';
 import { addSetContribution, emptySetDelta, type SetDelta, setChanges } from './attribution-sets.js';
@@ -273,7 +273,7 @@ async function ingestBatch(
       upsertCandidates(tx, tenantId, candidateSightings(passed, before)),
       upsertRecruiters(tx, tenantId, recruiterSightings(passed)),
     ];
-    const { writes, charges, rollups, attributes, sets, candidates, openInvitations } = consequences(
+    const { writes, charges, moves, rollups, attributes, sets, candidates, openInvitations } = consequences(
       after,
       before,
       ctx,
@@ -289,7 +289,7 @@ async function ingestBatch(
       addToAttributeRollups(tx, tenantId, attributeChanges(attributes)),
       addToSetRollups(tx, tenantId, setChanges(sets), sets.sets.values()),
       addToOpenInvitations(tx, tenantId, openInvitationChanges(openInvitations)),
-      postConsumption(tx, account, lots, charges, opts.actor),
+      postConsumption(tx, account, lots, charges, opts.actor, moves),
     );
     if (charges.length > 0 && !topUp) writing.push(alertIfLow(tx, ctx, balanceAfter, opts.now));
     const [inserted, repeats] = await settleAll([inserting, refusedRepeats, settleAll(writing)]);
@@ -339,6 +339,7 @@ export function consequences(
 ): {
   writes: InterviewWrite[];
   charges: ChargeDelta[];
+  moves: ChargeMove[];
   rollups: RollupDelta;
   attributes: AttributeDelta;
   sets: SetDelta;
@@ -347,6 +348,7 @@ export function consequences(
 } {
   const writes: InterviewWrite[] = [];
   const charges: ChargeDelta[] = [];
+  const moves: ChargeMove[] = [];
   const rollups: RollupDelta = new Map();
   const attributes: AttributeDelta = new Map();
   const sets = emptySetDelta();
@@ -386,6 +388,16 @@ export function consequences(
       chargeRule: charge.rule,
       chargeRuleVersion: charge.ruleVersion,
     });
+    // What was charged before is dated at the finish it had then; a new finish takes it along.
+    const finishedBefore = prev && prev.chargedMilli > 0 ? deriveState(prev.record).finishedAt : null;
+    if (prev && finishedBefore !== null && finishedAt !== null && finishedBefore !== finishedAt) {
+      moves.push({
+        interviewId: id,
+        milli: prev.chargedMilli,
+        from: new Date(finishedBefore),
+        to: new Date(finishedAt),
+      });
+    }
     const delta = chargedMilli - next.chargedMilli;
     if (delta > 0) {
       charges.push({
@@ -397,7 +409,7 @@ export function consequences(
       });
     }
   }
-  return { writes, charges, rollups, attributes, sets, candidates, openInvitations };
+  return { writes, charges, moves, rollups, attributes, sets, candidates, openInvitations };
 }
 
 const distinct = (ids: string[]) => [...new Set(ids)];
