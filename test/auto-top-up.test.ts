@@ -161,7 +161,7 @@ describe('auto top-up', () => {
     expect(await alerts()).toEqual([]);
     await complete(tenant, 10); // crossing 2: 4 left, the cap stops it
     await complete(tenant, 1); // still below: no crossing, no second alert
-    await complete(tenant, 4); // 0 → -1: still no crossing
+    await complete(tenant, 3); // 3 → 0, the block plan's floor: still no crossing
     expect(await entries(tenant, 'auto_top_up')).toHaveLength(1);
     const caps = await env.t.db.withTenant(tenant.id, (tx) =>
       tx.query<{ action: string }>(

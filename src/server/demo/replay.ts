@@ -7,10 +7,9 @@ import { emptySetDelta, mergeSetDelta, setChanges } from '../metering/attributio
 import type { ParsedEvent } from '../metering/events.js';
 import { parseEvent } from '../metering/events.js';
 import {
+  admitBatch,
   alertIfLow,
   candidateSightings,
-  canStartInterview,
-  checkAgainst,
   consequences,
   hashEvent,
   openingSightings,
@@ -41,7 +40,6 @@ import {
   openInvitationChanges,
   type RollupDelta,
 } from '../metering/rollup.js';
-import { mergeEvent } from '../metering/state.js';
 
 /**
  * The demo's ingestion, batch by batch with ingest's own rules (event checks, merge, state, charge,
@@ -79,42 +77,37 @@ export class DemoReplay {
         loadBillingContext(tx, tenantId),
         loadOpenLots(tx, tenantId, now),
       ]);
-      const allowNew = canStartInterview(ctx, account);
-      const before = new Map<string, StoredInterview>();
-      const after = new Map<string, StoredInterview>();
+      // Each id once, in the batch's order, as ingest takes them.
+      const firstById = new Map<string, ParsedEvent & { hash: string }>();
       for (const raw of batch) {
         const parsed = parseEvent(raw);
         if (!parsed.success) {
           this.totals.rejected++;
           continue;
         }
-        const e = { ...parsed.data, at: Date.parse(parsed.data.occurredAt) };
-        const hash = hashEvent(e);
-        const seen = this.hashes.get(e.id);
-        if (seen !== undefined) {
-          if (seen === hash) this.totals.duplicates++;
-          else this.totals.rejected++;
-          continue;
-        }
-        const prev = this.stored.get(e.interviewId);
-        const current = after.get(e.interviewId) ?? prev;
-        if (checkAgainst(current?.record, e, allowNew)) {
-          this.totals.rejected++;
-          continue;
-        }
-        this.hashes.set(e.id, hash);
-        this.events.push({ ...e, hash });
-        this.totals.accepted++;
-        if (prev) before.set(e.interviewId, prev);
-        after.set(e.interviewId, {
-          record: mergeEvent(current?.record, e),
-          chargedMilli: current?.chargedMilli ?? 0,
-          reversed: false,
-        });
+        const parsedEvent = { ...parsed.data, at: Date.parse(parsed.data.occurredAt) };
+        const e = { ...parsedEvent, hash: hashEvent(parsedEvent) };
+        const seen = firstById.get(e.id);
+        if (!seen) firstById.set(e.id, e);
+        else this.countRepeat(e, seen.hash);
+      }
+      const { passed, refused, repeats, after } = admitBatch(
+        [...firstById.values()],
+        this.stored,
+        ctx,
+        account.balanceMilli,
+        (e) => this.hashes.has(e.id),
+      );
+      for (const e of repeats) this.countRepeat(e, this.hashes.get(e.id));
+      this.totals.rejected += refused.length;
+      this.totals.accepted += passed.length;
+      for (const e of passed) {
+        this.hashes.set(e.id, e.hash);
+        this.events.push(e);
       }
       const { writes, charges, moves, rollups, attributes, sets, candidates, openInvitations } = consequences(
         after,
-        before,
+        this.stored,
         ctx,
       );
       for (const w of writes) {
@@ -130,6 +123,12 @@ export class DemoReplay {
       await postConsumption(tx, account, lots, charges, this.actor, moves);
       if (charges.length > 0) await alertIfLow(tx, ctx, account.balanceMilli, now);
     });
+  }
+
+  /** An event whose id was taken before: a duplicate with the same content, else a conflict. */
+  private countRepeat(e: { hash: string }, takenHash: string | undefined): void {
+    if (takenHash === e.hash) this.totals.duplicates++;
+    else this.totals.rejected++;
   }
 
   /**

@@ -6,7 +6,7 @@ import { reachedThresholds } from '../alerts/thresholds.js';
 import { budgetRefusal, exhaustedBlocks, inScope, raiseBudgetAlerts } from '../budgets/hold.js';
 import { type BudgetRow, loadBudgets } from '../budgets/store.js';
 import { type Database, type Queryable, settleAll } from '../db/database.js';
-import { type Account, readAccount } from '../ledger/account.js';
+import { readAccount } from '../ledger/account.js';
 import { crossesFloor, topUpAfterCrossing } from '../ledger/auto-top-up.js';
 import { type BillingContext, loadBillingContext } from '../ledger/plans.js';
 import { type ChargeDelta, type ChargeMove, loadOpenLots, postConsumption } from '../ledger/postings.js';
@@ -126,10 +126,93 @@ function validate(raw: unknown[], rejected: Rejection[], now: Date): HashedEvent
   return valid;
 }
 
-/** May the tenant start another interview? Only `block`, or `allow` past its limit, says no. */
-export function canStartInterview(ctx: BillingContext, account: Account): boolean {
-  const floor = ctx.plan.overage.mode === 'block' ? 0 : -ctx.plan.overage.limitMilli;
-  return account.balanceMilli > floor;
+/**
+ * The balance at or below which the plan refuses new interviews (docs/product.md, Overage): 0 for
+ * `block`, the limit below zero for `allow`.
+ */
+function creditFloor(ctx: BillingContext): number {
+  return ctx.plan.overage.mode === 'block' ? 0 : -ctx.plan.overage.limitMilli;
+}
+
+/** A batch's events sorted by the checks: taken, refused, or stored before (`isRepeat`). */
+export interface Admission<E extends ParsedEvent> {
+  passed: E[];
+  refused: { e: E; problem: Omit<Rejection, 'index'> }[];
+  repeats: E[];
+  /** Every interview the passed events change, merged with them. */
+  after: Map<string, StoredInterview>;
+}
+
+/**
+ * Checks a batch's events (each id once, in the batch's order) as if its interviews came one after
+ * another in the order of their first event in the batch (docs/product.md, Overage): a new
+ * interview may start while the balance as the batch began, less what the interviews before it cost
+ * in this batch, is above the plan's floor. The order is the batch's own, so the answer depends
+ * neither on which events the database was asked about nor on timing. Events `isRepeat` calls
+ * stored before are set aside; they change nothing.
+ */
+export function admitBatch<E extends ParsedEvent>(
+  events: readonly E[],
+  before: ReadonlyMap<string, StoredInterview>,
+  ctx: BillingContext,
+  balanceMilli: number,
+  isRepeat: (e: E) => boolean,
+  held: readonly BudgetRow[] = [],
+): Admission<E> {
+  const byInterview = new Map<string, E[]>();
+  for (const e of events) {
+    const its = byInterview.get(e.interviewId);
+    if (its) its.push(e);
+    else byInterview.set(e.interviewId, [e]);
+  }
+  const floor = creditFloor(ctx);
+  let balance = balanceMilli;
+  const out: Admission<E> = { passed: [], refused: [], repeats: [], after: new Map() };
+  for (const [interviewId, its] of byInterview) {
+    const stored = before.get(interviewId);
+    const allowNew = balance > floor;
+    let next = stored;
+    for (const e of its) {
+      if (isRepeat(e)) {
+        out.repeats.push(e);
+        continue;
+      }
+      const problem = checkAgainst(next?.record, e, allowNew, held);
+      if (problem) {
+        out.refused.push({ e, problem });
+        continue;
+      }
+      out.passed.push(e);
+      next = {
+        record: mergeEvent(next?.record, e),
+        chargedMilli: next?.chargedMilli ?? 0,
+        reversed: next?.reversed ?? false,
+      };
+    }
+    if (next === undefined || next === stored) continue;
+    out.after.set(interviewId, next);
+    balance -= chargeNow(next, ctx).chargedMilli - next.chargedMilli;
+  }
+  return out;
+}
+
+/**
+ * What a merged interview costs now by the credit rules, with its state and finish time: never
+ * less than it was charged, as charges only grow (an interview costs at most one credit) and a
+ * reversal is the one way down.
+ */
+function chargeNow(next: StoredInterview, ctx: BillingContext) {
+  const { state, finishedAt } = deriveState(next.record);
+  const charge = chargeFor(
+    {
+      state,
+      completion: next.record.completion,
+      isSimulation: next.record.isSimulation,
+      reversed: next.reversed,
+    },
+    ctx.plan.partialRule,
+  );
+  return { state, finishedAt, charge, chargedMilli: Math.max(charge.milli, next.chargedMilli) };
 }
 
 /**
@@ -206,7 +289,6 @@ async function ingestBatch(
     }
     const [account, ctx, lots, guessedBefore, guessedHashes, budgets] = await early;
     if (firstById.size === 0) return finish(0, duplicates, rejected);
-    const allowNew = canStartInterview(ctx, account);
     // The block budgets used up as the batch begins (docs/product.md, Budgets), read once per batch.
     const held = await exhaustedBlocks(tx, ctx, budgets, opts.now);
     const events = [...firstById.values()];
@@ -219,10 +301,12 @@ async function ingestBatch(
     );
 
     // The checks come first, so nothing is ever written for an event they refuse; they give the same
-    // answers as they would with repeats set aside first, unless a repeat would open an interview (the
-    // only way an event changes the checks of the others). So the events that would open one are looked
-    // up first; should one be stored (a rare conflict), every event is looked up, as in the careful pass.
-    const opening = lookUpAll ? [] : openers(events, before, allowNew, held);
+    // answers as they would with repeats set aside first, unless a repeat would open an interview or add
+    // to an interview's cost (which moves the credit floor for the interviews after it): the only ways an
+    // event changes the checks of the others. So the events that would open one are looked up first;
+    // should one be stored (a rare conflict), every event is looked up, as in the careful pass. A repeat
+    // taken as new that adds to a cost is written, so the insert finds it and the batch runs again.
+    const opening = lookUpAll ? [] : openers(events, before, held);
     const wanted = lookUpAll ? [...firstById.keys()] : [...opening, ...likelyRepeats(events, before)];
     const hashes = await withMissing(guessedHashes, guessedEventIds, wanted, (ids) =>
       findEventHashes(tx, tenantId, ids),
@@ -231,23 +315,15 @@ async function ingestBatch(
     const lookedUpAll = lookUpAll || opening.some((id) => stored.has(id));
     if (lookedUpAll && !lookUpAll) stored = await findEventHashes(tx, tenantId, [...firstById.keys()]);
 
-    const passed: HashedEvent[] = [];
-    const refused: { e: HashedEvent; problem: Omit<Rejection, 'index'> }[] = [];
-    const opened = new Map<string, InterviewKind>();
-    for (const e of events) {
-      const hash = stored.get(e.id);
-      if (hash !== undefined) {
-        repeated(e, hash);
-        continue;
-      }
-      const current = before.get(e.interviewId)?.record ?? opened.get(e.interviewId);
-      const problem = checkAgainst(current, e, allowNew, held);
-      if (problem) refused.push({ e, problem });
-      else {
-        if (!current) opened.set(e.interviewId, kindOf(e));
-        passed.push(e);
-      }
-    }
+    const { passed, refused, repeats, after } = admitBatch(
+      events,
+      before,
+      ctx,
+      account.balanceMilli,
+      (e) => stored.has(e.id),
+      held,
+    );
+    for (const e of repeats) repeated(e, stored.get(e.id));
     if (passed.length === 0 && refused.length === 0) return finish(0, duplicates, rejected);
 
     const inserting = insertEvents(tx, tenantId, passed);
@@ -259,15 +335,6 @@ async function ingestBatch(
           tenantId,
           refused.map((r) => r.e.id),
         );
-    const after = new Map<string, StoredInterview>();
-    for (const e of passed) {
-      const current = after.get(e.interviewId) ?? before.get(e.interviewId);
-      after.set(e.interviewId, {
-        record: mergeEvent(current?.record, e),
-        chargedMilli: current?.chargedMilli ?? 0,
-        reversed: current?.reversed ?? false,
-      });
-    }
     const writing: Promise<unknown>[] = [
       upsertOpenings(tx, tenantId, openingSightings(passed)),
       upsertCandidates(tx, tenantId, candidateSightings(passed, before)),
@@ -292,7 +359,7 @@ async function ingestBatch(
       postConsumption(tx, account, lots, charges, opts.actor, moves),
     );
     if (charges.length > 0 && !topUp) writing.push(alertIfLow(tx, ctx, balanceAfter, opts.now));
-    const [inserted, repeats] = await settleAll([inserting, refusedRepeats, settleAll(writing)]);
+    const [inserted, refusedStored] = await settleAll([inserting, refusedRepeats, settleAll(writing)]);
     if (inserted !== passed.length) {
       if (lookUpAll) throw new Error('Events looked up as new were found stored under the account lock');
       throw new StoredBefore();
@@ -307,7 +374,7 @@ async function ingestBatch(
       await raiseBudgetAlerts(tx, ctx, budgets, charged, opts.now);
     }
     for (const { e, problem } of refused) {
-      const hash = repeats.get(e.id);
+      const hash = refusedStored.get(e.id);
       if (hash === undefined) rejected.push({ index: e.index, code: problem.code, message: problem.message });
       else repeated(e, hash);
     }
@@ -355,16 +422,7 @@ export function consequences(
   const candidates: CandidateDelta = new Map();
   const openInvitations: OpenInvitationDelta = new Map();
   for (const [id, next] of after) {
-    const { state, finishedAt } = deriveState(next.record);
-    const charge = chargeFor(
-      {
-        state,
-        completion: next.record.completion,
-        isSimulation: next.record.isSimulation,
-        reversed: next.reversed,
-      },
-      ctx.plan.partialRule,
-    );
+    const { state, finishedAt, charge, chargedMilli } = chargeNow(next, ctx);
     const prev = before.get(id);
     if (prev) {
       addContribution(rollups, prev.record, prev.chargedMilli, ctx.timeZone, -1);
@@ -375,8 +433,6 @@ export function consequences(
     }
     addCandidateDays(candidates, next.record, ctx.timeZone, 1);
     addOpenInvitation(openInvitations, next.record, ctx.timeZone, 1);
-    // Charges only grow (an interview costs at most one credit); a reversal is the one way down.
-    const chargedMilli = Math.max(charge.milli, next.chargedMilli);
     addContribution(rollups, next.record, chargedMilli, ctx.timeZone, 1);
     addAttributedContribution(attributes, next.record, chargedMilli, ctx.timeZone, 1);
     addSetContribution(sets, next.record, chargedMilli, ctx.timeZone, 1);
@@ -458,15 +514,6 @@ function pick<V>(map: Map<string, V>, keys: string[]): Map<string, V> {
 /** What the checks compare an event with: the interview's opening and kind, fixed by its first event. */
 type InterviewKind = Pick<InterviewRecord, 'openingId' | 'isSimulation'>;
 
-const kindOf = (e: HashedEvent): InterviewKind => ({
-  openingId: e.openingId,
-  isSimulation: e.type === 'simulation.run',
-});
-
-/**
- * For each interview not stored yet, the id of the event that would open it: its first event the
- * checks let open an interview. No other event changes what the checks say of the others.
- */
 /**
  * The events of known interviews that change nothing in them. Every stored event is one (the merge
  * is idempotent), so an at-least-once engine's resends are looked up before anything is written
@@ -481,17 +528,22 @@ function likelyRepeats(events: HashedEvent[], before: Map<string, StoredIntervie
   return ids;
 }
 
+/**
+ * For each interview not stored yet, the id of the event that would open it: its first event the
+ * checks let open an interview, credits aside (whether they let it start depends on the interviews
+ * before it, admitBatch). No other stored event changes what the checks say of the others without
+ * the insert finding it.
+ */
 function openers(
   events: HashedEvent[],
   before: Map<string, StoredInterview>,
-  allowNew: boolean,
   held: readonly BudgetRow[],
 ): string[] {
   const ids: string[] = [];
   const seen = new Set<string>();
   for (const e of events) {
     if (before.has(e.interviewId) || seen.has(e.interviewId)) continue;
-    if (checkAgainst(undefined, e, allowNew, held)) continue;
+    if (checkAgainst(undefined, e, true, held)) continue;
     seen.add(e.interviewId);
     ids.push(e.id);
   }
