@@ -56,6 +56,7 @@ const DIRECTORY_TABLES = [
 const REVIEWED_DEFINER_FUNCTIONS = [
   'auth_api_key_lookup',
   'auth_console_link_lookup',
+  'auth_email_domain_tenants',
   'auth_login_attempt',
   'auth_login_lookup',
   'auth_login_succeeded',

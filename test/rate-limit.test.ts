@@ -1,9 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { addUser, updateUser } from '../src/server/auth/users.js';
 import { loadConfig } from '../src/server/config.js';
 import {
   interviewEvents,
   makeTenant,
+  PASSWORD,
   postEvents,
   signIn,
   TestClock,
@@ -37,6 +40,15 @@ function expectRateLimited(res: LightMyRequestResponse) {
 
 const anonymous = (url: string, remoteAddress: string) =>
   env.app.inject({ method: 'GET', url, remoteAddress });
+
+const sendEvents = (apiKey: string, remoteAddress: string) =>
+  env.app.inject({
+    method: 'POST',
+    url: '/api/v1/events',
+    headers: { authorization: `Bearer ${apiKey}` },
+    payload: { events: interviewEvents() },
+    remoteAddress,
+  });
 
 let tenant: TestTenant;
 let other: TestTenant;
@@ -89,14 +101,131 @@ describe('sessions and API keys', () => {
     expect((await anonymous('/api/v1/me', '127.0.0.1')).statusCode).toBe(401);
   });
 
-  it('limit each API key by its bearer token', async () => {
+  it('limit each API key by its bearer token, once the server has found the key valid', async () => {
+    const send = (key: string) => sendEvents(key, '198.51.100.20');
+    // A key this server has not checked yet is one of its address's anonymous requests, until its
+    // guard finds it valid; from then on it spends its own budget.
+    expect((await send(tenant.apiKey)).statusCode).toBe(200);
     for (let i = 0; i < 4; i++) {
-      const res = await postEvents(env.app, tenant.apiKey, interviewEvents());
+      const res = await send(tenant.apiKey);
       expect(res.statusCode, res.body).toBe(200);
     }
-    const over = await postEvents(env.app, tenant.apiKey, interviewEvents());
-    expectRateLimited(over);
-    expect((await postEvents(env.app, other.apiKey, interviewEvents())).statusCode).toBe(200);
+    expectRateLimited(await send(tenant.apiKey));
+    expect((await send(other.apiKey)).statusCode).toBe(200);
+  });
+});
+
+describe('made-up credentials', () => {
+  const bearer = (token: string, remoteAddress: string) =>
+    env.app.inject({
+      method: 'GET',
+      url: '/api/v1/credits/balance',
+      headers: { authorization: `Bearer ${token}` },
+      remoteAddress,
+    });
+  const cookie = (token: string, remoteAddress: string) =>
+    env.app.inject({
+      method: 'GET',
+      url: '/api/v1/me',
+      headers: { cookie: `meterline_session=${token}` },
+      remoteAddress,
+    });
+
+  /** A viewer signed in from `remoteAddress`: the login is one of that address's anonymous requests. */
+  async function signInFrom(tenantId: string, remoteAddress: string) {
+    const email = `viewer-${randomUUID().slice(0, 8)}@example.test`;
+    await addUser(env.t.db, tenantId, { email, name: 'Viewer', role: 'viewer', password: PASSWORD });
+    const res = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email, password: PASSWORD },
+      remoteAddress,
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    return {
+      cookie: String(res.headers['set-cookie']).split(';')[0] ?? '',
+      csrf: String(res.json().csrfToken),
+    };
+  }
+
+  /** Counts the lookups of sessions and API keys the database is asked for while `run` runs. */
+  async function lookupsDuring(run: () => Promise<void>): Promise<number> {
+    const query = vi.spyOn(env.t.db, 'query');
+    try {
+      await run();
+      return query.mock.calls.filter(([sql]) => /auth_(session|api_key)_lookup/.test(sql)).length;
+    } finally {
+      query.mockRestore();
+    }
+  }
+
+  it('count against their address: each a new one, then refused before any lookup', async () => {
+    for (const [label, send] of [
+      ['session cookies', cookie],
+      ['bearer tokens', bearer],
+    ] as const) {
+      const address = label === 'session cookies' ? '198.51.100.30' : '198.51.100.31';
+      const lookups = await lookupsDuring(async () => {
+        for (let i = 0; i < 3; i++) {
+          const res = await send(`ml_${randomUUID()}`, address);
+          expect({ label, status: res.statusCode }).toEqual({ label, status: 401 });
+        }
+        for (let i = 0; i < 5; i++) expectRateLimited(await send(`ml_${randomUUID()}`, address));
+        // The address's own anonymous requests share the budget.
+        expectRateLimited(await anonymous('/api/v1/me', address));
+      });
+      expect({ label, lookups }).toEqual({ label, lookups: 3 });
+    }
+  });
+
+  it("spend an address's anonymous budget, and not a real session's or key's from the same address", async () => {
+    const address = '198.51.100.32';
+    const user = await signInFrom(tenant.id, '198.51.100.36');
+    const me = () =>
+      env.app.inject({
+        method: 'GET',
+        url: '/api/v1/me',
+        headers: { cookie: user.cookie },
+        remoteAddress: address,
+      });
+    const events = () => sendEvents(other.apiKey, address);
+    expect((await me()).statusCode).toBe(200);
+    expect((await sendEvents(other.apiKey, '198.51.100.35')).statusCode).toBe(200);
+    for (let i = 0; i < 3; i++) expect((await cookie(randomUUID(), address)).statusCode).toBe(401);
+    expectRateLimited(await bearer(`ml_${randomUUID()}`, address));
+    expectRateLimited(await anonymous('/api/v1/me', address));
+    for (let i = 0; i < 4; i++) expect((await me()).statusCode).toBe(200);
+    // A key found valid before, from elsewhere: its own budget, though its address is over.
+    expect((await events()).statusCode).toBe(200);
+  });
+
+  it('a session that is no longer valid counts against its address', async () => {
+    const me = (user: { cookie: string }, remoteAddress: string) =>
+      env.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: user.cookie }, remoteAddress });
+    // Signed out here: the server forgets the session at once.
+    const out = await signInFrom(other.id, '198.51.100.37');
+    const headers = { cookie: out.cookie, 'x-csrf-token': out.csrf };
+    expect((await env.app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers })).statusCode).toBe(
+      204,
+    );
+    expect(
+      await lookupsDuring(async () => {
+        for (let i = 0; i < 3; i++) expect((await me(out, '198.51.100.33')).statusCode).toBe(401);
+        expectRateLimited(await me(out, '198.51.100.33'));
+      }),
+    ).toBe(3);
+    // Ended behind the server's back (the user deactivated by the command line): the lookup that
+    // finds it ended forgets it; from then on it is one of its address's anonymous requests.
+    const gone = await signInFrom(other.id, '198.51.100.38');
+    const found = await me(gone, '198.51.100.34');
+    expect(found.statusCode).toBe(200);
+    await updateUser(env.t.db, other.id, found.json().user.id, { active: false });
+    expect(
+      await lookupsDuring(async () => {
+        for (let i = 0; i < 4; i++) expect((await me(gone, '198.51.100.34')).statusCode).toBe(401);
+        expectRateLimited(await me(gone, '198.51.100.34'));
+      }),
+    ).toBe(4);
   });
 });
 
@@ -117,6 +246,10 @@ describe('configuration', () => {
       const s = await signIn(app, env.t.db, tenant.id, 'viewer');
       const bySession = await app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: s.cookie } });
       expect(bySession.headers['x-ratelimit-limit']).toBe('600');
+      // A key's first request to this server is counted as its address's, until the key is found valid.
+      expect((await postEvents(app, tenant.apiKey, interviewEvents())).headers['x-ratelimit-limit']).toBe(
+        '300',
+      );
       const byKey = await postEvents(app, tenant.apiKey, interviewEvents());
       expect(byKey.headers['x-ratelimit-limit']).toBe('6000');
       const byAddress = await app.inject({ method: 'GET', url: '/api/v1/me', remoteAddress: '198.51.100.9' });

@@ -341,18 +341,119 @@ describe('single sign-on with the tenant’s OpenID provider', () => {
     accounts.set('mallory', { email: `mallory@${B_DOMAIN}`, name: 'Mallory', groups: ['meterline-admins'] });
     const crossed = await signInThroughProvider(`mallory@${A_DOMAIN}`, { accountId: 'mallory' });
     expect(crossed).toMatchObject({ location: '/login?error=sso_email_not_allowed', session: undefined });
-    // A's provider vouches for a user B already has under A's domain: refused too.
+    // A's provider vouches for a user B already has under A's domain (B added them after A claimed
+    // it): the login page never sends that address to A's provider, but a sign-in started for a new
+    // address, whose provider answers with B's user, is refused at the callback, and made no user.
     const ofB = `dual@${A_DOMAIN}`;
     await addUser(env.t.db, B.id, { email: ofB, name: 'Of B', role: 'viewer', password: PASSWORD });
     accounts.set('dual', { email: ofB, name: 'Dual', groups: ['meterline-admins'] });
-    const taken = await signInThroughProvider(ofB, { accountId: 'dual' });
+    const taken = await signInThroughProvider(`new-hire@${A_DOMAIN}`, { accountId: 'dual' });
     expect(taken).toMatchObject({ location: '/login?error=email_taken', session: undefined });
+    expect((await auditOf(A.id)).at(-1)).toMatchObject({
+      action: 'auth.sso_refused',
+      details: {
+        reason: 'email_taken',
+        email: ofB,
+        message: expect.stringContaining('another organisation'),
+      },
+    });
     expect((await usersOf(B.id)).filter((u) => u.email !== ofB)).toEqual(beforeB);
     expect((await usersOf(B.id)).find((u) => u.email === ofB)).toMatchObject({
       role: 'viewer',
       sso_subject: null,
     });
     expect((await usersOf(A.id)).map((u) => u.email)).not.toContain(ofB);
+  });
+
+  it("sends a user to their own tenant, whatever another tenant's claim of their domain says", async () => {
+    const domain = `claimed-${A.slug}.example`;
+    const C = await makeTenant(env.t.db, clock);
+    const ofC = `admin@${domain}`;
+    await addUser(env.t.db, C.id, {
+      email: ofC,
+      name: 'Admin of C',
+      role: 'account_admin',
+      password: PASSWORD,
+    });
+    // A claim of C's domain by A, as one made before claims were checked against users: the API
+    // refuses it now (next test), so it is written as the database kept it.
+    await env.t.asOwner((o) =>
+      o.query('insert into sso_domains (tenant_id, domain) values ($1, $2)', [A.id, domain]),
+    );
+    const discover = async (email: string) =>
+      (await env.app.inject({ method: 'POST', url: '/api/v1/auth/sso/discover', payload: { email } })).json();
+    expect(await discover(ofC)).toEqual({ method: 'password' });
+    expect(await discover(ofC.toUpperCase())).toEqual({ method: 'password' });
+    const start = await env.app.inject({
+      method: 'GET',
+      url: `/api/v1/auth/sso/start?email=${encodeURIComponent(ofC)}`,
+    });
+    expect(start.headers.location).toBe('/login?error=sso_not_configured');
+    expect(start.headers['set-cookie']).toBeUndefined();
+    const requests = await env.t.asOwner((o) =>
+      o.query('select 1 from sso_requests where tenant_id = $1 and email = $2', [A.id, ofC]),
+    );
+    expect(requests).toEqual([]);
+    const login = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email: ofC, password: PASSWORD },
+    });
+    expect(login.statusCode).toBe(200);
+    expect((await me(String(login.headers['set-cookie']).split(';')[0])).tenant.id).toBe(C.id);
+    // An address no tenant has a user at still goes by the claim, and A's own users by theirs.
+    expect(await discover(`someone-new@${domain}`)).toMatchObject({ method: 'sso' });
+    expect(await discover(`ada@${A_DOMAIN}`)).toMatchObject({ method: 'sso' });
+  });
+
+  it('refuses a claim of a domain at which another tenant has users, changing nothing', async () => {
+    const domain = `users-${B.slug}.example`;
+    await addUser(env.t.db, B.id, {
+      email: `someone@${domain}`,
+      name: 'B',
+      role: 'viewer',
+      password: PASSWORD,
+    });
+    const admin = await signIn(env.app, env.t.db, A.id, 'account_admin');
+    const headers = { cookie: admin.cookie, 'x-csrf-token': admin.csrf };
+    const before = (await env.app.inject({ method: 'GET', url: '/api/v1/sso', headers })).json().sso;
+    const auditBefore = await auditOf(A.id);
+    const { clientSecretSet: _, updatedAt: __, ...settings } = before;
+    const claim = (emailDomains: string[]) =>
+      env.app.inject({ method: 'PUT', url: '/api/v1/sso', headers, payload: { ...settings, emailDomains } });
+    for (const spelled of [domain, domain.toUpperCase()]) {
+      const refused = await claim([A_DOMAIN, spelled]);
+      expect(refused.statusCode).toBe(409);
+      expect(refused.json().error).toEqual({
+        code: 'domain_taken',
+        message: expect.stringMatching(/users of another organisation/),
+      });
+      expect(refused.json().error.message.startsWith(`${domain} `)).toBe(true);
+    }
+    expect((await env.app.inject({ method: 'GET', url: '/api/v1/sso', headers })).json().sso).toEqual(before);
+    expect(await auditOf(A.id)).toEqual(auditBefore);
+    // A keeps a domain it claimed before another tenant had users there: B's users at it sign in
+    // with B all the same (the test above).
+    await addUser(env.t.db, B.id, {
+      email: `late@${A_DOMAIN}`,
+      name: 'Late',
+      role: 'viewer',
+      password: PASSWORD,
+    });
+    expect((await claim([A_DOMAIN])).statusCode).toBe(200);
+    // B, whose users they are, may claim it.
+    const adminB = await signIn(env.app, env.t.db, B.id, 'account_admin');
+    const headersB = { cookie: adminB.cookie, 'x-csrf-token': adminB.csrf };
+    const ofB = (await env.app.inject({ method: 'GET', url: '/api/v1/sso', headers: headersB })).json().sso;
+    const { clientSecretSet: ___, updatedAt: ____, ...settingsB } = ofB;
+    const own = await env.app.inject({
+      method: 'PUT',
+      url: '/api/v1/sso',
+      headers: headersB,
+      payload: { ...settingsB, emailDomains: [B_DOMAIN, domain] },
+    });
+    expect(own.statusCode, own.body).toBe(200);
+    expect(own.json().sso.emailDomains).toEqual([B_DOMAIN, domain].sort());
   });
 
   it('keeps password login for tenants without SSO, and refuses it where the tenant turned it off', async () => {

@@ -16,6 +16,7 @@ import { forecastRoutes } from './forecast/routes.js';
 import { clientErrorHandler, requestTimeoutOptions } from './http/client-errors.js';
 import { frameworkErrors, installErrorHandling } from './http/error-handler.js';
 import { registerHardening } from './http/hardening.js';
+import { refuseHeadOnApi } from './http/head.js';
 import { registerOpenApi } from './http/openapi.js';
 import { type RateLimitConfig, registerRateLimit } from './http/rate-limit.js';
 import { callerOf } from './http/reads.js';
@@ -103,6 +104,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerHardening(app);
   await app.register(cookie);
   await registerRateLimit(app, deps.config);
+  refuseHeadOnApi(app);
   await registerOpenApi(app);
 
   await app.register(serviceRoutes);

@@ -41,7 +41,9 @@ export function holdToDocument(app: FastifyInstance): void {
   let operations: ReturnType<typeof documentedAnswers> | undefined;
   app.addHook('onSend', async (request, reply, payload) => {
     const url = request.routeOptions.url;
-    // A HEAD request is answered by its GET route.
+    // HEAD is refused before any route on most of the API (src/server/http/head.ts): no operation's
+    // answer. Where it is answered, its GET route answers it.
+    if (request.method === 'HEAD' && reply.statusCode === 405) return payload;
     const method = request.method === 'HEAD' ? 'GET' : request.method;
     operations ??= documentedAnswers(app.swagger() as never);
     const answers = url === undefined ? undefined : operations.get(`${method} ${url}`);

@@ -39,11 +39,19 @@ const csrfTokens = new WeakMap<FastifyRequest, string>();
 
 const unauthorized = () => new DomainError('unauthorized', 'Sign in first.');
 
-/** The live session of the request's cookie (see findSession), or undefined without one. */
+/**
+ * The live session of the request's cookie (see findSession), or undefined without one. What it
+ * finds is noted for the rate limit: a live session spends its own budget from then on, any other
+ * its address's (src/server/auth/proven-credentials.ts).
+ */
 export async function liveSessionOf(request: FastifyRequest): Promise<FoundSession | undefined> {
-  const { db, now } = request.server.deps;
+  const { deps, provenCredentials } = request.server;
   const token = request.cookies?.[SESSION_COOKIE];
-  return token ? findSession(db, token, now()) : undefined;
+  if (!token) return undefined;
+  const session = await findSession(deps.db, token, deps.now());
+  if (session) provenCredentials.prove('session', token);
+  else provenCredentials.forget('session', token);
+  return session;
 }
 
 /**
@@ -86,9 +94,12 @@ export function bearerTokenOf(request: FastifyRequest): string | undefined {
  */
 export function requireApiKey(scope: ApiKeyScope): onRequestAsyncHookHandler {
   return async (request) => {
-    const { db, now } = request.server.deps;
+    const { deps, provenCredentials } = request.server;
     const token = bearerTokenOf(request);
-    const holder = token ? await authenticateApiKey(db, token, now()) : undefined;
+    const holder = token ? await authenticateApiKey(deps.db, token, deps.now()) : undefined;
+    // Noted for the rate limit, as liveSessionOf notes sessions.
+    if (token && holder) provenCredentials.prove('api_key', token);
+    else if (token) provenCredentials.forget('api_key', token);
     if (!holder) {
       throw new DomainError('invalid_api_key', 'Send a valid API key as "Authorization: Bearer <key>".');
     }

@@ -2,6 +2,7 @@ import type {} from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Role } from '../../shared/contract/users.js';
 import type { Database } from '../db/database.js';
+import type {} from './proven-credentials.js';
 import { randomToken, sha256Hex } from './tokens.js';
 import { isRole } from './users.js';
 
@@ -115,8 +116,12 @@ export function setSessionCookie(
 ): void {
   const maxAge = Math.max(0, Math.floor((session.expiresAt.getTime() - now.getTime()) / 1000));
   reply.setCookie(SESSION_COOKIE, session.token, { ...cookieOptions(request), maxAge });
+  // Opened here, so valid: its requests spend its own rate-limit budget from the first.
+  request.server.provenCredentials.prove('session', session.token);
 }
 
 export function clearSessionCookie(request: FastifyRequest, reply: FastifyReply): void {
+  const token = request.cookies?.[SESSION_COOKIE];
+  if (token) request.server.provenCredentials.forget('session', token);
   reply.clearCookie(SESSION_COOKIE, cookieOptions(request));
 }

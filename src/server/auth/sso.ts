@@ -110,7 +110,10 @@ export interface SsoInput {
 /**
  * Sets the tenant's provider. The client secret is kept when left out (it is never sent back, so
  * a form that changes the mapping cannot send it); the first setting needs one. A claim value maps
- * to one role; an email domain signs in with one tenant (409 domain_taken).
+ * to one role; an email domain signs in with one tenant, and a tenant newly claims only a domain at
+ * which no other tenant has users (409 domain_taken). A domain it claims already stays claimed
+ * (another tenant's users there sign in with their own tenant: ssoTenantOfEmail), so no tenant can
+ * take a domain from another by adding a user at it.
  */
 export async function saveSsoSettings(
   db: Database,
@@ -133,6 +136,17 @@ export async function saveSsoSettings(
       throw new DomainError(
         'domain_taken',
         `${domain} already signs in with another organisation's provider.`,
+      );
+    }
+    if (owners.length > 0) continue;
+    const peopled = await db.query<{ tenant_id: string }>(
+      'select tenant_id from auth_email_domain_tenants($1)',
+      [domain],
+    );
+    if (peopled.some((p) => String(p.tenant_id) !== tenantId)) {
+      throw new DomainError(
+        'domain_taken',
+        `${domain} has users of another organisation in Meterline, so it cannot sign in with your provider.`,
       );
     }
   }
@@ -209,14 +223,25 @@ export async function deleteSsoSettings(
   });
 }
 
-/** The tenant whose provider the address's domain signs in with, if any. */
+/**
+ * The tenant whose provider the address signs in with, if any. An address that is a user's belongs
+ * to the user's tenant: it goes to that tenant's provider when the tenant claims its domain, and to
+ * none when another tenant does, so no claim sends another tenant's users elsewhere. Only an address
+ * that is no one's goes by its domain's claim.
+ */
 export async function ssoTenantOfEmail(db: Database, email: string): Promise<string | undefined> {
-  const domain = normalizeEmail(email).split('@')[1];
+  const address = normalizeEmail(email);
+  const domain = address.split('@')[1];
   if (!domain) return undefined;
   const rows = await db.query<{ tenant_id: string }>('select tenant_id from auth_sso_domain_lookup($1)', [
     domain,
   ]);
-  return rows[0] ? String(rows[0].tenant_id) : undefined;
+  const claimedBy = rows[0] ? String(rows[0].tenant_id) : undefined;
+  if (!claimedBy) return undefined;
+  const users = await db.query<{ tenant_id: string }>('select tenant_id from auth_login_lookup($1)', [
+    address,
+  ]);
+  return users.every((u) => String(u.tenant_id) === claimedBy) ? claimedBy : undefined;
 }
 
 /** How capable each role is: a claim with several mapped values gives the most capable one. */

@@ -162,7 +162,10 @@ export async function signInVouched(
     email,
   ]);
   if (elsewhere.some((r) => String(r.tenant_id) !== tenantId)) {
-    throw new DomainError('email_taken', EMAIL_TAKEN);
+    throw new DomainError(
+      'email_taken',
+      `${email} is a user of another organisation in Meterline; this sign-in cannot make it a user here.`,
+    );
   }
   try {
     return await db.withTenant(tenantId, async (tx) => {

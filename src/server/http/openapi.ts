@@ -24,7 +24,9 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       info: {
         title: 'Meterline API',
         version: '1.0.0',
-        description: 'Interview metering, the credit ledger and the Consumption console.',
+        description:
+          'Interview metering, the credit ledger and the Consumption console. HEAD is answered on ' +
+          'the health and readiness checks only; elsewhere it is refused 405 method_not_allowed.',
       },
       servers: [{ url: '/', description: 'The server that serves this document' }],
       tags: Object.entries(TAGS).map(([name, description]) => ({ name, description })),

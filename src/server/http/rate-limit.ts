@@ -3,10 +3,13 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { API_PREFIX } from '../../shared/contract/common.js';
 import { health } from '../../shared/contract/service.js';
 import { bearerTokenOf } from '../auth/guard.js';
+import { credentialKey, ProvenCredentials } from '../auth/proven-credentials.js';
 import { SESSION_COOKIE } from '../auth/sessions.js';
-import { sha256Hex } from '../auth/tokens.js';
 import { RATE_LIMIT_DEFAULTS } from '../config.js';
 import { DomainError } from '../errors.js';
+
+/** Counts, and credentials found valid, kept at most: room for many sessions, keys and addresses. */
+const CACHE = 100_000;
 
 export type RateLimitConfig = Partial<Record<keyof typeof RATE_LIMIT_DEFAULTS, number>>;
 
@@ -24,21 +27,27 @@ function isLimited(request: FastifyRequest): boolean {
 
 /**
  * Whose budget a request spends: its API key (the bearer token), else its session (the cookie),
- * else its client address. Keyed on the credential as sent, before the guards check it, so a
- * flood is refused before it costs a database lookup; secrets are kept as hashes only.
+ * when this server has found that credential valid; else its client address's, as an anonymous
+ * request. Decided before the guards look the credential up, so made-up tokens spend their
+ * address's budget and, once it is spent, are refused before they cost a database lookup, while
+ * real sessions and keys from the same address keep their own. Secrets are kept as hashes only.
  */
-function principalOf(request: FastifyRequest): string {
+function principalOf(request: FastifyRequest, proven: ProvenCredentials): string {
   const bearer = bearerTokenOf(request);
-  if (bearer) return `api_key:${sha256Hex(bearer)}`;
   const session = request.cookies?.[SESSION_COOKIE];
-  if (session) return `session:${sha256Hex(session)}`;
-  return `address:${normalizeIP(request.ip)}`;
+  const credential = bearer
+    ? credentialKey('api_key', bearer)
+    : session
+      ? credentialKey('session', session)
+      : undefined;
+  return credential && proven.has(credential) ? credential : `address:${normalizeIP(request.ip)}`;
 }
 
 /**
  * `@fastify/rate-limit` for the API: requests a minute per API key, per session and per address
  * of anonymous callers; over it, `429 rate_limited` with `Retry-After`. The counts are the
- * plugin's in-memory store, so each server process counts its own requests.
+ * plugin's in-memory store, and the credentials found valid (`app.provenCredentials`, which the
+ * guards keep) the server's memory, so each server process counts its own requests.
  * Registered after @fastify/cookie (it reads the session cookie) and before the routes; it runs as
  * an onRequest hook of the whole app, ahead of each route's guard.
  */
@@ -50,12 +59,13 @@ export async function registerRateLimit(app: FastifyInstance, config: RateLimitC
     session: limit('METERLINE_RATE_LIMIT_SESSION_PER_MINUTE'),
     address: anonymous,
   };
+  const proven = new ProvenCredentials(CACHE);
+  app.decorate('provenCredentials', proven);
   await app.register(rateLimit, {
     global: false,
     timeWindow: 60_000,
-    // Room for many sessions and keys, so a flood of made-up ones does not soon evict real ones.
-    cache: 100_000,
-    keyGenerator: principalOf,
+    cache: CACHE,
+    keyGenerator: (request) => principalOf(request, proven),
     max: (_request, key) => perPrincipal[key.slice(0, key.indexOf(':'))] ?? anonymous,
     allowList: (request) => !isLimited(request),
     errorResponseBuilder: (_request, context) =>

@@ -9,6 +9,7 @@ export const ERROR_KINDS = [
   'unauthenticated',
   'forbidden',
   'not_found',
+  'method_not_allowed',
   'conflict',
   'too_large',
   'headers_too_large',
@@ -47,6 +48,7 @@ export const ERROR_CODES = {
   server_stopping: 'unavailable',
   internal_error: 'internal',
   not_found: 'not_found',
+  method_not_allowed: 'method_not_allowed',
   // Ranges and dates
   invalid_range: 'invalid',
   invalid_date: 'invalid',

@@ -74,7 +74,8 @@ export const setSsoSettings = endpoint({
   summary: "Set the tenant's OpenID Connect provider, its role mapping and whether passwords still work",
   description:
     'The client secret is write-only: required the first time, kept when left out afterwards. ' +
-    'An email domain signs in with one tenant at most (409 domain_taken).',
+    'An email domain signs in with one tenant at most, and a domain at which another tenant has users ' +
+    'cannot be newly claimed (409 domain_taken).',
   access: admins,
   body: z
     .object({
@@ -115,7 +116,8 @@ export const discoverSignIn = endpoint({
   tag: 'auth',
   summary: 'How an email address signs in: with a password, or through its organisation’s provider',
   description:
-    'Answers by the address’s domain alone, so it tells nothing of who has an account. With sso, ' +
+    'Answers by the address’s domain, except that a user of one tenant is never sent to another ' +
+    'tenant’s provider (they answer password when another tenant claims their domain). With sso, ' +
     'send the browser to `url`.',
   access: PUBLIC,
   body: z.object({
