@@ -14,6 +14,9 @@ const env = testAppForFile(clock);
 
 const NUL = 'a\u0000b';
 const LONE = 'a\ud800b';
+/** Characters XML 1.0 cannot hold, which the .xlsx export cannot write (src/shared/text.ts). */
+const CONTROL = 'a\u001bb';
+const NONCHARACTER = 'a\uffffb';
 
 async function stillServing() {
   const res = await env.app.inject({ method: 'GET', url: '/api/v1/health' });
@@ -80,6 +83,8 @@ describe('text no one can store', () => {
     fields.flatMap((field) => [
       [field, NUL],
       [field, LONE],
+      [field, CONTROL],
+      [field, NONCHARACTER],
     ]),
   )('refuses %s holding %j as invalid_text for that event alone', async (field, value) => {
     const tenant = await makeTenant(env.t.db, clock);
@@ -93,6 +98,16 @@ describe('text no one can store', () => {
       rejected: [{ index: 0, code: 'invalid_text', message: expect.stringContaining(field) }],
     });
     await stillServing();
+  });
+
+  it('accepts tab, newline and carriage return in text', async () => {
+    const tenant = await makeTenant(env.t.db, clock);
+    const events = interviewEvents({ jobTitle: 'Nurse\t(nights)\r\nParis', outcome: 'invited' });
+    expect((await postEvents(env.app, tenant.apiKey, events)).json()).toEqual({
+      accepted: 1,
+      duplicates: 0,
+      rejected: [],
+    });
   });
 
   it('refuses a key holding a lone surrogate in an event, and an unknown field with NUL', async () => {
@@ -118,9 +133,9 @@ describe('text no one can store', () => {
       url: string;
       payload?: Record<string, unknown>;
     }[] = [];
-    for (const v of [NUL, LONE]) {
-      // A URL holds UTF-8, where a lone surrogate cannot be written: NUL alone goes in URLs.
-      const inUrl = enc(NUL);
+    for (const v of [NUL, LONE, CONTROL, NONCHARACTER]) {
+      // A URL holds UTF-8, where a lone surrogate cannot be written: NUL goes in URLs in its place.
+      const inUrl = enc(v === LONE ? NUL : v);
       requests.push(
         {
           method: 'POST',

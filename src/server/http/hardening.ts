@@ -1,6 +1,6 @@
 import helmet from '@fastify/helmet';
 import type { FastifyInstance } from 'fastify';
-import { unsafeTextPath } from '../../shared/text.js';
+import { unsafeTextMessage, unsafeTextPath } from '../../shared/text.js';
 import { DomainError } from '../errors.js';
 
 declare module 'fastify' {
@@ -23,7 +23,8 @@ const HSTS = 'max-age=31536000; includeSubDomains';
  * - HSTS only on requests that arrived over HTTPS (directly, or through a trusted proxy), since a
  *   plain-HTTP development server must stay reachable;
  * - `Cache-Control: no-store` on API answers, which carry balances, personal data and CSRF tokens;
- * - 400 invalid_text for a NUL or lone surrogate anywhere in the query, path or JSON body.
+ * - 400 invalid_text for a character no text may hold anywhere in the query, path or JSON body
+ *   (src/shared/text.ts).
  */
 export async function registerHardening(app: FastifyInstance): Promise<void> {
   await app.register(helmet, {
@@ -54,10 +55,7 @@ export async function registerHardening(app: FastifyInstance): Promise<void> {
       unsafeTextPath(request.query, 'query') ??
       (request.routeOptions.config.checksBodyTextPerItem ? undefined : unsafeTextPath(request.body, 'body'));
     if (where !== undefined) {
-      throw new DomainError(
-        'invalid_text',
-        `${where} contains a NUL character or a lone surrogate, which no text may hold.`,
-      );
+      throw new DomainError('invalid_text', unsafeTextMessage(where));
     }
   });
 }

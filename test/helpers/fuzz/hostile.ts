@@ -95,6 +95,12 @@ export const HOSTILE_STRINGS = [
   'e\u0301',
   '\ufeff',
   '\u200b',
+  // Characters XML 1.0 cannot hold (the .xlsx export is XML): a control character, noncharacters.
+  'a\u0001b',
+  '\u001b[31m',
+  '\ufffe',
+  'a\uffff',
+  '\ufffd',
   ' padded ',
   'ß'.repeat(301),
   'x'.repeat(2001),
