@@ -2,6 +2,7 @@ import helmet from '@fastify/helmet';
 import type { FastifyInstance } from 'fastify';
 import { unsafeTextMessage, unsafeTextPath } from '../../shared/text.js';
 import { DomainError } from '../errors.js';
+import { misencodedQueryParameter } from './encoding.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -23,8 +24,9 @@ const HSTS = 'max-age=31536000; includeSubDomains';
  * - HSTS only on requests that arrived over HTTPS (directly, or through a trusted proxy), since a
  *   plain-HTTP development server must stay reachable;
  * - `Cache-Control: no-store` on API answers, which carry balances, personal data and CSRF tokens;
- * - 400 invalid_text for a character no text may hold anywhere in the query, path or JSON body
- *   (src/shared/text.ts).
+ * - 400 invalid_url for a query parameter that is not valid percent-encoded UTF-8 (the router
+ *   refuses such a path alike), and 400 invalid_text for a character no text may hold anywhere in
+ *   the query, path or JSON body (src/shared/text.ts).
  */
 export async function registerHardening(app: FastifyInstance): Promise<void> {
   await app.register(helmet, {
@@ -50,6 +52,13 @@ export async function registerHardening(app: FastifyInstance): Promise<void> {
     if (request.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
   });
   app.addHook('preValidation', async (request) => {
+    const misencoded = misencodedQueryParameter(request.url);
+    if (misencoded !== undefined) {
+      throw new DomainError(
+        'invalid_url',
+        `The query parameter ${misencoded} is not valid percent-encoded UTF-8.`,
+      );
+    }
     const where =
       unsafeTextPath(request.params, 'path') ??
       unsafeTextPath(request.query, 'query') ??
