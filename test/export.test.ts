@@ -323,6 +323,65 @@ describe('shutdown', () => {
   });
 });
 
+describe('text stored before the API refused what XML cannot hold', () => {
+  it('writes an .xlsx that opens, each such character as U+FFFD; the CSV keeps the text as stored', async () => {
+    const old = await makeTenant(env.t.db, clock, { timeZone: 'UTC' });
+    const oldAdmin = await signIn(env.app, env.t.db, old.id, 'account_admin');
+    const attributed = interviewEvents({ openingId: 'op-old', at: '2026-03-04T10:00:00Z' }).map((e) => ({
+      ...e,
+      recruiterId: 'rec-old',
+      recruiterName: 'Ann',
+      department: 'Care',
+      location: 'Paris',
+    }));
+    expect((await postEvents(env.app, old.apiKey, attributed)).json().rejected).toEqual([]);
+    // As rows written before the rule would hold them: U+FFFE and U+FFFF, and a control character.
+    await env.t.asOwner(async (q) => {
+      await q.query(`update openings set job_title = 'Nurse ' || chr(65534) where tenant_id = $1`, [old.id]);
+      await q.query(`update recruiters set name = 'Ann ' || chr(27) || '[31m' where tenant_id = $1`, [
+        old.id,
+      ]);
+      await q.query(
+        `update attribution_sets set department = 'Care ' || chr(65535), location = chr(1) || 'Paris'
+          where tenant_id = $1`,
+        [old.id],
+      );
+    });
+    const range = 'from=2026-03-01&to=2026-03-31';
+    const xlsx = await get(`/api/v1/consumption/export?${range}&format=xlsx`, oldAdmin.cookie);
+    expect(xlsx.statusCode).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
+    const row = wb.getWorksheet('Usage')?.getRow(2);
+    expect([3, 5, 6, 7].map((c) => row?.getCell(c).value)).toEqual([
+      'Nurse \ufffd',
+      'Ann \ufffd[31m',
+      'Care \ufffd',
+      '\ufffdParis',
+    ]);
+    expect(row?.getCell(9).value).toBe(1);
+
+    const csv = await get(`/api/v1/consumption/export?${range}&format=csv`, oldAdmin.cookie);
+    const [, first] = parseCsv(csv.body);
+    expect([2, 4, 5, 6].map((c) => first?.[c])).toEqual([
+      'Nurse \ufffe',
+      'Ann \u001b[31m',
+      'Care \uffff',
+      '\u0001Paris',
+    ]);
+
+    // A filter holding such a character is refused now, like any other text.
+    const filtered = await get(
+      `/api/v1/consumption/export?${range}&format=xlsx&department=Care%20%EF%BF%BF`,
+      oldAdmin.cookie,
+    );
+    expect({ status: filtered.statusCode, code: filtered.json().error.code }).toEqual({
+      status: 400,
+      code: 'invalid_text',
+    });
+  });
+});
+
 describe('streaming', () => {
   // For the .xlsx, also: its worker thread is ended with the export (src/server/export/xlsx.test.ts).
   it.each(['csv', 'xlsx'])('stops reading rows when the client disconnects (%s)', async (format) => {

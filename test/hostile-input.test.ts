@@ -14,6 +14,9 @@ const env = testAppForFile(clock);
 
 const NUL = 'a\u0000b';
 const LONE = 'a\ud800b';
+/** Characters XML 1.0 cannot hold, which the .xlsx export cannot write (src/shared/text.ts). */
+const CONTROL = 'a\u001bb';
+const NONCHARACTER = 'a\uffffb';
 
 async function stillServing() {
   const res = await env.app.inject({ method: 'GET', url: '/api/v1/health' });
@@ -80,6 +83,8 @@ describe('text no one can store', () => {
     fields.flatMap((field) => [
       [field, NUL],
       [field, LONE],
+      [field, CONTROL],
+      [field, NONCHARACTER],
     ]),
   )('refuses %s holding %j as invalid_text for that event alone', async (field, value) => {
     const tenant = await makeTenant(env.t.db, clock);
@@ -93,6 +98,16 @@ describe('text no one can store', () => {
       rejected: [{ index: 0, code: 'invalid_text', message: expect.stringContaining(field) }],
     });
     await stillServing();
+  });
+
+  it('accepts tab, newline and carriage return in text', async () => {
+    const tenant = await makeTenant(env.t.db, clock);
+    const events = interviewEvents({ jobTitle: 'Nurse\t(nights)\r\nParis', outcome: 'invited' });
+    expect((await postEvents(env.app, tenant.apiKey, events)).json()).toEqual({
+      accepted: 1,
+      duplicates: 0,
+      rejected: [],
+    });
   });
 
   it('refuses a key holding a lone surrogate in an event, and an unknown field with NUL', async () => {
@@ -118,9 +133,9 @@ describe('text no one can store', () => {
       url: string;
       payload?: Record<string, unknown>;
     }[] = [];
-    for (const v of [NUL, LONE]) {
-      // A URL holds UTF-8, where a lone surrogate cannot be written: NUL alone goes in URLs.
-      const inUrl = enc(NUL);
+    for (const v of [NUL, LONE, CONTROL, NONCHARACTER]) {
+      // A URL holds UTF-8, where a lone surrogate cannot be written: NUL goes in URLs in its place.
+      const inUrl = enc(v === LONE ? NUL : v);
       requests.push(
         {
           method: 'POST',
@@ -167,18 +182,52 @@ describe('text no one can store', () => {
     await stillServing();
   });
 
-  it('answers 4xx to a URL holding bytes that are not UTF-8 (an encoded lone surrogate)', async () => {
+  it('answers 400 invalid_url to a query holding bytes that are not UTF-8, naming the parameter', async () => {
     const tenant = await makeTenant(env.t.db, clock);
     const admin = await signIn(env.app, env.t.db, tenant.id, 'account_admin');
-    for (const url of [
-      '/api/v1/openings/%ED%A0%80/interviews',
-      '/api/v1/consumption/openings?q=%ED%A0%80',
-      '/api/v1/credits/ledger?interviewId=%FF',
+    for (const [url, name] of [
+      ['/api/v1/consumption/summary?department=%ED%A0%80', 'department'],
+      ['/api/v1/consumption/openings?q=%ED%A0%80', 'q'],
+      ['/api/v1/credits/ledger?interviewId=%FF', 'interviewId'],
+      ['/api/v1/consumption/breakdown?by=department&tag.team=%FF%FE%FD', 'tag.team'],
+      ['/api/v1/consumption/export?location=Paris%ZZ', 'location'],
+      ['/api/v1/audit?%FF=1', '%FF'],
     ]) {
       const res = await env.app.inject({ method: 'GET', url, headers: { cookie: admin.cookie } });
-      expect({ url, status: res.statusCode < 500 }).toEqual({ url, status: true });
+      expect({ url, status: res.statusCode, body: res.json() }).toEqual({
+        url,
+        status: 400,
+        body: {
+          error: {
+            code: 'invalid_url',
+            message: `The query parameter "${name}" is not valid percent-encoded UTF-8.`,
+          },
+        },
+      });
     }
+    // The same value well encoded is text like any other.
+    const fine = await env.app.inject({
+      method: 'GET',
+      url: '/api/v1/consumption/summary?department=M%C3%BCller',
+      headers: { cookie: admin.cookie },
+    });
+    expect(fine.statusCode).toBe(200);
     await stillServing();
+  });
+
+  it('refuses a write whose query is not UTF-8, storing nothing', async () => {
+    const tenant = await makeTenant(env.t.db, clock);
+    const res = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/events?source=%ED%A0%80',
+      headers: { authorization: `Bearer ${tenant.apiKey}` },
+      payload: { events: interviewEvents({ outcome: 'completed' }) },
+    });
+    expect({ status: res.statusCode, code: res.json().error?.code }).toEqual({
+      status: 400,
+      code: 'invalid_url',
+    });
+    expect(await eventCount(tenant.id)).toBe(0);
   });
 
   // Found by the fuzz suite: the router's refusals came in a shape of their own.
@@ -204,6 +253,144 @@ describe('text no one can store', () => {
       headers: { cookie: 'meterline_session=ab%00cd' },
     });
     expect(res.statusCode).toBe(401);
+  });
+});
+
+/**
+ * JSON text as bytes: `value` serialised as UTF-8, each placeholder string in it replaced by the
+ * raw bytes given for it (bytes no JavaScript string serialises to).
+ */
+function jsonBytes(value: unknown, bytesOf: Record<string, number[]>): Buffer {
+  const parts = JSON.stringify(value).split(new RegExp(`(${Object.keys(bytesOf).join('|')})`));
+  return Buffer.concat(parts.map((p) => Buffer.from(bytesOf[p] ?? Buffer.from(p, 'utf8'))));
+}
+
+const postBytes = (apiKey: string, payload: Buffer, contentType = 'application/json') =>
+  env.app.inject({
+    method: 'POST',
+    url: '/api/v1/events',
+    headers: { authorization: `Bearer ${apiKey}`, 'content-type': contentType },
+    payload,
+  });
+
+describe('bodies that are not UTF-8', () => {
+  const REPLACEMENTS = [0xef, 0xbf, 0xbd, 0xef, 0xbf, 0xbd, 0xef, 0xbf, 0xbd];
+  // Three ids that are not UTF-8 (an encoded lone surrogate, twice, and bytes UTF-8 never uses) and
+  // one of three U+FFFD, which a decoder that replaces bad bytes would make of each of them.
+  const ID_BYTES: Record<string, number[]> = {
+    ID_SURROGATE_1: [0x65, 0xed, 0xa0, 0x80],
+    ID_SURROGATE_2: [0x65, 0xed, 0xa0, 0x81],
+    ID_NOT_UTF8: [0x65, 0xff, 0xfe, 0xfd],
+    ID_REPLACEMENT: [0x65, ...REPLACEMENTS],
+  };
+  const eventWithId = (placeholder: string) => ({
+    ...interviewEvents({ interviewId: 'iv-bytes', outcome: 'invited' })[0],
+    id: placeholder,
+  });
+
+  it('refuses a batch holding bytes that are not UTF-8 whole, saying where, and stores none of it', async () => {
+    const tenant = await makeTenant(env.t.db, clock);
+    const body = jsonBytes({ events: Object.keys(ID_BYTES).map(eventWithId) }, ID_BYTES);
+    const res = await postBytes(tenant.apiKey, body);
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.code).toBe('invalid_text');
+    const [, at] = /at byte (\d+)/.exec(res.json().error.message) ?? [];
+    // The first bad byte: the encoded surrogate's lead byte, after the first id's "e".
+    expect(body.indexOf(Buffer.from([0x65, 0xed, 0xa0, 0x80])) + 1).toBe(Number(at));
+    expect(await eventCount(tenant.id)).toBe(0);
+
+    // The id of three U+FFFD is text, and is stored; the others stay refused, not duplicates of it.
+    const valid = await postBytes(
+      tenant.apiKey,
+      jsonBytes({ events: [eventWithId('ID_REPLACEMENT')] }, ID_BYTES),
+    );
+    expect(valid.json()).toEqual({ accepted: 1, duplicates: 0, rejected: [] });
+    for (const id of ['ID_SURROGATE_1', 'ID_SURROGATE_2', 'ID_NOT_UTF8']) {
+      const res = await postBytes(tenant.apiKey, jsonBytes({ events: [eventWithId(id)] }, ID_BYTES));
+      expect({ id, status: res.statusCode, code: res.json().error?.code }).toEqual({
+        id,
+        status: 400,
+        code: 'invalid_text',
+      });
+    }
+    const ids = await env.t.db.withTenant(tenant.id, (tx) =>
+      tx.query<{ id: string }>('select id from interview_events'),
+    );
+    expect(ids).toEqual([{ id: 'e\ufffd\ufffd\ufffd' }]);
+    await stillServing();
+  });
+
+  it('answers 415 to a body declared in another charset, and stores nothing', async () => {
+    const tenant = await makeTenant(env.t.db, clock);
+    const events = interviewEvents({ jobTitle: 'Müller', outcome: 'invited' });
+    const latin1 = Buffer.from(JSON.stringify({ events }), 'latin1');
+    for (const contentType of [
+      'application/json; charset=iso-8859-1',
+      'application/json;charset="ISO-8859-1"',
+      'application/json; CHARSET=latin1',
+      'application/json; charset=utf-16',
+    ]) {
+      const res = await postBytes(tenant.apiKey, latin1, contentType);
+      expect({ contentType, status: res.statusCode, body: res.json() }).toEqual({
+        contentType,
+        status: 415,
+        body: { error: { code: 'bad_request', message: expect.stringContaining('must be sent as UTF-8') } },
+      });
+    }
+    // Undeclared, the same bytes are read as UTF-8, which they are not.
+    const undeclared = await postBytes(tenant.apiKey, latin1);
+    expect(undeclared.statusCode).toBe(400);
+    expect(undeclared.json().error.code).toBe('invalid_text');
+    // Every JSON route reads its body alike, not only the events'.
+    const admin = await signIn(env.app, env.t.db, tenant.id, 'account_admin');
+    const key = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/api-keys',
+      headers: {
+        cookie: admin.cookie,
+        'x-csrf-token': admin.csrf,
+        'content-type': 'application/json; charset=iso-8859-1',
+      },
+      payload: Buffer.from(JSON.stringify({ name: 'Müller' }), 'latin1'),
+    });
+    expect(key.statusCode).toBe(415);
+    const stored = await env.t.db.withTenant(tenant.id, (tx) =>
+      tx.query<{ n: number }>(
+        `select (select count(*) from interview_events) + (select count(*) from api_keys) as n`,
+      ),
+    );
+    expect(stored).toEqual([{ n: 1 }]);
+    await stillServing();
+  });
+
+  it('takes UTF-8 declared in any case, quoted or not', async () => {
+    const tenant = await makeTenant(env.t.db, clock);
+    for (const contentType of [
+      'application/json; charset=utf-8',
+      'application/json; charset=UTF-8',
+      'application/json;charset="utf-8"',
+      'application/json; charset=utf8',
+    ]) {
+      const events = interviewEvents({ jobTitle: 'Müller', outcome: 'invited' });
+      const res = await postBytes(tenant.apiKey, Buffer.from(JSON.stringify({ events })), contentType);
+      expect({ contentType, body: res.json() }).toEqual({
+        contentType,
+        body: { accepted: 1, duplicates: 0, rejected: [] },
+      });
+    }
+    const titles = await env.t.db.withTenant(tenant.id, (tx) =>
+      tx.query<{ job_title: string }>('select distinct job_title from openings'),
+    );
+    expect(titles).toEqual([{ job_title: 'Müller' }]);
+  });
+
+  it('still refuses a body over the limit', async () => {
+    const tenant = await makeTenant(env.t.db, clock);
+    const res = await postBytes(tenant.apiKey, Buffer.alloc(2 * 1024 * 1024 + 1, 0x20));
+    expect({ status: res.statusCode, code: res.json().error.code }).toEqual({
+      status: 413,
+      code: 'payload_too_large',
+    });
   });
 });
 

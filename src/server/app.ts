@@ -14,6 +14,7 @@ import { primaryOnly, type ReadRouting } from './db/replica.js';
 import { exportRoutes } from './export/routes.js';
 import { forecastRoutes } from './forecast/routes.js';
 import { clientErrorHandler, requestTimeoutOptions } from './http/client-errors.js';
+import { registerJsonBody } from './http/encoding.js';
 import { frameworkErrors, installErrorHandling } from './http/error-handler.js';
 import { registerHardening } from './http/hardening.js';
 import { refuseHeadOnApi } from './http/head.js';
@@ -101,6 +102,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
+  registerJsonBody(app);
   await registerHardening(app);
   await app.register(cookie);
   await registerRateLimit(app, deps.config);

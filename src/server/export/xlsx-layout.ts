@@ -1,3 +1,4 @@
+import { withUnsafeReplaced } from '../../shared/text.js';
 import {
   CANDIDATE_COUNT_DEFINITION,
   type ColumnKind,
@@ -19,6 +20,13 @@ const NUMBER_FORMATS: Record<ColumnKind, string | undefined> = {
   credits: '#,##0.0##',
 };
 
+/**
+ * Text from users as a cell: neutralised, and with each character XML cannot hold (stored before
+ * the API refused them: src/shared/text.ts) as U+FFFD, since one would make the sheet's XML
+ * unreadable to Excel and ExcelJS alike.
+ */
+const cellText = (s: string) => neutraliseCell(withUnsafeReplaced(s));
+
 /** The Usage sheet's columns: the export's, typed. */
 export const SHEET_COLUMNS: SheetColumn[] = EXPORT_COLUMNS.map((c) => {
   const numFmt = NUMBER_FORMATS[c.kind];
@@ -32,14 +40,14 @@ export const SHEET_COLUMNS: SheetColumn[] = EXPORT_COLUMNS.map((c) => {
 
 /**
  * Rows as the Usage sheet's cells, one row after another (the worker's `{ cells }`): the export's
- * columns, text neutralised, dates left as YYYY-MM-DD for the worker to type.
+ * columns, text as cellText makes it, dates left as YYYY-MM-DD for the worker to type.
  */
 export function sheetCells(rows: readonly ExportRow[]): (string | number)[] {
   const cells: (string | number)[] = [];
   for (const row of rows) {
     for (const c of EXPORT_COLUMNS) {
       const v = c.value(row);
-      cells.push(typeof v === 'string' && c.kind !== 'date' ? neutraliseCell(v) : v);
+      cells.push(typeof v === 'string' && c.kind !== 'date' ? cellText(v) : v);
     }
   }
   return cells;
@@ -50,14 +58,14 @@ export function totalsLines(summary: ExportSummary): TotalsLine[] {
   const filters = Object.entries(summary.filter);
   return [
     { values: ['Usage export'], bold: true },
-    { values: ['Tenant', neutraliseCell(summary.tenantName)] },
+    { values: ['Tenant', cellText(summary.tenantName)] },
     { values: ['From', excelDate(summary.range.from)], numFmt: 'yyyy-mm-dd' },
     { values: ['To (included)', excelDate(summary.range.to)], numFmt: 'yyyy-mm-dd' },
     { values: ['Time zone', summary.timeZone] },
     {
       values: [
         'Filters',
-        filters.length === 0 ? 'None' : neutraliseCell(filters.map(([k, v]) => `${k} = ${v}`).join('; ')),
+        filters.length === 0 ? 'None' : cellText(filters.map(([k, v]) => `${k} = ${v}`).join('; ')),
       ],
     },
     { values: ['Rows', summary.rows] },

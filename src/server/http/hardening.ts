@@ -1,7 +1,8 @@
 import helmet from '@fastify/helmet';
 import type { FastifyInstance } from 'fastify';
-import { unsafeTextPath } from '../../shared/text.js';
+import { unsafeTextMessage, unsafeTextPath } from '../../shared/text.js';
 import { DomainError } from '../errors.js';
+import { misencodedQueryParameter } from './encoding.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -23,7 +24,9 @@ const HSTS = 'max-age=31536000; includeSubDomains';
  * - HSTS only on requests that arrived over HTTPS (directly, or through a trusted proxy), since a
  *   plain-HTTP development server must stay reachable;
  * - `Cache-Control: no-store` on API answers, which carry balances, personal data and CSRF tokens;
- * - 400 invalid_text for a NUL or lone surrogate anywhere in the query, path or JSON body.
+ * - 400 invalid_url for a query parameter that is not valid percent-encoded UTF-8 (the router
+ *   refuses such a path alike), and 400 invalid_text for a character no text may hold anywhere in
+ *   the query, path or JSON body (src/shared/text.ts).
  */
 export async function registerHardening(app: FastifyInstance): Promise<void> {
   await app.register(helmet, {
@@ -49,15 +52,19 @@ export async function registerHardening(app: FastifyInstance): Promise<void> {
     if (request.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
   });
   app.addHook('preValidation', async (request) => {
+    const misencoded = misencodedQueryParameter(request.url);
+    if (misencoded !== undefined) {
+      throw new DomainError(
+        'invalid_url',
+        `The query parameter ${misencoded} is not valid percent-encoded UTF-8.`,
+      );
+    }
     const where =
       unsafeTextPath(request.params, 'path') ??
       unsafeTextPath(request.query, 'query') ??
       (request.routeOptions.config.checksBodyTextPerItem ? undefined : unsafeTextPath(request.body, 'body'));
     if (where !== undefined) {
-      throw new DomainError(
-        'invalid_text',
-        `${where} contains a NUL character or a lone surrogate, which no text may hold.`,
-      );
+      throw new DomainError('invalid_text', unsafeTextMessage(where));
     }
   });
 }

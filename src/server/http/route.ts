@@ -7,7 +7,10 @@ import { requireApiKey, requireUser, requireUserOrApiKey, SAFE_METHODS } from '.
 import { STATUS_OF_KIND } from './error-handler.js';
 import { isRateLimitedPath } from './rate-limit.js';
 
-/** 415: Fastify refuses a body of a type it cannot read, under the code bad_request. */
+/**
+ * 415: Fastify refuses a body of a type it cannot read, and the JSON parser one declared in a
+ * charset other than UTF-8 (encoding.ts), under the code bad_request.
+ */
 const UNSUPPORTED_MEDIA_TYPE = 415;
 
 const ERROR_TITLES: Record<number, string> = {
@@ -17,7 +20,7 @@ const ERROR_TITLES: Record<number, string> = {
   404: 'Not found',
   409: 'In conflict with the current state',
   413: 'The body is too large',
-  415: 'The body is not JSON',
+  415: 'The body is not JSON, or not in UTF-8',
   429: 'Too many requests; Retry-After says when to ask again',
   503: 'Unavailable for a moment (the database, or this server stopping); nothing was changed; Retry-After says when to ask again',
 };
@@ -38,6 +41,8 @@ export function errorAnswersOf(e: Endpoint): Map<number, Set<string>> {
   // Non-GET requests may carry a body, which Fastify reads whatever the route.
   const hasBody = !SAFE_METHODS.has(e.method);
   add('invalid_text');
+  // A path or a query that is not valid percent-encoded UTF-8 (error-handler.ts, hardening.ts).
+  add('invalid_url');
   // Any request, before it reaches the route (src/server/http/client-errors.ts).
   add('request_timeout');
   add('headers_too_large');

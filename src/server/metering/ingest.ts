@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
 import type { IngestResult, Rejection } from '../../shared/contract/events.js';
-import { isUnsafeText, unsafeTextPath } from '../../shared/text.js';
+import { isUnsafeText, unsafeTextMessage, unsafeTextPath } from '../../shared/text.js';
 import { raiseAlerts } from '../alerts/store.js';
 import { reachedThresholds } from '../alerts/thresholds.js';
 import { budgetRefusal, exhaustedBlocks, inScope, raiseBudgetAlerts } from '../budgets/hold.js';
@@ -82,8 +82,7 @@ function validate(raw: unknown[], rejected: Rejection[], now: Date): HashedEvent
   raw.forEach((input, index) => {
     const unsafe = unsafeTextPath(input);
     if (unsafe !== undefined) {
-      const message = `${unsafe} contains a NUL character or a lone surrogate, which no text may hold.`;
-      rejected.push({ index, code: 'invalid_text', message });
+      rejected.push({ index, code: 'invalid_text', message: unsafeTextMessage(unsafe) });
       return;
     }
     const parsed = parseEvent(input);

@@ -95,6 +95,12 @@ export const HOSTILE_STRINGS = [
   'e\u0301',
   '\ufeff',
   '\u200b',
+  // Characters XML 1.0 cannot hold (the .xlsx export is XML): a control character, noncharacters.
+  'a\u0001b',
+  '\u001b[31m',
+  '\ufffe',
+  'a\uffff',
+  '\ufffd',
   ' padded ',
   'ß'.repeat(301),
   'x'.repeat(2001),
@@ -159,4 +165,16 @@ export const HOSTILE_BODIES = [
   DEEP_ARRAYS.text,
   DEEP_OBJECTS.text,
   `{"x":"${'y'.repeat(2.5 * 1024 * 1024)}"}`,
+];
+
+/**
+ * Bodies that are not UTF-8, which JSON text must be: an encoded lone surrogate, bytes UTF-8 never
+ * uses, Latin-1, UTF-16 with its byte-order mark, a character cut short at the end.
+ */
+export const HOSTILE_BYTE_BODIES = [
+  Buffer.from([...Buffer.from('{"id":"'), 0xed, 0xa0, 0x80, ...Buffer.from('"}')]),
+  Buffer.from([...Buffer.from('{"name":"'), 0xff, 0xfe, 0xfd, ...Buffer.from('"}')]),
+  Buffer.from('{"name":"Müller"}', 'latin1'),
+  Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('{"a":1}', 'utf16le')]),
+  Buffer.from([...Buffer.from('{"a":"'), 0xe2, 0x82]),
 ];

@@ -6,7 +6,7 @@ import {
   type ValueOptions,
   valueArbitrary,
 } from './arbitraries.js';
-import { HOSTILE_BODIES } from './hostile.js';
+import { HOSTILE_BODIES, HOSTILE_BYTE_BODIES } from './hostile.js';
 import type { Operation, Parameter } from './openapi.js';
 import { toJsonText } from './raw-json.js';
 
@@ -18,11 +18,17 @@ export class FuzzRequest {
     readonly method: Operation['method'],
     readonly url: string,
     readonly headers: Record<string, string>,
-    readonly payload: string | undefined,
+    readonly payload: string | Buffer | undefined,
   ) {}
 
   [fc.toStringMethod]() {
-    const body = this.payload === undefined ? '' : ` body=${JSON.stringify(cut(this.payload, 400))}`;
+    const { payload } = this;
+    const body =
+      payload === undefined
+        ? ''
+        : typeof payload === 'string'
+          ? ` body=${JSON.stringify(cut(payload, 400))}`
+          : ` body=bytes(${cut(payload.toString('hex'), 400)})`;
     return `${this.method} ${cut(this.url, 300)} headers=${JSON.stringify(this.headers, (_k, v) => (typeof v === 'string' ? cut(v, 100) : v))}${body}`;
   }
 }
@@ -96,16 +102,23 @@ function headerArbitrary(p: Parameter, o: ValueOptions): fc.Arbitrary<string> {
   );
 }
 
-function bodyArbitrary(op: Operation, o: ValueOptions): fc.Arbitrary<string | undefined> {
+function bodyArbitrary(op: Operation, o: ValueOptions): fc.Arbitrary<string | Buffer | undefined> {
   if (!op.body) {
     return fc.oneof(
       { arbitrary: fc.constant(undefined), weight: 12 },
-      { arbitrary: fc.constantFrom('{"unexpected":true}', ...HOSTILE_BODIES), weight: 1 },
+      {
+        arbitrary: fc.constantFrom<string | Buffer>(
+          '{"unexpected":true}',
+          ...HOSTILE_BODIES,
+          ...HOSTILE_BYTE_BODIES,
+        ),
+        weight: 1,
+      },
     );
   }
   return fc.oneof(
     { arbitrary: valueArbitrary(op.body, o).map(toJsonText), weight: 14 },
-    { arbitrary: fc.constantFrom(...HOSTILE_BODIES), weight: 1 },
+    { arbitrary: fc.constantFrom<string | Buffer>(...HOSTILE_BODIES, ...HOSTILE_BYTE_BODIES), weight: 1 },
     { arbitrary: fc.constant(undefined), weight: 1 },
   );
 }
@@ -138,6 +151,8 @@ export function requestArbitrary(op: Operation, o: ValueOptions): fc.Arbitrary<F
             'tag.=1',
             'tag.x=%00',
             'tag.x=%ED%A0%80',
+            'department=%FF%FE%FD',
+            'location=Paris%ZZ&%FF=1',
             'tag.x=a&tag.x=b',
             `tag.${'k'.repeat(41)}=1`,
             `tag.k=${'v'.repeat(101)}`,
@@ -156,6 +171,8 @@ export function requestArbitrary(op: Operation, o: ValueOptions): fc.Arbitrary<F
             'text/plain',
             'application/x-www-form-urlencoded',
             'application/json; charset=latin1',
+            'application/json; charset="UTF-16"',
+            'application/json; charset=UTF-8',
           ),
           weight: 1,
         },
