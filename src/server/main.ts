@@ -3,12 +3,16 @@ import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
 import { connect, openReads } from './db/connect.js';
 import { usableDemoTemplate } from './db/demo-template.js';
+import { startEmbeddedStatistics } from './db/embedded-statistics.js';
 import { DEMO_LOGINS, loadDemo, loadedDemoTenants } from './demo/load.js';
 import { startPeriodScheduler } from './ledger/scheduler.js';
 import { createMetrics } from './metrics/metrics.js';
 import { serveMetrics } from './metrics/serve.js';
 import { startMailWorker } from './notifications/worker.js';
 import { shutdownOnSignal } from './shutdown.js';
+
+/** How often the embedded database's stale planner statistics are renewed (db/embedded-statistics.ts). */
+const EMBEDDED_ANALYZE_SECONDS = 300;
 
 /** config → database (migrated) → demo on a new embedded database → HTTP → period scheduler, webhooks. */
 async function main() {
@@ -39,6 +43,7 @@ async function main() {
     now: () => new Date(),
     log: app.log,
   });
+  const statistics = startEmbeddedStatistics(db, { intervalSeconds: EMBEDDED_ANALYZE_SECONDS, log: app.log });
   const webhooks = startWebhookWorker(db, {
     intervalSeconds: config.METERLINE_WEBHOOK_CHECK_SECONDS,
     allowPrivate: config.METERLINE_WEBHOOK_ALLOW_PRIVATE,
@@ -86,6 +91,7 @@ async function main() {
       await app.close();
       await new Promise((done) => (metricsServer ? metricsServer.close(done) : done(undefined)));
       await scheduler.stop();
+      await statistics.stop();
       await webhooks.stop();
       await mail?.stop();
       await app.deps.reads.close();

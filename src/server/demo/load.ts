@@ -3,6 +3,7 @@ import { creditsToMilli, milliToCredits } from '../../shared/credits.js';
 import { createApiKey } from '../auth/api-keys.js';
 import { addUser } from '../auth/users.js';
 import type { Database } from '../db/database.js';
+import { analyzeStaleTables } from '../db/embedded-statistics.js';
 import { DomainError } from '../errors.js';
 import { readAccount } from '../ledger/account.js';
 import { closeDuePeriods } from '../ledger/close.js';
@@ -61,6 +62,9 @@ export async function loadDemo(
   const tenants: DemoTenantResult[] = [];
   for (const spec of DEMO_TENANTS) tenants.push(await loadTenant(db, spec, opts.now, scale, log));
   await addDemoBudgets(db, opts.now);
+  // The embedded database analyzes nothing by itself: the demo's tables get their statistics now,
+  // so a first start (and the install's template) plans its queries for the rows it holds.
+  await analyzeStaleTables(db);
   return { tenants };
 }
 
