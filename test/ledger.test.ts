@@ -548,6 +548,29 @@ describe('POST /api/v1/credits/reversals', () => {
     expect(await verifyTenant(env.t.db, tenant.id)).toEqual([]);
   });
 
+  it('gives credits drawn in overage, since settled by a purchase, back to that purchase while it is open', async () => {
+    const tenant = await newTenant({ allotmentMilli: 1000, overageMode: 'allow', overageLimitMilli: 5000 });
+    const admin = await signIn(env.app, env.t.db, tenant.id, 'account_admin');
+    await interview(tenant, 'completed'); // from the grant
+    const inOverage = await interview(tenant, 'completed');
+    await purchaseCredits(env.t.db, tenant.id, {
+      idempotencyKey: `settle-${tenant.slug}`,
+      creditsMilli: 10_000,
+      actor: 'test',
+      now: clock.now(),
+    });
+    expect(await balanceOf(tenant)).toMatchObject({ balance: 9, overage: 0 });
+    expect((await reverse(admin, { interviewId: inOverage, reason: 'Engine crashed' })).json().balance).toBe(
+      10,
+    );
+    // Back on the purchase that paid the overage, lasting as long as it does: no short-lived adjustment.
+    const { lots } = await balanceOf(tenant);
+    expect(lots.map((l: { kind: string; remaining: number }) => [l.kind, l.remaining])).toEqual([
+      ['purchase', 10],
+    ]);
+    expect(await verifyTenant(env.t.db, tenant.id)).toEqual([]);
+  });
+
   it('settles outstanding overage with credits given back to an open lot, so none are lost at the period end', async () => {
     const tenant = await newTenant({
       allotmentMilli: 1000,

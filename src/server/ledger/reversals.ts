@@ -30,8 +30,8 @@ export interface ReversalResult {
 /**
  * Reverses an interview's charge (a technical failure, say) with a reason. The credits go back
  * where they were drawn from when that is still possible: first any overage they caused, then
- * lots still open; what was drawn from lots since expired comes back as an adjustment lot that
- * lasts to the end of the current period. Nothing is edited: every step is a new entry.
+ * lots still open (overage a later lot has settled goes back to that lot); what was drawn from lots
+ * since expired comes back as an adjustment lot that lasts to the end of the current period. Nothing is edited: every step is a new entry.
  */
 export async function reverseCharge(
   db: Database,
@@ -88,7 +88,10 @@ export async function reverseCharge(
         tx,
         account,
         { kind: 'adjustment', amountMilli: leftover, grantedAt: req.now, expiresAt: period.end },
-        { ...entryBase, reference: 'reversal credited to a new lot: the original lots have expired' },
+        {
+          ...entryBase,
+          reference: 'reversal credited to a new lot: the lots its credits came from have expired',
+        },
       );
     }
     await tx.query(
@@ -145,16 +148,51 @@ async function refundDraws(
   );
   const entries: Pick<EntryInput, 'amountMilli' | 'lotId'>[] = [];
   let left = milli;
+  let settled = 0;
   for (const d of draws) {
     const drawn = Number(d.drawn);
     if (drawn <= 0 || left === 0) continue;
-    // Overage is given back only as far as it is still outstanding (a later lot may have settled it).
+    // Overage is given back only as far as it is still outstanding; the rest of it a later lot
+    // has settled since, and goes back to such a lot below.
     const room = d.lot_id === null ? Math.min(drawn, account.overageMilli) : d.open ? drawn : 0;
     const give = Math.min(room, left);
     if (give > 0) {
       entries.push({ amountMilli: give, lotId: d.lot_id });
       left -= give;
     }
+    if (d.lot_id === null) settled = Math.min(drawn - give, left);
+  }
+  if (settled > 0) {
+    for (const lot of await settlingLots(tx, account.tenantId, now)) {
+      const give = Math.min(settled, lot.room);
+      if (give <= 0) continue;
+      entries.push({ amountMilli: give, lotId: lot.id });
+      settled -= give;
+      left -= give;
+    }
   }
   return { entries, leftover: left };
+}
+
+/**
+ * The open lots that settled overage, and how much each may take back (what it settled, within
+ * what it has given out): the credits an interview drew in overage were paid from one of them.
+ * Longest-lived first, so the credits given back last the longest.
+ */
+async function settlingLots(
+  tx: Queryable,
+  tenantId: string,
+  now: Date,
+): Promise<{ id: string; room: number }[]> {
+  const rows = await tx.query<{ id: string; room: number }>(
+    `select l.id, least(-sum(e.amount_milli), l.amount_milli - l.remaining_milli)::bigint as room
+       from ledger_entries e join credit_lots l on l.tenant_id = e.tenant_id and l.id = e.lot_id
+      where e.tenant_id = $1 and e.kind = 'overage_settlement' and e.amount_milli < 0
+        and (l.expires_at is null or l.expires_at > $2)
+        and not exists (select 1 from ledger_entries x where x.tenant_id = $1 and x.lot_id = l.id and x.kind = 'expiry')
+      group by l.id, l.amount_milli, l.remaining_milli, l.expires_at
+      order by l.expires_at desc nulls first, l.id`,
+    [tenantId, now],
+  );
+  return rows.map((r) => ({ id: r.id, room: Number(r.room) }));
 }
