@@ -121,4 +121,14 @@ describe('bytes Node refuses before the API', () => {
     });
     expect(await healthy()).toBe(200);
   });
+
+  it('HTTP/1.1 without a Host header: 400 bad_request and closed; HTTP/1.0 needs none', async () => {
+    const { text } = await rawExchange('GET /api/v1/health HTTP/1.1\r\n\r\n');
+    expect(refusal(text)).toEqual({
+      status: 400,
+      body: { error: { code: 'bad_request', message: expect.stringMatching(/Host/) } },
+    });
+    const old = await rawExchange('GET /api/v1/health HTTP/1.0\r\n\r\n');
+    expect(refusal(old.text)).toEqual({ status: 200, body: { ok: true } });
+  });
 });

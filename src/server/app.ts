@@ -13,7 +13,7 @@ import type { Database } from './db/database.js';
 import { primaryOnly, type ReadRouting } from './db/replica.js';
 import { exportRoutes } from './export/routes.js';
 import { forecastRoutes } from './forecast/routes.js';
-import { clientErrorHandler, requestTimeoutOptions } from './http/client-errors.js';
+import { clientErrorHandler, nodeServerOptions, refuseWithoutHost } from './http/client-errors.js';
 import { registerJsonBody } from './http/encoding.js';
 import { frameworkErrors, installErrorHandling } from './http/error-handler.js';
 import { registerHardening } from './http/hardening.js';
@@ -75,7 +75,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Ids in paths are up to 200 characters, each up to 12 once percent-encoded (4 UTF-8 bytes).
     routerOptions: { maxParamLength: 200 * 12 },
     frameworkErrors,
-    ...requestTimeoutOptions(deps.config.METERLINE_REQUEST_TIMEOUT_SECONDS),
+    ...nodeServerOptions(deps.config.METERLINE_REQUEST_TIMEOUT_SECONDS),
     clientErrorHandler,
     genReqId: requestIdOf,
     ...stoppingOptions,
@@ -98,6 +98,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     );
   });
   echoRequestId(app);
+  refuseWithoutHost(app);
   refuseWhileStopping(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

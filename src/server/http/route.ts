@@ -46,11 +46,12 @@ export function errorAnswersOf(e: Endpoint): Map<number, Set<string>> {
   // Any request, before it reaches the route (src/server/http/client-errors.ts).
   add('request_timeout');
   add('headers_too_large');
+  // Any HTTP/1.1 request without a Host header (client-errors.ts refuseWithoutHost).
+  add('bad_request');
   // Any request that reaches a server that has begun to stop (src/server/http/stopping.ts).
   add('server_stopping');
   if (e.params || e.query || e.headers || e.body) add('invalid_request');
   if (hasBody) {
-    add('bad_request');
     add('payload_too_large');
     answer(UNSUPPORTED_MEDIA_TYPE, 'bad_request');
   }
