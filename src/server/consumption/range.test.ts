@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { elapsedPart, inProgressOn } from './range.js';
+import type { BillingContext } from '../ledger/plans.js';
+import { elapsedPart, inProgressOn, previousRange } from './range.js';
 
 const month = (ym: string, last: number) => ({
   from: `${ym}-01`,
@@ -38,5 +39,51 @@ describe('elapsedPart: the same days of the range before', () => {
     expect(elapsedPart(month('2026-03', 31), month('2026-02', 28), '2026-03-30')).toEqual(
       month('2026-02', 28),
     );
+  });
+});
+
+describe('previousRange: what a range is compared with', () => {
+  // Billing periods from the 15th, so calendar months are not billing periods here.
+  const ctx = {
+    tenantId: 't',
+    timeZone: 'America/New_York',
+    anchor: '2024-01-15',
+    plan: { periodUnit: 'month' },
+    alertThresholds: [],
+    autoTopUp: null,
+  } as unknown as BillingContext;
+
+  it('sets whole calendar months against as many months before, whatever their lengths', () => {
+    expect(previousRange({ from: '2025-01-01', to: '2025-12-31' }, ctx)).toEqual({
+      from: '2024-01-01',
+      to: '2024-12-31',
+    });
+    expect(previousRange({ from: '2026-07-01', to: '2026-09-30' }, ctx)).toEqual({
+      from: '2026-04-01',
+      to: '2026-06-30',
+    });
+    expect(previousRange({ from: '2026-11-01', to: '2026-11-30' }, ctx)).toEqual({
+      from: '2026-10-01',
+      to: '2026-10-31',
+    });
+    expect(previousRange({ from: '2024-03-01', to: '2024-03-31' }, ctx)).toEqual({
+      from: '2024-02-01',
+      to: '2024-02-29',
+    });
+  });
+
+  it('sets a billing period against the one before, and other ranges against as many days before', () => {
+    expect(previousRange({ from: '2026-11-15', to: '2026-12-14' }, ctx)).toEqual({
+      from: '2026-10-15',
+      to: '2026-11-14',
+    });
+    expect(previousRange({ from: '2026-11-05', to: '2026-11-14' }, ctx)).toEqual({
+      from: '2026-10-26',
+      to: '2026-11-04',
+    });
+    expect(previousRange({ from: '2026-11-01', to: '2026-11-29' }, ctx)).toEqual({
+      from: '2026-10-03',
+      to: '2026-10-31',
+    });
   });
 });

@@ -1,4 +1,12 @@
-import { addDays, daysBetween, isValidDate, localDate, startOfLocalDate } from '../../shared/calendar.js';
+import {
+  addDays,
+  addMonthsClamped,
+  calendarMonthsBetween,
+  daysBetween,
+  isValidDate,
+  localDate,
+  startOfLocalDate,
+} from '../../shared/calendar.js';
 import { DomainError } from '../errors.js';
 import { periodContaining } from '../ledger/periods.js';
 import type { BillingContext } from '../ledger/plans.js';
@@ -61,7 +69,21 @@ export function currentPeriodRange(ctx: BillingContext, now: Date): DateRange {
   return { from: p.startDate, to: addDays(p.endDate, -1) };
 }
 
-/** The range of equal length right before (for the billing period: the previous period). */
+/**
+ * How many whole calendar months `range` is, when it starts on a month's first day and ends on a
+ * month's last (a month, a quarter, a year); else null.
+ */
+function wholeMonths(range: DateRange): number | null {
+  const after = addDays(range.to, 1);
+  if (!range.from.endsWith('-01') || !after.endsWith('-01')) return null;
+  return calendarMonthsBetween(range.from, after);
+}
+
+/**
+ * The range a range is compared with: for a billing period, the previous period; for whole
+ * calendar months (a month, a quarter, a year), as many months right before (2025 against 2024,
+ * whatever their lengths, as year over year does); else the days of equal length right before.
+ */
 export function previousRange(range: DateRange, ctx: BillingContext): DateRange {
   const p = periodContaining(
     ctx.anchor,
@@ -78,6 +100,8 @@ export function previousRange(range: DateRange, ctx: BillingContext): DateRange 
     );
     return { from: prev.startDate, to: addDays(prev.endDate, -1) };
   }
+  const months = wholeMonths(range);
+  if (months !== null) return { from: addMonthsClamped(range.from, -months), to: addDays(range.from, -1) };
   const n = rangeDays(range);
   return { from: addDays(range.from, -n), to: addDays(range.from, -1) };
 }
