@@ -83,10 +83,17 @@ describe('consumption API', () => {
       periodEnd: '2026-03-14',
       toDate: { periodStart: '2026-03-05', periodEnd: '2026-03-10', totalInterviews: 1, creditsUsed: 0.5 },
     });
+    expect(early.json().begun).toBe(true);
     const past = await get('/api/v1/consumption/summary?from=2026-02-01&to=2026-02-28');
     expect(past.json().previous.toDate).toBeNull();
+    // February, a whole month, against all of January.
+    expect(past.json()).toMatchObject({
+      begun: true,
+      previous: { periodStart: '2026-01-01', periodEnd: '2026-01-31' },
+    });
+    // A range still to come says so: the console sets nothing against it.
     const future = await get('/api/v1/consumption/summary?from=2026-04-01&to=2026-04-30');
-    expect(future.json().previous.toDate).toBeNull();
+    expect(future.json()).toMatchObject({ begun: false, previous: { toDate: null } });
   });
 
   it('lists usage by opening with share and totals, sorted, searched and paged', async () => {

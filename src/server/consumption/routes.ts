@@ -88,7 +88,8 @@ export const consumptionRoutes: FastifyPluginAsyncZod = async (app) => {
       return inTenant(db, tenantId, async (tx, ctx) => {
         const range = resolveRange(request.query, ctx, now);
         const prev = previousRange(range, ctx);
-        const elapsed = elapsedPart(range, prev, today(ctx, now));
+        const day = today(ctx, now);
+        const elapsed = elapsedPart(range, prev, day);
         const { balanceMilli } = await readAccount(tx, tenantId, { lock: false });
         const period = await currentPeriod(tx, ctx, now);
         return {
@@ -98,6 +99,7 @@ export const consumptionRoutes: FastifyPluginAsyncZod = async (app) => {
           remainingBalance: milliToCredits(balanceMilli),
           allotment: milliToCredits(period.allotmentMilli),
           dataAsOf: dataAsOf.toISOString(),
+          begun: range.from <= day,
           previous: {
             periodStart: prev.from,
             periodEnd: prev.to,

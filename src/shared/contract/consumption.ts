@@ -96,6 +96,11 @@ export const Summary = z.object({
     .describe(
       'The instant these figures are current as of: when read from the read replica, how far it had caught up with the primary; else the moment of reading',
     ),
+  begun: z
+    .boolean()
+    .describe(
+      "Whether the range has begun (its first day is today or earlier, in the tenant's time zone): one not begun is not set against the previous range",
+    ),
   previous: z.object({
     ...Range,
     ...Figures.shape,

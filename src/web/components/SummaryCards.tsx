@@ -57,6 +57,14 @@ function Compare({
   const base = summary.previous.toDate ?? summary.previous;
   const current = summary[metric];
   const previous = base[metric];
+  // A range still to come has nothing to set against the previous one yet: its 0 is not a fall.
+  if (!summary.begun) {
+    return (
+      <Text size="xs" c="dimmed">
+        Not begun yet; {format(previous)} in the previous range
+      </Text>
+    );
+  }
   const change = formatChange(current, previous);
   const up = current > previous;
   const days = rangeDays({ from: base.periodStart, to: base.periodEnd });
