@@ -99,5 +99,10 @@ describe('chartWindow: one range per screen', () => {
       note: expect.stringContaining('last 12 months'),
     });
     expect(chartWindow('daily', { from: '2025-01-01', to: '2026-12-31' })).not.toHaveProperty('note');
+    // Ending on a month's first day: the twelve months before it, not eleven and a day.
+    expect(chartWindow('daily', { from: '2023-01-01', to: '2026-01-01' })).toMatchObject({
+      from: '2025-01-02',
+      to: '2026-01-01',
+    });
   });
 });

@@ -158,7 +158,8 @@ export function chartWindow(view: Exclude<ViewKey, 'yoy' | 'forecast'>, r: Local
   const granularity = view === 'daily' ? 'day' : view === 'weekly' ? 'week' : 'month';
   if (view !== 'daily' || rangeDays(r) <= MAX_DAILY_DAYS) return { ...r, granularity };
   return {
-    from: startOfMonth(addMonthsClamped(r.to, -11)),
+    // The twelve months that end on its last day (a year and a day after `to` a year before).
+    from: addDays(addMonthsClamped(r.to, -12), 1),
     to: r.to,
     granularity,
     note: 'its last 12 months: daily points go back two years at most',
