@@ -448,6 +448,44 @@ describe('budget thresholds', () => {
     expect(await verifyTenant(env.t.db, tenant.id)).toEqual([]);
   });
 
+  it('are raised when a budget is made, or lowered, past them already', async () => {
+    clock.set('2026-03-15T12:00:00Z');
+    const { tenant, admin } = await tenantWithAdmin();
+    await complete(tenant, 3); // used before the budget: it counts
+    const alerts = () =>
+      env.t.db.withTenant(tenant.id, (tx) =>
+        tx.query<{ threshold_percent: number }>(
+          'select threshold_percent from budget_alerts order by threshold_percent',
+        ),
+      );
+    const audited = () =>
+      env.t.db.withTenant(tenant.id, (tx) =>
+        tx.query<{ n: number }>(
+          `select count(*)::int as n from audit_log where action = 'budget.threshold_reached'`,
+        ),
+      );
+    const b = (
+      await call(
+        admin,
+        'POST',
+        '/budgets',
+        budget({ credits: 3.5, thresholds: [50, 80, 100], onExhausted: 'alert' }),
+      )
+    ).json();
+    // 3 of 3.5: 50 % and 80 % at once, as the console's card shows them.
+    expect((await alerts()).map((a) => a.threshold_percent)).toEqual([50, 80]);
+    const lowered = await call(
+      admin,
+      'PUT',
+      `/budgets/${b.budgetId}`,
+      budget({ credits: 3, thresholds: [50, 80, 100], onExhausted: 'alert' }),
+    );
+    expect(lowered.statusCode).toBe(200);
+    expect((await alerts()).map((a) => a.threshold_percent)).toEqual([50, 80, 100]);
+    expect((await audited())[0]?.n).toBe(3);
+    expect(await verifyTenant(env.t.db, tenant.id)).toEqual([]);
+  });
+
   it('resolve and re-arm when a reversal or a raised limit takes usage back below them', async () => {
     clock.set('2026-03-15T12:00:00Z');
     const { tenant, admin } = await tenantWithAdmin();

@@ -77,7 +77,26 @@ export async function raiseBudgetAlerts(
   now: Date,
 ): Promise<void> {
   const scopes = charged.map(scopeValuesOf);
-  const watched = budgets.filter((b) => b.thresholds.length > 0 && scopes.some((v) => inScope(b.scope, v)));
+  await raiseReachedBudgetAlerts(
+    tx,
+    ctx,
+    budgets.filter((b) => scopes.some((v) => inScope(b.scope, v))),
+    now,
+  );
+}
+
+/**
+ * Raises each threshold the budgets' usage in their current windows has reached and no alert of
+ * that window holds yet (once per window and threshold): after a charge in their scopes, and when
+ * a budget is made or changed past a threshold already.
+ */
+export async function raiseReachedBudgetAlerts(
+  tx: Queryable,
+  ctx: BillingContext,
+  budgets: readonly BudgetRow[],
+  now: Date,
+): Promise<void> {
+  const watched = budgets.filter((b) => b.thresholds.length > 0);
   if (watched.length === 0) return;
   const withWindows = watched.map((b) => ({
     id: b.id,

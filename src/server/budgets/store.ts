@@ -4,7 +4,7 @@ import { type AuditContext, writeAudit } from '../auth/audit.js';
 import type { Database, Queryable } from '../db/database.js';
 import { DomainError, notFound } from '../errors.js';
 import { loadBillingContext } from '../ledger/plans.js';
-import { resolveBudgetAlerts } from './hold.js';
+import { raiseReachedBudgetAlerts, resolveBudgetAlerts } from './hold.js';
 import type { BudgetSettings } from './input.js';
 
 /** A budget as stored. */
@@ -118,7 +118,10 @@ export async function createBudget(
     );
     if (!row) throw budgetExists(s);
     await writeAudit(tx, tenantId, audit, 'budget.created', auditDetails(row.id, s));
-    return rowOf(row);
+    const budget = rowOf(row);
+    // Made past a threshold already (usage before a budget counts): alerted now, not at the next charge.
+    await raiseReachedBudgetAlerts(tx, await loadBillingContext(tx, tenantId), [budget], audit.at);
+    return budget;
   });
 }
 
@@ -157,8 +160,11 @@ export async function updateBudget(
     if (!row) throw notFound('The budget');
     await writeAudit(tx, tenantId, audit, 'budget.updated', auditDetails(id, s));
     const budget = rowOf(row);
-    // A raised limit (or higher thresholds) may leave reached thresholds behind: they resolve.
-    await resolveBudgetAlerts(tx, await loadBillingContext(tx, tenantId), [budget], audit.at);
+    // A raised limit (or higher thresholds) may leave reached thresholds behind: they resolve; a
+    // lowered one may reach thresholds at once: they are raised.
+    const ctx = await loadBillingContext(tx, tenantId);
+    await resolveBudgetAlerts(tx, ctx, [budget], audit.at);
+    await raiseReachedBudgetAlerts(tx, ctx, [budget], audit.at);
     return budget;
   });
 }
