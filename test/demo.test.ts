@@ -276,10 +276,13 @@ describe('loadDemo', () => {
     expect(await listBudgetViews(t.db, idOf('globex'), NOW)).toEqual([]);
   });
 
-  it('has an API key per tenant', async () => {
+  it('has an API key per tenant, last used when it sent the last event', async () => {
     for (const slug of ['acme', 'globex']) {
-      const keys = await query<{ name: string }>(slug, 'select name from api_keys');
-      expect(keys.map((k) => k.name)).toEqual(['demo engine']);
+      const keys = await query<{ name: string; used: boolean }>(
+        slug,
+        `select name, last_used_at is not null and last_used_at <= '2026-06-10T14:30:00Z' and last_used_at > '2026-06-01' as used from api_keys`,
+      );
+      expect(keys).toEqual([{ name: 'demo engine', used: true }]);
     }
   });
 

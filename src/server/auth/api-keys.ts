@@ -6,7 +6,7 @@ import {
   normalizeScopes,
 } from '../../shared/api-key-scopes.js';
 import type { ApiKeyListItem, CreatedApiKey } from '../../shared/contract/api-keys.js';
-import type { Database } from '../db/database.js';
+import type { Database, Queryable } from '../db/database.js';
 import { DomainError, notFound } from '../errors.js';
 import { type AuditContext, writeAudit } from './audit.js';
 import { randomToken, sha256Hex } from './tokens.js';
@@ -151,13 +151,21 @@ export async function authenticateApiKey(
     keyId: String(found.key_id),
     scopes: storedScopes(found.scopes),
   };
-  await db.withTenant(holder.tenantId, (tx) =>
-    tx.query(
-      `update api_keys set last_used_at = $3
-       where tenant_id = $1 and id = $2 and revoked_at is null
-         and (last_used_at is null or last_used_at <= $3::timestamptz - interval '1 minute')`,
-      [holder.tenantId, holder.keyId, now],
-    ),
-  );
+  await db.withTenant(holder.tenantId, (tx) => recordApiKeyUse(tx, holder.tenantId, holder.keyId, now));
   return holder;
+}
+
+/** Records a live key's use at `at`, unless one was recorded in the minute before. */
+export async function recordApiKeyUse(
+  tx: Queryable,
+  tenantId: string,
+  keyId: string,
+  at: Date,
+): Promise<void> {
+  await tx.query(
+    `update api_keys set last_used_at = $3
+      where tenant_id = $1 and id = $2 and revoked_at is null
+        and (last_used_at is null or last_used_at <= $3::timestamptz - interval '1 minute')`,
+    [tenantId, keyId, at],
+  );
 }

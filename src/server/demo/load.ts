@@ -1,6 +1,6 @@
 import { localDate, startOfLocalDate } from '../../shared/calendar.js';
 import { creditsToMilli, milliToCredits } from '../../shared/credits.js';
-import { createApiKey } from '../auth/api-keys.js';
+import { createApiKey, recordApiKeyUse } from '../auth/api-keys.js';
 import { addUser } from '../auth/users.js';
 import type { Database } from '../db/database.js';
 import { analyzeStaleTables } from '../db/embedded-statistics.js';
@@ -182,6 +182,9 @@ async function loadTenant(
   const writing = Date.now();
   await replay.flush();
   log(`demo: ${spec.slug}: events, interviews, candidates and rollups written in ${since(writing)}`);
+  // The engine's key sent every event: it was last used when the last one arrived.
+  const last = deliveries.at(-1);
+  if (last) await db.withTenant(id, (tx) => recordApiKeyUse(tx, id, key.id, new Date(last.at)));
   await closeDuePeriods(db, id, now);
 
   if (totals.rejected > 0) {
