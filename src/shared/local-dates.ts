@@ -114,3 +114,6 @@ export function daysBetween(a: string, b: string): number {
 export function endOfMonth(date: string): string {
   return addDays(addMonthsClamped(startOfMonth(date), 1), -1);
 }
+
+/** The longest range the console and the API take: five years, leap days included (docs/product.md, Filters). */
+export const MAX_RANGE_DAYS = 5 * 366;

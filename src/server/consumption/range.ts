@@ -7,6 +7,7 @@ import {
   localDate,
   startOfLocalDate,
 } from '../../shared/calendar.js';
+import { MAX_RANGE_DAYS } from '../../shared/local-dates.js';
 import { DomainError } from '../errors.js';
 import { periodContaining } from '../ledger/periods.js';
 import type { BillingContext } from '../ledger/plans.js';
@@ -16,8 +17,6 @@ export interface DateRange {
   from: string;
   to: string;
 }
-
-export const MAX_RANGE_DAYS = 5 * 366;
 
 /**
  * The dates a range may hold. Its figures reach past its ends (the range before it, for the

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { type BillingPeriods, calendarPreset, chartWindow, PRESETS, presetRange } from './ranges';
+import {
+  type BillingPeriods,
+  calendarPreset,
+  chartWindow,
+  customRangeProblem,
+  PRESETS,
+  presetRange,
+} from './ranges';
 
 const range = (from: string, to: string) => ({ from, to });
 
@@ -104,5 +111,24 @@ describe('chartWindow: one range per screen', () => {
       from: '2025-01-02',
       to: '2026-01-01',
     });
+  });
+});
+
+describe('customRangeProblem', () => {
+  it('says why a whole custom range cannot be shown, and nothing while an end is missing', () => {
+    expect(customRangeProblem({ from: '2026-01-01', to: '2026-02-28' })).toBeUndefined();
+    expect(customRangeProblem({ from: '2026-01-01' })).toBeUndefined();
+    expect(customRangeProblem({ from: '2026-02-30', to: '2026-03-01' })).toMatch(/start.*not a date/);
+    expect(customRangeProblem({ from: '2026-03-01', to: '2026-02-01' })).toMatch(/starts after it ends/);
+    expect(customRangeProblem({ from: '1999-01-01', to: '2026-01-01' })).toMatch(/five years/);
+    // The longest range the API takes is shown.
+    expect(customRangeProblem({ from: '2021-01-01', to: '2025-12-31' })).toBeUndefined();
+    expect(
+      presetRange('custom', {
+        today: '2026-12-04',
+        periods: undefined,
+        custom: { from: '1999-01-01', to: '2026-01-01' },
+      }),
+    ).toBeUndefined();
   });
 });

@@ -4,6 +4,7 @@ import {
   daysBetween,
   endOfMonth,
   isValidDate,
+  MAX_RANGE_DAYS,
   startOfMonth,
 } from '../../shared/local-dates';
 import type { Granularity, Summary } from '../api/types';
@@ -115,9 +116,29 @@ export function presetRange(
   if (preset === 'previous') return at.periods?.previous;
   if (preset === 'custom') {
     const { from, to } = at.custom ?? {};
-    return isLocalDate(from) && isLocalDate(to) && from <= to ? { from, to } : undefined;
+    return isLocalDate(from) && isLocalDate(to) && !customRangeProblem({ from, to })
+      ? { from, to }
+      : undefined;
   }
   return calendarPreset(preset, at.today);
+}
+
+/**
+ * Why a custom range given whole (both ends, as in a link) cannot be shown, in the API's words;
+ * undefined when it can, or while an end is still to be picked.
+ */
+export function customRangeProblem(custom: Partial<LocalRange>): string | undefined {
+  const { from, to } = custom;
+  if (!from || !to) return undefined;
+  for (const [name, value] of [
+    ['start', from],
+    ['end', to],
+  ] as const) {
+    if (!isLocalDate(value)) return `its ${name}, “${value}”, is not a date`;
+  }
+  if (from > to) return 'it starts after it ends';
+  if (rangeDays({ from, to }) > MAX_RANGE_DAYS) return 'a range can span at most five years';
+  return undefined;
 }
 
 /** The granularity that draws a range in a readable number of points. */

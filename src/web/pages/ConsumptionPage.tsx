@@ -1,4 +1,4 @@
-import { Group, Stack, Text, Title } from '@mantine/core';
+import { Alert, Group, Stack, Text, Title } from '@mantine/core';
 import { useMemo } from 'react';
 import { filterParams, isFiltered } from '../../shared/filters';
 import { type RangeParams, useSummary } from '../api/consumption';
@@ -13,7 +13,7 @@ import { SummaryCards } from '../components/SummaryCards';
 import { UsageOverTime } from '../components/UsageOverTime';
 import { useConsumptionState } from '../lib/consumptionState';
 import { formatDateRange, formatTimeOfDay, localDateOf } from '../lib/format';
-import { billingPeriods, type LocalRange, presetRange } from '../lib/ranges';
+import { billingPeriods, customRangeProblem, type LocalRange, presetRange } from '../lib/ranges';
 import { UsageFilterContext } from '../lib/usageFilter';
 
 const CURRENT: RangeParams = {};
@@ -95,6 +95,12 @@ function Consumption() {
           <ExportDialog summary={current.data} preset={preset} range={range} />
         </Group>
       </Group>
+      {preset === 'custom' && customRangeProblem({ from, to }) && (
+        <Alert color="orange" title="This range cannot be shown" data-testid="range-problem">
+          The chosen range cannot be shown: {customRangeProblem({ from, to })}. The figures are the current
+          billing period’s; pick another range.
+        </Alert>
+      )}
       <ExpiringCredits linkToCredits />
       <FilterChips filter={state.filter} onChange={(param, value) => set({ [param]: value, page: null })} />
       {filtered && (
