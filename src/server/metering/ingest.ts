@@ -567,7 +567,7 @@ export function checkAgainst(
       return {
         code: 'credits_exhausted',
         message:
-          'The tenant has no credits left and its plan blocks new interviews; buy credits to continue.',
+          'The tenant has no credits left to start an interview (its plan allows no more overage); buy credits to continue.',
       };
     }
     const budget = held.length > 0 ? held.find((b) => inScope(b.scope, e)) : undefined;
