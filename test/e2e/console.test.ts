@@ -387,14 +387,16 @@ describe('the web console in Chromium', () => {
     const second = page.waitForRequest(
       (r) => r.url().includes('/interviews?') && r.url().includes('cursor='),
     );
-    await pages.getByRole('button', { name: '2', exact: true }).click();
+    await pages.getByRole('button', { name: 'Next page', exact: true }).click();
     const cursorUrl = new URL((await second).url());
     const next = await apiGet<{ items: unknown[] }>(
       `/openings/${encodeURIComponent(busiest?.openingId ?? '')}/interviews?${cursorUrl.searchParams}`,
     );
     await poll(() => rows.count()).toBe(next.items.length);
-    await pages.getByRole('button', { name: '1', exact: true }).click();
+    await pages.getByRole('button', { name: 'Previous page', exact: true }).click();
     await poll(() => rows.count()).toBe(first.items.length);
+    await pages.getByRole('button', { name: 'Page 2', exact: true }).click();
+    await poll(() => rows.count()).toBe(next.items.length);
     // Back to the default range, where the next test starts.
     await page.goto(`${base}/consumption`);
     await page.getByTestId('opening-row').first().waitFor();

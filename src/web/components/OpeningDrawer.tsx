@@ -2,7 +2,6 @@ import {
   Badge,
   Drawer,
   Group,
-  Pagination,
   Paper,
   SegmentedControl,
   Select,
@@ -36,6 +35,7 @@ import {
 import { useUsageFilter } from '../lib/usageFilter';
 import { MetricLabel } from './Metric';
 import { OpeningStatusButton } from './OpeningStatusButton';
+import { Pager } from './Pager';
 import { Empty, ErrorState, errorMessage } from './States';
 
 const STATE_COLORS: Record<string, string> = {
@@ -344,13 +344,7 @@ export function OpeningDrawer({
             </Table.ScrollContainer>
             {pages > 1 && (
               <Group justify="flex-end">
-                <Pagination
-                  total={pages}
-                  value={page}
-                  onChange={setPage}
-                  size="sm"
-                  aria-label="Interview pages"
-                />
+                <Pager total={pages} value={page} onChange={setPage} size="sm" aria-label="Interview pages" />
               </Group>
             )}
           </>
