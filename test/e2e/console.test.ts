@@ -291,7 +291,7 @@ describe('the web console in Chromium', () => {
     const api = await apiGet<Forecast>('/consumption/forecast?months=12');
     expect(api.model.name).toBe('holt-winters');
     expect(await panel.getByTestId('forecast-reason').textContent()).toMatch(/complete months of history/);
-    expect(await panel.getByTestId('backtest-mape').textContent()).toBe(`${api.backtest?.mape} %`);
+    expect(await panel.getByTestId('backtest-mape').textContent()).toBe(`${api.backtest?.mape}%`);
     expect(await panel.getByTestId('runway-date').textContent()).toBe(
       api.runway.date ? formatDate(api.runway.date) : 'Not within 12 months',
     );
@@ -629,7 +629,7 @@ describe('the web console in Chromium', () => {
       await card.getByRole('button', { name: 'Save alerts' }).click();
       const secret = (await card.getByTestId('webhook-secret-value').textContent()) ?? '';
       expect(secret).toMatch(/^whsec_/);
-      await poll(() => page.getByTestId('credit-alert').textContent()).toContain('alert threshold 99 %');
+      await poll(() => page.getByTestId('credit-alert').textContent()).toContain('alert threshold 99%');
       expect(await apiGet<{ thresholds: number[] }>('/alerts/settings')).toMatchObject({
         thresholds: [99],
         webhookUrl: url,

@@ -18,7 +18,7 @@ describe('describeAudit', () => {
       describeAudit('user.role_changed', { email: 'a@b.test', from: 'recruiter', to: 'account_admin' }),
     ).toBe('Changed a@b.test from Recruiter to Account Admin.');
     expect(describeAudit('alerts.settings_changed', { thresholds: [25, 10, 0], webhookUrl: null })).toBe(
-      'Set credit alerts at 25 %, 10 % and 0 % of the allotment left; no webhook.',
+      'Set credit alerts at 25%, 10% and 0% of the allotment left; no webhook.',
     );
     expect(describeAudit('opening.status_changed', { openingId: 'op-7', status: 'open' })).toBe(
       'Reopened the opening op-7.',
@@ -58,7 +58,7 @@ describe('describeAudit', () => {
         used: 16.5,
         credits: 20,
       }),
-    ).toBe('The budget on department Sales reached 80 %: 16.5 of 20 credits used.');
+    ).toBe('The budget on department Sales reached 80%: 16.5 of 20 credits used.');
   });
 
   it('tells sign-ins and their settings', () => {

@@ -9,6 +9,7 @@ import {
   formatLabel,
   formatMoney,
   formatNumber,
+  formatPercent,
   formatRole,
 } from './format';
 
@@ -133,7 +134,7 @@ const SENTENCES: Record<string, (d: Details) => string | undefined> = {
     if (!thresholds) return undefined;
     const url = text(d, 'webhookUrl');
     const alerts = thresholds.length
-      ? `Set credit alerts at ${list(thresholds.map((t) => `${t} %`))} of the allotment left`
+      ? `Set credit alerts at ${list(thresholds.map((t) => formatPercent(t / 100)))} of the allotment left`
       : 'Turned credit alerts off';
     return `${alerts}; ${url ? `webhook to ${url}` : 'no webhook'}.`;
   },
@@ -168,7 +169,7 @@ const SENTENCES: Record<string, (d: Details) => string | undefined> = {
     const used = number(d, 'used');
     const credits = number(d, 'credits');
     if (!scope || threshold === undefined || used === undefined || credits === undefined) return undefined;
-    return `The budget on ${scope} reached ${threshold} %: ${formatCredits(used)} of ${formatCreditsUnit(credits)} used.`;
+    return `The budget on ${scope} reached ${formatPercent(threshold / 100)}: ${formatCredits(used)} of ${formatCreditsUnit(credits)} used.`;
   },
   'usage.exported': (d) => {
     const from = text(d, 'from');
