@@ -34,6 +34,31 @@ describe('describeAudit', () => {
     ).toBe('Started exporting usage for 1 Jan – 31 Mar 2026 as Excel; it was cancelled after 1,200 rows.');
   });
 
+  it("writes an export's filters in words, the recruiter by name when the page has it", () => {
+    const exported = {
+      from: '2025-01-01',
+      to: '2025-12-31',
+      filter: { recruiterId: 'rec-jo', department: 'Sales', location: 'Berlin', 'tag.team': 'Platform' },
+      format: 'csv',
+      rows: 342,
+      status: 'completed',
+    };
+    const names = { recruiter: (id: string) => (id === 'rec-jo' ? 'Jo Alvarez' : undefined) };
+    expect(describeAudit('usage.exported', exported, names)).toBe(
+      'Exported usage for 1 Jan – 31 Dec 2025, filtered to recruiter Jo Alvarez, department Sales, location Berlin and tag team Platform, as CSV: 342 rows.',
+    );
+    expect(describeAudit('usage.exported', { ...exported, filter: { recruiterId: 'rec-jo' } })).toBe(
+      'Exported usage for 1 Jan – 31 Dec 2025, filtered to recruiter rec-jo, as CSV: 342 rows.',
+    );
+    expect(describeAudit('usage.exported', { ...exported, filter: undefined })).toBe(
+      'Exported usage for 1 Jan – 31 Dec 2025 as CSV: 342 rows.',
+    );
+    // A filter it cannot read is not dropped: the row lists the details as they are.
+    expect(describeAudit('usage.exported', { ...exported, filter: { 'tag.': 'x' } })).toContain(
+      'Filter: Tag. x',
+    );
+  });
+
   it('writes the budget actions as sentences', () => {
     const budget = {
       budgetId: 'b-1',
