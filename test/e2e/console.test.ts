@@ -435,6 +435,12 @@ describe('the web console in Chromium', () => {
     }
     await page.getByTestId('counted-in-filter').getByText('Every interview').click();
     await poll(() => rows.count()).toBe(api.items.length);
+    // At 1366 px every "Counted in" chip reads whole (they wrap rather than cut to "Compl…").
+    const cut = await rows
+      .getByTestId('counted-in')
+      .locator('.mantine-Badge-label')
+      .evaluateAll((labels) => labels.filter((l) => l.scrollWidth > l.clientWidth).map((l) => l.textContent));
+    expect(cut).toEqual([]);
     await expectAccessible(page, 'the opening drawer');
     await shot('07-opening-interviews');
     // An invitation that expired before it started never finished: its Finished cell is empty.
