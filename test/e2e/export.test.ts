@@ -86,6 +86,10 @@ describe('the export dialog in Chromium', () => {
     await page.getByTestId('export-open').click();
     const dialog = page.getByRole('dialog', { name: 'Export usage' });
     await dialog.waitFor();
+    // The row grain it states is the file's (docs/product.md, Export).
+    await dialog
+      .getByText('One row per date, opening, recruiter, department and location with activity')
+      .waitFor();
     const summary = await apiGet<{
       periodStart: string;
       periodEnd: string;

@@ -104,4 +104,17 @@ describe('statements and receipts in the browser', () => {
     await expectAccessible(page, 'Plan & credits with statements');
     expect(consoleErrors.take()).toEqual([]);
   });
+
+  it('at 390 px the period in progress keeps its badge in its own cell, off the closing balance', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${base}/credits`);
+    const period = page.getByTestId('statements-table').locator('tbody tr').first().locator('td').first();
+    await period.getByText('in progress').waitFor();
+    const spill = await period.evaluate((td) => {
+      const edge = td.getBoundingClientRect().right;
+      return [...td.querySelectorAll('*')].some((e) => e.getBoundingClientRect().right > edge + 1);
+    });
+    expect(spill).toBe(false);
+    await page.screenshot({ path: join(SHOTS, 'statements-02-credits-390.png'), fullPage: true });
+  });
 });

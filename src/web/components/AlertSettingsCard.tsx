@@ -22,7 +22,7 @@ import {
   useWebhookDeliveries,
   type WebhookDelivery,
 } from '../api/alerts';
-import { formatCredits, formatDateTime, formatLabel } from '../lib/format';
+import { formatCredits, formatDateTime, formatLabel, formatPercent } from '../lib/format';
 import { SettingsCard } from './SettingsCard';
 import { errorMessage } from './States';
 
@@ -168,7 +168,7 @@ function AlertHistory() {
         <Table.Tbody>
           {rows.map((a) => (
             <Table.Tr key={`${a.periodStart}-${a.thresholdPercent}-${a.raisedAt}`}>
-              <Table.Td>{a.thresholdPercent} %</Table.Td>
+              <Table.Td>{formatPercent(a.thresholdPercent / 100)}</Table.Td>
               <Table.Td>{formatDateTime(a.raisedAt)}</Table.Td>
               <Table.Td>
                 {formatCredits(a.balance)} of {formatCredits(a.allotment)}

@@ -1,6 +1,6 @@
 import { Alert, Anchor } from '@mantine/core';
 import { useBudgets } from '../api/budgets';
-import { formatCredits } from '../lib/format';
+import { formatCredits, formatPercent } from '../lib/format';
 import { linkClick } from '../lib/router';
 
 /**
@@ -29,7 +29,7 @@ export function BudgetAlertBanner() {
         .slice(0, 3)
         .map(
           (b) =>
-            `${b.label}: ${formatCredits(b.used)} of ${formatCredits(b.credits)} credits (${b.percentUsed} %${b.exhausted && b.onExhausted === 'block' ? ', new interviews refused' : ''})`,
+            `${b.label}: ${formatCredits(b.used)} of ${formatCredits(b.credits)} credits (${formatPercent(b.percentUsed / 100)}${b.exhausted && b.onExhausted === 'block' ? ', new interviews refused' : ''})`,
         )
         .join('; ')}
       {reached.length > 3 ? `; and ${reached.length - 3} more` : ''}.{' '}

@@ -1,6 +1,6 @@
 import { Alert, Anchor } from '@mantine/core';
 import { useAlerts } from '../api/alerts';
-import { formatCredits } from '../lib/format';
+import { formatCredits, formatPercent } from '../lib/format';
 import { linkClick } from '../lib/router';
 
 /** The lowest threshold reached sets the tone: none left is urgent, a quarter left a heads-up. */
@@ -16,7 +16,9 @@ export function CreditAlertBanner() {
   const lowest = view?.reached[view.reached.length - 1];
   if (!view || lowest === undefined) return null;
   const title =
-    view.balance <= 0 ? 'No credits left this period' : `${view.percentLeft} % of this period's credits left`;
+    view.balance <= 0
+      ? 'No credits left this period'
+      : `${formatPercent(view.percentLeft / 100)} of this period's credits left`;
   return (
     <Alert
       color={colorOf(lowest)}
@@ -27,7 +29,7 @@ export function CreditAlertBanner() {
       data-testid="credit-alert"
     >
       {formatCredits(view.balance)} of the {formatCredits(view.allotment)} credits the plan grants this period
-      remain (alert threshold {lowest} %).{' '}
+      remain (alert threshold {formatPercent(lowest / 100)}).{' '}
       <Anchor href="/credits" onClick={linkClick('/credits')} c="inherit" underline="always">
         Buy credits or change the alerts
       </Anchor>

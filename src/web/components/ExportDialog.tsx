@@ -91,9 +91,10 @@ export function ExportDialog({
       <Modal opened={opened} onClose={close} title="Export usage" size="lg" centered>
         <Stack gap="md">
           <Text size="sm" c="dimmed">
-            One row per date and opening with activity: date, opening, job title, candidate count, credits
-            used and the status breakdown. The Excel file adds a sheet with the totals of the range, equal to
-            this page’s.
+            One row per date, opening, recruiter, department and location with activity: date, opening, job
+            title, recruiter, department, location, candidate count, credits used and the status breakdown.
+            Interviews without recruiter, department and location share one row with those left blank. The
+            Excel file adds a sheet with the totals of the range, equal to this page’s.
           </Text>
           <PeriodPicker
             preset={preset}

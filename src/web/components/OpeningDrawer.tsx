@@ -2,7 +2,6 @@ import {
   Badge,
   Drawer,
   Group,
-  Pagination,
   Paper,
   SegmentedControl,
   Select,
@@ -36,6 +35,7 @@ import {
 import { useUsageFilter } from '../lib/usageFilter';
 import { MetricLabel } from './Metric';
 import { OpeningStatusButton } from './OpeningStatusButton';
+import { Pager } from './Pager';
 import { Empty, ErrorState, errorMessage } from './States';
 
 const STATE_COLORS: Record<string, string> = {
@@ -272,9 +272,8 @@ export function OpeningDrawer({
                     <Table.Th>Invited</Table.Th>
                     <Table.Th>Finished</Table.Th>
                     <Table.Th>Counted in</Table.Th>
-                    <Table.Th ta="right" style={{ whiteSpace: 'nowrap' }}>
-                      Credits in range
-                    </Table.Th>
+                    {/* May take two lines, as "Counted in" does, so the table fits the drawer with its chips whole. */}
+                    <Table.Th ta="right">Credits in range</Table.Th>
                     <Table.Th miw={170}>Charge and rule</Table.Th>
                   </Table.Tr>
                 </Table.Thead>
@@ -311,7 +310,8 @@ export function OpeningDrawer({
                       <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(i.invitedAt)}</Table.Td>
                       <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(i.finishedAt)}</Table.Td>
                       <Table.Td>
-                        <Group gap={4} wrap="nowrap" data-testid="counted-in">
+                        {/* Chips wrap onto lines of their own rather than being cut ("Compl…"). */}
+                        <Group gap={4} data-testid="counted-in">
                           {i.countedIn.map((f) => (
                             <Badge
                               key={f}
@@ -321,7 +321,12 @@ export function OpeningDrawer({
                               tt="none"
                               title={ROW_FIGURE_LABELS[f]}
                               data-figure={f}
-                              style={{ flex: 'none', maxWidth: 'none', overflow: 'visible' }}
+                              style={{
+                                flex: 'none',
+                                minWidth: 'max-content',
+                                maxWidth: 'none',
+                                overflow: 'visible',
+                              }}
                             >
                               {ROW_FIGURE_TAGS[f]}
                             </Badge>
@@ -344,13 +349,7 @@ export function OpeningDrawer({
             </Table.ScrollContainer>
             {pages > 1 && (
               <Group justify="flex-end">
-                <Pagination
-                  total={pages}
-                  value={page}
-                  onChange={setPage}
-                  size="sm"
-                  aria-label="Interview pages"
-                />
+                <Pager total={pages} value={page} onChange={setPage} size="sm" aria-label="Interview pages" />
               </Group>
             )}
           </>

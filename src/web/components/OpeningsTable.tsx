@@ -5,7 +5,6 @@ import {
   Card,
   CloseButton,
   Group,
-  Pagination,
   Select,
   Skeleton,
   Table,
@@ -29,6 +28,7 @@ import { SearchIcon, SortIcon } from './icons';
 import { DefinitionHint } from './Metric';
 import { OpeningBudget } from './OpeningBudget';
 import classes from './OpeningsTable.module.css';
+import { Pager } from './Pager';
 import { Empty, ErrorState } from './States';
 
 const figuresId = (openingId: string) => `opening-figures-${openingId || 'total'}`;
@@ -320,17 +320,12 @@ export function OpeningsTable({
                   w={130}
                   size="xs"
                 />
-                <Pagination
+                <Pager
                   total={pages}
                   value={Math.min(page, pages)}
                   onChange={(p) => set({ page: p === 1 ? null : p })}
                   size="sm"
                   siblings={1}
-                  getControlProps={(control) => ({
-                    'aria-label':
-                      control === 'previous' ? 'Previous page' : control === 'next' ? 'Next page' : control,
-                  })}
-                  getItemProps={(p) => ({ 'aria-label': `Page ${p}` })}
                 />
               </Group>
             </Group>

@@ -18,7 +18,7 @@ describe('describeAudit', () => {
       describeAudit('user.role_changed', { email: 'a@b.test', from: 'recruiter', to: 'account_admin' }),
     ).toBe('Changed a@b.test from Recruiter to Account Admin.');
     expect(describeAudit('alerts.settings_changed', { thresholds: [25, 10, 0], webhookUrl: null })).toBe(
-      'Set credit alerts at 25 %, 10 % and 0 % of the allotment left; no webhook.',
+      'Set credit alerts at 25%, 10% and 0% of the allotment left; no webhook.',
     );
     expect(describeAudit('opening.status_changed', { openingId: 'op-7', status: 'open' })).toBe(
       'Reopened the opening op-7.',
@@ -32,6 +32,31 @@ describe('describeAudit', () => {
         status: 'aborted',
       }),
     ).toBe('Started exporting usage for 1 Jan – 31 Mar 2026 as Excel; it was cancelled after 1,200 rows.');
+  });
+
+  it("writes an export's filters in words, the recruiter by name when the page has it", () => {
+    const exported = {
+      from: '2025-01-01',
+      to: '2025-12-31',
+      filter: { recruiterId: 'rec-jo', department: 'Sales', location: 'Berlin', 'tag.team': 'Platform' },
+      format: 'csv',
+      rows: 342,
+      status: 'completed',
+    };
+    const names = { recruiter: (id: string) => (id === 'rec-jo' ? 'Jo Alvarez' : undefined) };
+    expect(describeAudit('usage.exported', exported, names)).toBe(
+      'Exported usage for 1 Jan – 31 Dec 2025, filtered to recruiter Jo Alvarez, department Sales, location Berlin and tag team Platform, as CSV: 342 rows.',
+    );
+    expect(describeAudit('usage.exported', { ...exported, filter: { recruiterId: 'rec-jo' } })).toBe(
+      'Exported usage for 1 Jan – 31 Dec 2025, filtered to recruiter rec-jo, as CSV: 342 rows.',
+    );
+    expect(describeAudit('usage.exported', { ...exported, filter: undefined })).toBe(
+      'Exported usage for 1 Jan – 31 Dec 2025 as CSV: 342 rows.',
+    );
+    // A filter it cannot read is not dropped: the row lists the details as they are.
+    expect(describeAudit('usage.exported', { ...exported, filter: { 'tag.': 'x' } })).toContain(
+      'Filter: Tag. x',
+    );
   });
 
   it('writes the budget actions as sentences', () => {
@@ -58,7 +83,7 @@ describe('describeAudit', () => {
         used: 16.5,
         credits: 20,
       }),
-    ).toBe('The budget on department Sales reached 80 %: 16.5 of 20 credits used.');
+    ).toBe('The budget on department Sales reached 80%: 16.5 of 20 credits used.');
   });
 
   it('tells sign-ins and their settings', () => {

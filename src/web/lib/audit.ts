@@ -1,6 +1,7 @@
 import { FIXED_ACTORS } from '../../shared/actors';
 import { AUDIT_ACTIONS } from '../../shared/audit-actions';
 import { BUDGET_WINDOW_LABELS } from '../../shared/budgets';
+import { readFilter } from '../../shared/filters';
 import { SIGN_IN_METHOD_LABELS, type SignInMethod } from '../../shared/sign-in';
 import {
   formatCredits,
@@ -9,8 +10,10 @@ import {
   formatLabel,
   formatMoney,
   formatNumber,
+  formatPercent,
   formatRole,
 } from './format';
+import { chipsOf } from './usageFilter';
 
 /**
  * The audit log for people: who (a name, not `user:<email>`), the action's label, and what was done
@@ -52,8 +55,28 @@ function budgetTerms(d: Details): string | undefined {
   return `${formatCreditsUnit(credits)} ${per}, ${action === 'block' ? 'blocking new interviews' : 'alerting'} when used up`;
 }
 
+/** Names the page has at hand for ids the details hold; an id without one reads as itself. */
+export interface AuditNames {
+  recruiter?: (id: string) => string | undefined;
+}
+
+/**
+ * An export's filters (its `filter`, as query parameters) in words: "recruiter Jo Alvarez,
+ * department Sales and tag team Platform"; undefined when there is none or it cannot be read.
+ */
+function filterWords(d: Details, names: AuditNames): string | undefined {
+  if (typeof d.filter !== 'object' || d.filter === null) return undefined;
+  const reading = readFilter(d.filter as Details);
+  if (!reading.ok) return undefined;
+  const words = chipsOf(reading.filter).map((c) => {
+    const value = c.param === 'recruiterId' ? (names.recruiter?.(c.value) ?? c.value) : c.value;
+    return `${c.label.charAt(0).toLowerCase()}${c.label.slice(1)} ${value}`;
+  });
+  return words.length ? list(words) : undefined;
+}
+
 /** One sentence per known action; undefined when the details lack what the sentence needs. */
-const SENTENCES: Record<string, (d: Details) => string | undefined> = {
+const SENTENCES: Record<string, (d: Details, names: AuditNames) => string | undefined> = {
   'tenant.created': (d) => {
     const slug = text(d, 'slug');
     const plan = text(d, 'plan');
@@ -133,7 +156,7 @@ const SENTENCES: Record<string, (d: Details) => string | undefined> = {
     if (!thresholds) return undefined;
     const url = text(d, 'webhookUrl');
     const alerts = thresholds.length
-      ? `Set credit alerts at ${list(thresholds.map((t) => `${t} %`))} of the allotment left`
+      ? `Set credit alerts at ${list(thresholds.map((t) => formatPercent(t / 100)))} of the allotment left`
       : 'Turned credit alerts off';
     return `${alerts}; ${url ? `webhook to ${url}` : 'no webhook'}.`;
   },
@@ -168,16 +191,21 @@ const SENTENCES: Record<string, (d: Details) => string | undefined> = {
     const used = number(d, 'used');
     const credits = number(d, 'credits');
     if (!scope || threshold === undefined || used === undefined || credits === undefined) return undefined;
-    return `The budget on ${scope} reached ${threshold} %: ${formatCredits(used)} of ${formatCreditsUnit(credits)} used.`;
+    return `The budget on ${scope} reached ${formatPercent(threshold / 100)}: ${formatCredits(used)} of ${formatCreditsUnit(credits)} used.`;
   },
-  'usage.exported': (d) => {
+  'usage.exported': (d, names) => {
     const from = text(d, 'from');
     const to = text(d, 'to');
     const format = text(d, 'format');
     const rows = number(d, 'rows');
     const status = text(d, 'status');
+    const filter = filterWords(d, names);
     if (!from || !to || !format || rows === undefined) return undefined;
-    const what = `usage for ${formatDateRange(from, to)} as ${format === 'xlsx' ? 'Excel' : format.toUpperCase()}`;
+    // A filter the sentence cannot read leaves the row to list its details as they are.
+    if (d.filter !== undefined && !filter) return undefined;
+    const what = `usage for ${formatDateRange(from, to)}${filter ? `, filtered to ${filter},` : ''} as ${
+      format === 'xlsx' ? 'Excel' : format.toUpperCase()
+    }`;
     const count = `${formatNumber(rows)} ${rows === 1 ? 'row' : 'rows'}`;
     if (status === 'completed') return `Exported ${what}: ${count}.`;
     return `Started exporting ${what}; it ${status === 'aborted' ? 'was cancelled' : 'failed'} after ${count}.`;
@@ -198,8 +226,8 @@ function fieldValue(v: unknown): string {
 }
 
 /** What was done, as a sentence a person reads. */
-export function describeAudit(action: string, details: Details): string {
-  const sentence = SENTENCES[action]?.(details);
+export function describeAudit(action: string, details: Details, names: AuditNames = {}): string {
+  const sentence = SENTENCES[action]?.(details, names);
   if (sentence) return sentence;
   const fields = Object.entries(details).map(([k, v]) => `${fieldName(k)}: ${fieldValue(v)}`);
   return fields.length ? fields.join(' · ') : '—';

@@ -1,13 +1,31 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  formatChange,
   formatDate,
   formatDateRange,
   formatDaySpan,
+  formatPercent,
   formatPeriod,
   formatPoint,
   formatYearOverYearMonth,
   setDisplayTimeZone,
 } from './format';
+
+describe('percentages', () => {
+  it('reads one way: no space before the sign, at most one decimal', () => {
+    expect(formatPercent(0.37)).toBe('37%');
+    expect(formatPercent(0.2)).toBe('20%');
+    expect(formatChange(50, 100)).toBe('-50%');
+    expect(formatChange(112.5, 100)).toBe('+12.5%');
+  });
+
+  it("writes the API's percent figures (one decimal, e.g. percentUsed 57.5) as given, through the share", () => {
+    for (let tenths = 0; tenths <= 1500; tenths++) {
+      const percent = tenths / 10;
+      expect(formatPercent(percent / 100)).toBe(`${percent.toLocaleString('en-GB')}%`);
+    }
+  });
+});
 
 describe('dates', () => {
   afterEach(() => setDisplayTimeZone('UTC'));

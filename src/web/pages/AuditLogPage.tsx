@@ -2,10 +2,11 @@ import { Badge, Button, Card, Group, Select, Stack, Table, Text, Title } from '@
 import { useMemo } from 'react';
 import { AUDIT_ACTIONS } from '../../shared/audit-actions';
 import { useAuditLog } from '../api/audit';
+import { useAttributes } from '../api/consumption';
 import type { AuditEntry } from '../api/types';
 import { useUsers } from '../api/users';
 import { Empty, QueryStates } from '../components/States';
-import { auditActionLabel, auditActor, describeAudit } from '../lib/audit';
+import { type AuditNames, auditActionLabel, auditActor, describeAudit } from '../lib/audit';
 import { formatDateTime, formatNumber } from '../lib/format';
 import { useSearchParams } from '../lib/router';
 
@@ -40,7 +41,7 @@ function useActorOptions(entries: AuditEntry[], selected: string | null) {
   }, [users.data, entries, selected]);
 }
 
-function AuditRow({ entry }: { entry: AuditEntry }) {
+function AuditRow({ entry, names }: { entry: AuditEntry; names: AuditNames }) {
   const who = auditActor(entry.actor, entry.actorName);
   return (
     <Table.Tr>
@@ -61,7 +62,7 @@ function AuditRow({ entry }: { entry: AuditEntry }) {
         </Badge>
       </Table.Td>
       <Table.Td style={{ verticalAlign: 'top' }}>
-        <Text size="sm">{describeAudit(entry.action, entry.details)}</Text>
+        <Text size="sm">{describeAudit(entry.action, entry.details, names)}</Text>
       </Table.Td>
     </Table.Tr>
   );
@@ -75,6 +76,11 @@ export default function AuditLogPage() {
   const log = useAuditLog({ action, actor });
   const entries = useMemo(() => log.data?.pages.flatMap((p) => p.entries) ?? [], [log.data]);
   const actorOptions = useActorOptions(entries, actor);
+  const attributes = useAttributes();
+  const names = useMemo<AuditNames>(() => {
+    const recruiters = new Map(attributes.data?.recruiters.map((r) => [r.id, r.name ?? undefined]));
+    return { recruiter: (id) => recruiters.get(id) };
+  }, [attributes.data]);
   const filtered = action !== null || actor !== null;
 
   return (
@@ -147,7 +153,7 @@ export default function AuditLogPage() {
                   </Table.Thead>
                   <Table.Tbody>
                     {entries.map((e) => (
-                      <AuditRow key={e.id} entry={e} />
+                      <AuditRow key={e.id} entry={e} names={names} />
                     ))}
                   </Table.Tbody>
                 </Table>

@@ -36,7 +36,7 @@ import {
   useSaveBudget,
 } from '../api/budgets';
 import { Empty, errorMessage, QueryStates } from '../components/States';
-import { formatCredits, formatDate, formatDateRange } from '../lib/format';
+import { formatCredits, formatDate, formatDateRange, formatPercent } from '../lib/format';
 
 const DailyCreditsChart = lazy(() =>
   import('../components/charts').then((m) => ({ default: m.DailyCreditsChart })),
@@ -325,7 +325,7 @@ function BudgetCard({ budget }: { budget: Budget }) {
         <Group justify="space-between" gap="xs">
           <Text size="sm" data-testid="budget-used">
             <b>{formatCredits(budget.used)}</b> of {formatCredits(budget.credits)} credits used (
-            {budget.percentUsed} %)
+            {formatPercent(budget.percentUsed / 100)})
           </Text>
           <Text size="sm">{formatCredits(budget.remaining)} remaining</Text>
         </Group>
@@ -340,8 +340,12 @@ function BudgetCard({ budget }: { budget: Budget }) {
         </Text>
         <Text size="xs" c="dimmed">
           Alerts at{' '}
-          {budget.thresholds.length > 0 ? budget.thresholds.map((t) => `${t} %`).join(', ') : 'no threshold'}
-          {budget.reached.length > 0 ? ` (reached: ${budget.reached.map((t) => `${t} %`).join(', ')})` : ''}
+          {budget.thresholds.length > 0
+            ? budget.thresholds.map((t) => formatPercent(t / 100)).join(', ')
+            : 'no threshold'}
+          {budget.reached.length > 0
+            ? ` (reached: ${budget.reached.map((t) => formatPercent(t / 100)).join(', ')})`
+            : ''}
         </Text>
         <Button
           size="xs"

@@ -82,7 +82,7 @@ export function BuyCredits({ balance }: { balance: Balance }) {
             <b data-testid="purchase-price">
               {formatMoney(purchaseTotalCents(creditsToMilli(credits), price), currency)}
             </b>{' '}
-            ({formatMoney(price, currency)} per credit) ? They are added to your balance at once and billed on
+            ({formatMoney(price, currency)} per credit)? They are added to your balance at once and billed on
             your next invoice.
           </Text>
           <Text size="sm" c="dimmed">

@@ -2,7 +2,7 @@ import { Card, Table, Text, Title } from '@mantine/core';
 import type { PlanTerms } from '../../api/types';
 import { formatCreditsUnit, formatPercent } from '../../lib/format';
 
-/** "25 % to under 75 %": a tier's completion range, up to the next tier's minimum. */
+/** "25% to under 75%": a tier's completion range, up to the next tier's minimum. */
 function tierRange(min: number, next: number | undefined): string {
   if (next === undefined) return `${formatPercent(min)} and over`;
   if (min === 0) return `Under ${formatPercent(next)}`;

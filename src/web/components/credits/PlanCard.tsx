@@ -1,6 +1,6 @@
 import { Badge, Card, Group, SimpleGrid, Title } from '@mantine/core';
 import type { Balance, PlanTerms } from '../../api/types';
-import { formatCredits, formatMoney, formatPeriod } from '../../lib/format';
+import { formatCredits, formatMoney, formatPercent, formatPeriod } from '../../lib/format';
 import { DefinitionHint } from '../Metric';
 import { Term } from './Term';
 
@@ -10,7 +10,7 @@ function rolloverText(r: PlanTerms['rollover']): string {
   if (r.mode === 'all') return `All unused credits roll over${life}.`;
   const caps = [
     r.cap != null ? `${formatCredits(r.cap)} credits` : undefined,
-    r.capPercent != null ? `${r.capPercent}% of the allotment` : undefined,
+    r.capPercent != null ? `${formatPercent(r.capPercent / 100)} of the allotment` : undefined,
   ].filter(Boolean);
   return `Unused credits roll over up to ${caps.join(' or ')}${life}.`;
 }

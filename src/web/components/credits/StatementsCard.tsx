@@ -28,8 +28,9 @@ function Statements() {
         <Table.Tbody>
           {items.map((s) => (
             <Table.Tr key={s.periodStart}>
-              <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                {formatDateRange(s.periodStart, s.periodEnd)}{' '}
+              <Table.Td>
+                {/* The range stays whole; the badge goes under it when the row is narrow (390 px). */}
+                <span style={{ whiteSpace: 'nowrap' }}>{formatDateRange(s.periodStart, s.periodEnd)}</span>{' '}
                 {s.closed ? null : (
                   <Badge variant="light" size="sm">
                     in progress

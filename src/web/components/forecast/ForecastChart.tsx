@@ -13,6 +13,7 @@ import {
 } from 'recharts';
 import type { Forecast } from '../../api/forecast';
 import { formatBucket, formatCredits } from '../../lib/format';
+import { BAND } from './band';
 
 /** Months of history drawn before the projection. */
 const HISTORY_MONTHS = 24;
@@ -27,7 +28,7 @@ interface Row {
 const label = (month: string) => formatBucket(`${month}-01`, 'month');
 
 /**
- * Credits used per month (solid) and the projection (dashed) with its 80 % band (shaded), on one
+ * Credits used per month (solid) and the projection (dashed) with its 80% band (shaded), on one
  * axis. The projection starts from the last complete month, so the two lines meet. Recharts
  * directly: a range area (the band) is not one of Mantine's chart series.
  */
@@ -60,7 +61,7 @@ export default function ForecastChart({ forecast, aria }: { forecast: Forecast; 
           <Legend />
           <Area
             dataKey="band"
-            name="80 % band"
+            name={BAND}
             stroke="none"
             fill="var(--mantine-color-indigo-2)"
             fillOpacity={0.7}

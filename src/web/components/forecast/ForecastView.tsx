@@ -7,8 +7,9 @@ import {
   type ModelName,
   useForecast,
 } from '../../api/forecast';
-import { formatBucket, formatCredits } from '../../lib/format';
+import { formatBucket, formatCredits, formatPercent } from '../../lib/format';
 import { ErrorState } from '../States';
+import { BAND } from './band';
 import ForecastChart from './ForecastChart';
 import { Planner } from './Planner';
 import { RunwayCards } from './RunwayCards';
@@ -42,7 +43,7 @@ function candidateLabel(name: string): string {
 }
 
 const month = (m: string) => formatBucket(`${m}-01`, 'month');
-const pct = (x: number | null) => (x === null ? 'n/a' : `${x.toLocaleString('en-GB')} %`);
+const pct = (x: number | null) => (x === null ? 'n/a' : formatPercent(x / 100));
 
 /** The backtest in one line: how far the served model was off on the held-out months, beside the naive guesses. */
 function BacktestLine({ backtest }: { backtest: Backtest | null }) {
@@ -61,8 +62,8 @@ function BacktestLine({ backtest }: { backtest: Backtest | null }) {
       <b data-testid="backtest-mape">{pct(b.mape)}</b> ({formatCredits(b.errorCredits)} credits a month) ·
       “same as last month” {pct(b.naiveLastMonthMape)} ({formatCredits(b.naiveLastMonthErrorCredits)}) · “same
       month last year” {pct(b.naiveLastYearMape)}
-      {b.naiveLastYearErrorCredits === null ? '' : ` (${formatCredits(b.naiveLastYearErrorCredits)})`} · the
-      80 % band held {Math.round(b.band.coverage * 100)} % of those months
+      {b.naiveLastYearErrorCredits === null ? '' : ` (${formatCredits(b.naiveLastYearErrorCredits)})`} · the{' '}
+      {BAND} held {formatPercent(b.band.coverage)} of those months
     </Text>
   );
 }
@@ -108,7 +109,7 @@ function NumbersTable({ forecast }: { forecast: Forecast }) {
               <Table.Tr>
                 <Table.Th>Month</Table.Th>
                 <Table.Th ta="right">Projected</Table.Th>
-                <Table.Th ta="right">80 % band</Table.Th>
+                <Table.Th ta="right">{BAND}</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -166,7 +167,7 @@ export default function ForecastView() {
   if (!forecast.data) return <Skeleton h={320} role="status" aria-label="Loading the forecast" />;
   const f = forecast.data;
   const next = f.months[1];
-  const aria = `Credits used per month and the projection for the next ${f.months.length} months with an 80 % band${
+  const aria = `Credits used per month and the projection for the next ${f.months.length} months with an ${BAND}${
     next
       ? `; ${month(next.month)}: ${formatCredits(next.credits)} (${formatCredits(next.lower)} to ${formatCredits(next.upper)})`
       : ''

@@ -68,7 +68,9 @@ export function Planner({ observedCompletion }: { observedCompletion: number | n
           placeholder={
             observedCompletion === null ? '100' : String(Math.round(observedCompletion * 1000) / 10)
           }
-          description={observedCompletion === null ? 'Default 100 %' : 'Default: your observed rate'}
+          description={
+            observedCompletion === null ? `Default ${formatPercent(1)}` : 'Default: your observed rate'
+          }
           data-testid="plan-completion"
         />
         <NumberInput

@@ -1,7 +1,8 @@
 import { Card, Progress, SimpleGrid, Stack, Text } from '@mantine/core';
 import type { ReactNode } from 'react';
 import type { Forecast } from '../../api/forecast';
-import { formatCredits, formatDate, formatDateRange, formatNumber } from '../../lib/format';
+import { formatCredits, formatDate, formatDateRange, formatNumber, formatPercent } from '../../lib/format';
+import { BAND } from './band';
 
 const NEXT_MONTHS = 3;
 const BUFFER = 0.2;
@@ -49,7 +50,7 @@ export function RunwayCards({ forecast }: { forecast: Forecast }) {
         </Big>
         <Text size="xs" c="dimmed" data-testid="runway-band">
           {runway.date
-            ? `80 % band: ${formatDate(runway.early ?? runway.date)} to ${runway.late ? formatDate(runway.late) : 'after 12 months'}`
+            ? `${BAND}: ${formatDate(runway.early ?? runway.date)} to ${runway.late ? formatDate(runway.late) : 'after 12 months'}`
             : runway.early
               ? `At the band’s high pace: ${formatDate(runway.early)}`
               : 'Not even at the band’s high pace'}
@@ -77,7 +78,7 @@ export function RunwayCards({ forecast }: { forecast: Forecast }) {
           aria-label="Projected use of the allotment"
         />
         <Text size="xs" c="dimmed">
-          {formatCredits(period.usedSoFar)} used so far · 80 % band {formatCredits(Math.round(period.lower))}–
+          {formatCredits(period.usedSoFar)} used so far · {BAND} {formatCredits(Math.round(period.lower))}–
           {formatCredits(Math.round(period.upper))}
         </Text>
         <Text size="xs" c="dimmed" data-testid="period-expiring">
@@ -88,10 +89,11 @@ export function RunwayCards({ forecast }: { forecast: Forecast }) {
       <FigureCard title={`Next ${NEXT_MONTHS} months`} testId="card-next-months">
         <Big testId="next-months-credits">{formatCredits(Math.round(sum('credits')))} credits</Big>
         <Text size="xs" c="dimmed">
-          80 % band {formatCredits(Math.round(sum('lower')))}–{formatCredits(Math.round(sum('upper')))}
+          {BAND} {formatCredits(Math.round(sum('lower')))}–{formatCredits(Math.round(sum('upper')))}
         </Text>
         <Text size="xs" c="dimmed" data-testid="next-months-buffer">
-          With the recommended +20 % buffer: {formatCredits(Math.ceil(sum('credits') * (1 + BUFFER)))} credits
+          With the recommended +{formatPercent(BUFFER)} buffer:{' '}
+          {formatCredits(Math.ceil(sum('credits') * (1 + BUFFER)))} credits
         </Text>
       </FigureCard>
     </SimpleGrid>
