@@ -111,7 +111,7 @@ describe('email notifications', () => {
     const [mail] = smtp.received as [ParsedMail];
     expect(mail.to).toMatchObject({ text: FINANCE });
     expect(mail.subject).toContain("50% of this period's credits left");
-    expect(mail.text).toContain("alert threshold of 50 %: 5 of the period's 10 credits are left");
+    expect(mail.text).toContain("alert threshold of 50%: 5 of the period's 10 credits are left");
     expect(mail.html).toContain('<a href="https://meterline.example">Open the console</a>');
     const link = /Unsubscribe: (\S+)/.exec(mail.text ?? '')?.[1] ?? '';
     expect(link.startsWith(`${PUBLIC_URL}/unsubscribe?token=`)).toBe(true);
@@ -334,7 +334,7 @@ describe('email notifications', () => {
       const mails = smtp.received.filter((m) => (m.to as { text: string }).text === 'resolved@books.example');
       expect(mails.map((m) => m.subject)).toEqual([
         expect.stringContaining("40% of this period's credits left"),
-        expect.stringContaining('credits back above the 50 % alert (70% left)'),
+        expect.stringContaining('credits back above the 50% alert (70% left)'),
         expect.stringContaining("40% of this period's credits left"),
       ]);
       const history = (await call(admin, 'GET', '/alerts')).json().alerts;

@@ -55,13 +55,13 @@ export interface ModelChoice {
 export const MIN_DAYS = 7;
 
 const CLOSED_FORM_BAND =
-  '80 % prediction band: the spread of the model’s own errors, growing with the horizon as the model’s closed form gives it';
+  '80% prediction band: the spread of the model’s own errors, growing with the horizon as the model’s closed form gives it';
 
 const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
 const spikeNote = (spikes: number[]) =>
   spikes.length === 0 ? '' : ` ${plural(spikes.length, 'one-off spike')} damped for the fit.`;
-const pct = (x: number | null) => (x === null ? 'n/a' : `${x} %`);
-const percent = (share: number) => `${Math.round(share * 100)} %`;
+const pct = (x: number | null) => (x === null ? 'n/a' : `${x}%`);
+const percent = (share: number) => `${Math.round(share * 100)}%`;
 
 /** The number of days of each of `count` months from `firstMonth` ('YYYY-MM-01'). */
 export function monthLengths(firstMonth: string, count: number): number[] {
@@ -112,7 +112,7 @@ export function chooseModel(history: History, horizonLengths: readonly number[])
       ...none,
       name: 'recent-rate',
       reason: `${plural(history.daysOfHistory, 'day')} of history, under the ${TREND_MONTHS} complete months a trend needs: the daily rate of the last ${used} days.`,
-      band: '80 % prediction band: the spread of the weekly totals seen, growing with the horizon.',
+      band: '80% prediction band: the spread of the weekly totals seen, growing with the horizon.',
       steps: recentMean(history.days, horizonLengths),
     };
   }

@@ -28,8 +28,8 @@ describe('a budget alert by email', () => {
       },
       ctx,
     );
-    expect(email.subject).toBe('Acme Talent: the budget for opening op-7 reached 80 %');
-    expect(email.text).toContain('16.5 of its 20 credits are used (82.5 %).');
+    expect(email.subject).toBe('Acme Talent: the budget for opening op-7 reached 80%');
+    expect(email.text).toContain('16.5 of its 20 credits are used (82.5%).');
     expect(email.text).toContain('Window: 2026-03-01 to 2026-03-31.');
     expect(email.text).toContain('new interviews in its scope are refused');
     expect(email.html).toContain('<p>Window: 2026-03-01 to 2026-03-31.</p>');

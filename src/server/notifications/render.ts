@@ -33,7 +33,7 @@ function alertLines(p: AlertPayload, tenantName: string): string[] {
     const left = Number(d.percentLeft) / 100;
     return [
       `${tenantName}: ${formatPercent(left)} of this period's credits left`,
-      `The credits left fell to the alert threshold of ${d.thresholdPercent} %: ` +
+      `The credits left fell to the alert threshold of ${d.thresholdPercent}%: ` +
         `${formatCredits(Number(d.balance))} of the period's ${formatCredits(Number(d.allotment))} credits are left.`,
       `Billing period: ${day(d.periodStart)} to ${day(d.periodEnd)}.`,
     ];
@@ -41,8 +41,8 @@ function alertLines(p: AlertPayload, tenantName: string): string[] {
   if (p.type === 'credits.threshold_resolved') {
     const left = Number(d.percentLeft) / 100;
     return [
-      `${tenantName}: credits back above the ${d.thresholdPercent} % alert (${formatPercent(left)} left)`,
-      `The credits left rose back above the alert threshold of ${d.thresholdPercent} %: ` +
+      `${tenantName}: credits back above the ${d.thresholdPercent}% alert (${formatPercent(left)} left)`,
+      `The credits left rose back above the alert threshold of ${d.thresholdPercent}%: ` +
         `${formatCredits(Number(d.balance))} of the period's ${formatCredits(Number(d.allotment))} credits are left. ` +
         'The alert is resolved and will be raised again if the credits fall to it.',
       `Billing period: ${day(d.periodStart)} to ${day(d.periodEnd)}.`,
@@ -51,8 +51,8 @@ function alertLines(p: AlertPayload, tenantName: string): string[] {
   if (p.type === 'budget.threshold_reached') {
     const scope = (d.scope ?? {}) as { kind?: unknown; value?: unknown };
     return [
-      `${tenantName}: the budget for ${scope.kind} ${scope.value} reached ${d.thresholdPercent} %`,
-      `${formatCredits(Number(d.used))} of its ${formatCredits(Number(d.credits))} credits are used (${d.percentUsed} %).`,
+      `${tenantName}: the budget for ${scope.kind} ${scope.value} reached ${d.thresholdPercent}%`,
+      `${formatCredits(Number(d.used))} of its ${formatCredits(Number(d.credits))} credits are used (${d.percentUsed}%).`,
       d.windowStart ? `Window: ${d.windowStart} to ${d.windowEnd}.` : 'Window: all time.',
       d.onExhausted === 'block'
         ? 'Once it is used up, new interviews in its scope are refused.'
@@ -62,8 +62,8 @@ function alertLines(p: AlertPayload, tenantName: string): string[] {
   if (p.type === 'budget.threshold_resolved') {
     const scope = (d.scope ?? {}) as { kind?: unknown; value?: unknown };
     return [
-      `${tenantName}: the budget for ${scope.kind} ${scope.value} is back below ${d.thresholdPercent} %`,
-      `${formatCredits(Number(d.used))} of its ${formatCredits(Number(d.credits))} credits are used (${d.percentUsed} %). ` +
+      `${tenantName}: the budget for ${scope.kind} ${scope.value} is back below ${d.thresholdPercent}%`,
+      `${formatCredits(Number(d.used))} of its ${formatCredits(Number(d.credits))} credits are used (${d.percentUsed}%). ` +
         'The alert is resolved and will be raised again if usage reaches it.',
       d.windowStart ? `Window: ${d.windowStart} to ${d.windowEnd}.` : 'Window: all time.',
     ];
