@@ -77,6 +77,15 @@ describe('the Budgets page in Chromium', () => {
     await page.goto(`${base}/budgets`);
     await page.getByTestId('budget-new').click();
     const dialog = page.getByRole('dialog', { name: 'New budget' });
+    // A department spelt otherwise than its interviews name it would count nothing: the form says so.
+    await dialog.getByLabel('Budget for').click();
+    await page.getByRole('option', { name: 'Department' }).click();
+    await dialog.getByLabel('Department').fill('sales');
+    await poll(() => dialog.getByTestId('budget-value-warning').textContent()).toContain('“Sales”');
+    await dialog.getByLabel('Department').fill('Sales');
+    await dialog.getByTestId('budget-value-warning').waitFor({ state: 'detached' });
+    await dialog.getByLabel('Budget for').click();
+    await page.getByRole('option', { name: 'Opening' }).click();
     await dialog.getByLabel('Opening id').fill('op-e2e-budget');
     await dialog.getByLabel('Credits').fill('12.5');
     await dialog.getByText('Block new interviews').click();

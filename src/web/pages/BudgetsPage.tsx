@@ -1,5 +1,6 @@
 import {
   Alert,
+  Autocomplete,
   Badge,
   Button,
   Card,
@@ -35,7 +36,9 @@ import {
   useDeleteBudget,
   useSaveBudget,
 } from '../api/budgets';
+import { useAttributes } from '../api/consumption';
 import { Empty, errorMessage, QueryStates } from '../components/States';
+import { scopeValueHint } from '../lib/budgetScope';
 import { formatCredits, formatDate, formatDateRange, formatPercent } from '../lib/format';
 
 const DailyCreditsChart = lazy(() =>
@@ -104,6 +107,8 @@ function BudgetModal({ budget, opened, onClose }: { budget?: Budget; opened: boo
   const thresholds = parseThresholds(form.thresholds);
   const credits = typeof form.credits === 'number' ? form.credits : Number.NaN;
   const value = form.value.trim();
+  const attributes = useAttributes();
+  const hint = scopeValueHint(form.kind, value, attributes.data);
   const valueOk = value.length >= 1 && value.length <= MAX_SCOPE_VALUE_LENGTH[form.kind];
   const creditsOk = credits > 0 && credits <= MAX_BUDGET_CREDITS;
   const valid = valueOk && creditsOk && thresholds !== undefined;
@@ -140,17 +145,25 @@ function BudgetModal({ budget, opened, onClose }: { budget?: Budget; opened: boo
             allowDeselect={false}
             onChange={(v) => v && setForm({ ...form, kind: v as BudgetScopeKind })}
           />
-          <TextInput
+          <Autocomplete
             label={VALUE_LABELS[form.kind]}
             description={form.kind === 'opening' ? 'As the interview engine sends it' : undefined}
             required
+            data={hint.options}
+            limit={50}
             value={form.value}
-            onChange={(e) => setForm({ ...form, value: e.currentTarget.value })}
+            onChange={(v) => setForm({ ...form, value: v })}
             error={
               form.value && !valueOk ? `1 to ${MAX_SCOPE_VALUE_LENGTH[form.kind]} characters` : undefined
             }
+            comboboxProps={{ withinPortal: true }}
             data-testid="budget-value"
           />
+          {valueOk && hint.warning && (
+            <Text size="xs" c="orange.8" data-testid="budget-value-warning" role="status">
+              {hint.warning}
+            </Text>
+          )}
           <NumberInput
             label="Credits"
             required
