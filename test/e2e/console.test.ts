@@ -169,7 +169,7 @@ describe('the web console in Chromium', () => {
     );
     // How fresh the figures are: on one database, the moment they were read.
     const asOf = (await page.getByTestId('data-as-of').textContent()) ?? '';
-    expect(asOf).toMatch(/^Data as of \d\d:\d\d:\d\d$/);
+    expect(asOf).toMatch(/^Data as of \d\d:\d\d:\d\d · times in America\/New_York$/);
     expect(Math.abs(Date.now() - Date.parse(summary.dataAsOf))).toBeLessThan(60_000);
     await page.getByTestId('trend-chart').waitFor();
     await page.getByTestId('opening-row').first().waitFor();

@@ -118,6 +118,10 @@ export function AppLayout({ session, children }: { session: Session; children: R
               </UnstyledButton>
             </Menu.Target>
             <Menu.Dropdown>
+              {/* The tenant, which the header hides on a phone, and the time zone every date is in. */}
+              <Menu.Label data-testid="menu-tenant">
+                {session.tenant.name} · times in {session.tenant.timeZone}
+              </Menu.Label>
               <Menu.Label>{session.user.email}</Menu.Label>
               <Menu.Item leftSection={<LogoutIcon size={16} />} onClick={signOut}>
                 Sign out

@@ -12,7 +12,7 @@ import { PeriodPicker } from '../components/PeriodPicker';
 import { SummaryCards } from '../components/SummaryCards';
 import { UsageOverTime } from '../components/UsageOverTime';
 import { useConsumptionState } from '../lib/consumptionState';
-import { formatDateRange, formatTimeOfDay, localDateOf } from '../lib/format';
+import { formatDateRange, formatTimeOfDay, getDisplayTimeZone, localDateOf } from '../lib/format';
 import { billingPeriods, customRangeProblem, type LocalRange, presetRange } from '../lib/ranges';
 import { UsageFilterContext } from '../lib/usageFilter';
 
@@ -75,7 +75,7 @@ function Consumption() {
           {summary.data && (
             // From the read replica the figures may be seconds behind (docs/product.md, Read replica).
             <Text c="dimmed" size="xs" data-testid="data-as-of">
-              Data as of {formatTimeOfDay(summary.data.dataAsOf)}
+              Data as of {formatTimeOfDay(summary.data.dataAsOf)} · times in {getDisplayTimeZone()}
             </Text>
           )}
         </div>
