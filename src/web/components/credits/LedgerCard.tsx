@@ -2,21 +2,11 @@ import { Button, Card, Group, MultiSelect, Table, Text, Title } from '@mantine/c
 import { useState } from 'react';
 import { LEDGER_KINDS, type LedgerKind } from '../../../shared/contract/index';
 import { useLedger } from '../../api/credits';
-import type { LedgerEntry } from '../../api/types';
 import { formatCredits, formatDateTime, formatLabel, formatNumber } from '../../lib/format';
+import { entryDetail } from '../../lib/ledger';
 import { Empty, QueryStates } from '../States';
 
 const KIND_OPTIONS = LEDGER_KINDS.map((k) => ({ value: k, label: formatLabel(k) }));
-
-function entryDetail(e: LedgerEntry): string {
-  const parts = [
-    e.interviewId ? `Interview ${e.interviewId}` : undefined,
-    e.rule ? `rule ${formatLabel(e.rule)}${e.ruleVersion ? ` v${e.ruleVersion}` : ''}` : undefined,
-    e.reason ?? undefined,
-    e.reference ?? undefined,
-  ].filter(Boolean);
-  return parts.length ? parts.join(' · ') : '—';
-}
 
 /** The ledger's entries, newest first by when they took effect, a page at a time, of the kinds picked. */
 export function LedgerCard() {
