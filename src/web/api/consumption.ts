@@ -1,5 +1,5 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useRef } from 'react';
+import { useMemo, useRef } from 'react';
 import type { Dimension } from '../../shared/attribution';
 import {
   type Granularity,
@@ -132,6 +132,15 @@ export function useAttributes() {
     queryFn: ({ signal }) => call(listAttributes, { signal }),
     staleTime: 60_000,
   });
+}
+
+/** A recruiter's name by id, from the attributes; undefined for an id without one (or while loading). */
+export function useRecruiterNames(): (id: string) => string | undefined {
+  const { data } = useAttributes();
+  return useMemo(() => {
+    const names = new Map(data?.recruiters.map((r) => [r.id, r.name ?? undefined]));
+    return (id: string) => names.get(id);
+  }, [data]);
 }
 
 /** Opens or closes an opening; the table and the drawer show the new status. */

@@ -2,7 +2,7 @@ import { Badge, Button, CloseButton, Group, Popover, Select, Stack, Text } from 
 import { useState } from 'react';
 import type { UsageFilter } from '../../shared/filters';
 import { tagFilterParam } from '../../shared/filters';
-import { useAttributes } from '../api/consumption';
+import { useAttributes, useRecruiterNames } from '../api/consumption';
 import { chipsOf, FIXED_FILTER_LABELS } from '../lib/usageFilter';
 
 type Attributes = NonNullable<ReturnType<typeof useAttributes>['data']>;
@@ -42,7 +42,7 @@ export function FilterChips({
   const chips = chipsOf(filter);
   const choices = attributes.data ? choicesOf(attributes.data) : [];
   const chosen = choices.find((c) => c.param === param);
-  const recruiterName = (id: string) => attributes.data?.recruiters.find((r) => r.id === id)?.name ?? id;
+  const recruiterName = useRecruiterNames();
   if (chips.length === 0 && choices.length === 0) return null;
   return (
     <Group gap="xs" data-testid="filter-chips" aria-label="Filters" role="group">
@@ -72,7 +72,7 @@ export function FilterChips({
             />
           }
         >
-          {c.label}: {c.param === 'recruiterId' ? recruiterName(c.value) : c.value}
+          {c.label}: {c.param === 'recruiterId' ? (recruiterName(c.value) ?? c.value) : c.value}
         </Badge>
       ))}
       {choices.length > 0 && (

@@ -2,7 +2,7 @@ import { Badge, Button, Card, Group, Select, Stack, Table, Text, Title } from '@
 import { useMemo } from 'react';
 import { AUDIT_ACTIONS } from '../../shared/audit-actions';
 import { useAuditLog } from '../api/audit';
-import { useAttributes } from '../api/consumption';
+import { useRecruiterNames } from '../api/consumption';
 import type { AuditEntry } from '../api/types';
 import { useUsers } from '../api/users';
 import { Empty, QueryStates } from '../components/States';
@@ -76,11 +76,8 @@ export default function AuditLogPage() {
   const log = useAuditLog({ action, actor });
   const entries = useMemo(() => log.data?.pages.flatMap((p) => p.entries) ?? [], [log.data]);
   const actorOptions = useActorOptions(entries, actor);
-  const attributes = useAttributes();
-  const names = useMemo<AuditNames>(() => {
-    const recruiters = new Map(attributes.data?.recruiters.map((r) => [r.id, r.name ?? undefined]));
-    return { recruiter: (id) => recruiters.get(id) };
-  }, [attributes.data]);
+  const recruiter = useRecruiterNames();
+  const names = useMemo<AuditNames>(() => ({ recruiter }), [recruiter]);
   const filtered = action !== null || actor !== null;
 
   return (
